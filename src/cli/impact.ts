@@ -1,0 +1,1 @@
+export const impactCommand = async (_a: string[]) => {};

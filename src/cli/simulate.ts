@@ -1,0 +1,1 @@
+export const simulateCommand = async (_a: string[]) => {};
