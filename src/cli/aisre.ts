@@ -7,6 +7,7 @@ const USAGE = `Usage: aisre <command> [options]
 Commands:
   impact     Write the postmortem impact section for a time window (Markdown or JSON)
   simulate   Write or serve synthetic LLM telemetry with scheduled incidents
+  provision  Write Grafana provisioning files (folders, dashboards, data source) for each team
 
 Run 'aisre <command> --help' for a command's options.`;
 
@@ -15,6 +16,7 @@ type Command = (args: string[]) => Promise<void>;
 const commands: Record<string, () => Promise<Command>> = {
   impact: async () => (await import('./impact')).impactCommand,
   simulate: async () => (await import('./simulate')).simulateCommand,
+  provision: async () => (await import('./provision')).provisionCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

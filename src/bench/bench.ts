@@ -1,0 +1,20 @@
+/**
+ * `npm run bench`: every benchmark of the project, one after the other, each printing its own figures.
+ * Run one alone with `npm run bench -- <name>`.
+ */
+type Benchmark = { name: string; run: () => Promise<void> };
+
+const benchmarks: Benchmark[] = [];
+
+async function main() {
+  const only = process.argv.slice(2);
+  for (const bench of benchmarks.filter((b) => only.length === 0 || only.includes(b.name))) {
+    process.stdout.write(`\n## ${bench.name}\n`);
+    await bench.run();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,1 @@
+export const provisionCommand = async (_a: string[]) => {};
