@@ -1,0 +1,113 @@
+/**
+ * The impact report: what `aisre impact --format json` prints, what the panel and the incident page show,
+ * and what the Markdown is rendered from. JSON-serialisable: no Infinity, no undefined in arrays;
+ * a number that cannot be computed (a quantile of an empty histogram, a change from a zero baseline) is null.
+ */
+import { type SliId } from './metrics';
+
+export type Verdict = 'ok' | 'investigate' | 'page' | 'insufficient_data';
+
+/** A time interval in the report, as RFC 3339 UTC timestamps. */
+export interface ReportInterval {
+  from: string;
+  to: string;
+}
+
+export interface ProportionSide {
+  events: number;
+  total: number;
+  /** events / total; null when total is 0. */
+  rate: number | null;
+  /** Wilson score 95% interval of the rate; null when total is 0. */
+  ci95: [number, number] | null;
+}
+
+export interface DistributionSide {
+  /** Observations in the interval (the +Inf bucket's increase). */
+  count: number;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+interface FindingBase {
+  sli: SliId;
+  title: string;
+  /** The `--by` labels and their values for this finding ({} when not grouped). */
+  segment: Record<string, string>;
+  verdict: Verdict;
+  /** Why the verdict is what it is, in one line (e.g. "below the minimum volume of 100 requests"). */
+  reason: string;
+  /** Two-sided p-value of the window-vs-baseline test; null when not testable. */
+  pValue: number | null;
+  /** Benjamini–Hochberg q-value across every finding of the report; null when not testable. */
+  qValue: number | null;
+}
+
+export interface ProportionFinding extends FindingBase {
+  kind: 'proportion';
+  window: ProportionSide;
+  baseline: ProportionSide;
+  /** absolute: rate difference (window − baseline); relative: (window − baseline) / baseline. */
+  change: { absolute: number | null; relative: number | null };
+  /** Events beyond what the baseline rate predicts: k_w − n_w · p_b. */
+  excessEvents: number | null;
+}
+
+export interface DistributionFinding extends FindingBase {
+  kind: 'distribution';
+  unit: string;
+  window: DistributionSide;
+  baseline: DistributionSide;
+  /** Which quantile the verdict is judged on, and its relative change in the bad direction's sign. */
+  headline: { quantile: 'p50' | 'p95'; relativeChange: number | null };
+  psi: number | null;
+  ks: number | null;
+  jsDistance: number | null;
+  /** Share of window observations on the bad side of the baseline's tail quantile (expected 0.05). */
+  shareBeyondBaselineP95: number | null;
+}
+
+export type Finding = ProportionFinding | DistributionFinding;
+
+export interface ImpactReport {
+  window: ReportInterval;
+  baseline: ReportInterval & {
+    mode: 'preceding' | 'days_earlier' | 'fixed';
+    /** Parts of the baseline left out because other incidents cover them. */
+    excluded: ReportInterval[];
+  };
+  /** PromQL label matchers every query carried, e.g. `team="search",endpoint="/chat"` ('' for none). */
+  selector: string;
+  groupBy: string[];
+  thresholds: Thresholds;
+  findings: Finding[];
+  /** SLIs whose metrics returned no series in the window or the baseline. */
+  missingSlis: SliId[];
+  /** Every PromQL query the report ran, with the evaluation time, in order. */
+  queries: Array<{ expr: string; time: string }>;
+  /** What a reader should know about the data (gaps, counter resets, extrapolation, excluded baseline). */
+  caveats: string[];
+}
+
+export interface Thresholds {
+  /** Relative regression that asks for a look (0.05 = 5%). */
+  investigate: number;
+  /** Relative regression that pages (0.3 = 30%). */
+  page: number;
+  psiInvestigate: number;
+  psiPage: number;
+  /** Benjamini–Hochberg false discovery rate a finding must pass. */
+  fdr: number;
+  /** Fewest events in the total (requests, observations) in window and baseline before a verdict. */
+  minVolume: number;
+}
+
+export const DEFAULT_THRESHOLDS: Thresholds = {
+  investigate: 0.05,
+  page: 0.3,
+  psiInvestigate: 0.1,
+  psiPage: 0.25,
+  fdr: 0.05,
+  minVolume: 100,
+};
