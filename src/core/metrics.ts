@@ -188,3 +188,80 @@ export const COMMON_LABELS = ['team', 'service', 'endpoint', 'model'] as const;
 
 /** The "what changed" info metric: `llm_build_info{model, response_model, prompt_version} 1`. */
 export const BUILD_INFO_METRIC = 'llm_build_info';
+
+// ---------------------------------------------------------------------------------------------------
+// The PromQL that reads the contract. Standard functions only, so it runs unchanged on Prometheus,
+// Mimir, Thanos and VictoriaMetrics. One query per metric and interval, whatever the number of segments.
+
+/** A selector or label name the user gave that is not valid PromQL. */
+export class SelectorError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SelectorError';
+  }
+}
+
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+// One matcher: name, operator, double-quoted value with backslash escapes.
+const MATCHER = String.raw`\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(?:=~|!~|!=|=)\s*"(?:[^"\\]|\\.)*"\s*`;
+const MATCHER_LIST = new RegExp(`^(?:${MATCHER}(?:,${MATCHER})*,?\\s*)?$`);
+
+/** Checks PromQL label matchers written without braces (`team="search",endpoint=~"/chat|/agent"`). */
+export function validateSelector(selector: string): string {
+  const inside = selector.trim().replace(/^\{([\s\S]*)\}$/, '$1').trim();
+  if (!MATCHER_LIST.test(inside)) {
+    throw new SelectorError(
+      `selector '${selector}' is not a list of PromQL label matchers such as team="search",endpoint=~"/chat|/agent"`
+    );
+  }
+  return inside.replace(/,\s*$/, '');
+}
+
+export function validateLabelNames(labels: string[], reserved: string[] = ['le']): string[] {
+  for (const label of labels) {
+    if (!LABEL_NAME.test(label)) {
+      throw new SelectorError(`'${label}' is not a valid label name to group by`);
+    }
+    if (reserved.includes(label)) {
+      throw new SelectorError(`cannot group by '${label}': the report reads that label itself`);
+    }
+  }
+  return labels;
+}
+
+function vectorSelector(metric: string, matchers: Array<string | undefined>): string {
+  const inside = matchers.filter((m): m is string => Boolean(m && m.trim())).join(',');
+  return `${metric}{${inside}}`;
+}
+
+function sumBy(labels: string[], inner: string): string {
+  return `sum by (${labels.join(', ')}) (${inner})`;
+}
+
+/** Counter increase over `rangeSeconds`, split by the label that tells events apart (outcome, result, …). */
+export function counterIncreaseQuery(
+  metric: string,
+  splitLabel: string,
+  selector: string,
+  groupBy: string[],
+  rangeSeconds: number
+): string {
+  return sumBy([splitLabel, ...groupBy], `increase(${vectorSelector(metric, [selector])}[${rangeSeconds}s])`);
+}
+
+/** Histogram bucket increases over `rangeSeconds`, per `le` and segment. */
+export function bucketIncreaseQuery(sli: DistributionSli, selector: string, groupBy: string[], rangeSeconds: number): string {
+  return sumBy(
+    ['le', ...groupBy],
+    `increase(${vectorSelector(`${sli.metric}_bucket`, [sli.matchers, selector])}[${rangeSeconds}s])`
+  );
+}
+
+/** The label a counter is split by, taken from the proportion SLIs that read it. */
+export function splitLabelOf(metric: string, definitions: readonly SliDefinition[] = SLI_DEFINITIONS): string {
+  const reader = definitions.find((d): d is ProportionSli => d.kind === 'proportion' && d.metric === metric);
+  if (!reader) {
+    throw new Error(`no proportion SLI reads ${metric}`);
+  }
+  return reader.eventLabel;
+}

@@ -1,0 +1,220 @@
+/**
+ * ImpactReport -> the postmortem's impact section in Markdown: one sentence per finding that is not ok
+ * (the distribution, not an anecdote), a table of every finding, and what the numbers rest on.
+ * The panel, the incident page and `aisre impact` all print this, so they agree byte for byte.
+ */
+import {
+  codeBlock,
+  codeSpan,
+  escapeMarkdown,
+  formatCount,
+  formatDuration,
+  formatPercent,
+  formatPeriod,
+  formatPoints,
+  formatPValue,
+  formatSignedPercent,
+  formatStatistic,
+  formatValue,
+} from './format';
+import { SLI_DEFINITIONS } from './metrics';
+import {
+  type DistributionFinding,
+  type Finding,
+  type ImpactReport,
+  type ProportionFinding,
+  type ProportionSide,
+  type Verdict,
+} from './report';
+
+const VERDICT_WORD: Record<Verdict, string> = {
+  page: 'Page',
+  investigate: 'Investigate',
+  ok: 'OK',
+  insufficient_data: 'Insufficient data',
+};
+
+const seconds = (iso: string) => Date.parse(iso) / 1000;
+
+function segmentPhrase(segment: Record<string, string>): string {
+  const { endpoint, ...rest } = segment;
+  const others = Object.entries(rest).map(([label, value]) => `${escapeMarkdown(label)} ${escapeMarkdown(value || '(none)')}`);
+  return [endpoint !== undefined ? ` to ${escapeMarkdown(endpoint || '(no endpoint)')}` : '', others.length ? ` (${others.join(', ')})` : ''].join(
+    ''
+  );
+}
+
+function segmentCell(segment: Record<string, string>): string {
+  const parts = Object.entries(segment).map(([label, value]) => `${escapeMarkdown(label)}=${escapeMarkdown(value)}`);
+  return parts.length ? parts.join(', ') : 'all';
+}
+
+function ciPhrase(side: ProportionSide): string {
+  return side.ci95 ? `95% CI ${formatPercent(side.ci95[0]).replace('%', '')}–${formatPercent(side.ci95[1])}` : 'no CI';
+}
+
+function nounOf(finding: Finding): { events: string; total: string } {
+  const definition = SLI_DEFINITIONS.find((d) => d.id === finding.sli);
+  return {
+    events: definition?.kind === 'proportion' ? definition.eventNoun : 'events',
+    total: definition?.totalNoun ?? 'observations',
+  };
+}
+
+/** The relative change, which has no value when the baseline rate is zero. */
+function relativeText(f: ProportionFinding): string {
+  if (f.change.relative !== null) {
+    return formatSignedPercent(f.change.relative);
+  }
+  return f.change.absolute === 0 ? 'no change' : 'from a zero baseline';
+}
+
+function proportionSentence(f: ProportionFinding, report: ImpactReport): string {
+  const nouns = nounOf(f);
+  const { window: w, baseline: b } = f;
+  const parts = [
+    `**${escapeMarkdown(f.title)}**: ${w.rate === null ? 'no rate' : formatPercent(w.rate)} of ${formatCount(w.total)} ${nouns.total}${segmentPhrase(f.segment)} (${ciPhrase(w)}) ${formatPeriod(report.window.from, report.window.to)}, versus a baseline of ${b.rate === null ? 'no rate' : formatPercent(b.rate)} of ${formatCount(b.total)} (${ciPhrase(b)}).`,
+  ];
+  const change: string[] = [];
+  if (f.change.absolute !== null) {
+    change.push(`${formatPoints(f.change.absolute)} (${relativeText(f)})`);
+  }
+  if (f.pValue !== null) {
+    change.push(formatPValue(f.pValue));
+  }
+  if (f.excessEvents !== null) {
+    change.push(`≈ ${formatCount(f.excessEvents)} excess ${nouns.events}`);
+  }
+  return `${parts[0]} ${change.join(', ')}. **${VERDICT_WORD[f.verdict]}.**`;
+}
+
+function tailPhrase(f: DistributionFinding, noun: string): string {
+  if (f.shareBeyondBaselineP95 === null) {
+    return '';
+  }
+  const definition = SLI_DEFINITIONS.find((d) => d.id === f.sli);
+  const where =
+    definition?.kind === 'distribution' && definition.badDirection === 'lower'
+      ? 'below the baseline p5'
+      : definition?.kind === 'distribution' && definition.badDirection === 'both'
+        ? "outside the baseline's central 95%"
+        : 'above the baseline p95';
+  return `${formatPercent(f.shareBeyondBaselineP95)} of ${noun} ${where} (expected 5%)`;
+}
+
+function distributionSentence(f: DistributionFinding, report: ImpactReport): string {
+  const noun = nounOf(f).total;
+  const q = f.headline.quantile;
+  const value = (v: number | null) => (v === null ? 'n/a' : formatValue(v, f.unit));
+  const other = q === 'p95' ? 'p50' : 'p95';
+  const change = [
+    f.headline.relativeChange !== null ? `${q} ${formatSignedPercent(f.headline.relativeChange)}` : '',
+    f.psi !== null ? `PSI ${formatStatistic(f.psi)}` : '',
+    tailPhrase(f, noun),
+    f.pValue !== null ? formatPValue(f.pValue) : '',
+  ].filter(Boolean);
+  return (
+    `**${escapeMarkdown(f.title)}**: ${q} ${value(f.window[q])} over ${formatCount(f.window.count)} ${noun}${segmentPhrase(f.segment)} ` +
+    `${formatPeriod(report.window.from, report.window.to)}, versus a baseline ${q} of ${value(f.baseline[q])} ` +
+    `(${other} ${value(f.window[other])} vs ${value(f.baseline[other])}). ${change.join(', ')}. **${VERDICT_WORD[f.verdict]}.**`
+  );
+}
+
+export function findingSentence(finding: Finding, report: ImpactReport): string {
+  return finding.kind === 'proportion' ? proportionSentence(finding, report) : distributionSentence(finding, report);
+}
+
+function tableRow(f: Finding): string {
+  const cells =
+    f.kind === 'proportion'
+      ? [
+          f.window.rate === null ? 'n/a' : `${formatPercent(f.window.rate)} (${formatCount(f.window.events)}/${formatCount(f.window.total)})`,
+          f.baseline.rate === null ? 'n/a' : `${formatPercent(f.baseline.rate)} (${formatCount(f.baseline.events)}/${formatCount(f.baseline.total)})`,
+          f.change.absolute === null
+            ? 'n/a'
+            : `${formatPoints(f.change.absolute)} (${relativeText(f)})`,
+        ]
+      : [
+          distributionCell(f, 'window'),
+          distributionCell(f, 'baseline'),
+          [
+            f.headline.relativeChange === null ? '' : `${f.headline.quantile} ${formatSignedPercent(f.headline.relativeChange)}`,
+            f.psi === null ? '' : `PSI ${formatStatistic(f.psi)}`,
+          ]
+            .filter(Boolean)
+            .join(', ') || 'n/a',
+        ];
+  const q = f.qValue === null ? 'n/a' : formatStatistic(f.qValue);
+  return `| ${escapeMarkdown(f.title)} | ${segmentCell(f.segment)} | ${cells.join(' | ')} | ${q} | ${VERDICT_WORD[f.verdict]} |`;
+}
+
+function distributionCell(f: DistributionFinding, side: 'window' | 'baseline'): string {
+  const s = f[side];
+  if (s.count === 0) {
+    return 'no data';
+  }
+  const v = (x: number | null) => (x === null ? 'n/a' : formatValue(x, f.unit));
+  return `p50 ${v(s.p50)}, p95 ${v(s.p95)}, p99 ${v(s.p99)} (n=${formatCount(s.count)})`;
+}
+
+const VERDICT_ORDER: Verdict[] = ['page', 'investigate', 'insufficient_data', 'ok'];
+
+export function renderMarkdown(report: ImpactReport): string {
+  const windowSeconds = seconds(report.window.to) - seconds(report.window.from);
+  const baselineSeconds = seconds(report.baseline.to) - seconds(report.baseline.from);
+  const baselineMode =
+    report.baseline.mode === 'preceding'
+      ? 'the preceding interval of equal length'
+      : report.baseline.mode === 'days_earlier'
+        ? `the same interval ${formatDuration(seconds(report.window.from) - seconds(report.baseline.from))} earlier`
+        : 'a fixed interval';
+  const regressions = report.findings
+    .filter((f) => f.verdict === 'page' || f.verdict === 'investigate')
+    .sort((a, b) => VERDICT_ORDER.indexOf(a.verdict) - VERDICT_ORDER.indexOf(b.verdict));
+  const t = report.thresholds;
+  const lines: string[] = [
+    '## Impact',
+    '',
+    `**Window:** ${formatPeriod(report.window.from, report.window.to)} (${formatDuration(windowSeconds)}).  `,
+    `**Baseline:** ${formatPeriod(report.baseline.from, report.baseline.to)} (${formatDuration(baselineSeconds)}, ${baselineMode}).  `,
+    `**Scope:** ${report.selector ? codeSpan(report.selector) : 'all series'}${report.groupBy.length ? `, by ${report.groupBy.map(escapeMarkdown).join(', ')}` : ''}.`,
+    '',
+    '### What changed for users',
+    '',
+    ...(regressions.length
+      ? regressions.map((f) => `- ${findingSentence(f, report)}`)
+      : [
+          `No SLI regressed past the investigate threshold (${formatSignedPercent(t.investigate)}) with significance (q < ${t.fdr}) in this window.`,
+        ]),
+    '',
+    '### All findings',
+    '',
+  ];
+  if (report.findings.length) {
+    lines.push('| SLI | Segment | Window | Baseline | Change | q | Verdict |', '|---|---|---|---|---|---|---|');
+    lines.push(...report.findings.map(tableRow));
+  } else {
+    lines.push('No SLI of the metrics contract had data for this scope.');
+  }
+  lines.push(
+    '',
+    '### About these numbers',
+    '',
+    `- Verdicts: investigate at a ${formatSignedPercent(t.investigate)} and page at a ${formatSignedPercent(t.page)} relative regression in the bad direction (distributions also at PSI ≥ ${t.psiInvestigate} / ${t.psiPage}), only when significant after Benjamini–Hochberg (q < ${t.fdr}) and with at least ${formatCount(t.minVolume)} in both window and baseline.`,
+    `- Rates: Wilson 95% intervals; p-values from a pooled two-proportion z-test (rates) or a chi-square test of homogeneity on bucket counts (distributions). Quantiles interpolate within histogram buckets, as histogram_quantile does.`,
+    ...report.baseline.excluded.map(
+      (e) => `- Left out of the baseline (another incident): ${formatPeriod(e.from, e.to)}.`
+    ),
+    ...(report.missingSlis.length
+      ? [`- No series with this scope for: ${report.missingSlis.map((id) => codeSpan(id)).join(', ')}.`]
+      : []),
+    // Caveats are the core's own sentences; they carry no user-supplied text.
+    ...report.caveats.map((c) => `- ${c}`),
+    '',
+    `#### Queries (${report.queries.length})`,
+    '',
+    codeBlock(report.queries.map((q) => `# at ${q.time}\n${q.expr}`).join('\n'), 'promql'),
+    ''
+  );
+  return lines.join('\n');
+}
