@@ -2,9 +2,11 @@
  * `npm run bench`: every benchmark of the project, one after the other, each printing its own figures.
  * Run one alone with `npm run bench -- <name>`.
  */
+import { impactBenchmark } from './impact.bench';
+
 type Benchmark = { name: string; run: () => Promise<void> };
 
-const benchmarks: Benchmark[] = [];
+const benchmarks: Benchmark[] = [impactBenchmark];
 
 async function main() {
   const only = process.argv.slice(2);

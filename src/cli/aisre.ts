@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** `aisre`: the command line face of the core (impact reports, simulated telemetry). */
-import { EXIT_DATA_SOURCE, EXIT_USAGE, UsageError } from './errors';
+import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './errors';
 
 const USAGE = `Usage: aisre <command> [options]
 
@@ -36,11 +36,7 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`aisre ${name}: ${message}\n`);
-    if (error instanceof UsageError) {
-      return EXIT_USAGE;
-    }
-    const code = (error as { exitCode?: number }).exitCode;
-    return typeof code === 'number' ? code : EXIT_DATA_SOURCE;
+    return error instanceof UsageError ? EXIT_USAGE : EXIT_FAILURE;
   }
 }
 
@@ -50,6 +46,6 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     process.stderr.write(`aisre: ${String(error)}\n`);
-    process.exitCode = EXIT_DATA_SOURCE;
+    process.exitCode = EXIT_FAILURE;
   }
 );

@@ -1,0 +1,27 @@
+import { codeBlock, formatCount, formatDuration, formatPercent, formatPeriod, formatSignedPercent, formatValue } from './format';
+
+describe('format', () => {
+  test('counts, percentages and changes are written without the locale', () => {
+    expect(formatCount(120_431)).toBe('120,431');
+    expect(formatCount(-6_140.4)).toBe('−6,140');
+    expect(formatPercent(0.081)).toBe('8.1%');
+    expect(formatPercent(0.0042)).toBe('0.42%');
+    expect(formatSignedPercent(1.7)).toBe('+170%');
+    expect(formatSignedPercent(-0.052)).toBe('−5.2%');
+    expect(formatSignedPercent(Infinity)).toBe('from a zero baseline');
+  });
+
+  test('durations, periods and values in their unit', () => {
+    expect(formatDuration(10_800)).toBe('3 h');
+    expect(formatDuration(90_061)).toBe('1 d 1 h 1 min 1 s');
+    expect(formatPeriod('2026-11-24T14:00:00Z', '2026-11-25T02:30:15Z')).toBe('between 2026-11-24 14:00 and 2026-11-25 02:30:15 UTC');
+    expect(formatValue(0.84, 'seconds')).toBe('840 ms');
+    expect(formatValue(1.8449, 'seconds')).toBe('1.84 s');
+    expect(formatValue(312.4, 'tokens')).toBe('312 tokens');
+    expect(formatValue(0.6251, 'ratio')).toBe('0.625');
+  });
+
+  test('a code block fence is longer than any backtick run inside', () => {
+    expect(codeBlock('a ``` b', 'promql')).toBe('````promql\na ``` b\n````');
+  });
+});
