@@ -154,6 +154,16 @@ describe('proportions', () => {
     expect(injections.baseline).toMatchObject({ events: 20, total: 10_000 });
     expect(injections.verdict).toBe('page');
   });
+  test('more detections than requests is not a proportion: insufficient_data, counts kept', async () => {
+    const r = await report({
+      llm_requests_total: { window: requests('/chat', 90, 10), baseline: requests('/chat', 9_000, 1_000) },
+      llm_injection_detections_total: { window: [row(150)({ source: 'tool', endpoint: '/chat' })], baseline: [] },
+    });
+    const injections = finding<ProportionFinding>(r.findings, 'injection_rate');
+    expect(injections.window).toEqual({ events: 150, total: 100, rate: null, ci95: null });
+    expect(injections.verdict).toBe('insufficient_data');
+    expect(injections.reason).toBe('more injection detections than requests: not a proportion');
+  });
 });
 
 describe('distributions', () => {

@@ -208,19 +208,25 @@ function sum(values: Iterable<number>): number {
 // ---------------------------------------------------------------------------------------------------
 // Comparing.
 
-function proportionSide(events: number, total: number): ProportionSide {
-  return total > 0
+/** Counts as read; the rate and its interval only when they mean something (a total, trusted data). */
+function proportionSide({ events, total }: Counts, trusted: boolean): ProportionSide {
+  return total > 0 && trusted
     ? { events, total, rate: events / total, ci95: wilsonInterval(events, total) }
     : { events, total, rate: null, ci95: null };
 }
 
+type Counts = { events: number; total: number };
+
 function compareProportions(
   sli: ProportionSli,
   segment: Record<string, string>,
-  window: ProportionSide,
-  baseline: ProportionSide
+  windowCounts: Counts,
+  baselineCounts: Counts,
+  trusted: boolean
 ): ProportionFinding {
-  const testable = window.total > 0 && baseline.total > 0;
+  const window = proportionSide(windowCounts, trusted);
+  const baseline = proportionSide(baselineCounts, trusted);
+  const testable = window.rate !== null && baseline.rate !== null;
   const pValue = testable
     ? twoProportionZTest(window.events, window.total, baseline.events, baseline.total).pValue
     : null;
@@ -377,12 +383,14 @@ function volumeOf(finding: Finding): { window: number; baseline: number } {
     : { window: finding.window.count, baseline: finding.baseline.count };
 }
 
-function judge(finding: Finding, definition: SliDefinition, t: Thresholds, tainted: boolean): void {
+const NAN_REASON = 'some series returned NaN or ±Inf in this segment';
+
+function judge(finding: Finding, definition: SliDefinition, t: Thresholds, tainted: string | null): void {
   const noun = definition.totalNoun;
   const volume = volumeOf(finding);
   if (tainted) {
     finding.verdict = 'insufficient_data';
-    finding.reason = 'some series returned NaN or ±Inf in this segment';
+    finding.reason = tainted;
     return;
   }
   if (volume.window < t.minVolume || volume.baseline < t.minVolume) {
@@ -447,7 +455,8 @@ function validated(options: ImpactOptions) {
   };
 }
 
-type Judged = { finding: Finding; definition: SliDefinition; tainted: boolean };
+/** A finding and, when its data cannot be trusted, why (it is then insufficient_data). */
+type Judged = { finding: Finding; definition: SliDefinition; tainted: string | null };
 
 /** Window and baseline readings of one metric query. */
 type Pair = [window: Reading, baseline: Reading];
@@ -459,16 +468,19 @@ function segmentKeys(...readings: Reading[]): string[] {
 function proportionFindings(definition: ProportionSli, [wEvents, bEvents]: Pair, [wTotals, bTotals]: Pair, groupBy: string[]): Judged[] {
   const events = (r: Reading, key: string) => sum(definition.eventValues.map((v) => r.bySegment.get(key)?.get(v) ?? 0));
   const total = (r: Reading, key: string) => sum(r.bySegment.get(key)?.values() ?? []);
-  return segmentKeys(wTotals, bTotals).map((key) => ({
-    definition,
-    tainted: [wEvents, bEvents, wTotals, bTotals].some((r) => r.nanSegments.has(key)),
-    finding: compareProportions(
+  return segmentKeys(wTotals, bTotals).map((key) => {
+    const windowCounts = { events: events(wEvents, key), total: total(wTotals, key) };
+    const baselineCounts = { events: events(bEvents, key), total: total(bTotals, key) };
+    const nan = [wEvents, bEvents, wTotals, bTotals].some((r) => r.nanSegments.has(key));
+    // Events read from another counter than the total (detections per request) can outnumber it.
+    const overfull = windowCounts.events > windowCounts.total || baselineCounts.events > baselineCounts.total;
+    const tainted = nan ? NAN_REASON : overfull ? `more ${definition.eventNoun} than ${definition.totalNoun}: not a proportion` : null;
+    return {
       definition,
-      segmentOf(key, groupBy),
-      proportionSide(events(wEvents, key), total(wTotals, key)),
-      proportionSide(events(bEvents, key), total(bTotals, key))
-    ),
-  }));
+      tainted,
+      finding: compareProportions(definition, segmentOf(key, groupBy), windowCounts, baselineCounts, tainted === null),
+    };
+  });
 }
 
 function distributionFindings(definition: DistributionSli, [wBuckets, bBuckets]: Pair, groupBy: string[], caveats: Set<string>): Judged[] {
@@ -478,7 +490,7 @@ function distributionFindings(definition: DistributionSli, [wBuckets, bBuckets]:
     const buckets = (r: Reading) => (tainted ? [] : toCumulative(r.bySegment.get(key)));
     return {
       definition,
-      tainted,
+      tainted: tainted ? NAN_REASON : null,
       finding: compareDistributions(definition, segmentOf(key, groupBy), buckets(wBuckets), buckets(bBuckets), caveats),
     };
   });

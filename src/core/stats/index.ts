@@ -1,0 +1,21 @@
+/**
+ * The report's statistics, defined once (DESIGN.md "Statistics"): proportions (Wilson interval,
+ * two-proportion z-test, Benjamini–Hochberg) and classic-histogram distributions (quantiles as
+ * histogram_quantile computes them, PSI, KS, Jensen–Shannon, chi-square homogeneity, share beyond).
+ */
+export { benjaminiHochberg, type TwoProportionTest, twoProportionZTest, wilsonInterval, Z_95 } from './proportions';
+export {
+  alignBuckets,
+  type AlignedBuckets,
+  type BucketCounts,
+  chiSquareHomogeneity,
+  type ChiSquareTest,
+  type CumulativeBucket,
+  histogramQuantile,
+  jensenShannonDistance,
+  ksStatistic,
+  populationStabilityIndex,
+  PSI_SHARE_FLOOR,
+  shareBeyond,
+  toBucketCounts,
+} from './histogram';
