@@ -1,6 +1,9 @@
 #!/usr/bin/env node
-/** `aisre`: the command line face of the core (impact reports, simulated telemetry). */
+/** `aisre`: the command line face of the core (impact reports, simulated telemetry, per-team provisioning). */
 import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './errors';
+import { impactCommand } from './impact';
+import { provisionCommand } from './provision';
+import { simulateCommand } from './simulate';
 
 const USAGE = `Usage: aisre <command> [options]
 
@@ -13,10 +16,10 @@ Run 'aisre <command> --help' for a command's options.`;
 
 type Command = (args: string[]) => Promise<void>;
 
-const commands: Record<string, () => Promise<Command>> = {
-  impact: async () => (await import('./impact')).impactCommand,
-  simulate: async () => (await import('./simulate')).simulateCommand,
-  provision: async () => (await import('./provision')).provisionCommand,
+const commands: Record<string, Command> = {
+  impact: impactCommand,
+  simulate: simulateCommand,
+  provision: provisionCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -25,13 +28,13 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return name ? 0 : EXIT_USAGE;
   }
-  const load = commands[name];
-  if (!load) {
+  const command = commands[name];
+  if (!command) {
     process.stderr.write(`aisre: unknown command '${name}'\n\n${USAGE}\n`);
     return EXIT_USAGE;
   }
   try {
-    await (await load())(args);
+    await command(args);
     return 0;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -1,1 +1,179 @@
-export const provisionCommand = async (_a: string[]) => {};
+/** `aisre provision`: Grafana provisioning files that give each team of a teams file its own pinned dashboards. */
+import { parseArgs } from 'node:util';
+import { DashboardSourceError } from '../provisioning/dashboard';
+import {
+  DEFAULT_DATASOURCE,
+  DEFAULT_DATASOURCE_URL,
+  DEFAULT_GRAFANA_PROVISIONING_PATH,
+  planProvisioning,
+} from '../provisioning/plan';
+import {
+  DEFAULT_ALERTING_DIR,
+  DEFAULT_DASHBOARDS_DIR,
+  isDirectory,
+  readAlerting,
+  readDashboards,
+  readTeamsFile,
+} from '../provisioning/sources';
+import { TeamsFileError } from '../provisioning/teams';
+import { OutputDirectoryError, writeProvisioning } from '../provisioning/write';
+import { UsageError } from './errors';
+
+export const PROVISION_USAGE = `Usage: aisre provision --teams <teams.yaml> --out <dir> [options]
+
+Writes Grafana provisioning files into <dir>: a Prometheus data source, the app enabled, a dashboards
+provider, one folder per team with the bundled dashboards pinned to that team, and the Grafana-managed
+alert rules. Re-running writes the same bytes and removes what it wrote for teams no longer in the file;
+it never touches files it did not write (see .aisre-provision.json in <dir>).
+
+Options:
+  --teams <file>              Teams file: teams: [{ name: search, title: Search, services?: [...], endpoints?: [...] }]
+  --out <dir>                 Output directory; mount it as Grafana's provisioning directory
+  --datasource-url <url>      Prometheus URL as Grafana's server reaches it (default ${DEFAULT_DATASOURCE_URL})
+  --datasource-uid <uid>      uid of the data source the dashboards default to (default ${DEFAULT_DATASOURCE.uid})
+  --datasource-name <name>    Its name (default '${DEFAULT_DATASOURCE.name}')
+  --existing-datasource       Do not write datasources/aisre.yaml: --datasource-uid names one Grafana already has
+  --scrape-interval <dur>     Prometheus scrape interval, Grafana's minimum step (default 15s)
+  --dashboards <dir>          Bundled dashboards to copy, *.json (default ${DEFAULT_DASHBOARDS_DIR})
+  --alerting <dir>            Grafana alerting provisioning files to copy (default ${DEFAULT_ALERTING_DIR}, if present)
+  --grafana-path <path>       Where Grafana sees <dir> (default ${DEFAULT_GRAFANA_PROVISIONING_PATH})
+  --org-id <n>                Grafana organisation (default 1)
+  --force                     Overwrite files at generated paths that an earlier run did not write
+  -h, --help                  Show this help
+
+Exit codes: 0 files written, 2 the command line, the teams file or a dashboard is wrong.`;
+
+const DURATION = /^\d+(ms|s|m|h)$/;
+
+interface ProvisionArgs {
+  teams: string;
+  out: string;
+  datasourceUrl?: string;
+  datasourceUid: string;
+  datasourceName: string;
+  scrapeInterval: string;
+  dashboards: string;
+  alerting: string;
+  alertingRequired: boolean;
+  grafanaPath: string;
+  orgId: number;
+  force: boolean;
+}
+
+function parseProvisionArgs(args: string[]): ProvisionArgs | undefined {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        teams: { type: 'string' },
+        out: { type: 'string' },
+        'datasource-url': { type: 'string' },
+        'datasource-uid': { type: 'string' },
+        'datasource-name': { type: 'string' },
+        'existing-datasource': { type: 'boolean' },
+        'scrape-interval': { type: 'string' },
+        dashboards: { type: 'string' },
+        alerting: { type: 'string' },
+        'grafana-path': { type: 'string' },
+        'org-id': { type: 'string' },
+        force: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n\n${PROVISION_USAGE}`);
+  }
+  if (values.help) {
+    return undefined;
+  }
+  if (!values.teams || !values.out) {
+    throw new UsageError(`--teams and --out are required\n\n${PROVISION_USAGE}`);
+  }
+  if (values['existing-datasource'] && values['datasource-url'] !== undefined) {
+    throw new UsageError('--existing-datasource writes no data source, so --datasource-url has nothing to set');
+  }
+  const datasourceUid = values['datasource-uid'] ?? DEFAULT_DATASOURCE.uid;
+  if (!/^[a-zA-Z0-9_-]{1,40}$/.test(datasourceUid)) {
+    throw new UsageError(`--datasource-uid must be 1-40 letters, digits, '-' or '_', not '${datasourceUid}'`);
+  }
+  const datasourceUrl = values['existing-datasource']
+    ? undefined
+    : (values['datasource-url'] ?? DEFAULT_DATASOURCE_URL);
+  if (datasourceUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(datasourceUrl)) {
+    throw new UsageError(`--datasource-url must be an http(s) URL, not '${datasourceUrl}'`);
+  }
+  const scrapeInterval = values['scrape-interval'] ?? '15s';
+  if (!DURATION.test(scrapeInterval)) {
+    throw new UsageError(`--scrape-interval must be a duration like 15s or 1m, not '${scrapeInterval}'`);
+  }
+  const grafanaPath = values['grafana-path'] ?? DEFAULT_GRAFANA_PROVISIONING_PATH;
+  if (!grafanaPath.startsWith('/')) {
+    throw new UsageError(`--grafana-path must be an absolute path inside the Grafana server, not '${grafanaPath}'`);
+  }
+  const orgId = Number(values['org-id'] ?? '1');
+  if (!Number.isInteger(orgId) || orgId < 1) {
+    throw new UsageError(`--org-id must be a positive integer, not '${values['org-id']}'`);
+  }
+  return {
+    teams: values.teams,
+    out: values.out,
+    datasourceUrl,
+    datasourceUid,
+    datasourceName:
+      values['datasource-name'] ?? (datasourceUid === DEFAULT_DATASOURCE.uid ? DEFAULT_DATASOURCE.name : datasourceUid),
+    scrapeInterval,
+    dashboards: values.dashboards ?? DEFAULT_DASHBOARDS_DIR,
+    alerting: values.alerting ?? DEFAULT_ALERTING_DIR,
+    alertingRequired: values.alerting !== undefined,
+    grafanaPath,
+    orgId,
+    force: values.force ?? false,
+  };
+}
+
+export async function provisionCommand(args: string[]): Promise<void> {
+  const options = parseProvisionArgs(args);
+  if (!options) {
+    process.stdout.write(`${PROVISION_USAGE}\n`);
+    return;
+  }
+  try {
+    if (options.alertingRequired && !isDirectory(options.alerting)) {
+      throw new UsageError(`--alerting directory ${options.alerting} does not exist`);
+    }
+    const teams = readTeamsFile(options.teams);
+    const files = planProvisioning({
+      teams,
+      dashboards: readDashboards(options.dashboards),
+      alerting: readAlerting(options.alerting),
+      datasource: {
+        uid: options.datasourceUid,
+        name: options.datasourceName,
+        url: options.datasourceUrl,
+        scrapeInterval: options.scrapeInterval,
+      },
+      orgId: options.orgId,
+      grafanaProvisioningPath: options.grafanaPath,
+    });
+    const result = writeProvisioning(options.out, files, { force: options.force });
+    process.stdout.write(
+      `aisre provision: ${teams.length} team(s) in ${options.out}: ` +
+        `${result.written.length} written, ${result.unchanged.length} unchanged, ${result.removed.length} removed\n`
+    );
+    for (const path of result.removed) {
+      process.stdout.write(`  removed ${path}\n`);
+    }
+  } catch (error) {
+    if (
+      error instanceof TeamsFileError ||
+      error instanceof DashboardSourceError ||
+      error instanceof OutputDirectoryError
+    ) {
+      throw new UsageError(error.message);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,177 @@
+/** @jest-environment node */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { UsageError } from './errors';
+import { provisionCommand } from './provision';
+import { fixtureBundle, readTree } from '../provisioning/testFixtures';
+
+describe('aisre provision', () => {
+  let work: string;
+  let teams: string;
+  let dashboards: string;
+  let out: string;
+  let stdout: jest.SpyInstance;
+
+  beforeEach(() => {
+    work = mkdtempSync(join(tmpdir(), 'aisre-provision-cli-'));
+    teams = join(work, 'teams.yaml');
+    dashboards = join(work, 'dashboards');
+    out = join(work, 'out');
+    mkdirSync(dashboards);
+    for (const { file, dashboard } of fixtureBundle()) {
+      writeFileSync(join(dashboards, file), JSON.stringify(dashboard, null, 2));
+    }
+    writeFileSync(teams, 'teams:\n  - name: search\n    title: Search\n  - name: assistants\n    title: Assistants\n');
+    mkdirSync(join(work, 'alerting'));
+    writeFileSync(join(work, 'alerting', 'rules.yaml'), 'apiVersion: 1\ngroups: []\n');
+    writeFileSync(join(work, 'alerting', 'notes.txt'), 'not provisioning');
+    stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  });
+  afterEach(() => {
+    stdout.mockRestore();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  const run = (...extra: string[]) =>
+    provisionCommand([
+      '--teams',
+      teams,
+      '--out',
+      out,
+      '--dashboards',
+      dashboards,
+      '--alerting',
+      join(work, 'alerting'),
+      ...extra,
+    ]);
+
+  async function usageErrorOf(promise: Promise<void>): Promise<string> {
+    const error = await promise.then(
+      () => undefined,
+      (e: unknown) => e
+    );
+    expect(error).toBeInstanceOf(UsageError);
+    return (error as Error).message;
+  }
+
+  it('writes the tree for two teams and says what it did', async () => {
+    await run();
+    expect(Object.keys(readTree(out))).toEqual([
+      '.aisre-provision.json',
+      'alerting/rules.yaml',
+      'dashboards/Assistants/agents-security.json',
+      'dashboards/Assistants/model-slis.json',
+      'dashboards/Assistants/retrieval.json',
+      'dashboards/Search/agents-security.json',
+      'dashboards/Search/model-slis.json',
+      'dashboards/Search/retrieval.json',
+      'dashboards/aisre.yaml',
+      'datasources/aisre.yaml',
+      'plugins/aisre.yaml',
+    ]);
+    expect(stdout).toHaveBeenCalledWith(expect.stringContaining('2 team(s)'));
+    expect(stdout).toHaveBeenCalledWith(expect.stringContaining('10 written, 0 unchanged, 0 removed'));
+  });
+
+  it('is idempotent: a second run leaves the same bytes', async () => {
+    await run();
+    const first = readTree(out);
+    await run();
+    expect(readTree(out)).toEqual(first);
+    expect(stdout).toHaveBeenLastCalledWith(expect.stringContaining('0 written, 10 unchanged, 0 removed'));
+  });
+
+  it('removes the folder of a team dropped from the teams file', async () => {
+    await run();
+    writeFileSync(teams, 'teams:\n  - name: search\n    title: Search\n');
+    await run();
+    expect(existsSync(join(out, 'dashboards', 'Assistants'))).toBe(false);
+    expect(existsSync(join(out, 'dashboards', 'Search', 'model-slis.json'))).toBe(true);
+    expect(stdout).toHaveBeenCalledWith('  removed dashboards/Assistants/model-slis.json\n');
+  });
+
+  it('passes the data source flags into the files', async () => {
+    await run(
+      '--datasource-url',
+      'https://mimir.example/prometheus',
+      '--datasource-uid',
+      'mimir',
+      '--scrape-interval',
+      '30s'
+    );
+    const datasource = parseYaml(readTree(out)['datasources/aisre.yaml']).datasources[0];
+    expect(datasource).toMatchObject({ uid: 'mimir', name: 'mimir', url: 'https://mimir.example/prometheus' });
+    expect(datasource.jsonData.timeInterval).toBe('30s');
+  });
+
+  it('writes no data source with --existing-datasource', async () => {
+    await run('--existing-datasource', '--datasource-uid', 'prod-prom');
+    const tree = readTree(out);
+    expect(tree['datasources/aisre.yaml']).toBeUndefined();
+    expect(tree['dashboards/Search/retrieval.json']).toContain('"value": "prod-prom"');
+  });
+
+  it('reports a bad teams file as a usage error naming the problem', async () => {
+    writeFileSync(teams, 'teams:\n  - name: Search\n');
+    expect(await usageErrorOf(run())).toMatch(/teams\[0\]: name 'Search' is not a valid slug/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('reports a missing teams file, dashboards directory or alerting directory', async () => {
+    rmSync(teams);
+    expect(await usageErrorOf(run())).toMatch(/teams file .* does not exist/);
+    writeFileSync(teams, 'teams: [{ name: search }]\n');
+    expect(
+      await usageErrorOf(provisionCommand(['--teams', teams, '--out', out, '--dashboards', join(work, 'nope')]))
+    ).toMatch(/dashboards directory .*nope does not exist/);
+    rmSync(join(work, 'alerting'), { recursive: true });
+    expect(await usageErrorOf(run())).toMatch(/--alerting directory .* does not exist/);
+  });
+
+  it('reports a dashboard it cannot copy', async () => {
+    writeFileSync(join(dashboards, 'broken.json'), '{ "uid": ');
+    expect(await usageErrorOf(run())).toMatch(/broken\.json: not valid JSON/);
+  });
+
+  it.each([
+    [['--teams', 'x.yaml'], /--teams and --out are required/],
+    [['--teams', 'x.yaml', '--out', 'o', '--bogus'], /Unknown option '--bogus'/],
+    [['--teams', 'x.yaml', '--out', 'o', '--org-id', '0'], /--org-id must be a positive integer/],
+    [['--teams', 'x.yaml', '--out', 'o', '--scrape-interval', 'soon'], /--scrape-interval must be a duration/],
+    [['--teams', 'x.yaml', '--out', 'o', '--datasource-url', 'prometheus:9090'], /--datasource-url must be an http/],
+    [['--teams', 'x.yaml', '--out', 'o', '--datasource-uid', 'has space'], /--datasource-uid must be/],
+    [['--teams', 'x.yaml', '--out', 'o', '--grafana-path', 'relative'], /--grafana-path must be an absolute path/],
+    [
+      ['--teams', 'x.yaml', '--out', 'o', '--existing-datasource', '--datasource-url', 'http://p:9090'],
+      /--existing-datasource writes no data source/,
+    ],
+  ])('rejects the command line %j', async (args, message) => {
+    expect(await usageErrorOf(provisionCommand(args))).toMatch(message);
+  });
+
+  it('exits with 2 and the reason on stderr when run as `aisre provision`', () => {
+    writeFileSync(teams, 'teams:\n  - name: search\n  - name: search\n');
+    const root = resolve(__dirname, '../..');
+    const result = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/aisre.ts', 'provision', '--teams', teams, '--out', out],
+      {
+        cwd: root,
+        encoding: 'utf8',
+      }
+    );
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(`aisre provision: ${teams}: teams[0] and teams[1] are both named 'search'\n`);
+    expect(existsSync(out)).toBe(false);
+  }, 30_000);
+
+  it('prints its help', async () => {
+    await provisionCommand(['--help']);
+    expect(stdout).toHaveBeenCalledWith(
+      expect.stringContaining('Usage: aisre provision --teams <teams.yaml> --out <dir>')
+    );
+  });
+});
