@@ -124,5 +124,7 @@ export function codeSpan(text: string): string {
   const flat = text.replace(/[\r\n]+/g, ' ');
   const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longestRun + 1);
-  return `${fence} ${flat} ${fence}`;
+  // CommonMark strips one space each side; pad only when a backtick at an edge would join the fence.
+  const padded = /^`|`$/.test(flat) ? ` ${flat} ` : flat;
+  return `${fence}${padded}${fence}`;
 }

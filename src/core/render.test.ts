@@ -45,8 +45,8 @@ describe('renderMarkdown', () => {
         'versus a baseline of 3.0% of 100,000 (95% CI 2.9–3.1%). +5.1 pp (+170%), p < 0.001, ≈ 6,142 excess refusals. **Page.**'
     );
     expect(markdown).toContain('| Refusals | endpoint=/chat | 8.1% (9,755/120,431) | 3.0% (3,000/100,000) | +5.1 pp (+170%) | 1.0e-39 | Page |');
-    expect(markdown).toContain('**Scope:** ` team="assistants" `, by endpoint.');
-    expect(markdown).toContain('- No series with this scope for: ` agent_steps `.');
+    expect(markdown).toContain('**Scope:** `team="assistants"`, by endpoint.');
+    expect(markdown).toContain('- No series with this scope for: `agent_steps`.');
     expect(markdown).toContain('```promql\n# at 2026-11-24T17:00:00Z\nsum by (outcome, endpoint)');
   });
 
@@ -74,7 +74,7 @@ describe('renderMarkdown', () => {
     const markdown = renderMarkdown(
       reportWith(refusals('/chat'), { selector, queries: [{ expr: `x{${selector}}`, time: '2026-11-24T17:00:00Z' }] })
     );
-    expect(markdown).toContain('**Scope:** ```` team="``` <b>x</b>" ````');
+    expect(markdown).toContain('**Scope:** ````team="``` <b>x</b>"````');
     expect(markdown).toContain('````promql\n');
     expect(markdown.trimEnd().endsWith('````')).toBe(true);
   });

@@ -184,7 +184,9 @@ export function renderMarkdown(report: ImpactReport): string {
     ...(regressions.length
       ? regressions.map((f) => `- ${findingSentence(f, report)}`)
       : [
-          `No SLI regressed past the investigate threshold (${formatSignedPercent(t.investigate)}) with significance (q < ${t.fdr}) in this window.`,
+          report.findings.length
+            ? `No SLI regressed past the investigate threshold (${formatSignedPercent(t.investigate)}) with significance (q < ${t.fdr}) in this window.`
+            : 'Nothing to compare: no SLI of the metrics contract had data for this scope in the window or the baseline.',
         ]),
     '',
     '### All findings',

@@ -86,7 +86,7 @@ export interface ImpactReport {
   missingSlis: SliId[];
   /** Every PromQL query the report ran, with the evaluation time, in order. */
   queries: Array<{ expr: string; time: string }>;
-  /** What a reader should know about the data (gaps, counter resets, extrapolation, excluded baseline). */
+  /** What a reader should know about the data (NaN series, extrapolated counts, excluded baseline, bucket layouts). */
   caveats: string[];
 }
 

@@ -27,12 +27,12 @@ describe('App routes', () => {
     expect(await screen.findByTestId(testIds.incidents.container, {}, { timeout: 10000 })).toHaveTextContent(
       'ai-incident'
     );
-  });
+  }, 20000);
 
   test('the Runbooks route opens the Runbooks page', async () => {
     renderAt('/runbooks');
     expect(await screen.findByTestId(testIds.runbooks.container, {}, { timeout: 10000 })).toHaveTextContent(
       'model rollback'
     );
-  });
+  }, 20000);
 });

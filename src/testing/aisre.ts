@@ -1,0 +1,34 @@
+/** Runs the real `aisre` command line as a separate process, the way a user does. */
+import { join, resolve } from 'node:path';
+
+import { type CommandResult, runCommand } from './processes';
+
+/** The repository root (src/testing/../..). */
+export const REPO_ROOT = resolve(__dirname, '..', '..');
+
+export interface AisreOptions {
+  /** Kill it after this long (default 60 s); the result then says timedOut. */
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** `node node_modules/tsx/dist/cli.mjs src/cli/aisre.ts <args>` in the repo root, stdin closed. */
+export function runAisre(args: string[], options: AisreOptions = {}): Promise<CommandResult> {
+  const tsx = join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  return runCommand(process.execPath, [tsx, join(REPO_ROOT, 'src', 'cli', 'aisre.ts'), ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    timeoutMs: options.timeoutMs ?? 60_000,
+  });
+}
+
+/** Parses `aisre impact --format json` output, failing with the command's stderr when it is not JSON. */
+export function parseJsonOutput<T>(result: CommandResult): T {
+  try {
+    return JSON.parse(result.stdout) as T;
+  } catch {
+    throw new Error(
+      `expected JSON on stdout (exit ${result.code}).\nstdout: ${result.stdout.slice(0, 2000)}\nstderr: ${result.stderr.slice(0, 2000)}`
+    );
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * The host page's runtime: sets up what Grafana sets up before it loads a plugin (BackendSrv,
+ * DataSourceSrv, TemplateSrv, PluginPage, i18n, theme; the location service is Grafana's own, over the
+ * page's browser history), supplies the shared modules to
+ * the AMD loader, and exposes `window.aisreHost` for the test to render a panel or an app page.
+ * The generated entry (see ../hostBundle.ts) imports the shared modules and calls `startHost`.
+ */
+import React, { type ComponentType } from 'react';
+import { createRoot, type Root } from 'react-dom/client';
+import { type AppPlugin, type AppPluginMeta, type PanelPlugin, type PluginMeta } from '@grafana/data';
+import {
+  type HistoryWrapper,
+  type PluginPageProps,
+  config,
+  setBackendSrv,
+  setDataSourceSrv,
+  locationService as grafanaLocationService,
+  setTemplateSrv,
+} from '@grafana/runtime';
+
+import { type AppPageRenderRequest, type HostApi, type HostBootData, type PanelRenderRequest } from '../protocol';
+import { AmdRegistry } from './amd';
+import { HostBackendSrv } from './backendSrv';
+import { HostDataSourceSrv } from './dataSourceSrv';
+import { AppHost, HostFrame, PanelHost, makePluginPage } from './render';
+import { HostTemplateSrv } from './templateSrv';
+
+export interface HostInternals {
+  /** Module name -> the value an AMD factory receives for it (see hostBundle.ts for each one's form). */
+  modules: Record<string, unknown>;
+  /** Module names Grafana supplies but this host cannot, with the reason. */
+  refusals: Record<string, string>;
+  /** @grafana/runtime's own setter (not in its public exports): Grafana's shell sets the PluginPage this way. */
+  setPluginPage: (component: ComponentType<PluginPageProps>) => void;
+  /** @grafana/i18n's initializer, as Grafana's boot calls it. */
+  initializeI18n: (options: { language: string; ns: string[] }, regionalFormat: string) => Promise<unknown>;
+}
+
+interface PluginSettings extends PluginMeta {
+  module: string;
+}
+
+async function pluginSettings(backendSrv: HostBackendSrv, pluginId: string): Promise<PluginSettings> {
+  return backendSrv.get<PluginSettings>(`/api/plugins/${pluginId}/settings`);
+}
+
+export async function startHost(internals: HostInternals): Promise<void> {
+  try {
+    const boot = (window.grafanaBootData as { aisre: HostBootData }).aisre;
+    const registry = new AmdRegistry();
+    for (const [name, value] of Object.entries(internals.modules)) {
+      registry.provide(name, value);
+    }
+    for (const [name, reason] of Object.entries(internals.refusals)) {
+      registry.refuse(name, reason);
+    }
+    registry.install(window);
+
+    const backendSrv = new HostBackendSrv();
+    const templateSrv = new HostTemplateSrv();
+    // Grafana's own location service: browser history at the page's URL (production builds refuse a replacement).
+    const locationService = grafanaLocationService as HistoryWrapper;
+    let appMeta: AppPluginMeta | undefined;
+    setBackendSrv(backendSrv);
+    setTemplateSrv(templateSrv);
+    setDataSourceSrv(new HostDataSourceSrv(boot.dataSources, templateSrv));
+    internals.setPluginPage(makePluginPage(() => appMeta, () => locationService.getLocation().pathname));
+    await internals.initializeI18n({ language: 'en-US', ns: ['grafana'] }, 'en-US');
+
+    const container = document.getElementById('reactRoot');
+    if (!container) {
+      throw new Error('the host page has no #reactRoot');
+    }
+    let root: Root | undefined;
+    const mount = (element: React.ReactElement) => {
+      root?.unmount();
+      root = createRoot(container);
+      root.render(<HostFrame theme={config.theme2}>{element}</HostFrame>);
+    };
+    const optionChanges: Array<Record<string, unknown>> = [];
+
+    const api: HostApi = {
+      async renderPanel(request: PanelRenderRequest) {
+        const settings = await pluginSettings(backendSrv, request.pluginId);
+        const exports = (await registry.load(`/${settings.module}`)) as { plugin?: PanelPlugin };
+        const plugin = exports.plugin;
+        if (!plugin?.panel) {
+          throw new Error(`${settings.module} exports no panel plugin (exports: ${Object.keys(exports ?? {}).join(', ')})`);
+        }
+        plugin.meta = { ...plugin.meta, ...settings };
+        templateSrv.setVariables(request.variables);
+        mount(
+          <PanelHost
+            plugin={plugin}
+            request={request}
+            templateSrv={templateSrv}
+            onOptionsChange={(options) => optionChanges.push(options)}
+          />
+        );
+      },
+      async renderAppPage(request: AppPageRenderRequest) {
+        const settings = await pluginSettings(backendSrv, request.pluginId);
+        const exports = (await registry.load(`/${settings.module}`)) as { plugin?: AppPlugin };
+        const plugin = exports.plugin;
+        if (!plugin?.root) {
+          throw new Error(`${settings.module} exports no app plugin with a root page`);
+        }
+        appMeta = settings as unknown as AppPluginMeta;
+        plugin.meta = appMeta;
+        plugin.init(appMeta);
+        if (locationService.getLocation().pathname !== request.path) {
+          locationService.push(request.path);
+        }
+        mount(<AppHost plugin={plugin} meta={appMeta} locationService={locationService} />);
+      },
+      optionChanges: () => optionChanges,
+      currentPath: () => {
+        const location = locationService.getLocation();
+        return `${location.pathname}${location.search}`;
+      },
+      suppliedModules: () => registry.names(),
+    };
+    window.aisreHost = api;
+    window.aisreHostReady = true;
+  } catch (error) {
+    window.aisreHostReady = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * Renders a loaded plugin the way Grafana's shell does, minus the shell: a panel plugin's component with
+ * PanelProps inside a fixed-size frame, or an app plugin's root page under `/a/<id>/` with a router bound
+ * to the location service, both inside the theme context with Grafana's global styles.
+ */
+import React, { type ReactNode, useLayoutEffect, useState } from 'react';
+import {
+  type AppPlugin,
+  type AppPluginMeta,
+  EventBusSrv,
+  LoadingState,
+  type PanelPlugin,
+  type PanelProps,
+  type TimeRange,
+  dateTime,
+  type GrafanaTheme2,
+} from '@grafana/data';
+import { type HistoryWrapper, type PluginPageProps } from '@grafana/runtime';
+import { GlobalStyles, PortalContainer, ThemeContext } from '@grafana/ui';
+import { Route, Router, Routes } from 'react-router-dom';
+
+import { type PanelRenderRequest } from '../protocol';
+import { type HostTemplateSrv } from './templateSrv';
+
+export function toTimeRange(range: PanelRenderRequest['timeRange']): TimeRange {
+  const from = dateTime(range.from);
+  const to = dateTime(range.to);
+  return { from, to, raw: range.raw ?? { from: from.toISOString(), to: to.toISOString() } };
+}
+
+export function HostFrame({ theme, children }: { theme: GrafanaTheme2; children: ReactNode }) {
+  return (
+    <ThemeContext.Provider value={theme}>
+      <GlobalStyles />
+      {children}
+      <PortalContainer />
+    </ThemeContext.Provider>
+  );
+}
+
+/** The title Grafana's page header would show: the app page the path belongs to, or the app's name. */
+function pageTitle(meta: AppPluginMeta | undefined, path: string): string {
+  const includes = (meta as unknown as { includes?: Array<{ type: string; name: string; path?: string }> })?.includes ?? [];
+  const page = includes
+    .filter((include) => include.type === 'page' && include.path)
+    .map((include) => ({ ...include, path: include.path!.replace('%PLUGIN_ID%', meta?.id ?? '') }))
+    .sort((a, b) => b.path.length - a.path.length)
+    .find((include) => path === include.path || path.startsWith(`${include.path}/`));
+  return page?.name ?? meta?.name ?? '';
+}
+
+/** Grafana's PluginPage renders the page chrome (title, tabs, actions); this one keeps the title and body. */
+export function makePluginPage(getMeta: () => AppPluginMeta | undefined, getPath: () => string) {
+  return function HostPluginPage({ children, pageNav, actions, subTitle, info }: PluginPageProps) {
+    const title = pageNav?.text ?? pageTitle(getMeta(), getPath());
+    return (
+      <div data-testid="host-plugin-page" style={{ padding: 16 }}>
+        <header style={{ marginBottom: 16 }}>
+          <h1>{title}</h1>
+          {subTitle && <div>{subTitle}</div>}
+          {info && <div>{info.map((item) => `${item.label}: ${String(item.value)}`).join(' · ')}</div>}
+          {actions && <div>{actions}</div>}
+        </header>
+        {children}
+      </div>
+    );
+  };
+}
+
+interface PanelHostProps {
+  plugin: PanelPlugin;
+  request: PanelRenderRequest;
+  templateSrv: HostTemplateSrv;
+  onOptionsChange: (options: Record<string, unknown>) => void;
+}
+
+export function PanelHost({ plugin, request, templateSrv, onOptionsChange }: PanelHostProps) {
+  const [options, setOptions] = useState<Record<string, unknown>>(() => ({ ...plugin.defaults, ...request.options }));
+  const [fieldConfig, setFieldConfig] = useState(() => plugin.fieldConfigDefaults);
+  const [eventBus] = useState(() => new EventBusSrv());
+  const [timeRange, setTimeRange] = useState(() => toTimeRange(request.timeRange));
+  const Panel = plugin.panel;
+  if (!Panel) {
+    throw new Error(`panel plugin ${request.pluginId} has no panel component`);
+  }
+  const props: PanelProps = {
+    id: request.panelId,
+    data: { state: LoadingState.Done, series: [], timeRange, annotations: [] },
+    timeRange,
+    timeZone: request.timeZone,
+    options,
+    fieldConfig,
+    transparent: false,
+    width: request.width,
+    height: request.height,
+    renderCounter: 0,
+    title: request.title,
+    eventBus,
+    onOptionsChange: (next: Record<string, unknown>) => {
+      onOptionsChange(next);
+      setOptions(next);
+    },
+    onFieldConfigChange: setFieldConfig,
+    replaceVariables: (value, scopedVars, format) => templateSrv.replace(value, scopedVars, format),
+    onChangeTimeRange: (range) => setTimeRange(toTimeRange({ from: range.from, to: range.to })),
+  };
+  return (
+    <section
+      data-testid="host-panel"
+      aria-label={request.title}
+      style={{ width: request.width, margin: 16, border: '1px solid rgba(204, 204, 220, 0.12)', borderRadius: 2 }}
+    >
+      <header style={{ padding: '4px 8px', fontWeight: 500 }}>{request.title}</header>
+      <div style={{ width: request.width, height: request.height, position: 'relative', overflow: 'hidden' }}>
+        <Panel {...props} />
+      </div>
+    </section>
+  );
+}
+
+/** The parts of a history v4 object (what HistoryWrapper wraps) the router needs. */
+interface HistoryLike {
+  location: Location;
+  action: string;
+  listen(listener: (location: Location, action: string) => void): () => void;
+  push(to: unknown, state?: unknown): void;
+  replace(to: unknown, state?: unknown): void;
+  go(delta: number): void;
+  createHref(to: unknown): string;
+}
+
+interface Location {
+  pathname: string;
+  search: string;
+  hash: string;
+  state: unknown;
+  key?: string;
+}
+
+/** A react-router v6 Router driven by the location service's history, so `locationService.push` navigates. */
+function LocationServiceRouter({ locationService, children }: { locationService: HistoryWrapper; children: ReactNode }) {
+  const history = locationService.getHistory() as HistoryLike;
+  const [state, setState] = useState({ location: history.location, action: history.action });
+  useLayoutEffect(() => history.listen((location: Location, action: string) => setState({ location, action })), [history]);
+  return (
+    <Router location={state.location} navigationType={state.action as never} navigator={history as never}>
+      {children}
+    </Router>
+  );
+}
+
+interface AppHostProps {
+  plugin: AppPlugin;
+  meta: AppPluginMeta;
+  locationService: HistoryWrapper;
+}
+
+export function AppHost({ plugin, meta, locationService }: AppHostProps) {
+  const Root = plugin.root;
+  if (!Root) {
+    throw new Error(`app plugin ${meta.id} has no root page`);
+  }
+  const basename = `/a/${meta.id}`;
+  return (
+    <LocationServiceRouter locationService={locationService}>
+      <Routes>
+        <Route
+          path={`${basename}/*`}
+          element={
+            <Root
+              meta={meta}
+              basename={basename}
+              path={locationService.getLocation().pathname}
+              query={Object.fromEntries(locationService.getSearch().entries())}
+              onNavChanged={() => {}}
+            />
+          }
+        />
+      </Routes>
+    </LocationServiceRouter>
+  );
+}

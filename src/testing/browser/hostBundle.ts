@@ -1,0 +1,199 @@
+/**
+ * Builds the host bundle: the shared modules Grafana supplies to plugins, bundled for the browser with
+ * esbuild, plus the host runtime (./host/main.tsx). Cached under node_modules/.cache/aisre-host/<key>/,
+ * where the key hashes package-lock.json, the host's sources and esbuild's version: a dependency bump or
+ * a change to the host rebuilds it, anything else reuses it.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+
+import { REPO_ROOT } from '../aisre';
+
+/**
+ * How an AMD factory receives a shared module, following Grafana's SystemJS map
+ * (public/app/features/plugins/loader/sharedDependencies.ts in grafana/grafana):
+ * - `namespace`: the ES module namespace (`import * as`), as `() => import('react')` gives;
+ * - `default`: the module's default export (Grafana marks lodash, moment and jquery `__useDefault`);
+ * - `grafana-ui`: @grafana/ui's namespace with the plugin base classes re-exposed from @grafana/data
+ *   (Grafana keeps the 6.4-era import paths working);
+ * - `i18n-instance`: Grafana shares its i18next instance (@grafana/i18n's getI18nInstance()).
+ */
+type SharedForm = 'namespace' | 'default' | 'grafana-ui' | 'i18n-instance';
+
+interface SharedModule {
+  /** The name a plugin's `define([...])` asks for. */
+  name: string;
+  /** What the host imports to supply it. */
+  from: string;
+  form: SharedForm;
+}
+
+export const SHARED_MODULES: SharedModule[] = [
+  { name: 'react', from: 'react', form: 'namespace' },
+  { name: 'react/jsx-runtime', from: 'react/jsx-runtime', form: 'namespace' },
+  { name: 'react/jsx-dev-runtime', from: 'react/jsx-dev-runtime', form: 'namespace' },
+  { name: 'react-dom', from: 'react-dom', form: 'namespace' },
+  { name: 'react-dom/client', from: 'react-dom/client', form: 'namespace' },
+  { name: '@grafana/data', from: '@grafana/data', form: 'namespace' },
+  { name: '@grafana/data/unstable', from: '@grafana/data/unstable', form: 'namespace' },
+  { name: '@grafana/ui', from: '@grafana/ui', form: 'grafana-ui' },
+  { name: '@grafana/ui/unstable', from: '@grafana/ui/unstable', form: 'namespace' },
+  { name: '@grafana/runtime', from: '@grafana/runtime', form: 'namespace' },
+  { name: '@grafana/runtime/unstable', from: '@grafana/runtime/unstable', form: 'namespace' },
+  { name: '@emotion/css', from: '@emotion/css', form: 'namespace' },
+  { name: 'emotion', from: '@emotion/css', form: 'namespace' },
+  { name: '@emotion/react', from: '@emotion/react', form: 'namespace' },
+  { name: 'rxjs', from: 'rxjs', form: 'namespace' },
+  { name: 'rxjs/operators', from: 'rxjs/operators', form: 'namespace' },
+  // Grafana supplies react-router-dom-v5-compat under this name: react-router-dom v6's exports, which
+  // include react-router's. One react-router instance for the host's Router and the plugin's Routes.
+  { name: 'react-router', from: 'react-router-dom', form: 'namespace' },
+  { name: 'i18next', from: 'i18next', form: 'i18n-instance' },
+  { name: 'lodash', from: 'lodash', form: 'default' },
+  { name: 'moment', from: 'moment', form: 'default' },
+  { name: 'jquery', from: 'jquery', form: 'default' },
+  { name: 'react-redux', from: 'react-redux', form: 'namespace' },
+  { name: 'redux', from: 'redux', form: 'namespace' },
+  { name: 'prismjs', from: 'prismjs', form: 'namespace' },
+  { name: 'react-inlinesvg', from: 'react-inlinesvg', form: 'namespace' },
+];
+
+/** Names Grafana supplies in a form this host cannot reproduce, and why: a plugin asking for them fails here. */
+export const REFUSED_MODULES: Record<string, string> = {
+  'react-router-dom':
+    'Grafana 12 supplies react-router-dom v5 under this name (v6 only as "react-router"); bundle react-router-dom v6 in the plugin instead of marking it external',
+};
+
+export interface HostBundle {
+  dir: string;
+  js: string;
+  css: string | undefined;
+  /** Module names the bundle supplies to plugins. */
+  supplied: string[];
+  /** True when this call built it (false: reused from the cache). */
+  built: boolean;
+}
+
+const HOST_DIR = join(__dirname, 'host');
+const CACHE_ROOT = join(REPO_ROOT, 'node_modules', '.cache', 'aisre-host');
+
+function isInstalled(specifier: string): boolean {
+  try {
+    require.resolve(specifier, { paths: [REPO_ROOT] });
+    return true;
+  } catch {
+    // Subpath exports (react-dom/client, @grafana/ui/unstable) resolve through their package.json.
+    try {
+      require.resolve(`${specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/')}/package.json`, {
+        paths: [REPO_ROOT],
+      });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** A file inside a package, bypassing its `exports` map (for setters Grafana's shell uses but does not export). */
+function packageFile(pkg: string, file: string): string {
+  const path = join(REPO_ROOT, 'node_modules', pkg, file);
+  if (!existsSync(path)) {
+    throw new Error(`${pkg}: ${file} not found; the host bundle needs it (did ${pkg} change its layout?)`);
+  }
+  return path;
+}
+
+function entrySource(modules: SharedModule[]): string {
+  const lines: string[] = [];
+  const sources = [...new Set(modules.map((m) => m.from))];
+  sources.forEach((from, i) => lines.push(`import * as m${i} from ${JSON.stringify(from)};`));
+  lines.push(`import * as grafanaData from '@grafana/data';`);
+  lines.push(`import { setPluginPage } from ${JSON.stringify(packageFile('@grafana/runtime', 'dist/esm/components/PluginPage.mjs'))};`);
+  lines.push(`import { initializeI18n, getI18nInstance } from ${JSON.stringify(packageFile('@grafana/i18n', 'dist/esm/i18n.mjs'))};`);
+  lines.push(`import { startHost } from ${JSON.stringify(join(HOST_DIR, 'main.tsx'))};`);
+  lines.push('const modules = {};');
+  for (const module of modules) {
+    const ns = `m${sources.indexOf(module.from)}`;
+    const value = {
+      namespace: ns,
+      default: `(${ns}.default ?? ${ns})`,
+      'grafana-ui': `{ ...${ns}, PanelPlugin: grafanaData.PanelPlugin, DataSourcePlugin: grafanaData.DataSourcePlugin, AppPlugin: grafanaData.AppPlugin, DataSourceApi: grafanaData.DataSourceApi }`,
+      'i18n-instance': 'getI18nInstance()',
+    }[module.form];
+    lines.push(`modules[${JSON.stringify(module.name)}] = ${value};`);
+  }
+  lines.push(`startHost({ modules, refusals: ${JSON.stringify(REFUSED_MODULES)}, setPluginPage, initializeI18n });`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function cacheKey(modules: SharedModule[]): Promise<string> {
+  const hash = createHash('sha256');
+  hash.update(await readFile(join(REPO_ROOT, 'package-lock.json')));
+  hash.update(JSON.stringify(modules));
+  const esbuildVersion = (require('esbuild') as typeof import('esbuild')).version;
+  hash.update(esbuildVersion);
+  for (const dir of [HOST_DIR, __dirname]) {
+    for (const name of (await readdir(dir)).sort()) {
+      if (/\.tsx?$/.test(name) && !name.endsWith('.test.ts')) {
+        hash.update(name).update(await readFile(join(dir, name)));
+      }
+    }
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** Returns the cached host bundle, building it first when package-lock.json or the host changed. */
+export async function ensureHostBundle(): Promise<HostBundle> {
+  const modules = SHARED_MODULES.filter((m) => isInstalled(m.from));
+  const supplied = modules.map((m) => m.name);
+  const key = await cacheKey(modules);
+  const dir = join(CACHE_ROOT, key);
+  const js = join(dir, 'host.js');
+  const cssPath = join(dir, 'host.css');
+  if (existsSync(js)) {
+    return { dir, js, css: existsSync(cssPath) ? cssPath : undefined, supplied, built: false };
+  }
+  const esbuild = require('esbuild') as typeof import('esbuild');
+  // Build into a private dir and rename: two jest workers may build at once.
+  const staging = `${dir}.tmp-${process.pid}`;
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { recursive: true });
+  const result = await esbuild.build({
+    stdin: { contents: entrySource(modules), resolveDir: REPO_ROOT, sourcefile: 'aisre-host-entry.js', loader: 'js' },
+    bundle: true,
+    platform: 'browser',
+    // ESM with splitting keeps @grafana/ui's lazy imports lazy (monaco-editor alone is megabytes to run).
+    format: 'esm',
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    target: 'es2020',
+    outdir: staging,
+    entryNames: 'host',
+    jsx: 'automatic',
+    define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' },
+    loader: { '.svg': 'dataurl', '.png': 'dataurl', '.gif': 'dataurl', '.woff': 'dataurl', '.woff2': 'dataurl', '.ttf': 'dataurl' },
+    logLevel: 'silent',
+    legalComments: 'none',
+    // Minified: every page parses this bundle, and an 18 MB script takes Chromium seconds to parse here.
+    minify: true,
+  });
+  if (result.errors.length > 0) {
+    throw new Error(`host bundle: ${result.errors.map((e) => e.text).join('\n')}`);
+  }
+  await rename(staging, dir).catch(async (error: NodeJS.ErrnoException) => {
+    // Another worker finished first: use its build.
+    await rm(staging, { recursive: true, force: true });
+    if (!existsSync(js)) {
+      throw error;
+    }
+  });
+  // Older builds are dead weight in the cache.
+  for (const name of await readdir(CACHE_ROOT)) {
+    if (name !== key && !name.includes('.tmp-')) {
+      await rm(resolve(CACHE_ROOT, name), { recursive: true, force: true });
+    }
+  }
+  return { dir, js, css: existsSync(cssPath) ? cssPath : undefined, supplied, built: true };
+}

@@ -1,0 +1,93 @@
+/**
+ * What the test side (Node, playwright) and the host page (the browser) say to each other: the page's
+ * URLs, the boot data the fake backend writes into the page, and the requests to render a panel or an
+ * app page. Plain JSON only: these cross `page.evaluate`.
+ */
+
+/** Where the fake backend serves the host bundle; plugins are under Grafana's own `/public/plugins/<id>/`. */
+export const HOST_ASSET_PREFIX = '/_aisre-host/';
+export const PLUGIN_ASSET_PREFIX = '/public/plugins/';
+
+/** A data source as `getDataSourceSrv().getInstanceSettings()` returns it (the parts a plugin reads). */
+export interface HostDataSource {
+  uid: string;
+  type: string;
+  name: string;
+  isDefault?: boolean;
+  jsonData?: Record<string, unknown>;
+}
+
+/** The Prometheus data source every page gets unless a test passes others. */
+export const DEFAULT_DATA_SOURCES: HostDataSource[] = [
+  { uid: 'aisre-prometheus', type: 'prometheus', name: 'Prometheus', isDefault: true, jsonData: {} },
+];
+
+/** Written into the page as `window.grafanaBootData` before the host bundle runs, as Grafana's index.html does. */
+export interface HostBootData {
+  theme: 'dark' | 'light';
+  dataSources: HostDataSource[];
+  /** The signed-in user's org role: a Viewer cannot write annotations in Grafana. */
+  orgRole: 'Viewer' | 'Editor' | 'Admin';
+}
+
+/** A dashboard variable as the panel sees it through `replaceVariables` and `getTemplateSrv()`. */
+export interface HostVariable {
+  name: string;
+  /** One value, or several for a multi-value variable. */
+  value: string | string[];
+  /** Shown text; defaults to the value. */
+  text?: string | string[];
+}
+
+/** Absolute dashboard time range in epoch milliseconds; `raw` defaults to ISO strings of the same. */
+export interface HostTimeRange {
+  from: number;
+  to: number;
+  raw?: { from: string; to: string };
+}
+
+export interface PanelRenderRequest {
+  /** The nested plugin's id (`plugin.json` id), e.g. `aisre-impact-panel`. */
+  pluginId: string;
+  /** Merged over the plugin's defaults (`plugin.defaults`), as Grafana does for a new panel. */
+  options: Record<string, unknown>;
+  timeRange: HostTimeRange;
+  variables: HostVariable[];
+  width: number;
+  height: number;
+  title: string;
+  timeZone: string;
+  /** The dashboard the panel sits on (for annotation queries and links). */
+  dashboardUid: string;
+  panelId: number;
+}
+
+export interface AppPageRenderRequest {
+  /** The app plugin's id; its root page is `plugin.root`, mounted under `/a/<id>/`. */
+  pluginId: string;
+  /** The browser path inside Grafana, e.g. `/a/aisre-reliability-app/incidents`. */
+  path: string;
+}
+
+/** What `window.aisreHost` offers to the test. */
+export interface HostApi {
+  /** Loads `/public/plugins/<id>/module.js` through the AMD loader and renders the panel; resolves once mounted. */
+  renderPanel(request: PanelRenderRequest): Promise<void>;
+  /** Loads the app module, fetches its settings like Grafana does, and renders its root page at `path`. */
+  renderAppPage(request: AppPageRenderRequest): Promise<void>;
+  /** Every `onOptionsChange` the panel made, in order. */
+  optionChanges(): Array<Record<string, unknown>>;
+  /** The current path of the location service (after the plugin navigated). */
+  currentPath(): string;
+  /** Module names the host supplies to plugins. */
+  suppliedModules(): string[];
+}
+
+declare global {
+  interface Window {
+    grafanaBootData?: unknown;
+    aisreHost?: HostApi;
+    /** Set by the host once it is ready, or to the reason it could not start. */
+    aisreHostReady?: true | string;
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * A broken Prometheus on loopback, for the bad-input tests: it answers every request the same bad way
+ * (an HTTP error with a Prometheus-style body, malformed JSON, or no answer until long after the
+ * client's timeout) and records what it was asked.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { type AddressInfo } from 'node:net';
+
+export type FakeBehaviour =
+  /** An HTTP error; `body` defaults to Prometheus' error JSON with `errorType` and `error`. */
+  | { kind: 'status'; status: number; errorType?: string; error?: string; body?: string; contentType?: string }
+  /** 200 with a body that is not JSON (a proxy's HTML page, a truncated answer). */
+  | { kind: 'malformed'; body?: string }
+  /** Answers a well-formed success only after `delayMs` (longer than the client's timeout). */
+  | { kind: 'slow'; delayMs: number };
+
+export interface FakeMetricsApi {
+  url: string;
+  /** Path and query of every request received, in order. */
+  requests: string[];
+  stop(): Promise<void>;
+}
+
+function respond(behaviour: FakeBehaviour, res: ServerResponse): void {
+  switch (behaviour.kind) {
+    case 'status': {
+      const body =
+        behaviour.body ??
+        JSON.stringify({
+          status: 'error',
+          errorType: behaviour.errorType ?? (behaviour.status >= 500 ? 'internal' : 'bad_data'),
+          error: behaviour.error ?? `fake prometheus says ${behaviour.status}`,
+        });
+      res.writeHead(behaviour.status, { 'Content-Type': behaviour.contentType ?? 'application/json' });
+      res.end(body);
+      return;
+    }
+    case 'malformed':
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(behaviour.body ?? '{"status":"success","data":{"resultType":"vector","result":[{"metric":');
+      return;
+    case 'slow': {
+      const timer = setTimeout(() => {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [] } }));
+      }, behaviour.delayMs);
+      res.on('close', () => clearTimeout(timer));
+      return;
+    }
+  }
+}
+
+export async function startFakeMetricsApi(behaviour: FakeBehaviour): Promise<FakeMetricsApi> {
+  const requests: string[] = [];
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    requests.push(req.url ?? '');
+    // Drain a POSTed form before answering, as a real server would.
+    req.resume();
+    req.on('end', () => respond(behaviour, res));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

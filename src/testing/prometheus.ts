@@ -1,0 +1,129 @@
+/**
+ * A real Prometheus for integration tests: backfill an OpenMetrics file with promtool, then serve it
+ * on a free loopback port from a temp dir. Fails loudly (with the binary's own words) when it cannot.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { type ExpositionSummary, sampleCountQuery, summariseExposition } from './exposition';
+import { httpRequest, instantQuery, waitFor } from './http';
+import { freePort } from './ports';
+import { runOrThrow, type ServerProcess, startServerProcess } from './processes';
+
+export interface StartedEngine {
+  /** Base URL, e.g. http://127.0.0.1:41234 (no trailing slash). */
+  url: string;
+  /** What was loaded: sample count and first/last timestamps (seconds). */
+  data: ExpositionSummary;
+  stop(): Promise<void>;
+}
+
+export interface PrometheusOptions {
+  openMetricsFile: string;
+  /** Bound on startup plus the wait for the data to be queryable. */
+  readyTimeoutMs?: number;
+}
+
+/** No scrape targets: the only data is what was backfilled. */
+const MINIMAL_CONFIG = 'global:\n  scrape_interval: 1h\n  evaluation_interval: 1h\nscrape_configs: []\n';
+const PORT_ATTEMPTS = 3;
+
+export async function startPrometheus(options: PrometheusOptions): Promise<StartedEngine> {
+  const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
+  const data = await summariseExposition(options.openMetricsFile, 'seconds');
+  const dir = await mkdtemp(join(tmpdir(), 'aisre-prometheus-'));
+  const dataDir = join(dir, 'data');
+  const configFile = join(dir, 'prometheus.yml');
+  let server: ServerProcess | undefined;
+  try {
+    await writeFile(configFile, MINIMAL_CONFIG);
+    await runOrThrow('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', options.openMetricsFile, dataDir], {
+      timeoutMs: 300_000,
+    });
+    let url = '';
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      url = `http://127.0.0.1:${port}`;
+      server = await startServerProcess(
+        'prometheus',
+        [
+          `--config.file=${configFile}`,
+          `--storage.tsdb.path=${dataDir}`,
+          `--web.listen-address=127.0.0.1:${port}`,
+          '--storage.tsdb.retention.time=100y',
+        ],
+        'prometheus'
+      );
+      const started = server;
+      try {
+        await waitFor(
+          async () => {
+            if (started.hasExited()) {
+              throw new Error(`prometheus exited (${await started.exited})`);
+            }
+            return (await httpRequest(`${url}/-/ready`, { timeoutMs: 2000 })).status === 200;
+          },
+          readyTimeoutMs,
+          () => `prometheus on ${url} not ready within ${readyTimeoutMs} ms`
+        );
+        break;
+      } catch (error) {
+        await started.stop();
+        const tail = started.output.toString();
+        // Another process took the port between freePort() and the bind: try another one.
+        if (attempt < PORT_ATTEMPTS && /address already in use/i.test(tail)) {
+          continue;
+        }
+        throw new Error(`${error instanceof Error ? error.message : String(error)}\nprometheus output:\n${tail}`);
+      }
+    }
+    await waitUntilLoaded(url, data, readyTimeoutMs, 'prometheus', true);
+    const running = server;
+    return {
+      url,
+      data,
+      stop: async () => {
+        await running.stop();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await server?.stop();
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/**
+ * Waits until the engine serves every sample of the file, metric by metric (count_over_time over all
+ * of it). `countNaN`: whether the engine stores NaN values as samples (Prometheus does, VM does not).
+ */
+export async function waitUntilLoaded(
+  url: string,
+  data: ExpositionSummary,
+  timeoutMs: number,
+  engine: string,
+  countNaN: boolean
+): Promise<void> {
+  const pending = new Map(
+    Object.entries(data.byMetric).map(([metric, counts]) => [metric, countNaN ? counts.samples : counts.notNaN])
+  );
+  let progress = '';
+  await waitFor(
+    async () => {
+      for (const [metric, expected] of pending) {
+        const result = await instantQuery(url, sampleCountQuery(metric, data), data.maxTimestamp);
+        const seen = result.length === 1 ? result[0].value : 0;
+        if (seen !== expected) {
+          progress = `serves ${seen} of the ${expected} samples of ${metric} loaded`;
+          return false;
+        }
+        pending.delete(metric);
+      }
+      return true;
+    },
+    timeoutMs,
+    () => `${engine} on ${url} ${progress} after ${timeoutMs} ms`
+  );
+}

@@ -1,0 +1,100 @@
+/**
+ * A real VictoriaMetrics for integration tests (the second PromQL engine): start it on a free loopback
+ * port with a temp storage dir, import a Prometheus text file (millisecond timestamps), flush, and wait
+ * until every sample is queryable.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { summariseExposition } from './exposition';
+import { httpRequest, waitFor } from './http';
+import { freePort } from './ports';
+import { type StartedEngine, waitUntilLoaded } from './prometheus';
+import { type ServerProcess, startServerProcess } from './processes';
+
+export interface VictoriaMetricsOptions {
+  /** Prometheus text exposition with millisecond timestamps. */
+  prometheusTextFile: string;
+  readyTimeoutMs?: number;
+}
+
+const BINARY = '/usr/bin/victoria-metrics';
+const PORT_ATTEMPTS = 3;
+
+export async function startVictoriaMetrics(options: VictoriaMetricsOptions): Promise<StartedEngine> {
+  const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
+  const data = await summariseExposition(options.prometheusTextFile, 'milliseconds');
+  const dir = await mkdtemp(join(tmpdir(), 'aisre-victoria-metrics-'));
+  let server: ServerProcess | undefined;
+  try {
+    let url = '';
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      url = `http://127.0.0.1:${port}`;
+      server = await startServerProcess(
+        BINARY,
+        [
+          `-storageDataPath=${dir}`,
+          `-httpListenAddr=127.0.0.1:${port}`,
+          '-retentionPeriod=100y',
+          // A readiness probe must not leave a cached partial answer behind.
+          '-search.disableCache',
+        ],
+        'victoria-metrics'
+      );
+      const started = server;
+      try {
+        await waitFor(
+          async () => {
+            if (started.hasExited()) {
+              throw new Error(`victoria-metrics exited (${await started.exited})`);
+            }
+            return (await httpRequest(`${url}/health`, { timeoutMs: 2000 })).status === 200;
+          },
+          readyTimeoutMs,
+          () => `victoria-metrics on ${url} not healthy within ${readyTimeoutMs} ms`
+        );
+        break;
+      } catch (error) {
+        await started.stop();
+        const tail = started.output.toString();
+        if (attempt < PORT_ATTEMPTS && /address already in use/i.test(tail)) {
+          continue;
+        }
+        throw new Error(`${error instanceof Error ? error.message : String(error)}\nvictoria-metrics output:\n${tail}`);
+      }
+    }
+    const imported = await httpRequest(`${url}/api/v1/import/prometheus`, {
+      method: 'POST',
+      bodyFile: options.prometheusTextFile,
+      timeoutMs: 120_000,
+    });
+    if (imported.status !== 204 && imported.status !== 200) {
+      throw new Error(`victoria-metrics import: HTTP ${imported.status}: ${imported.body.slice(0, 1000)}`);
+    }
+    const flushed = await httpRequest(`${url}/internal/force_flush`);
+    if (flushed.status !== 200) {
+      throw new Error(`victoria-metrics force_flush: HTTP ${flushed.status}: ${flushed.body.slice(0, 1000)}`);
+    }
+    // VictoriaMetrics drops NaN values on import (they are not samples to it).
+    await waitUntilLoaded(url, data, readyTimeoutMs, 'victoria-metrics', false);
+    const running = server;
+    return {
+      url,
+      data,
+      stop: async () => {
+        await running.stop();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    const tail = server?.output.toString();
+    await server?.stop();
+    await rm(dir, { recursive: true, force: true });
+    if (tail && error instanceof Error && !error.message.includes('output:')) {
+      error.message += `\nvictoria-metrics output:\n${tail}`;
+    }
+    throw error;
+  }
+}
