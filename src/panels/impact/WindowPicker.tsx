@@ -1,0 +1,50 @@
+/**
+ * The window drop-down: the dashboard's time range, or one `ai-incident` region in it, listed by time,
+ * category and text. Annotation text is hostile input: it is only ever rendered as React text.
+ */
+import { Combobox, type ComboboxOption } from '@grafana/ui';
+import React from 'react';
+import { formatTime } from '../../core/format';
+import { toReportTime } from '../../core/impact';
+import { categoryOf, type IncidentAnnotation, isRegion } from '../../shared/annotations';
+
+const RANGE_VALUE = 'range';
+const TEXT_IN_LABEL = 80;
+
+/** "2026-11-20 02:00 – 03:00 UTC · infrastructure · provider timeouts on /chat" */
+export function incidentLabel(incident: IncidentAnnotation): string {
+  const from = formatTime(toReportTime(Math.floor(incident.time / 1000)));
+  const to = formatTime(toReportTime(Math.ceil(incident.timeEnd / 1000)));
+  const period = `${from} – ${from.slice(0, 10) === to.slice(0, 10) ? to.slice(11) : to} UTC`;
+  const text = incident.text.replace(/\s+/g, ' ').trim();
+  const shortText = text.length > TEXT_IN_LABEL ? `${text.slice(0, TEXT_IN_LABEL - 1)}…` : text;
+  return [period, categoryOf(incident) ?? 'unclassified', shortText].filter(Boolean).join(' · ');
+}
+
+interface Props {
+  incidents: IncidentAnnotation[];
+  selectedId: number | undefined;
+  onSelect: (id: number | undefined) => void;
+  loading?: boolean;
+}
+
+export function WindowPicker({ incidents, selectedId, onSelect, loading }: Props) {
+  const options: Array<ComboboxOption<string>> = [
+    { label: 'Dashboard time range', value: RANGE_VALUE },
+    ...incidents.filter(isRegion).map((incident) => ({ label: incidentLabel(incident), value: String(incident.id) })),
+  ];
+  const value = selectedId !== undefined && options.some((o) => o.value === String(selectedId)) ? String(selectedId) : RANGE_VALUE;
+  return (
+    <Combobox
+      id="aisre-impact-window"
+      aria-labelledby="aisre-impact-window-label"
+      options={options}
+      value={value}
+      loading={loading}
+      width="auto"
+      minWidth={22}
+      maxWidth={70}
+      onChange={(option) => onSelect(option.value === RANGE_VALUE ? undefined : Number(option.value))}
+    />
+  );
+}

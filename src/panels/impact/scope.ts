@@ -1,0 +1,184 @@
+/**
+ * What the impact panel asks the core for, worked out from the dashboard: the window (time range or an incident
+ * annotation, in whole seconds), the baseline, the selector built from the team/service/endpoint/model variables,
+ * and the other incidents left out of the baseline. No statistics here: those are the core's.
+ */
+import { dateMath, type InterpolateFunction } from '@grafana/data';
+import { type BaselineSpec, type ImpactOptions, resolveBaseline } from '../../core/impact';
+import { COMMON_LABELS } from '../../core/metrics';
+import { type ImpactReport } from '../../core/report';
+import { type Interval } from '../../core/source';
+import { type IncidentAnnotation, incidentInterval, isRegion } from '../../shared/annotations';
+import { type ImpactPanelOptions } from './types';
+
+/** Shorter windows are left to a few scrapes each: the panel explains instead of reporting. */
+export const MIN_WINDOW_SECONDS = 300;
+
+/** Grafana's value for "All" when a variable has no custom all value. */
+const ALL_VALUE = '$__all';
+
+/** The dashboard time range (Unix ms) as a window in whole seconds: PromQL ranges are written in seconds. */
+export function windowFromRange(fromMs: number, toMs: number): Interval {
+  return { from: Math.floor(fromMs / 1000), to: Math.floor(toMs / 1000) };
+}
+
+/** The window the SRE picked: an incident region, or the dashboard time range when none (or an unknown one) is picked. */
+export function chooseWindow(
+  range: { from: number; to: number },
+  incidents: IncidentAnnotation[],
+  selectedId: number | undefined
+): { window: Interval; incident?: IncidentAnnotation } {
+  const incident = incidents.find((a) => a.id === selectedId && isRegion(a));
+  return incident ? { window: incidentInterval(incident), incident } : { window: windowFromRange(range.from, range.to) };
+}
+
+/** A PromQL double-quoted string literal. */
+export function promqlString(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+}
+
+/** A literal value inside a PromQL (RE2) regex. */
+export function escapeRegex(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** What a dashboard variable is set to: several values, every value, or a raw regex (a custom all value). */
+export type VariableValue = { values: string[] } | { all: true } | { regex: string };
+
+/** The current value of dashboard variable `name`, or undefined when the dashboard has no such variable. */
+export function readVariable(replaceVariables: InterpolateFunction, name: string): VariableValue | undefined {
+  const reference = `\${${name}}`;
+  let captured: string[] | undefined;
+  const output = replaceVariables(reference, undefined, (value: string | string[]) => {
+    captured = (Array.isArray(value) ? value : [value]).map(String);
+    return '';
+  });
+  if (captured !== undefined) {
+    return captured.length === 0 || captured.includes(ALL_VALUE) ? { all: true } : { values: captured };
+  }
+  // A custom all value (the bundled dashboards' `.*`) is written as is, without calling the formatter.
+  if (output === reference || output === `$${name}`) {
+    return undefined;
+  }
+  return output === '.*' || output === ALL_VALUE ? { all: true } : { regex: output };
+}
+
+/** One label matcher for a variable's value: none for All, `=` for one value, `=~` for several (escaped). */
+export function matcherFor(label: string, value: VariableValue | undefined): string | undefined {
+  if (value === undefined || 'all' in value) {
+    return undefined;
+  }
+  if ('regex' in value) {
+    return `${label}=~${promqlString(value.regex)}`;
+  }
+  if (value.values.length === 1) {
+    return `${label}=${promqlString(value.values[0])}`;
+  }
+  return `${label}=~${promqlString(value.values.map(escapeRegex).join('|'))}`;
+}
+
+/** The selector the panel's queries carry: its override (variables interpolated as regexes), or one built from the variables. */
+export function buildSelector(override: string, replaceVariables: InterpolateFunction): string {
+  if (override.trim()) {
+    return replaceVariables(override.trim(), undefined, 'regex');
+  }
+  return COMMON_LABELS.map((label) => matcherFor(label, readVariable(replaceVariables, label)))
+    .filter((m): m is string => m !== undefined)
+    .join(',');
+}
+
+/** "2026-11-24T14:00:00Z", "1763992800" or Grafana time ("now-7d") -> Unix seconds, or undefined. */
+export function parseBaselineTime(text: string): number | undefined {
+  const value = text.trim();
+  if (!value) {
+    return undefined;
+  }
+  if (/^\d+$/.test(value)) {
+    return Number(value);
+  }
+  const parsed = dateMath.toDateTime(value, {}) ?? undefined;
+  return parsed && parsed.isValid() ? Math.floor(parsed.valueOf() / 1000) : undefined;
+}
+
+/** The baseline the options ask for, or the reason they do not say one. */
+export function baselineSpecOf(options: ImpactPanelOptions): { spec: BaselineSpec } | { problem: string } {
+  switch (options.baselineMode) {
+    case 'days_earlier':
+      return options.baselineDays > 0 && Number.isInteger(options.baselineDays)
+        ? { spec: { mode: 'days_earlier', days: options.baselineDays } }
+        : { problem: `the baseline is "N days earlier" but N is ${options.baselineDays}: set a whole number of days above 0` };
+    case 'fixed': {
+      const from = parseBaselineTime(options.baselineFrom);
+      const to = parseBaselineTime(options.baselineTo);
+      if (from === undefined || to === undefined) {
+        return {
+          problem:
+            'the baseline is a fixed range: set its start and end (RFC 3339 with a zone such as 2026-11-24T14:00:00Z, Unix seconds, or now-7d)',
+        };
+      }
+      return { spec: { mode: 'fixed', from, to } };
+    }
+    default:
+      return { spec: { mode: 'preceding' } };
+  }
+}
+
+/** The baseline interval for a window (for reading the incidents that overlap it). */
+export function baselineInterval(window: Interval, spec: BaselineSpec): Interval {
+  return resolveBaseline(window, spec);
+}
+
+/** Other incidents' windows, to leave out of the baseline: every region but the one being reported on. */
+export function otherIncidentWindows(incidents: IncidentAnnotation[], current?: IncidentAnnotation): Interval[] {
+  return incidents.filter((a) => isRegion(a) && a.id !== current?.id).map(incidentInterval);
+}
+
+/** Everything buildImpactReport needs beyond the source. */
+export function impactOptionsOf(
+  options: ImpactPanelOptions,
+  window: Interval,
+  baseline: BaselineSpec,
+  selector: string,
+  excludeFromBaseline: Interval[]
+): ImpactOptions {
+  return {
+    window,
+    baseline,
+    excludeFromBaseline,
+    selector,
+    groupBy: options.groupBy,
+    slis: options.slis.length ? options.slis : undefined,
+    thresholds: {
+      investigate: options.investigate,
+      page: options.page,
+      psiInvestigate: options.psiInvestigate,
+      psiPage: options.psiPage,
+      minVolume: options.minVolume,
+    },
+  };
+}
+
+/** No SLI had a single series for this scope: the panel says so rather than showing an empty report. */
+export function hasNoData(report: ImpactReport): boolean {
+  return report.findings.length === 0;
+}
+
+/** `impact-20261120T0200Z-20261120T0300Z.md`: the window in the name, safe on every file system. */
+export function exportFileName(report: ImpactReport, extension: 'md' | 'json'): string {
+  const compact = (iso: string) => iso.replace(/[-:]/g, '').replace(/(T\d{4})00Z$/, '$1Z');
+  return `impact-${compact(report.window.from)}-${compact(report.window.to)}.${extension}`;
+}
+
+/** One `### ` section of the report's Markdown (heading excluded), e.g. the "All findings" table. */
+export function markdownSection(markdown: string, heading: string): string {
+  const lines = markdown.split('\n');
+  const start = lines.indexOf(heading);
+  if (start < 0) {
+    return '';
+  }
+  const end = lines.findIndex((line, i) => i > start && /^#{1,3} /.test(line));
+  return lines
+    .slice(start + 1, end < 0 ? undefined : end)
+    .join('\n')
+    .trim();
+}

@@ -1,0 +1,126 @@
+/**
+ * Runs the impact report for the panel: resolves the data source, checks the window, reads the other incidents
+ * that overlap the baseline, calls the core's buildImpactReport over Grafana and renders its Markdown.
+ * Every state the panel can be in comes from here, with the words it shows.
+ */
+import { type DataSourceInstanceSettings } from '@grafana/data';
+import { getDataSourceSrv } from '@grafana/runtime';
+import { useEffect, useMemo, useState } from 'react';
+import { buildImpactReport, ImpactOptionsError, type BaselineSpec } from '../../core/impact';
+import { type ImpactReport } from '../../core/report';
+import { renderMarkdown } from '../../core/render';
+import { MetricsSourceError, type Interval } from '../../core/source';
+import { fetchIncidentAnnotations, type IncidentAnnotation } from '../../shared/annotations';
+import { GrafanaMetricsSource } from '../../shared/grafanaMetricsSource';
+import { logger } from '../../shared/logger';
+import { speaksPromQL } from '../../shared/promqlDataSources';
+import { baselineInterval, baselineSpecOf, hasNoData, impactOptionsOf, MIN_WINDOW_SECONDS, otherIncidentWindows } from './scope';
+import { DATASOURCE_VARIABLE, type ImpactPanelOptions } from './types';
+
+export type ReportState =
+  | { kind: 'loading' }
+  | { kind: 'no_datasource'; reference: string }
+  | { kind: 'not_promql'; name: string; type: string }
+  | { kind: 'too_short'; seconds: number }
+  | { kind: 'invalid_options'; message: string }
+  | { kind: 'query_error'; message: string; status?: number }
+  | { kind: 'no_data'; report: ImpactReport; markdown: string; note?: string }
+  | { kind: 'ready'; report: ImpactReport; markdown: string; note?: string };
+
+export interface ReportRequest {
+  options: ImpactPanelOptions;
+  window: Interval;
+  selector: string;
+  /** The incident being reported on, if one was picked (it is not left out of its own baseline). */
+  incident?: IncidentAnnotation;
+}
+
+/** The data source the panel queries: its option, then the dashboard's default when the variable is not defined. */
+export function resolveDataSource(reference: string): DataSourceInstanceSettings | undefined {
+  const srv = getDataSourceSrv();
+  return srv.getInstanceSettings(reference) ?? (reference === DATASOURCE_VARIABLE ? srv.getInstanceSettings(null) : undefined);
+}
+
+type Precheck = { state: ReportState } | { datasource: DataSourceInstanceSettings; baseline: BaselineSpec };
+
+function precheck({ options, window }: ReportRequest, datasource: DataSourceInstanceSettings | undefined): Precheck {
+  if (!datasource) {
+    return { state: { kind: 'no_datasource', reference: options.datasource } };
+  }
+  if (!speaksPromQL(datasource.type)) {
+    return { state: { kind: 'not_promql', name: datasource.name, type: datasource.type } };
+  }
+  if (window.to - window.from < MIN_WINDOW_SECONDS) {
+    return { state: { kind: 'too_short', seconds: Math.max(0, window.to - window.from) } };
+  }
+  const baseline = baselineSpecOf(options);
+  if ('problem' in baseline) {
+    return { state: { kind: 'invalid_options', message: baseline.problem } };
+  }
+  return { datasource, baseline: baseline.spec };
+}
+
+async function run(request: ReportRequest, datasource: DataSourceInstanceSettings, baseline: BaselineSpec): Promise<ReportState> {
+  let note: string | undefined;
+  let excluded: Interval[] = [];
+  const baselineWindow = baselineInterval(request.window, baseline);
+  try {
+    const overlapping = await fetchIncidentAnnotations({ from: baselineWindow.from * 1000, to: baselineWindow.to * 1000 });
+    excluded = otherIncidentWindows(overlapping, request.incident);
+  } catch (error) {
+    // The report is still right without exclusions, only less careful: say so instead of failing.
+    logger.warn('impact panel: incident annotations unreadable', { error: String(error) });
+    note = `Other incidents could not be read, so none is left out of the baseline (${error instanceof Error ? error.message : String(error)}).`;
+  }
+  try {
+    const source = new GrafanaMetricsSource({ uid: datasource.uid, type: datasource.type, name: datasource.name });
+    const report = await buildImpactReport(
+      source,
+      impactOptionsOf(request.options, request.window, baseline, request.selector, excluded)
+    );
+    const markdown = renderMarkdown(report);
+    return { kind: hasNoData(report) ? 'no_data' : 'ready', report, markdown, note };
+  } catch (error) {
+    if (error instanceof MetricsSourceError) {
+      return { kind: 'query_error', message: error.message, status: error.status };
+    }
+    if (error instanceof ImpactOptionsError) {
+      return { kind: 'invalid_options', message: error.message };
+    }
+    logger.error(error, { where: 'impact panel' });
+    return { kind: 'query_error', message: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** The report for a request; re-runs when anything in it changes, and ignores answers to superseded requests. */
+export function useImpactReport(request: ReportRequest): ReportState {
+  // Resolved on every render: `${datasource}` follows the dashboard variable.
+  const datasource = resolveDataSource(request.options.datasource);
+  const key = JSON.stringify([request.options, request.window, request.selector, request.incident?.id, datasource?.uid]);
+  // The request is read through its key, so a new object with the same content does not re-run the queries.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const checked = useMemo(() => precheck(request, datasource), [key]);
+  const [state, setState] = useState<{ key: string; state: ReportState }>({ key: '', state: { kind: 'loading' } });
+
+  useEffect(() => {
+    if ('state' in checked) {
+      return;
+    }
+    // Until this run answers, state.key differs from key and the panel shows loading.
+    let current = true;
+    run(request, checked.datasource, checked.baseline).then((next) => {
+      if (current) {
+        setState({ key, state: next });
+      }
+    });
+    return () => {
+      current = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key, checked]);
+
+  if ('state' in checked) {
+    return checked.state;
+  }
+  return state.key === key ? state.state : { kind: 'loading' };
+}
