@@ -2,11 +2,12 @@
  * `npm run bench`: every benchmark of the project, one after the other, each printing its own figures.
  * Run one alone with `npm run bench -- <name>`.
  */
+import { dashboardsBenchmark } from './dashboards.bench';
 import { impactBenchmark } from './impact.bench';
 
 type Benchmark = { name: string; run: () => Promise<void> };
 
-const benchmarks: Benchmark[] = [impactBenchmark];
+const benchmarks: Benchmark[] = [impactBenchmark, dashboardsBenchmark];
 
 async function main() {
   const only = process.argv.slice(2);

@@ -1,0 +1,22 @@
+/**
+ * Every file generated from the metrics contract by this folder and src/dashboards/build.ts: the rule
+ * files and the dashboards, by path from the repository root.
+ */
+import { buildDashboards } from '../dashboards/build';
+import { alertRulesYaml, grafanaAlertRulesYaml, recordingRulesYaml } from './rules';
+
+export const RECORDING_RULES_FILE = 'alerting/prometheus/recording-rules.yaml';
+export const ALERT_RULES_FILE = 'alerting/prometheus/alert-rules.yaml';
+export const GRAFANA_ALERT_RULES_FILE = 'alerting/grafana/alert-rules.yaml';
+
+export function generatedArtifacts(): Map<string, string> {
+  const files = new Map<string, string>([
+    [RECORDING_RULES_FILE, recordingRulesYaml()],
+    [ALERT_RULES_FILE, alertRulesYaml()],
+    [GRAFANA_ALERT_RULES_FILE, grafanaAlertRulesYaml()],
+  ]);
+  for (const dashboard of buildDashboards()) {
+    files.set(`src/dashboards/${dashboard.file}`, `${JSON.stringify(dashboard.json, null, 2)}\n`);
+  }
+  return files;
+}

@@ -1,0 +1,168 @@
+/**
+ * A real Prometheus that serves backfilled data AND the recording rules evaluated over it, for the
+ * tests and the benchmark of the dashboards and alerts. The rules are backfilled with
+ * `promtool tsdb create-blocks-from rules` against a first start of the server, then the server is
+ * restarted so that it opens the new blocks (a running server only picks them up a minute later).
+ */
+import { mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { httpRequest, waitFor } from '../testing/http';
+import { freePort } from '../testing/ports';
+import { runOrThrow, type ServerProcess, startServerProcess } from '../testing/processes';
+
+export interface PrometheusWithRules {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface PrometheusWithRulesOptions {
+  openMetricsFile: string;
+  ruleFiles: string[];
+  /** Unix seconds: the span to evaluate the rules over (the data's span). */
+  from: number;
+  to: number;
+  /** Rule evaluation step of the backfill (default 60 s). */
+  evalIntervalSeconds?: number;
+  timeoutMs?: number;
+}
+
+const CONFIG = 'global:\n  scrape_interval: 1h\n  evaluation_interval: 1h\nscrape_configs: []\n';
+
+async function startServer(
+  configFile: string,
+  dataDir: string,
+  timeoutMs: number
+): Promise<{ url: string; server: ServerProcess }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const server = await startServerProcess(
+    'prometheus',
+    [
+      `--config.file=${configFile}`,
+      `--storage.tsdb.path=${dataDir}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--storage.tsdb.retention.time=100y',
+      '--query.max-samples=200000000',
+    ],
+    'prometheus'
+  );
+  try {
+    await waitFor(
+      async () => {
+        if (server.hasExited()) {
+          throw new Error(`prometheus exited (${await server.exited})`);
+        }
+        return (await httpRequest(`${url}/-/ready`, { timeoutMs: 2000 })).status === 200;
+      },
+      timeoutMs,
+      () => `prometheus on ${url} not ready within ${timeoutMs} ms\n${server.output.toString()}`
+    );
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return { url, server };
+}
+
+export async function startPrometheusWithRules(options: PrometheusWithRulesOptions): Promise<PrometheusWithRules> {
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const dir = await mkdtemp(join(tmpdir(), 'aisre-rules-'));
+  const dataDir = join(dir, 'data');
+  const rulesOut = join(dir, 'rules-blocks');
+  const configFile = join(dir, 'prometheus.yml');
+  let running: ServerProcess | undefined;
+  try {
+    await writeFile(configFile, CONFIG);
+    await runOrThrow('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', options.openMetricsFile, dataDir], {
+      timeoutMs: 600_000,
+    });
+    const first = await startServer(configFile, dataDir, timeoutMs);
+    running = first.server;
+    await runOrThrow(
+      'promtool',
+      [
+        'tsdb',
+        'create-blocks-from',
+        'rules',
+        `--start=${options.from}`,
+        `--end=${options.to}`,
+        `--url=${first.url}`,
+        `--output-dir=${rulesOut}`,
+        `--eval-interval=${options.evalIntervalSeconds ?? 60}s`,
+        ...options.ruleFiles,
+      ],
+      { timeoutMs: 1_800_000 }
+    );
+    await first.server.stop();
+    running = undefined;
+    for (const block of await readdir(rulesOut)) {
+      await rename(join(rulesOut, block), join(dataDir, block));
+    }
+    const second = await startServer(configFile, dataDir, timeoutMs);
+    running = second.server;
+    const server = second.server;
+    return {
+      url: second.url,
+      stop: async () => {
+        await server.stop();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await running?.stop();
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** One series of a range answer. */
+export interface RangeSeries {
+  metric: Record<string, string>;
+  values: Array<[number, number]>;
+}
+
+/** query_range over [from, to]; throws with the engine's error text. */
+export async function rangeQuery(
+  url: string,
+  expr: string,
+  from: number,
+  to: number,
+  step: number
+): Promise<RangeSeries[]> {
+  const query = `query=${encodeURIComponent(expr)}&start=${from}&end=${to}&step=${step}`;
+  const res = await httpRequest(`${url}/api/v1/query_range?${query}`, { timeoutMs: 120_000 });
+  let parsed: { status?: string; error?: string; data?: { resultType?: string; result?: unknown } };
+  try {
+    parsed = JSON.parse(res.body);
+  } catch {
+    throw new Error(`query_range ${expr}: HTTP ${res.status}, not JSON: ${res.body.slice(0, 500)}`);
+  }
+  if (res.status !== 200 || parsed.status !== 'success' || !Array.isArray(parsed.data?.result)) {
+    throw new Error(`query_range ${expr}: HTTP ${res.status}: ${parsed.error ?? res.body.slice(0, 500)}`);
+  }
+  return (parsed.data.result as Array<{ metric: Record<string, string>; values: Array<[number, string]> }>).map(
+    (s) => ({
+      metric: s.metric,
+      values: s.values.map(([t, v]) => [t, Number(v)]),
+    })
+  );
+}
+
+/** Values of a label over [from, to] among the series a selector matches, as Grafana's label_values() asks. */
+export async function labelValues(
+  url: string,
+  label: string,
+  match: string,
+  from: number,
+  to: number
+): Promise<string[]> {
+  const query = `match[]=${encodeURIComponent(match)}&start=${from}&end=${to}`;
+  const res = await httpRequest(`${url}/api/v1/label/${encodeURIComponent(label)}/values?${query}`);
+  const parsed = JSON.parse(res.body) as { status?: string; error?: string; data?: string[] };
+  if (res.status !== 200 || parsed.status !== 'success' || !Array.isArray(parsed.data)) {
+    throw new Error(`label values ${label} of ${match}: HTTP ${res.status}: ${parsed.error ?? res.body.slice(0, 500)}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,327 @@
+/**
+ * The alerting of the product, defined once and written out three ways: Prometheus recording rules,
+ * Prometheus alert rules (on the recording rules) and Grafana-managed alert rules (on the raw series,
+ * for users without a ruler). Same thresholds everywhere because they come from here.
+ */
+import { stringify } from 'yaml';
+
+import { type DistributionSli, type SliId } from '../core/metrics';
+import { type PromqlPair, promql, select } from './promql';
+import {
+  ALERT_WINDOW,
+  BASELINE_WINDOW,
+  BY_SEGMENT,
+  type DistributionRecordings,
+  type ProportionRecordings,
+  proportion,
+  RECORDINGS,
+  recordingGroups,
+  type Window,
+} from './recordings';
+
+/** Relative regression against the baseline that asks for a look, and that pages (DESIGN.md). */
+export const INVESTIGATE_REGRESSION = 0.05;
+export const PAGE_REGRESSION = 0.3;
+/**
+ * Minimum volume for any alert: events of the SLI's denominator per second over the alert's window
+ * (0.1/s is 180 requests in 30 minutes). Below it a handful of refusals is noise, not a regression.
+ */
+export const MIN_VOLUME_PER_SECOND = 0.1;
+/**
+ * A proportion alert also needs the shift to be significant: the window's rate is at least this many
+ * standard errors above the baseline's (z of a one-sample test against the baseline proportion;
+ * 3 is one-sided p ≈ 0.001). Rare events on small endpoints (1% timeouts of a few requests a
+ * second) otherwise jump 30% on noise alone.
+ */
+export const MIN_Z_SCORE = 3;
+/** The refusal-rate SLO: share of requests not refused, over 30 days. */
+export const REFUSAL_SLO_TARGET = 0.97;
+/** Multi-window, multi-burn-rate alerts (Google SRE workbook, ch. 5): long window, short window, burn rate. */
+export const BURN_RATE_ALERTS = [
+  { name: 'Fast', long: '1h', short: '5m', burnRate: 14.4, for: '2m' },
+  { name: 'Slow', long: '6h', short: '30m', burnRate: 6, for: '15m' },
+] as const;
+
+/** What the Grafana-managed rules query: the data source uid that the provisioning writes. */
+export const GRAFANA_DATASOURCE_UID = 'aisre-prometheus';
+export const GRAFANA_RULE_FOLDER = 'AI Reliability';
+
+export type Severity = 'investigate' | 'page';
+
+export type AlertCondition =
+  | { op: '>' | '<'; threshold: number }
+  /** Two-sided: fires below the first or above the second. */
+  | { op: 'outside'; threshold: [number, number] };
+
+export interface AlertSpec {
+  alert: string;
+  sli: SliId;
+  severity: Severity;
+  for: string;
+  /** The number the condition compares: current / baseline, or a burn rate. It is the alert's value. */
+  value: PromqlPair;
+  condition: AlertCondition;
+  /** Further conditions, each joined with `and on (team, service, endpoint, model)`; the volume guard last. */
+  guards: PromqlPair[];
+  summary: string;
+  description: string;
+}
+
+const pascal = (id: string) => id.replace(/(^|_)([a-z])/g, (_m, _s, c: string) => c.toUpperCase());
+const round = (x: number) => Math.round(x * 1e6) / 1e6;
+
+function volumeGuardOfProportion(p: ProportionRecordings, window: Window): PromqlPair {
+  return promql`sum without (${p.total.splitLabel}) (${select(p.total.rate[window])}) > ${MIN_VOLUME_PER_SECOND}`;
+}
+
+const WINDOW_SECONDS: Record<string, number> = { '5m': 300, '30m': 1800, '1h': 3600, '6h': 21600 };
+
+/** (p_window − p_baseline) / sqrt(p_baseline (1 − p_baseline) / n_window) > MIN_Z_SCORE. */
+function significanceGuard(p: ProportionRecordings): PromqlPair {
+  const current = select(p.ratio[ALERT_WINDOW]);
+  const baseline = select(p.ratio[BASELINE_WINDOW]);
+  const total = promql`sum without (${p.total.splitLabel}) (${select(p.total.rate[ALERT_WINDOW])})`;
+  return promql`(${current} - ${baseline}) / sqrt(${baseline} * (1 - ${baseline}) / (${total} * ${WINDOW_SECONDS[ALERT_WINDOW]})) > ${MIN_Z_SCORE}`;
+}
+
+function proportionAlerts(p: ProportionRecordings): AlertSpec[] {
+  const value = promql`(${select(p.ratio[ALERT_WINDOW])} / ${select(p.ratio[BASELINE_WINDOW])})`;
+  return (['investigate', 'page'] as const).map((severity) => {
+    const regression = severity === 'page' ? PAGE_REGRESSION : INVESTIGATE_REGRESSION;
+    return {
+      alert: `Aisre${pascal(p.sli.id)}${pascal(severity)}`,
+      sli: p.sli.id,
+      severity,
+      for: severity === 'page' ? '5m' : '15m',
+      value,
+      condition: { op: '>', threshold: round(1 + regression) },
+      guards: [significanceGuard(p), volumeGuardOfProportion(p, ALERT_WINDOW)],
+      summary: `${p.sli.title} (share of ${p.sli.totalNoun}) regressed ${regression * 100}% or more against the baseline`,
+      description:
+        `${p.sli.title} as a share of ${p.sli.totalNoun} ({{ $labels.endpoint }}, service {{ $labels.service }}, model {{ $labels.model }}, ` +
+        `team {{ $labels.team }}) over the last ${ALERT_WINDOW} are {{ $value | printf "%.2g" }}× their ` +
+        `trailing ${BASELINE_WINDOW} baseline (${severity} at +${regression * 100}%).`,
+    };
+  });
+}
+
+function distributionCondition(sli: DistributionSli, regression: number): AlertCondition {
+  switch (sli.badDirection) {
+    case 'higher':
+      return { op: '>', threshold: round(1 + regression) };
+    case 'lower':
+      return { op: '<', threshold: round(1 - regression) };
+    case 'both':
+      return { op: 'outside', threshold: [round(1 - regression), round(1 + regression)] };
+  }
+}
+
+const BAD_WAY = { higher: 'higher', lower: 'lower', both: 'either way' } as const;
+
+function distributionAlerts(d: DistributionRecordings): AlertSpec[] {
+  const current = d.quantile[ALERT_WINDOW];
+  const baseline = d.quantile[BASELINE_WINDOW];
+  if (!current || !baseline) {
+    throw new Error(`${d.sli.id}: missing quantile rules for the alert window or the baseline`);
+  }
+  const value = promql`(${select(current)} / ${select(baseline)})`;
+  const quantile = `p${Math.round(d.sli.headlineQuantile * 100)}`;
+  const direction = { higher: 'rose', lower: 'fell', both: 'moved' }[d.sli.badDirection];
+  return (['investigate', 'page'] as const).map((severity) => {
+    const regression = severity === 'page' ? PAGE_REGRESSION : INVESTIGATE_REGRESSION;
+    return {
+      alert: `Aisre${pascal(d.sli.id)}${pascal(severity)}`,
+      sli: d.sli.id,
+      severity,
+      for: severity === 'page' ? '5m' : '15m',
+      value,
+      condition: distributionCondition(d.sli, regression),
+      guards: [promql`${select(d.count)} > ${MIN_VOLUME_PER_SECOND}`],
+      summary: `${d.sli.title} ${quantile} ${direction} ${regression * 100}% or more against the baseline`,
+      description:
+        `${d.sli.title} ${quantile} ({{ $labels.endpoint }}, service {{ $labels.service }}, model ` +
+        `{{ $labels.model }}, team {{ $labels.team }}) over the last ${ALERT_WINDOW} is ` +
+        `{{ $value | printf "%.2g" }}× its trailing ${BASELINE_WINDOW} baseline ` +
+        `(${severity} at ${regression * 100}% ${BAD_WAY[d.sli.badDirection]}).`,
+    };
+  });
+}
+
+function refusalBurnRateAlerts(): AlertSpec[] {
+  const refusals = proportion('refusal_rate');
+  const budget = round(1 - REFUSAL_SLO_TARGET);
+  return BURN_RATE_ALERTS.map((b) => ({
+    alert: `AisreRefusalBudget${b.name}Burn`,
+    sli: 'refusal_rate' as const,
+    severity: 'page' as const,
+    for: b.for,
+    value: promql`(${select(refusals.ratio[b.long])} / ${budget})`,
+    condition: { op: '>', threshold: b.burnRate },
+    guards: [
+      promql`(${select(refusals.ratio[b.short])} / ${budget}) > ${b.burnRate}`,
+      volumeGuardOfProportion(refusals, b.long),
+    ],
+    summary: `Refusal error budget burning ${b.burnRate}× too fast (${b.long} and ${b.short} windows)`,
+    description:
+      `{{ $labels.endpoint }} (service {{ $labels.service }}, model {{ $labels.model }}, team {{ $labels.team }}) ` +
+      `refuses {{ $value | printf "%.1f" }}× the rate its ${REFUSAL_SLO_TARGET * 100}% non-refused SLO allows ` +
+      `over ${b.long}, and still over ${b.short}.`,
+  }));
+}
+
+export function alertSpecs(): AlertSpec[] {
+  return [
+    ...RECORDINGS.proportions.flatMap(proportionAlerts),
+    ...RECORDINGS.distributions.flatMap(distributionAlerts),
+    ...refusalBurnRateAlerts(),
+  ];
+}
+
+/** The condition applied to an expression, in PromQL. */
+function compare(value: string, condition: AlertCondition): string {
+  if (condition.op === 'outside') {
+    const [low, high] = condition.threshold;
+    return `(${value} < ${low} or ${value} > ${high})`;
+  }
+  return `${value} ${condition.op} ${condition.threshold}`;
+}
+
+function joinGuards(head: string, guards: string[]): string {
+  return [head, ...guards].join(`\nand on (${BY_SEGMENT})\n`);
+}
+
+/** The Prometheus alert expression: condition on the recorded value, then the guards. */
+export function prometheusAlertExpr(spec: AlertSpec): string {
+  return joinGuards(
+    compare(spec.value.recorded, spec.condition),
+    spec.guards.map((g) => g.recorded)
+  );
+}
+
+/** The Grafana-managed query: the raw value filtered by the guards; Grafana's threshold does the comparison. */
+export function grafanaQueryExpr(spec: AlertSpec): string {
+  return joinGuards(
+    spec.value.raw,
+    spec.guards.map((g) => g.raw)
+  );
+}
+
+const HEADER = (what: string) =>
+  `# ${what}\n# Generated by src/alerting/generate.ts from src/alerting/*.ts and the metrics contract; do not edit by hand.\n`;
+
+export function recordingRulesYaml(): string {
+  const groups = recordingGroups().map((g) => ({
+    name: g.name,
+    interval: g.interval,
+    rules: g.rules.map((r) => ({ record: r.name, expr: r.rawWith([]) })),
+  }));
+  return HEADER('Prometheus recording rules of the AI Reliability SLIs.') + stringify({ groups }, { lineWidth: 0 });
+}
+
+export function alertRulesYaml(): string {
+  const specs = alertSpecs();
+  const groupOf = (spec: AlertSpec) =>
+    spec.alert.includes('Budget')
+      ? 'aisre-refusal-slo'
+      : spec.severity === 'page'
+        ? 'aisre-sli-page'
+        : 'aisre-sli-investigate';
+  const groups = ['aisre-sli-investigate', 'aisre-sli-page', 'aisre-refusal-slo'].map((name) => ({
+    name,
+    interval: '1m',
+    rules: specs
+      .filter((s) => groupOf(s) === name)
+      .map((s) => ({
+        alert: s.alert,
+        expr: prometheusAlertExpr(s),
+        for: s.for,
+        labels: { severity: s.severity, sli: s.sli },
+        annotations: { summary: s.summary, description: s.description },
+      })),
+  }));
+  return (
+    HEADER('Prometheus alert rules of the AI Reliability SLIs (they read the recording rules).') +
+    stringify({ groups }, { lineWidth: 0 })
+  );
+}
+
+function grafanaThreshold(condition: AlertCondition) {
+  if (condition.op === 'outside') {
+    return { type: 'outside_range', params: condition.threshold };
+  }
+  return { type: condition.op === '>' ? 'gt' : 'lt', params: [condition.threshold] };
+}
+
+/** Prometheus' `$value` is Grafana's `$values.B.Value` (the reduced query). The values are printed to two
+ * significant digits: an alert reads recordings of this or the previous evaluation, and that is enough. */
+function grafanaTemplate(text: string): string {
+  return text
+    .replace('{{ $value | printf "%.2g" }}', '{{ printf "%.2g" $values.B.Value }}')
+    .replace('{{ $value | printf "%.1f" }}', '{{ printf "%.1f" $values.B.Value }}');
+}
+
+const kebab = (name: string) =>
+  name
+    .replace(/^Aisre/, 'aisre')
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .toLowerCase();
+
+/** Grafana alert rule provisioning (apiVersion 1): the same specs, on the raw series. */
+export function grafanaAlertRulesYaml(datasourceUid = GRAFANA_DATASOURCE_UID): string {
+  const specs = alertSpecs();
+  const groups = (['investigate', 'page'] as const).map((severity) => ({
+    orgId: 1,
+    name: `aisre-${severity}`,
+    folder: GRAFANA_RULE_FOLDER,
+    interval: '1m',
+    rules: specs
+      .filter((s) => s.severity === severity)
+      .map((s) => ({
+        uid: kebab(s.alert).slice(0, 40),
+        title: s.alert,
+        condition: 'C',
+        data: [
+          {
+            refId: 'A',
+            relativeTimeRange: { from: 600, to: 0 },
+            datasourceUid,
+            model: {
+              refId: 'A',
+              expr: grafanaQueryExpr(s),
+              instant: true,
+              range: false,
+              intervalMs: 60000,
+              maxDataPoints: 43200,
+            },
+          },
+          {
+            refId: 'B',
+            datasourceUid: '__expr__',
+            model: { refId: 'B', type: 'reduce', expression: 'A', reducer: 'last', settings: { mode: 'dropNN' } },
+          },
+          {
+            refId: 'C',
+            datasourceUid: '__expr__',
+            model: {
+              refId: 'C',
+              type: 'threshold',
+              expression: 'B',
+              conditions: [{ evaluator: grafanaThreshold(s.condition) }],
+            },
+          },
+        ],
+        noDataState: 'OK',
+        execErrState: 'Error',
+        for: s.for,
+        isPaused: false,
+        labels: { severity: s.severity, sli: s.sli },
+        annotations: { summary: s.summary, description: grafanaTemplate(s.description) },
+      })),
+  }));
+  return (
+    HEADER(
+      `Grafana-managed alert rules (provisioning apiVersion 1) with the thresholds of alert-rules.yaml, on the raw\n` +
+        `# series so they need no Prometheus ruler. Data source uid: ${datasourceUid} (see docs/alerting.md).`
+    ) + stringify({ apiVersion: 1, groups }, { lineWidth: 0 })
+  );
+}

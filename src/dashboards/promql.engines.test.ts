@@ -1,0 +1,192 @@
+/** @jest-environment node */
+/**
+ * Every PromQL expression of the dashboards (panels, annotations, variables) and of the rules, at a
+ * user's default selection, runs without error and returns data on real engines over simulated data:
+ * - Prometheus, with the recording rules backfilled over the data (`promtool tsdb create-blocks-from
+ *   rules`), runs the expressions as shipped;
+ * - VictoriaMetrics has no ruler here, so it runs the same expressions with each recording rule
+ *   expanded into its expression (what a Grafana-managed rule runs); the Prometheus half checks that
+ *   every stored recording equals its expression evaluated at the same instant.
+ * Four simulated hours (one incident, 02:00-03:00 on /chat) keep the rule backfill under a minute;
+ * src/alerting/incidents.test.ts covers a whole day's incidents.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { RECORDING_RULES_FILE } from '../alerting/artifacts';
+import { allRecordings, expandRecordings } from '../alerting/recordings';
+import { labelValues, type PrometheusWithRules, rangeQuery, startPrometheusWithRules } from '../alerting/ruleEngines';
+import { alertSpecs, grafanaQueryExpr, prometheusAlertExpr } from '../alerting/rules';
+import { instantQuery } from '../testing/http';
+import { type StartedEngine } from '../testing/prometheus';
+import { DEFAULT_SIMULATION, type SimulatedFixture, simulateFixture } from '../testing/simulateFixture';
+import { startVictoriaMetrics } from '../testing/victoriaMetrics';
+import { dashboardExpressions, defaultSelection, parseLabelValues, substituteVariables } from './dashboardPromql';
+
+jest.setTimeout(600_000);
+
+const ROOT = join(__dirname, '..', '..');
+const FROM = DEFAULT_SIMULATION.from;
+const TO = FROM + 4 * 3600;
+/** Dashboards look at the last hours; start an hour in so the 5-minute windows are full. */
+const VIEW_FROM = FROM + 3600;
+const STEP = 300;
+/** The simulated incident in these hours: /chat's provider outage, 02:00-03:00. */
+const INCIDENT_CHECK_TIME = FROM + 2 * 3600 + 45 * 60;
+
+const DASHBOARDS = ['model-slis.json', 'retrieval.json', 'agents-security.json'].map((file) => ({
+  file,
+  json: JSON.parse(readFileSync(join(__dirname, file), 'utf8')),
+}));
+
+const expressions = DASHBOARDS.flatMap(({ file, json }) => {
+  const values = defaultSelection(json);
+  return dashboardExpressions(json).map((e) => ({ ...e, file, resolved: substituteVariables(e.expr, values) }));
+});
+const queries = expressions.filter((e) => e.kind !== 'variable');
+const variables = expressions.filter((e) => e.kind === 'variable');
+
+const hasData = (series: Array<{ values: Array<[number, number]> }>) =>
+  series.some((s) => s.values.some(([, v]) => Number.isFinite(v)));
+
+let fixture: SimulatedFixture;
+let prometheus: PrometheusWithRules;
+let victoria: StartedEngine;
+
+beforeAll(async () => {
+  fixture = await simulateFixture({ from: FROM, to: TO, step: 60 });
+  [prometheus, victoria] = await Promise.all([
+    startPrometheusWithRules({
+      openMetricsFile: fixture.openMetricsFile,
+      ruleFiles: [join(ROOT, RECORDING_RULES_FILE)],
+      from: FROM,
+      to: TO,
+    }),
+    startVictoriaMetrics({ prometheusTextFile: fixture.prometheusTextFile }),
+  ]);
+});
+
+afterAll(async () => {
+  await Promise.all([prometheus?.stop(), victoria?.stop()]);
+  await fixture?.cleanup();
+});
+
+describe('dashboard queries at the default selection', () => {
+  // The what-changed annotation marks builds that appear: over these hours, the first deploy of each
+  // (incidents.test.ts checks the mid-day prompt and model changes). Grafana runs it at a 60 s step.
+  const window = (kind: string) => (kind === 'annotation' ? { from: FROM, step: 60 } : { from: VIEW_FROM, step: STEP });
+
+  it.each(queries.map((q) => [`${q.file} ${q.where}`, q]))(
+    '%s returns data on Prometheus (recording rules)',
+    async (_n, q) => {
+      const { from, step } = window(q.kind);
+      expect(hasData(await rangeQuery(prometheus.url, q.resolved, from, TO, step))).toBe(true);
+    }
+  );
+
+  it.each(queries.map((q) => [`${q.file} ${q.where}`, q]))(
+    '%s returns data on VictoriaMetrics (expanded)',
+    async (_n, q) => {
+      const { from, step } = window(q.kind);
+      expect(hasData(await rangeQuery(victoria.url, expandRecordings(q.resolved), from, TO, step))).toBe(true);
+    }
+  );
+
+  it.each(variables.map((v) => [`${v.file} ${v.where}`, v]))('%s lists values on both engines', async (_n, v) => {
+    const parsed = parseLabelValues(v.resolved);
+    expect(parsed).toBeDefined();
+    for (const url of [prometheus.url, victoria.url]) {
+      const values = await labelValues(url, parsed!.label, parsed!.match, FROM, TO);
+      expect(values.length).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('rules', () => {
+  const recordings = allRecordings();
+
+  it.each(recordings.map((r) => [r.name, r]))(
+    'recording %s returns data from raw series on both engines, and was backfilled',
+    async (_n, r) => {
+      for (const url of [prometheus.url, victoria.url]) {
+        expect(hasData(await rangeQuery(url, r.rawWith([]), VIEW_FROM, TO, STEP))).toBe(true);
+      }
+      expect(hasData(await rangeQuery(prometheus.url, r.name, VIEW_FROM, TO, STEP))).toBe(true);
+    }
+  );
+
+  it.each(recordings.map((r) => [r.name, r]))('recording %s stores what its expression computes', async (_n, r) => {
+    // Each rule group is evaluated at its own offset: compare at the instant of the stored sample.
+    const [stamp] = await instantQuery(prometheus.url, `max(timestamp(${r.name}))`, FROM + 3 * 3600);
+    const [recorded, raw] = await Promise.all([
+      instantQuery(prometheus.url, r.name, stamp.value),
+      instantQuery(prometheus.url, r.rawWith([]), stamp.value),
+    ]);
+    const key = (m: Record<string, string>) =>
+      JSON.stringify(
+        Object.entries(m)
+          .filter(([k]) => k !== '__name__')
+          .sort()
+      );
+    const byKey = new Map(raw.map((s) => [key(s.metric), s.value]));
+    expect(recorded.length).toBe(raw.length);
+    expect(recorded.length).toBeGreaterThan(0);
+    for (const sample of recorded) {
+      const expected = byKey.get(key(sample.metric)) ?? Infinity;
+      const same = Number.isNaN(sample.value)
+        ? Number.isNaN(expected)
+        : Math.abs(sample.value - expected) <= 1e-9 * Math.max(1, Math.abs(expected));
+      expect([key(sample.metric), sample.value, same]).toEqual([key(sample.metric), sample.value, true]);
+    }
+  });
+
+  it.each(alertSpecs().map((s) => [s.alert, s]))(
+    'alert %s: its value returns data and its expressions run on both engines',
+    async (_n, spec) => {
+      expect(hasData(await rangeQuery(prometheus.url, spec.value.recorded, VIEW_FROM, TO, STEP))).toBe(true);
+      await rangeQuery(prometheus.url, prometheusAlertExpr(spec), VIEW_FROM, TO, STEP);
+      for (const url of [prometheus.url, victoria.url]) {
+        expect(hasData(await rangeQuery(url, spec.value.raw, VIEW_FROM, TO, STEP))).toBe(true);
+        await rangeQuery(url, grafanaQueryExpr(spec), VIEW_FROM, TO, STEP);
+      }
+    }
+  );
+
+  it('page on /chat during its provider outage, on both engines', async () => {
+    const paged = (engine: string, name: string, series: Array<{ metric: Record<string, string> }>) =>
+      series.filter((s) => s.metric.endpoint === '/chat').map(() => `${engine} ${name}`);
+    const fired: string[] = [];
+    for (const spec of alertSpecs().filter(
+      (s) => s.severity === 'page' && ['timeout_rate', 'error_rate', 'model_latency'].includes(s.sli)
+    )) {
+      if (spec.alert.includes('Budget')) {
+        continue;
+      }
+      fired.push(
+        ...paged(
+          'prometheus',
+          spec.alert,
+          await instantQuery(prometheus.url, prometheusAlertExpr(spec), INCIDENT_CHECK_TIME)
+        )
+      );
+      const grafana = await instantQuery(victoria.url, grafanaQueryExpr(spec), INCIDENT_CHECK_TIME);
+      const threshold = spec.condition.op === '>' ? spec.condition.threshold : NaN;
+      fired.push(
+        ...paged(
+          'victoria-metrics',
+          spec.alert,
+          grafana.filter((s) => s.value > threshold)
+        )
+      );
+    }
+    expect(fired.sort()).toEqual(
+      ['AisreErrorRatePage', 'AisreModelLatencyPage', 'AisreTimeoutRatePage']
+        .flatMap((a) => [`prometheus ${a}`, `victoria-metrics ${a}`])
+        .sort()
+    );
+  });
+});
+
+it('knows the recording rules file it backfills', () => {
+  expect(readFileSync(join(ROOT, RECORDING_RULES_FILE), 'utf8')).toContain(allRecordings()[0].name);
+});
