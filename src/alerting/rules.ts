@@ -3,6 +3,7 @@
  * Prometheus alert rules (on the recording rules) and Grafana-managed alert rules (on the raw series,
  * for users without a ruler). Same thresholds everywhere because they come from here.
  */
+import { DEFAULT_THRESHOLDS } from '../core/report';
 import { stringify } from 'yaml';
 
 import { type DistributionSli, type SliId } from '../core/metrics';
@@ -19,9 +20,9 @@ import {
   type Window,
 } from './recordings';
 
-/** Relative regression against the baseline that asks for a look, and that pages (DESIGN.md). */
-export const INVESTIGATE_REGRESSION = 0.05;
-export const PAGE_REGRESSION = 0.3;
+/** Relative regression against the baseline that asks for a look, and that pages: the report's own defaults. */
+export const INVESTIGATE_REGRESSION = DEFAULT_THRESHOLDS.investigate;
+export const PAGE_REGRESSION = DEFAULT_THRESHOLDS.page;
 /**
  * Minimum volume for any alert: events of the SLI's denominator per second over the alert's window
  * (0.1/s is 180 requests in 30 minutes). Below it a handful of refusals is noise, not a regression.

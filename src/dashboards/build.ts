@@ -14,7 +14,8 @@ import {
   type ProportionRecordings,
 } from '../alerting/recordings';
 import { INVESTIGATE_REGRESSION, PAGE_REGRESSION } from '../alerting/rules';
-import { BUILD_INFO_METRIC, COMMON_LABELS } from '../core/metrics';
+import { BUILD_INFO_METRIC, COMMON_LABELS, type SliId } from '../core/metrics';
+import { DEFAULT_OPTIONS as IMPACT_PANEL_DEFAULTS } from '../panels/impact/types';
 
 /** Grafana 12's dashboard schema version. */
 export const SCHEMA_VERSION = 41;
@@ -631,6 +632,22 @@ interface DashboardMeta {
   primaryMetric: string;
   rows: RowSpec[];
   extraVariables?: object[];
+  /** The SLIs the impact panel reports on (empty: all of them). */
+  impactSlis: SliId[];
+}
+
+/** The impact panel (src/panels/impact) at the foot of every dashboard: the selected window as a postmortem section. */
+function impactPanel(id: number, y: number, slis: SliId[]) {
+  return {
+    id,
+    type: 'aisre-impact-panel',
+    title: 'Impact of the selected window',
+    description:
+      'The postmortem impact section for the time range, or for an ai-incident annotation chosen in the panel: which SLIs got worse against the baseline (in their bad direction only), as distributions. Copy or download it as Markdown or JSON.',
+    gridPos: { h: 16, w: 24, x: 0, y },
+    datasource: DATASOURCE,
+    options: { ...IMPACT_PANEL_DEFAULTS, slis, groupBy: ['endpoint'] },
+  };
 }
 
 function dashboard(meta: DashboardMeta): DashboardDefinition {
@@ -664,6 +681,7 @@ function dashboard(meta: DashboardMeta): DashboardDefinition {
     }
     y += 8;
   }
+  panels.push(impactPanel(id++, y, meta.impactSlis));
   const json = {
     id: null,
     uid: meta.uid,
@@ -714,6 +732,7 @@ export function buildDashboards(): DashboardDefinition[] {
         'Refusal, error and timeout rates, semantic drift, output distributions and model latency, against a trailing baseline.',
       primaryMetric: requests,
       rows: modelSlis(),
+      impactSlis: [],
       extraVariables: [
         {
           type: 'query',
@@ -745,6 +764,7 @@ export function buildDashboards(): DashboardDefinition[] {
       description: 'Retrieval latency and empty or failed retrievals of RAG endpoints, against a trailing baseline.',
       primaryMetric: proportion('empty_retrieval_rate').events.metric,
       rows: retrieval(),
+      impactSlis: ['empty_retrieval_rate', 'retrieval_latency', 'semantic_similarity'],
     }),
     dashboard({
       file: 'agents-security.json',
@@ -753,6 +773,7 @@ export function buildDashboards(): DashboardDefinition[] {
       description: 'Agent steps, tool errors and prompt-injection detections by source, against a trailing baseline.',
       primaryMetric: requests,
       rows: agentsSecurity(),
+      impactSlis: ['tool_error_rate', 'agent_steps', 'injection_rate'],
     }),
   ];
 }

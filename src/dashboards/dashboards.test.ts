@@ -41,6 +41,13 @@ describe.each(FILES)('%s', (file) => {
     expect(dashboard.tags).toContain('aisre');
   });
 
+  it('ends with the impact panel, on the dashboard\'s data source and split by endpoint', () => {
+    const impact = panels.filter((p) => p.type === 'aisre-impact-panel');
+    expect(impact).toHaveLength(1);
+    expect(panels[panels.length - 1]).toBe(impact[0]);
+    expect(impact[0].options).toMatchObject({ datasource: '${datasource}', groupBy: ['endpoint'], baselineMode: 'preceding' });
+  });
+
   it('gives every panel a unique id, a description and the ${datasource} variable', () => {
     const ids = panels.map((p) => p.id);
     expect(new Set(ids).size).toBe(ids.length);
@@ -52,7 +59,8 @@ describe.each(FILES)('%s', (file) => {
         panel.title,
         expect.stringMatching(/worse|either way/),
       ]);
-      expect(panel.targets?.length).toBeGreaterThan(0);
+      // The impact panel runs its own queries (skipDataQuery); every other panel has targets.
+      expect([panel.title, (panel.targets?.length ?? 0) > 0]).toEqual([panel.title, panel.type !== 'aisre-impact-panel']);
       for (const target of panel.targets ?? []) {
         expect(target.datasource?.uid).toBe('${datasource}');
       }
