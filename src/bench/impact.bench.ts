@@ -31,7 +31,10 @@ function rowsFor(expr: string, time: number): SampleRow[] {
       });
     } else {
       ['ok', 'bad', 'worse'].forEach((value, i) => {
-        rows.push({ labels: { [splitLabel]: value, endpoint }, value: 1_000 + ((s * 31 + i * 17 + (inWindow ? 40 : 0)) % 500) });
+        rows.push({
+          labels: { [splitLabel]: value, endpoint },
+          value: 1_000 + ((s * 31 + i * 17 + (inWindow ? 40 : 0)) % 500),
+        });
       });
     }
   }

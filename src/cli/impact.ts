@@ -141,6 +141,8 @@ export async function impactCommand(args: string[]): Promise<void> {
   }
   process.stdout.write(parsed.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderMarkdown(report));
   if (report.findings.length === 0) {
-    process.stderr.write(`aisre impact: no SLI had data for this window and scope (${report.missingSlis.length} missing)\n`);
+    process.stderr.write(
+      `aisre impact: no SLI had data for this window and scope (${report.missingSlis.length} missing)\n`
+    );
   }
 }

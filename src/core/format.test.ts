@@ -1,4 +1,12 @@
-import { codeBlock, formatCount, formatDuration, formatPercent, formatPeriod, formatSignedPercent, formatValue } from './format';
+import {
+  codeBlock,
+  formatCount,
+  formatDuration,
+  formatPercent,
+  formatPeriod,
+  formatSignedPercent,
+  formatValue,
+} from './format';
 
 describe('format', () => {
   test('counts, percentages and changes are written without the locale', () => {
@@ -14,7 +22,9 @@ describe('format', () => {
   test('durations, periods and values in their unit', () => {
     expect(formatDuration(10_800)).toBe('3 h');
     expect(formatDuration(90_061)).toBe('1 d 1 h 1 min 1 s');
-    expect(formatPeriod('2026-11-24T14:00:00Z', '2026-11-25T02:30:15Z')).toBe('between 2026-11-24 14:00 and 2026-11-25 02:30:15 UTC');
+    expect(formatPeriod('2026-11-24T14:00:00Z', '2026-11-25T02:30:15Z')).toBe(
+      'between 2026-11-24 14:00 and 2026-11-25 02:30:15 UTC'
+    );
     expect(formatValue(0.84, 'seconds')).toBe('840 ms');
     expect(formatValue(1.8449, 'seconds')).toBe('1.84 s');
     expect(formatValue(312.4, 'tokens')).toBe('312 tokens');

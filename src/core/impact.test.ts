@@ -3,7 +3,13 @@
  * The judging rules of the impact report, on a MetricsSource that answers from a table in memory.
  * (The same code against a real Prometheus is in src/cli/impact.integration.test.ts.)
  */
-import { buildImpactReport, ImpactOptionsError, resolveBaseline, subtractIntervals, type ImpactOptions } from './impact';
+import {
+  buildImpactReport,
+  ImpactOptionsError,
+  resolveBaseline,
+  subtractIntervals,
+  type ImpactOptions,
+} from './impact';
 import { type DistributionFinding, type ProportionFinding } from './report';
 import { type MetricsSource, type SampleRow } from './source';
 
@@ -59,7 +65,9 @@ function finding<T extends ProportionFinding | DistributionFinding>(
 
 describe('proportions', () => {
   test('counts, rates, change and excess events come from the window and the baseline', async () => {
-    const r = await report({ llm_requests_total: { window: requests('/chat', 9_200, 800), baseline: requests('/chat', 9_700, 300) } });
+    const r = await report({
+      llm_requests_total: { window: requests('/chat', 9_200, 800), baseline: requests('/chat', 9_700, 300) },
+    });
     const refusals = finding<ProportionFinding>(r.findings, 'refusal_rate');
     expect(refusals.window).toMatchObject({ events: 800, total: 10_000, rate: 0.08 });
     expect(refusals.baseline).toMatchObject({ events: 300, total: 10_000, rate: 0.03 });
@@ -74,14 +82,18 @@ describe('proportions', () => {
   });
 
   test('a drop in refusals is not an incident', async () => {
-    const r = await report({ llm_requests_total: { window: requests('/chat', 9_700, 300), baseline: requests('/chat', 9_200, 800) } });
+    const r = await report({
+      llm_requests_total: { window: requests('/chat', 9_700, 300), baseline: requests('/chat', 9_200, 800) },
+    });
     const refusals = finding<ProportionFinding>(r.findings, 'refusal_rate');
     expect(refusals.change.relative).toBeLessThan(-0.5);
     expect(refusals.verdict).toBe('ok');
   });
 
   test('a rise from a zero baseline has no relative change but still pages', async () => {
-    const r = await report({ llm_requests_total: { window: requests('/chat', 9_500, 500), baseline: requests('/chat', 10_000, 0) } });
+    const r = await report({
+      llm_requests_total: { window: requests('/chat', 9_500, 500), baseline: requests('/chat', 10_000, 0) },
+    });
     const refusals = finding<ProportionFinding>(r.findings, 'refusal_rate');
     expect(refusals.change.relative).toBeNull();
     expect(refusals.excessEvents).toBe(500);
@@ -97,7 +109,9 @@ describe('proportions', () => {
   });
 
   test('a large relative change on few requests is not significant', async () => {
-    const r = await report({ llm_requests_total: { window: requests('/chat', 196, 4), baseline: requests('/chat', 198, 2) } });
+    const r = await report({
+      llm_requests_total: { window: requests('/chat', 196, 4), baseline: requests('/chat', 198, 2) },
+    });
     const refusals = finding<ProportionFinding>(r.findings, 'refusal_rate');
     expect(refusals.change.relative).toBeCloseTo(1, 9);
     expect(refusals.verdict).toBe('ok');
@@ -115,7 +129,9 @@ describe('proportions', () => {
   });
 
   test('zero traffic in the window gives insufficient_data and no rate, not NaN', async () => {
-    const r = await report({ llm_requests_total: { window: requests('/chat', 0, 0), baseline: requests('/chat', 9_700, 300) } });
+    const r = await report({
+      llm_requests_total: { window: requests('/chat', 0, 0), baseline: requests('/chat', 9_700, 300) },
+    });
     const refusals = finding<ProportionFinding>(r.findings, 'refusal_rate');
     expect(refusals.window).toEqual({ events: 0, total: 0, rate: null, ci95: null });
     expect(refusals.pValue).toBeNull();
@@ -224,7 +240,9 @@ describe('distributions', () => {
 
 describe('the report as a whole', () => {
   test('SLIs without series are listed as missing, not reported as zero', async () => {
-    const r = await report({ llm_requests_total: { window: requests('/chat', 9_000, 100), baseline: requests('/chat', 9_000, 100) } });
+    const r = await report({
+      llm_requests_total: { window: requests('/chat', 9_000, 100), baseline: requests('/chat', 9_000, 100) },
+    });
     expect(r.missingSlis).toEqual(
       expect.arrayContaining(['empty_retrieval_rate', 'retrieval_latency', 'agent_steps', 'tool_error_rate'])
     );
@@ -264,7 +282,11 @@ describe('the report as a whole', () => {
 
   test('the selector is applied to every query; bad selectors and groupings are refused', async () => {
     const asked: string[] = [];
-    await buildImpactReport(tableSource({}, asked), { window: WINDOW, slis: ['response_length'], selector: 'team="search"' });
+    await buildImpactReport(tableSource({}, asked), {
+      window: WINDOW,
+      slis: ['response_length'],
+      selector: 'team="search"',
+    });
     expect(asked[0]).toContain('gen_ai_client_token_usage_bucket{gen_ai_token_type="output",team="search"}[3600s]');
     await expect(report({}, { selector: 'team=search' })).rejects.toThrow(ImpactOptionsError);
     await expect(report({}, { groupBy: ['outcome'] })).rejects.toThrow(/cannot group by 'outcome'/);
@@ -276,12 +298,20 @@ describe('the report as a whole', () => {
 describe('baselines', () => {
   test('preceding, N days earlier and fixed', () => {
     expect(resolveBaseline(WINDOW)).toEqual({ from: 6_400, to: BASELINE_END });
-    expect(resolveBaseline(WINDOW, { mode: 'days_earlier', days: 1 })).toEqual({ from: 10_000 - 86_400, to: 13_600 - 86_400 });
+    expect(resolveBaseline(WINDOW, { mode: 'days_earlier', days: 1 })).toEqual({
+      from: 10_000 - 86_400,
+      to: 13_600 - 86_400,
+    });
     expect(resolveBaseline(WINDOW, { mode: 'fixed', from: 1, to: 2 })).toEqual({ from: 1, to: 2 });
   });
 
   test('subtracting intervals keeps what no exclusion covers', () => {
-    expect(subtractIntervals({ from: 0, to: 100 }, [{ from: 10, to: 20 }, { from: 50, to: 200 }])).toEqual([
+    expect(
+      subtractIntervals({ from: 0, to: 100 }, [
+        { from: 10, to: 20 },
+        { from: 50, to: 200 },
+      ])
+    ).toEqual([
       { from: 0, to: 10 },
       { from: 20, to: 50 },
     ]);

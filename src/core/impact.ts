@@ -47,9 +47,7 @@ const DAY_SECONDS = 86_400;
 const QUERY_CONCURRENCY = 4;
 
 export type BaselineSpec =
-  | { mode: 'preceding' }
-  | { mode: 'days_earlier'; days: number }
-  | { mode: 'fixed'; from: number; to: number };
+  { mode: 'preceding' } | { mode: 'days_earlier'; days: number } | { mode: 'fixed'; from: number; to: number };
 
 export interface ImpactOptions {
   /** The incident window, Unix seconds. */
@@ -363,8 +361,13 @@ function levelOf(finding: Finding, definition: SliDefinition, t: Thresholds): { 
       ? `rate ${formatSignedPercent(finding.change.relative ?? regression)}`
       : `${finding.headline.quantile} ${formatSignedPercent(finding.headline.relativeChange ?? 0)}`;
   // PSI is blind to direction: it only counts when more of the window sits on the bad side than expected.
-  if (finding.kind === 'distribution' && finding.psi !== null && (finding.shareBeyondBaselineP95 ?? 0) > EXPECTED_TAIL_SHARE) {
-    const psiLevel: Verdict = finding.psi >= t.psiPage ? 'page' : finding.psi >= t.psiInvestigate ? 'investigate' : 'ok';
+  if (
+    finding.kind === 'distribution' &&
+    finding.psi !== null &&
+    (finding.shareBeyondBaselineP95 ?? 0) > EXPECTED_TAIL_SHARE
+  ) {
+    const psiLevel: Verdict =
+      finding.psi >= t.psiPage ? 'page' : finding.psi >= t.psiInvestigate ? 'investigate' : 'ok';
     if (rank(psiLevel) > rank(level)) {
       level = psiLevel;
       why = `PSI ${formatStatistic(finding.psi)}`;
@@ -421,11 +424,15 @@ function validated(options: ImpactOptions) {
     throw new ImpactOptionsError('the window needs a start and an end');
   }
   if (window.to <= window.from) {
-    throw new ImpactOptionsError(`the window ends (${toReportTime(window.to)}) before it starts (${toReportTime(window.from)})`);
+    throw new ImpactOptionsError(
+      `the window ends (${toReportTime(window.to)}) before it starts (${toReportTime(window.from)})`
+    );
   }
   const baseline = resolveBaseline(window, options.baseline);
   if (!(baseline.to > baseline.from)) {
-    throw new ImpactOptionsError(`the baseline ends (${toReportTime(baseline.to)}) before it starts (${toReportTime(baseline.from)})`);
+    throw new ImpactOptionsError(
+      `the baseline ends (${toReportTime(baseline.to)}) before it starts (${toReportTime(baseline.from)})`
+    );
   }
   const all = options.definitions ?? SLI_DEFINITIONS;
   const unknown = (options.slis ?? []).filter((id) => !all.some((d) => d.id === id));
@@ -465,7 +472,12 @@ function segmentKeys(...readings: Reading[]): string[] {
   return [...new Set(readings.flatMap((r) => [...r.bySegment.keys(), ...r.nanSegments]))].sort();
 }
 
-function proportionFindings(definition: ProportionSli, [wEvents, bEvents]: Pair, [wTotals, bTotals]: Pair, groupBy: string[]): Judged[] {
+function proportionFindings(
+  definition: ProportionSli,
+  [wEvents, bEvents]: Pair,
+  [wTotals, bTotals]: Pair,
+  groupBy: string[]
+): Judged[] {
   const events = (r: Reading, key: string) => sum(definition.eventValues.map((v) => r.bySegment.get(key)?.get(v) ?? 0));
   const total = (r: Reading, key: string) => sum(r.bySegment.get(key)?.values() ?? []);
   return segmentKeys(wTotals, bTotals).map((key) => {
@@ -474,7 +486,11 @@ function proportionFindings(definition: ProportionSli, [wEvents, bEvents]: Pair,
     const nan = [wEvents, bEvents, wTotals, bTotals].some((r) => r.nanSegments.has(key));
     // Events read from another counter than the total (detections per request) can outnumber it.
     const overfull = windowCounts.events > windowCounts.total || baselineCounts.events > baselineCounts.total;
-    const tainted = nan ? NAN_REASON : overfull ? `more ${definition.eventNoun} than ${definition.totalNoun}: not a proportion` : null;
+    const tainted = nan
+      ? NAN_REASON
+      : overfull
+        ? `more ${definition.eventNoun} than ${definition.totalNoun}: not a proportion`
+        : null;
     return {
       definition,
       tainted,
@@ -483,7 +499,12 @@ function proportionFindings(definition: ProportionSli, [wEvents, bEvents]: Pair,
   });
 }
 
-function distributionFindings(definition: DistributionSli, [wBuckets, bBuckets]: Pair, groupBy: string[], caveats: Set<string>): Judged[] {
+function distributionFindings(
+  definition: DistributionSli,
+  [wBuckets, bBuckets]: Pair,
+  groupBy: string[],
+  caveats: Set<string>
+): Judged[] {
   return segmentKeys(wBuckets, bBuckets).map((key) => {
     // A NaN bucket makes the whole histogram of that segment unreadable: compare nothing rather than guess.
     const tainted = wBuckets.nanSegments.has(key) || bBuckets.nanSegments.has(key);
@@ -515,24 +536,36 @@ export async function buildImpactReport(source: MetricsSource, options: ImpactOp
 
   // All queries start at once (the runner bounds concurrency and shares identical ones between SLIs).
   const perSli = await Promise.all(
-    o.definitions.map(async (definition): Promise<{ definition: SliDefinition; pairs: Pair[]; judged: () => Judged[] }> => {
-      if (definition.kind === 'proportion') {
-        const [events, totals] = await Promise.all([
-          readCounter(definition.metric),
-          readCounter(definition.totalMetric ?? definition.metric),
-        ]);
-        return { definition, pairs: [events, totals], judged: () => proportionFindings(definition, events, totals, o.groupBy) };
+    o.definitions.map(
+      async (definition): Promise<{ definition: SliDefinition; pairs: Pair[]; judged: () => Judged[] }> => {
+        if (definition.kind === 'proportion') {
+          const [events, totals] = await Promise.all([
+            readCounter(definition.metric),
+            readCounter(definition.totalMetric ?? definition.metric),
+          ]);
+          return {
+            definition,
+            pairs: [events, totals],
+            judged: () => proportionFindings(definition, events, totals, o.groupBy),
+          };
+        }
+        const buckets = await readPair((range) => bucketIncreaseQuery(definition, o.selector, o.groupBy, range), 'le');
+        return {
+          definition,
+          pairs: [buckets],
+          judged: () => distributionFindings(definition, buckets, o.groupBy, caveats),
+        };
       }
-      const buckets = await readPair((range) => bucketIncreaseQuery(definition, o.selector, o.groupBy, range), 'le');
-      return { definition, pairs: [buckets], judged: () => distributionFindings(definition, buckets, o.groupBy, caveats) };
-    })
+    )
   );
 
   const missingSlis = perSli.filter((s) => !hasSeries(s.pairs[0])).map((s) => s.definition.id);
-  const findings = perSli.filter((s) => hasSeries(s.pairs[0])).flatMap((s) => {
-    noteReadings(caveats, s.pairs.flat());
-    return s.judged();
-  });
+  const findings = perSli
+    .filter((s) => hasSeries(s.pairs[0]))
+    .flatMap((s) => {
+      noteReadings(caveats, s.pairs.flat());
+      return s.judged();
+    });
 
   // Benjamini–Hochberg across the whole report, so more segments do not mean more false pages.
   const qValues = benjaminiHochberg(findings.map(({ finding }) => finding.pValue ?? NaN));

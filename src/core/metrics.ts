@@ -208,7 +208,10 @@ const MATCHER_LIST = new RegExp(`^(?:${MATCHER}(?:,${MATCHER})*,?\\s*)?$`);
 
 /** Checks PromQL label matchers written without braces (`team="search",endpoint=~"/chat|/agent"`). */
 export function validateSelector(selector: string): string {
-  const inside = selector.trim().replace(/^\{([\s\S]*)\}$/, '$1').trim();
+  const inside = selector
+    .trim()
+    .replace(/^\{([\s\S]*)\}$/, '$1')
+    .trim();
   if (!MATCHER_LIST.test(inside)) {
     throw new SelectorError(
       `selector '${selector}' is not a list of PromQL label matchers such as team="search",endpoint=~"/chat|/agent"`
@@ -250,7 +253,12 @@ export function counterIncreaseQuery(
 }
 
 /** Histogram bucket increases over `rangeSeconds`, per `le` and segment. */
-export function bucketIncreaseQuery(sli: DistributionSli, selector: string, groupBy: string[], rangeSeconds: number): string {
+export function bucketIncreaseQuery(
+  sli: DistributionSli,
+  selector: string,
+  groupBy: string[],
+  rangeSeconds: number
+): string {
   return sumBy(
     ['le', ...groupBy],
     `increase(${vectorSelector(`${sli.metric}_bucket`, [sli.matchers, selector])}[${rangeSeconds}s])`

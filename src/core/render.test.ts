@@ -31,7 +31,12 @@ function reportWith(finding: ProportionFinding, overrides: Partial<ImpactReport>
     thresholds: DEFAULT_THRESHOLDS,
     findings: [finding],
     missingSlis: ['agent_steps'],
-    queries: [{ expr: 'sum by (outcome, endpoint) (increase(llm_requests_total{team="assistants"}[10800s]))', time: '2026-11-24T17:00:00Z' }],
+    queries: [
+      {
+        expr: 'sum by (outcome, endpoint) (increase(llm_requests_total{team="assistants"}[10800s]))',
+        time: '2026-11-24T17:00:00Z',
+      },
+    ],
     caveats: [],
     ...overrides,
   };
@@ -44,7 +49,9 @@ describe('renderMarkdown', () => {
       '- **Refusals**: 8.1% of 120,431 requests to /chat (95% CI 8.0–8.3%) between 2026-11-24 14:00 and 17:00 UTC, ' +
         'versus a baseline of 3.0% of 100,000 (95% CI 2.9–3.1%). +5.1 pp (+170%), p < 0.001, ≈ 6,142 excess refusals. **Page.**'
     );
-    expect(markdown).toContain('| Refusals | endpoint=/chat | 8.1% (9,755/120,431) | 3.0% (3,000/100,000) | +5.1 pp (+170%) | 1.0e-39 | Page |');
+    expect(markdown).toContain(
+      '| Refusals | endpoint=/chat | 8.1% (9,755/120,431) | 3.0% (3,000/100,000) | +5.1 pp (+170%) | 1.0e-39 | Page |'
+    );
     expect(markdown).toContain('**Scope:** `team="assistants"`, by endpoint.');
     expect(markdown).toContain('- No series with this scope for: `agent_steps`.');
     expect(markdown).toContain('```promql\n# at 2026-11-24T17:00:00Z\nsum by (outcome, endpoint)');

@@ -38,10 +38,13 @@ const seconds = (iso: string) => Date.parse(iso) / 1000;
 
 function segmentPhrase(segment: Record<string, string>): string {
   const { endpoint, ...rest } = segment;
-  const others = Object.entries(rest).map(([label, value]) => `${escapeMarkdown(label)} ${escapeMarkdown(value || '(none)')}`);
-  return [endpoint !== undefined ? ` to ${escapeMarkdown(endpoint || '(no endpoint)')}` : '', others.length ? ` (${others.join(', ')})` : ''].join(
-    ''
+  const others = Object.entries(rest).map(
+    ([label, value]) => `${escapeMarkdown(label)} ${escapeMarkdown(value || '(none)')}`
   );
+  return [
+    endpoint !== undefined ? ` to ${escapeMarkdown(endpoint || '(no endpoint)')}` : '',
+    others.length ? ` (${others.join(', ')})` : '',
+  ].join('');
 }
 
 function segmentCell(segment: Record<string, string>): string {
@@ -128,17 +131,21 @@ function tableRow(f: Finding): string {
   const cells =
     f.kind === 'proportion'
       ? [
-          f.window.rate === null ? 'n/a' : `${formatPercent(f.window.rate)} (${formatCount(f.window.events)}/${formatCount(f.window.total)})`,
-          f.baseline.rate === null ? 'n/a' : `${formatPercent(f.baseline.rate)} (${formatCount(f.baseline.events)}/${formatCount(f.baseline.total)})`,
-          f.change.absolute === null
+          f.window.rate === null
             ? 'n/a'
-            : `${formatPoints(f.change.absolute)} (${relativeText(f)})`,
+            : `${formatPercent(f.window.rate)} (${formatCount(f.window.events)}/${formatCount(f.window.total)})`,
+          f.baseline.rate === null
+            ? 'n/a'
+            : `${formatPercent(f.baseline.rate)} (${formatCount(f.baseline.events)}/${formatCount(f.baseline.total)})`,
+          f.change.absolute === null ? 'n/a' : `${formatPoints(f.change.absolute)} (${relativeText(f)})`,
         ]
       : [
           distributionCell(f, 'window'),
           distributionCell(f, 'baseline'),
           [
-            f.headline.relativeChange === null ? '' : `${f.headline.quantile} ${formatSignedPercent(f.headline.relativeChange)}`,
+            f.headline.relativeChange === null
+              ? ''
+              : `${f.headline.quantile} ${formatSignedPercent(f.headline.relativeChange)}`,
             f.psi === null ? '' : `PSI ${formatStatistic(f.psi)}`,
           ]
             .filter(Boolean)

@@ -23,6 +23,7 @@ interface Panel {
   datasource?: { type?: string; uid?: string };
   targets?: Array<{ refId: string; expr: string; datasource?: { uid?: string } }>;
   gridPos: { x: number; y: number; w: number; h: number };
+  options?: Record<string, unknown>;
 }
 
 const load = (file: string) => JSON.parse(readFileSync(join(__dirname, file), 'utf8'));
@@ -41,11 +42,15 @@ describe.each(FILES)('%s', (file) => {
     expect(dashboard.tags).toContain('aisre');
   });
 
-  it('ends with the impact panel, on the dashboard\'s data source and split by endpoint', () => {
+  it("ends with the impact panel, on the dashboard's data source and split by endpoint", () => {
     const impact = panels.filter((p) => p.type === 'aisre-impact-panel');
     expect(impact).toHaveLength(1);
     expect(panels[panels.length - 1]).toBe(impact[0]);
-    expect(impact[0].options).toMatchObject({ datasource: '${datasource}', groupBy: ['endpoint'], baselineMode: 'preceding' });
+    expect(impact[0].options).toMatchObject({
+      datasource: '${datasource}',
+      groupBy: ['endpoint'],
+      baselineMode: 'preceding',
+    });
   });
 
   it('gives every panel a unique id, a description and the ${datasource} variable', () => {
@@ -60,7 +65,10 @@ describe.each(FILES)('%s', (file) => {
         expect.stringMatching(/worse|either way/),
       ]);
       // The impact panel runs its own queries (skipDataQuery); every other panel has targets.
-      expect([panel.title, (panel.targets?.length ?? 0) > 0]).toEqual([panel.title, panel.type !== 'aisre-impact-panel']);
+      expect([panel.title, (panel.targets?.length ?? 0) > 0]).toEqual([
+        panel.title,
+        panel.type !== 'aisre-impact-panel',
+      ]);
       for (const target of panel.targets ?? []) {
         expect(target.datasource?.uid).toBe('${datasource}');
       }
