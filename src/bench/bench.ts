@@ -3,11 +3,13 @@
  * Run one alone with `npm run bench -- <name>`.
  */
 import { dashboardsBenchmark } from './dashboards.bench';
+import { exportBenchmark } from './export.bench';
 import { impactBenchmark } from './impact.bench';
+import { browserBenchmark } from '../testing/browser/browser.bench';
 
 type Benchmark = { name: string; run: () => Promise<void> };
 
-const benchmarks: Benchmark[] = [impactBenchmark, dashboardsBenchmark];
+const benchmarks: Benchmark[] = [impactBenchmark, exportBenchmark, dashboardsBenchmark, browserBenchmark];
 
 async function main() {
   const only = process.argv.slice(2);
