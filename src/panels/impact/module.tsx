@@ -1,24 +1,15 @@
 /**
- * The "AI impact" panel plugin (aisre-impact-panel), nested in the AI Reliability app. Only the options live
- * here; the panel itself (the core, the queries, the report view) loads on demand, so this module stays small.
+ * The "AI impact" panel plugin (aisre-impact-panel), nested in the AI Reliability app. Grafana loads this module
+ * only on dashboards that show the panel, never with the app's preloaded module.
+ *
+ * The panel is imported eagerly, not lazily: Grafana serves a nested plugin from its own plugin path, while webpack
+ * writes lazy chunks to the app's root, so a lazy chunk of this panel would 404 (grafana/plugin-tools#2172).
  */
-import './publicPath';
-import { PanelPlugin, type PanelProps, type SelectableValue } from '@grafana/data';
-import { LoadingPlaceholder } from '@grafana/ui';
-import React, { lazy, Suspense } from 'react';
+import { PanelPlugin, type SelectableValue } from '@grafana/data';
 import { COMMON_LABELS, SLI_DEFINITIONS, type SliId } from '../../core/metrics';
 import { DataSourceOptionEditor } from './DataSourceOptionEditor';
+import ImpactPanel from './ImpactPanel';
 import { type BaselineMode, DEFAULT_OPTIONS, type ImpactPanelOptions } from './types';
-
-const LazyImpactPanel = lazy(() => import('./ImpactPanel'));
-
-function ImpactPanelLoader(props: PanelProps<ImpactPanelOptions>) {
-  return (
-    <Suspense fallback={<LoadingPlaceholder text="" />}>
-      <LazyImpactPanel {...props} />
-    </Suspense>
-  );
-}
 
 /** addMultiSelect types its settings' options as arrays of the stored value (SelectableValue<T[]>); each is one T. */
 function multiSelectOptions<T>(options: Array<SelectableValue<T>>): Array<SelectableValue<T[]>> {
@@ -29,7 +20,7 @@ const WHAT = 'What to report on';
 const THRESHOLDS = 'Verdict thresholds';
 const BASELINE = 'Baseline';
 
-export const plugin = new PanelPlugin<ImpactPanelOptions>(ImpactPanelLoader).setPanelOptions((builder) =>
+export const plugin = new PanelPlugin<ImpactPanelOptions>(ImpactPanel).setPanelOptions((builder) =>
   builder
     .addCustomEditor({
       id: 'datasource',

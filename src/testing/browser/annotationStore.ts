@@ -13,6 +13,7 @@
  *   when reversed. PUT replaces text, tags and data (omitted tags clear the shown tags but, as in Grafana,
  *   not the filter index) and keeps time/timeEnd when they are 0. PATCH changes only what it is given.
  * - `updated` increases on every change (milliseconds, strictly), so a client can detect concurrent edits.
+ * - Answers leave out zero-valued fields, as Grafana's ItemDTO (`omitempty` on every field) does.
  */
 
 export interface Annotation {
@@ -34,7 +35,8 @@ export interface Annotation {
   login: string;
   email: string;
   avatarUrl: string;
-  data: Record<string, unknown>;
+  /** Absent unless a client sent data. */
+  data?: Record<string, unknown>;
 }
 
 /** What a test seeds: anything not given gets Grafana's defaults. */
@@ -65,7 +67,8 @@ export function parseTagPairs(tags: string[]): Array<{ key: string; value: strin
   return parsed;
 }
 
-const joinTagPairs = (tags: Array<{ key: string; value: string }>) => tags.map((t) => (t.value ? `${t.key}:${t.value}` : t.key));
+const joinTagPairs = (tags: Array<{ key: string; value: string }>) =>
+  tags.map((t) => (t.value ? `${t.key}:${t.value}` : t.key));
 
 const message = (status: number, text: string): ApiResult => ({ status, body: { message: text } });
 
@@ -95,9 +98,18 @@ export class AnnotationStore {
     }
   }
 
-  /** Every annotation, in id order, as GET would show it (for assertions). */
+  /** Every annotation, in id order, with every field (zero values included), for assertions. */
   all(): Annotation[] {
     return [...this.items.values()].map(({ tagIndex: _tagIndex, ...shown }) => ({ ...shown, tags: [...shown.tags] }));
+  }
+
+  /** Replaces every annotation with `seed` (ids restart after the highest seeded one): per-test data. */
+  reset(seed: AnnotationSeed[] = []): void {
+    this.items.clear();
+    this.nextId = 1;
+    for (const item of seed) {
+      this.insert(item);
+    }
   }
 
   get size(): number {
@@ -131,7 +143,6 @@ export class AnnotationStore {
       login: 'admin',
       email: 'admin@localhost',
       avatarUrl: '/avatar/46d229b033af06a191ff2267bca9ae56',
-      data: {},
       ...seed,
       id,
       created,
@@ -145,9 +156,25 @@ export class AnnotationStore {
     return item;
   }
 
-  private shown(item: StoredAnnotation): Annotation {
-    const { tagIndex: _tagIndex, ...rest } = item;
-    return { ...rest, tags: [...rest.tags] };
+  /**
+   * An annotation as Grafana's API writes it: its ItemDTO marks every field `omitempty`, so zero values are
+   * absent (no `alertId` for a user annotation, no `dashboardUID` for an organisation one, no `tags` when
+   * there are none, no `data` unless some was sent). Clients must not expect them.
+   */
+  private shown(item: StoredAnnotation): Partial<Annotation> {
+    const shown: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(item)) {
+      const empty =
+        value === undefined ||
+        value === null ||
+        value === 0 ||
+        value === '' ||
+        (Array.isArray(value) && value.length === 0);
+      if (key !== 'tagIndex' && !empty) {
+        shown[key] = Array.isArray(value) ? [...value] : value;
+      }
+    }
+    return shown as Partial<Annotation>;
   }
 
   /** GET /api/annotations */
@@ -181,8 +208,9 @@ export class AnnotationStore {
       }
       if (filterTags.length > 0) {
         // Grafana counts the annotation's tags that match any filter tag (SUM(1) over annotation_tag).
-        const hits = item.tagIndex.filter((t) => filterTags.some((f) => f.key === t.key && (f.value === '' || f.value === t.value)))
-          .length;
+        const hits = item.tagIndex.filter((t) =>
+          filterTags.some((f) => f.key === t.key && (f.value === '' || f.value === t.value))
+        ).length;
         return matchAny ? hits > 0 : hits === filterTags.length;
       }
       return true;
@@ -210,12 +238,15 @@ export class AnnotationStore {
       dashboardUID: typeof body.dashboardUID === 'string' ? body.dashboardUID : '',
       dashboardId: asNumber(body.dashboardId),
       panelId: asNumber(body.panelId),
-      data: (body.data as Record<string, unknown>) ?? {},
+      data: body.data as Record<string, unknown> | undefined,
     });
     return { status: 200, body: { message: 'Annotation added', id: item.id } };
   }
 
-  private update(item: StoredAnnotation, change: { text: string; time: number; timeEnd: number; tags: string[] | undefined; data?: Record<string, unknown> }) {
+  private update(
+    item: StoredAnnotation,
+    change: { text: string; time: number; timeEnd: number; tags: string[] | undefined; data?: Record<string, unknown> }
+  ) {
     item.text = change.text;
     if (change.time !== 0) {
       item.time = change.time;

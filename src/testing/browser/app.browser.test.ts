@@ -32,7 +32,7 @@ describe.each([
     const opened = await harness.openAppPage({ path: `/a/${APP_ID}/${route}` });
     try {
       const container = opened.page.getByTestId(testId);
-      await container.waitFor({ timeout: 60_000 });
+      await opened.waitFor(container);
       // The page header comes from the host's PluginPage, titled from the app's plugin.json includes.
       await expect(opened.page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(title);
       await expect(container.innerText()).resolves.toMatch(/\S/);
@@ -57,7 +57,7 @@ describe.each([
 it('sends an unknown app path to the Incidents page, as the app routes it', async () => {
   const opened = await harness.openAppPage({ path: `/a/${APP_ID}/no-such-page` });
   try {
-    await opened.page.getByTestId('data-testid incidents-container').waitFor({ timeout: 60_000 });
+    await opened.waitFor(opened.page.getByTestId('data-testid incidents-container'));
     await expect(opened.page.evaluate(() => window.aisreHost!.currentPath())).resolves.toBe(`/a/${APP_ID}/incidents`);
   } finally {
     await opened.close();

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, type Locator, type Page, chromium } from 'playwright-core';
 
 import { REPO_ROOT } from '../aisre';
 import { type FakeGrafana, type FakeGrafanaOptions, startFakeGrafana } from './fakeGrafana';
@@ -65,6 +65,11 @@ export interface OpenedPage {
   clipboardWrites(): Promise<string[]>;
   /** The system clipboard as the page would read it (permission granted). */
   readClipboard(): Promise<string>;
+  /**
+   * Waits until `locator` is visible, failing at once (with the page's errors) when the page has logged an
+   * unexpected error: a chunk that 404s or a render that throws does not leave the test waiting for the timeout.
+   */
+  waitFor(locator: Locator, timeoutMs?: number): Promise<void>;
   /** Saves a full-page PNG under artifacts/browser/ and returns its path. */
   screenshot(name: string): Promise<string>;
   /** Closes the page; throws when it logged errors not allowed by `allowConsoleErrors`. */
@@ -160,15 +165,38 @@ export async function startBrowserHarness(options: BrowserHarnessOptions = {}): 
       await render(page);
     } catch (error) {
       await context.close();
-      throw new Error(`rendering failed: ${error instanceof Error ? error.message : String(error)}\npage errors:\n${errors.join('\n')}`);
+      throw new Error(
+        `rendering failed: ${error instanceof Error ? error.message : String(error)}\npage errors:\n${errors.join('\n')}`
+      );
     }
     return {
       page,
       errors,
       warnings,
       dialogs,
-      clipboardWrites: () => page.evaluate(() => [...((window as unknown as { __aisreClipboardWrites: string[] }).__aisreClipboardWrites ?? [])]),
+      clipboardWrites: () =>
+        page.evaluate(() => [
+          ...((window as unknown as { __aisreClipboardWrites: string[] }).__aisreClipboardWrites ?? []),
+        ]),
       readClipboard: () => page.evaluate(() => navigator.clipboard.readText()),
+      waitFor: async (locator, timeoutMs = 60_000) => {
+        let stop = false;
+        const failure = (async () => {
+          while (!stop) {
+            const unexpected = errors.filter((error) => !allowed.some((pattern) => pattern.test(error)));
+            if (unexpected.length > 0) {
+              throw new Error(`the page logged errors (while waiting for ${locator}):\n${unexpected.join('\n')}`);
+            }
+            await new Promise((resolve) => setTimeout(resolve, 200));
+          }
+        })();
+        try {
+          await Promise.race([locator.waitFor({ timeout: timeoutMs }), failure]);
+        } finally {
+          stop = true;
+          await failure.catch(() => undefined);
+        }
+      },
       screenshot: async (name) => {
         await mkdir(ARTIFACTS_DIR, { recursive: true });
         const file = join(ARTIFACTS_DIR, `${safeName(name)}.png`);
@@ -191,7 +219,7 @@ export async function startBrowserHarness(options: BrowserHarnessOptions = {}): 
     browser,
     openPanel: (panel) => {
       const plugin = plugins.find(
-        (p) => p.type === 'panel' && (p.id === panel.pluginId || (panel.pluginDir && p.dir.endsWith(join('dist', panel.pluginDir))))
+        (p) => p.type === 'panel' && (p.id === panel.pluginId || p.folder === panel.pluginDir)
       );
       if (!plugin) {
         const known = plugins.map((p) => `${p.id} (${p.type}, ${p.dir})`).join(', ');
@@ -210,7 +238,9 @@ export async function startBrowserHarness(options: BrowserHarnessOptions = {}): 
         panelId: 1,
       };
       const path = `/d/${request.dashboardUid}?from=${request.timeRange.from}&to=${request.timeRange.to}`;
-      return open(path, panel.allowConsoleErrors ?? [], (page) => page.evaluate((r) => window.aisreHost!.renderPanel(r), request));
+      return open(path, panel.allowConsoleErrors ?? [], (page) =>
+        page.evaluate((r) => window.aisreHost!.renderPanel(r), request)
+      );
     },
     openAppPage: (page) => {
       if (!app) {

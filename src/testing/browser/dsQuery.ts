@@ -165,7 +165,10 @@ async function queryPrometheus(prometheusUrl: string, expr: string, timeMs: numb
   try {
     return { httpStatus: response.status, body: JSON.parse(text) };
   } catch {
-    return { httpStatus: response.status, body: { status: 'error', errorType: 'bad_response', error: text.slice(0, 500) } };
+    return {
+      httpStatus: response.status,
+      body: { status: 'error', errorType: 'bad_response', error: text.slice(0, 500) },
+    };
   }
 }
 
@@ -201,7 +204,10 @@ export async function handleDsQuery(body: unknown, context: DsQueryContext): Pro
     }
     let response: Record<string, unknown>;
     if (source.type !== 'prometheus' || !context.prometheusUrl) {
-      response = { error: `the test backend runs only Prometheus queries (data source ${source.uid} is ${source.type})`, status: 500 };
+      response = {
+        error: `the test backend runs only Prometheus queries (data source ${source.uid} is ${source.type})`,
+        status: 500,
+      };
     } else if (!query.instant) {
       response = { error: 'the test backend runs only instant queries (instant: true)', status: 500 };
     } else {

@@ -50,17 +50,32 @@ beforeAll(async () => {
   const hostDir = join(dir, 'host');
   await mkdir(hostDir);
   await writeFile(join(hostDir, 'host.js'), '/* host */');
-  hostBundle = { dir: hostDir, js: join(hostDir, 'host.js'), css: undefined, supplied: ['react', '@grafana/data'], built: false };
+  hostBundle = {
+    dir: hostDir,
+    js: join(hostDir, 'host.js'),
+    css: undefined,
+    supplied: ['react', '@grafana/data'],
+    built: false,
+  };
   plugins = [
     {
       id: 'test-app',
       type: 'app',
       name: 'Test app',
       dir: appDir,
+      folder: '',
       json: { id: 'test-app', includes: [{ type: 'page', name: 'Home', path: '/a/test-app/home' }] },
       amdDependencies: ['@grafana/data', 'module', 'react'],
     },
-    { id: 'test-panel', type: 'panel', name: 'Test panel', dir: panelDir, json: { id: 'test-panel' }, amdDependencies: ['react', 'slate'] },
+    {
+      id: 'test-panel',
+      type: 'panel',
+      name: 'Test panel',
+      dir: panelDir,
+      folder: 'panels/impact',
+      json: { id: 'test-panel' },
+      amdDependencies: ['react', 'slate'],
+    },
   ];
 });
 
@@ -80,8 +95,21 @@ describe('annotations API', () => {
       plugins,
       now: () => clock++,
       annotations: [
-        { id: 1, time: base, timeEnd: base + HOUR, text: 'one', tags: ['ai-incident', 'ai-category:infrastructure', 'team:search'] },
-        { id: 2, time: base + 2 * HOUR, timeEnd: base + 3 * HOUR, text: 'two', tags: ['ai-incident', 'team:chat'], dashboardUID: 'dash-a' },
+        {
+          id: 1,
+          time: base,
+          timeEnd: base + HOUR,
+          text: 'one',
+          tags: ['ai-incident', 'ai-category:infrastructure', 'team:search'],
+        },
+        {
+          id: 2,
+          time: base + 2 * HOUR,
+          timeEnd: base + 3 * HOUR,
+          text: 'two',
+          tags: ['ai-incident', 'team:chat'],
+          dashboardUID: 'dash-a',
+        },
         { id: 3, time: base + 4 * HOUR, text: 'a point, not a region', tags: ['deploy'] },
         { id: 4, time: base + 5 * HOUR, timeEnd: base + 6 * HOUR, text: 'alert', tags: ['ai-incident'], alertId: 7 },
       ],
@@ -94,16 +122,36 @@ describe('annotations API', () => {
 
   const ids = (json: Array<{ id: number }>) => json.map((a) => a.id);
 
-  it('lists newest first, each with Grafana’s fields', async () => {
+  it('lists newest first, leaving out zero-valued fields as Grafana’s omitempty DTO does', async () => {
     const { status, json } = await call(grafana, 'GET', '/api/annotations');
     expect(status).toBe(200);
     expect(ids(json)).toEqual([4, 3, 2, 1]);
-    expect(json[3]).toMatchObject({ id: 1, time: base, timeEnd: base + HOUR, text: 'one', alertId: 0, dashboardUID: '', panelId: 0 });
-    expect(Object.keys(json[3])).toEqual(
-      expect.arrayContaining(['id', 'alertId', 'dashboardId', 'dashboardUID', 'panelId', 'userId', 'created', 'updated', 'time', 'timeEnd', 'text', 'tags', 'login', 'email', 'data'])
-    );
+    expect(json[3]).toMatchObject({ id: 1, time: base, timeEnd: base + HOUR, text: 'one', userId: 1, login: 'admin' });
+    expect(Object.keys(json[3]).sort()).toEqual([
+      'avatarUrl',
+      'created',
+      'email',
+      'id',
+      'login',
+      'tags',
+      'text',
+      'time',
+      'timeEnd',
+      'updated',
+      'userId',
+    ]);
+    expect(json[2]).toMatchObject({ id: 2, dashboardUID: 'dash-a' });
+    expect(json[0]).toMatchObject({ id: 4, alertId: 7 });
     // A point annotation has timeEnd = time.
     expect(json[1]).toMatchObject({ id: 3, timeEnd: base + 4 * HOUR });
+  });
+
+  it('can be reseeded between tests', async () => {
+    grafana.annotations.reset([{ time: base, text: 'only' }]);
+    const { json } = await call(grafana, 'GET', '/api/annotations');
+    expect(json).toHaveLength(1);
+    expect(json[0]).toMatchObject({ id: 1, text: 'only' });
+    expect(json[0].tags).toBeUndefined();
   });
 
   it('filters by overlap with from/to, only when both are given', async () => {
@@ -116,7 +164,9 @@ describe('annotations API', () => {
 
   it('requires every tag unless matchAny=true; a bare key matches any value of it', async () => {
     expect(ids((await call(grafana, 'GET', '/api/annotations?tags=ai-incident&tags=team:search')).json)).toEqual([1]);
-    expect(ids((await call(grafana, 'GET', '/api/annotations?tags=team:search&tags=deploy&matchAny=true')).json)).toEqual([3, 1]);
+    expect(
+      ids((await call(grafana, 'GET', '/api/annotations?tags=team:search&tags=deploy&matchAny=true')).json)
+    ).toEqual([3, 1]);
     expect(ids((await call(grafana, 'GET', '/api/annotations?tags=team')).json)).toEqual([2, 1]);
     expect(ids((await call(grafana, 'GET', '/api/annotations?tags=team:nobody')).json)).toEqual([]);
   });
@@ -133,10 +183,9 @@ describe('annotations API', () => {
     }
     expect((await call(grafana, 'GET', '/api/annotations?tags=bulk')).json).toHaveLength(100);
     expect((await call(grafana, 'GET', '/api/annotations?tags=bulk&limit=120')).json).toHaveLength(120);
-    expect((await call(grafana, 'GET', '/api/annotations?tags=bulk&limit=2')).json.map((a: { text: string }) => a.text)).toEqual([
-      'bulk 149',
-      'bulk 148',
-    ]);
+    expect(
+      (await call(grafana, 'GET', '/api/annotations?tags=bulk&limit=2')).json.map((a: { text: string }) => a.text)
+    ).toEqual(['bulk 149', 'bulk 148']);
   });
 
   it('POST answers {id, message}, needs text, defaults the end to the start and swaps a reversed range', async () => {
@@ -161,10 +210,19 @@ describe('annotations API', () => {
     const patched = await call(grafana, 'PATCH', '/api/annotations/1', { tags: ['ai-incident', 'ai-status:open'] });
     expect(patched).toMatchObject({ status: 200, json: { message: 'Annotation patched' } });
     const after = (await call(grafana, 'GET', '/api/annotations/1')).json;
-    expect(after).toMatchObject({ text: 'one', time: before.time, timeEnd: before.timeEnd, tags: ['ai-incident', 'ai-status:open'] });
+    expect(after).toMatchObject({
+      text: 'one',
+      time: before.time,
+      timeEnd: before.timeEnd,
+      tags: ['ai-incident', 'ai-status:open'],
+    });
     expect(after.updated).toBeGreaterThan(before.updated);
     await call(grafana, 'PATCH', '/api/annotations/1', { text: 'new text', timeEnd: base + 2 * HOUR });
-    expect((await call(grafana, 'GET', '/api/annotations/1')).json).toMatchObject({ text: 'new text', timeEnd: base + 2 * HOUR, tags: ['ai-incident', 'ai-status:open'] });
+    expect((await call(grafana, 'GET', '/api/annotations/1')).json).toMatchObject({
+      text: 'new text',
+      timeEnd: base + 2 * HOUR,
+      tags: ['ai-incident', 'ai-status:open'],
+    });
     // The filter index follows the patched tags.
     expect(ids((await call(grafana, 'GET', '/api/annotations?tags=ai-status:open')).json)).toEqual([1]);
     expect(ids((await call(grafana, 'GET', '/api/annotations?tags=team:search')).json)).toEqual([]);
@@ -173,15 +231,22 @@ describe('annotations API', () => {
   it('PUT replaces text and tags, keeps a time it is not given', async () => {
     const put = await call(grafana, 'PUT', '/api/annotations/2', { text: 'replaced', tags: ['x'] });
     expect(put).toMatchObject({ status: 200, json: { message: 'Annotation updated' } });
-    expect((await call(grafana, 'GET', '/api/annotations/2')).json).toMatchObject({ text: 'replaced', tags: ['x'], time: base + 2 * HOUR });
-    // As in Grafana, a PUT without tags clears the tags shown but not the ones it filters on.
+    expect((await call(grafana, 'GET', '/api/annotations/2')).json).toMatchObject({
+      text: 'replaced',
+      tags: ['x'],
+      time: base + 2 * HOUR,
+    });
+    // As in Grafana, a PUT without tags clears the tags shown (the field is then left out) but not the ones it filters on.
     await call(grafana, 'PUT', '/api/annotations/2', { text: 'no tags' });
-    expect((await call(grafana, 'GET', '/api/annotations/2')).json.tags).toEqual([]);
+    expect((await call(grafana, 'GET', '/api/annotations/2')).json.tags).toBeUndefined();
     expect(ids((await call(grafana, 'GET', '/api/annotations?tags=x')).json)).toEqual([2]);
   });
 
   it('DELETE removes; unknown ids are 404, malformed ones 400', async () => {
-    expect(await call(grafana, 'DELETE', '/api/annotations/3')).toMatchObject({ status: 200, json: { message: 'Annotation deleted' } });
+    expect(await call(grafana, 'DELETE', '/api/annotations/3')).toMatchObject({
+      status: 200,
+      json: { message: 'Annotation deleted' },
+    });
     expect((await call(grafana, 'GET', '/api/annotations/3')).status).toBe(404);
     expect((await call(grafana, 'PATCH', '/api/annotations/99', { text: 'x' })).status).toBe(404);
     expect((await call(grafana, 'PATCH', '/api/annotations/abc', { text: 'x' })).status).toBe(400);
@@ -255,7 +320,13 @@ describe('plugin settings, assets and the host page', () => {
 
   it('GET and POST /api/plugins/<id>/settings keep jsonData and only report which secrets are set', async () => {
     const before = await call(grafana, 'GET', '/api/plugins/test-app/settings');
-    expect(before.json).toMatchObject({ id: 'test-app', type: 'app', enabled: true, module: 'public/plugins/test-app/module.js', jsonData: { thresholds: { page: 0.3 } } });
+    expect(before.json).toMatchObject({
+      id: 'test-app',
+      type: 'app',
+      enabled: true,
+      module: 'public/plugins/test-app/module.js',
+      jsonData: { thresholds: { page: 0.3 } },
+    });
     expect(before.json.includes).toHaveLength(1);
     const saved = await call(grafana, 'POST', '/api/plugins/test-app/settings', {
       enabled: true,
@@ -284,7 +355,9 @@ describe('the built module’s shared dependencies', () => {
   it('names every module the host does not supply, with Grafana’s reason where there is one', () => {
     expect(() => assertHostSupplies(plugins, hostBundle.supplied, {})).toThrow(/needs 'slate'/);
     const withRouterDom = [{ ...plugins[0], amdDependencies: ['react-router-dom'] }];
-    expect(() => assertHostSupplies(withRouterDom, [], { 'react-router-dom': 'Grafana 12 supplies v5' })).toThrow(/Grafana 12 supplies v5/);
+    expect(() => assertHostSupplies(withRouterDom, [], { 'react-router-dom': 'Grafana 12 supplies v5' })).toThrow(
+      /Grafana 12 supplies v5/
+    );
     expect(() => assertHostSupplies([plugins[0]], hostBundle.supplied, {})).not.toThrow();
   });
 });
@@ -299,7 +372,11 @@ describe('POST /api/ds/query on a real Prometheus', () => {
       lines.push(`fake_requests_total{outcome="answered"} ${100 * i} ${T0 + 60 * i}`);
       lines.push(`fake_requests_total{outcome="refused"} ${7 * i} ${T0 + 60 * i}`);
     }
-    lines.push('# TYPE fake_ratio gauge', `fake_ratio{kind="nan"} NaN ${T0 + 600}`, `fake_ratio{kind="inf"} +Inf ${T0 + 600}`);
+    lines.push(
+      '# TYPE fake_ratio gauge',
+      `fake_ratio{kind="nan"} NaN ${T0 + 600}`,
+      `fake_ratio{kind="inf"} +Inf ${T0 + 600}`
+    );
     const file = join(dir, 'ds.om');
     await writeFile(file, `${lines.join('\n')}\n# EOF\n`);
     prometheus = await startPrometheus({ openMetricsFile: file });
@@ -319,9 +396,22 @@ describe('POST /api/ds/query on a real Prometheus', () => {
     await prometheus?.stop();
   });
 
-  const query = (expr: string, extra: Record<string, unknown> = {}, range = { from: String((T0 + 540) * 1000), to: String((T0 + 600) * 1000) }) =>
+  const query = (
+    expr: string,
+    extra: Record<string, unknown> = {},
+    range = { from: String((T0 + 540) * 1000), to: String((T0 + 600) * 1000) }
+  ) =>
     call(grafana, 'POST', '/api/ds/query', {
-      queries: [{ refId: 'A', datasource: { uid: 'aisre-prometheus', type: 'prometheus' }, expr, instant: true, range: false, ...extra }],
+      queries: [
+        {
+          refId: 'A',
+          datasource: { uid: 'aisre-prometheus', type: 'prometheus' },
+          expr,
+          instant: true,
+          range: false,
+          ...extra,
+        },
+      ],
       ...range,
     });
 
@@ -332,7 +422,10 @@ describe('POST /api/ds/query on a real Prometheus', () => {
     expect(json.results.A.status).toBe(200);
     expect(frames).toHaveLength(2);
     const byOutcome = Object.fromEntries(
-      frames.map((f: any) => [f.schema.fields[1].labels.outcome, { time: f.data.values[0][0], value: f.data.values[1][0], frame: f }])
+      frames.map((f: any) => [
+        f.schema.fields[1].labels.outcome,
+        { time: f.data.values[0][0], value: f.data.values[1][0], frame: f },
+      ])
     );
     // $__range is the 60 s request range: one scrape interval, the increase of the last minute.
     expect(byOutcome.answered).toMatchObject({ time: (T0 + 600) * 1000, value: 100 });
@@ -341,19 +434,29 @@ describe('POST /api/ds/query on a real Prometheus', () => {
       meta: { type: 'numeric-multi', typeVersion: [0, 1], custom: { resultType: 'vector' } },
       fields: [
         { name: 'Time', type: 'time', typeInfo: { frame: 'time.Time' } },
-        { name: 'Value', type: 'number', typeInfo: { frame: 'float64' }, labels: { outcome: 'refused' }, config: { displayNameFromDS: '{outcome="refused"}' } },
+        {
+          name: 'Value',
+          type: 'number',
+          typeInfo: { frame: 'float64' },
+          labels: { outcome: 'refused' },
+          config: { displayNameFromDS: '{outcome="refused"}' },
+        },
       ],
     });
   });
 
   it('takes a query’s own timeRange over the request’s', async () => {
-    const { json } = await query('sum(fake_requests_total)', { timeRange: { from: String(T0 * 1000), to: String((T0 + 300) * 1000) } });
+    const { json } = await query('sum(fake_requests_total)', {
+      timeRange: { from: String(T0 * 1000), to: String((T0 + 300) * 1000) },
+    });
     expect(json.results.A.frames[0].data.values).toEqual([[(T0 + 300) * 1000], [535]]);
   });
 
   it('names the value field after __name__ and writes NaN and Inf as null with their entities', async () => {
     const { json } = await query('fake_ratio');
-    const frames = json.results.A.frames.sort((a: any, b: any) => a.schema.fields[1].labels.kind.localeCompare(b.schema.fields[1].labels.kind));
+    const frames = json.results.A.frames.sort((a: any, b: any) =>
+      a.schema.fields[1].labels.kind.localeCompare(b.schema.fields[1].labels.kind)
+    );
     expect(frames[0].schema.fields[1].name).toBe('fake_ratio');
     expect(frames[0].data).toEqual({ values: [[(T0 + 600) * 1000], [null]], entities: [null, { Inf: [0] }] });
     expect(frames[1].data).toEqual({ values: [[(T0 + 600) * 1000], [null]], entities: [null, { NaN: [0] }] });
@@ -362,7 +465,9 @@ describe('POST /api/ds/query on a real Prometheus', () => {
   it('gives an empty vector one frame without fields', async () => {
     const { status, json } = await query('fake_requests_total{outcome="nope"}');
     expect(status).toBe(200);
-    expect(json.results.A.frames).toEqual([{ schema: { meta: { typeVersion: [0, 0] }, fields: [] }, data: { values: [] } }]);
+    expect(json.results.A.frames).toEqual([
+      { schema: { meta: { typeVersion: [0, 0] }, fields: [] }, data: { values: [] } },
+    ]);
   });
 
   it('answers a PromQL error with HTTP 400 and the error on its refId, as Grafana does', async () => {

@@ -17,7 +17,13 @@ import { type AnnotationSeed, AnnotationStore } from './annotationStore';
 import { handleDsQuery } from './dsQuery';
 import { type HostBundle } from './hostBundle';
 import { type DistPlugin } from './pluginDist';
-import { DEFAULT_DATA_SOURCES, HOST_ASSET_PREFIX, type HostBootData, type HostDataSource, PLUGIN_ASSET_PREFIX } from './protocol';
+import {
+  DEFAULT_DATA_SOURCES,
+  HOST_ASSET_PREFIX,
+  type HostBootData,
+  type HostDataSource,
+  PLUGIN_ASSET_PREFIX,
+} from './protocol';
 
 export type OrgRole = HostBootData['orgRole'];
 
@@ -109,7 +115,10 @@ function bootData(options: FakeGrafanaOptions, role: OrgRole): unknown {
   const panels = Object.fromEntries(
     options.plugins
       .filter((p) => p.type === 'panel')
-      .map((p) => [p.id, { id: p.id, name: p.name, module: `public/plugins/${p.id}/module.js`, baseUrl: `public/plugins/${p.id}` }])
+      .map((p) => [
+        p.id,
+        { id: p.id, name: p.name, module: `public/plugins/${p.id}/module.js`, baseUrl: `public/plugins/${p.id}` },
+      ])
   );
   const aisre: HostBootData = { theme, dataSources: options.dataSources ?? DEFAULT_DATA_SOURCES, orgRole: role };
   return {
@@ -163,7 +172,12 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function send(res: ServerResponse, status: number, body: unknown, contentType = 'application/json; charset=utf-8'): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  contentType = 'application/json; charset=utf-8'
+): void {
   const payload = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': contentType, 'Cache-Control': 'no-store' });
   res.end(payload);
@@ -229,7 +243,12 @@ export async function startFakeGrafana(options: FakeGrafanaOptions): Promise<Fak
 
   const canWrite = (needed: OrgRole) => ROLE_RANK[role] >= ROLE_RANK[needed];
 
-  async function api(method: string, path: string, query: URLSearchParams, body: unknown): Promise<{ status: number; body: unknown }> {
+  async function api(
+    method: string,
+    path: string,
+    query: URLSearchParams,
+    body: unknown
+  ): Promise<{ status: number; body: unknown }> {
     if (path === '/api/ds/query' && method === 'POST') {
       return handleDsQuery(body, { dataSources, prometheusUrl: options.prometheusUrl, now });
     }
@@ -238,7 +257,9 @@ export async function startFakeGrafana(options: FakeGrafanaOptions): Promise<Fak
         return annotations.find(query);
       }
       if (method === 'POST') {
-        return canWrite('Editor') ? annotations.add(body as Record<string, unknown>) : accessDenied('annotations:create');
+        return canWrite('Editor')
+          ? annotations.add(body as Record<string, unknown>)
+          : accessDenied('annotations:create');
       }
     }
     const annotation = path.match(/^\/api\/annotations\/([^/]+)$/);
@@ -276,7 +297,12 @@ export async function startFakeGrafana(options: FakeGrafanaOptions): Promise<Fak
         if (!canWrite('Admin')) {
           return accessDenied('plugins:write');
         }
-        const update = body as { enabled?: boolean; pinned?: boolean; jsonData?: Record<string, unknown>; secureJsonData?: Record<string, string> };
+        const update = body as {
+          enabled?: boolean;
+          pinned?: boolean;
+          jsonData?: Record<string, unknown>;
+          secureJsonData?: Record<string, string>;
+        };
         const state = settings.get(plugin.id)!;
         state.enabled = update.enabled ?? state.enabled;
         state.pinned = update.pinned ?? state.pinned;
@@ -353,7 +379,9 @@ export async function startFakeGrafana(options: FakeGrafanaOptions): Promise<Fak
     const record: RecordedRequest = { method, path, query, body };
     requests.push(record);
     const fault = faults.find(
-      (f) => (!f.method || f.method.toUpperCase() === method) && (typeof f.path === 'string' ? f.path === path : f.path.test(path))
+      (f) =>
+        (!f.method || f.method.toUpperCase() === method) &&
+        (typeof f.path === 'string' ? f.path === path : f.path.test(path))
     );
     if (fault) {
       if (fault.times !== undefined && --fault.times <= 0) {
@@ -365,7 +393,11 @@ export async function startFakeGrafana(options: FakeGrafanaOptions): Promise<Fak
         return;
       }
       record.status = fault.respond.status;
-      send(res, fault.respond.status, fault.respond.body ?? { message: `injected fault: HTTP ${fault.respond.status}` });
+      send(
+        res,
+        fault.respond.status,
+        fault.respond.body ?? { message: `injected fault: HTTP ${fault.respond.status}` }
+      );
       return;
     }
     if (typeof body === 'string') {
@@ -381,7 +413,10 @@ export async function startFakeGrafana(options: FakeGrafanaOptions): Promise<Fak
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) {
-        send(res, 500, { message: 'fake grafana failed', error: error instanceof Error ? error.message : String(error) });
+        send(res, 500, {
+          message: 'fake grafana failed',
+          error: error instanceof Error ? error.message : String(error),
+        });
       }
     });
   });

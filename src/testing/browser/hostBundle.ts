@@ -9,6 +9,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
+import * as esbuild from 'esbuild';
+
 import { REPO_ROOT } from '../aisre';
 
 /**
@@ -86,9 +88,15 @@ function isInstalled(specifier: string): boolean {
   } catch {
     // Subpath exports (react-dom/client, @grafana/ui/unstable) resolve through their package.json.
     try {
-      require.resolve(`${specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/')}/package.json`, {
-        paths: [REPO_ROOT],
-      });
+      require.resolve(
+        `${specifier
+          .split('/')
+          .slice(0, specifier.startsWith('@') ? 2 : 1)
+          .join('/')}/package.json`,
+        {
+          paths: [REPO_ROOT],
+        }
+      );
       return true;
     } catch {
       return false;
@@ -110,8 +118,12 @@ function entrySource(modules: SharedModule[]): string {
   const sources = [...new Set(modules.map((m) => m.from))];
   sources.forEach((from, i) => lines.push(`import * as m${i} from ${JSON.stringify(from)};`));
   lines.push(`import * as grafanaData from '@grafana/data';`);
-  lines.push(`import { setPluginPage } from ${JSON.stringify(packageFile('@grafana/runtime', 'dist/esm/components/PluginPage.mjs'))};`);
-  lines.push(`import { initializeI18n, getI18nInstance } from ${JSON.stringify(packageFile('@grafana/i18n', 'dist/esm/i18n.mjs'))};`);
+  lines.push(
+    `import { setPluginPage } from ${JSON.stringify(packageFile('@grafana/runtime', 'dist/esm/components/PluginPage.mjs'))};`
+  );
+  lines.push(
+    `import { initializeI18n, getI18nInstance } from ${JSON.stringify(packageFile('@grafana/i18n', 'dist/esm/i18n.mjs'))};`
+  );
   lines.push(`import { startHost } from ${JSON.stringify(join(HOST_DIR, 'main.tsx'))};`);
   lines.push('const modules = {};');
   for (const module of modules) {
@@ -132,8 +144,7 @@ async function cacheKey(modules: SharedModule[]): Promise<string> {
   const hash = createHash('sha256');
   hash.update(await readFile(join(REPO_ROOT, 'package-lock.json')));
   hash.update(JSON.stringify(modules));
-  const esbuildVersion = (require('esbuild') as typeof import('esbuild')).version;
-  hash.update(esbuildVersion);
+  hash.update(esbuild.version);
   for (const dir of [HOST_DIR, __dirname]) {
     for (const name of (await readdir(dir)).sort()) {
       if (/\.tsx?$/.test(name) && !name.endsWith('.test.ts')) {
@@ -155,7 +166,6 @@ export async function ensureHostBundle(): Promise<HostBundle> {
   if (existsSync(js)) {
     return { dir, js, css: existsSync(cssPath) ? cssPath : undefined, supplied, built: false };
   }
-  const esbuild = require('esbuild') as typeof import('esbuild');
   // Build into a private dir and rename: two jest workers may build at once.
   const staging = `${dir}.tmp-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
@@ -173,7 +183,14 @@ export async function ensureHostBundle(): Promise<HostBundle> {
     entryNames: 'host',
     jsx: 'automatic',
     define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' },
-    loader: { '.svg': 'dataurl', '.png': 'dataurl', '.gif': 'dataurl', '.woff': 'dataurl', '.woff2': 'dataurl', '.ttf': 'dataurl' },
+    loader: {
+      '.svg': 'dataurl',
+      '.png': 'dataurl',
+      '.gif': 'dataurl',
+      '.woff': 'dataurl',
+      '.woff2': 'dataurl',
+      '.ttf': 'dataurl',
+    },
     logLevel: 'silent',
     legalComments: 'none',
     // Minified: every page parses this bundle, and an 18 MB script takes Chromium seconds to parse here.

@@ -32,7 +32,7 @@ let fixture: SimulatedFixture;
 let prometheus: StartedEngine;
 let harness: BrowserHarness;
 let incident: TruthIncident;
-let window: { from: number; to: number };
+let incidentWindow: { from: number; to: number };
 let cliMarkdown: string;
 let opened: OpenedPage;
 
@@ -46,12 +46,23 @@ beforeAll(async () => {
   prometheus = await startPrometheus({ openMetricsFile: fixture.openMetricsFile, readyTimeoutMs: 90_000 });
   const first = fixture.truth.incidents.find((i) => toUnixSeconds(i.to) <= DEFAULT_SIMULATION.from + 5 * HOUR);
   if (!first) {
-    throw new Error(`the simulation has no incident in its first five hours: ${JSON.stringify(fixture.truth.incidents)}`);
+    throw new Error(
+      `the simulation has no incident in its first five hours: ${JSON.stringify(fixture.truth.incidents)}`
+    );
   }
   incident = first;
   const truthWindow = findWindow(fixture.truth, `incident:${incident.id}`);
-  window = { from: toUnixSeconds(truthWindow.from), to: toUnixSeconds(truthWindow.to) };
-  const cli = await runAisre(['impact', '--prometheus', prometheus.url, '--from', isoSeconds(window.from), '--to', isoSeconds(window.to), ...CLI_OPTIONS]);
+  incidentWindow = { from: toUnixSeconds(truthWindow.from), to: toUnixSeconds(truthWindow.to) };
+  const cli = await runAisre([
+    'impact',
+    '--prometheus',
+    prometheus.url,
+    '--from',
+    isoSeconds(incidentWindow.from),
+    '--to',
+    isoSeconds(incidentWindow.to),
+    ...CLI_OPTIONS,
+  ]);
   if (cli.code !== 0) {
     throw new Error(`aisre impact exited ${cli.code}: ${cli.stderr}`);
   }
@@ -61,8 +72,8 @@ beforeAll(async () => {
     annotations: [
       {
         id: 1,
-        time: window.from * 1000,
-        timeEnd: window.to * 1000,
+        time: incidentWindow.from * 1000,
+        timeEnd: incidentWindow.to * 1000,
         text: HOSTILE_TEXT,
         tags: ['ai-incident', `ai-category:${incident.category}`],
         dashboardUID: 'aisre-test-dashboard',
@@ -73,7 +84,7 @@ beforeAll(async () => {
   opened = await harness.openPanel({
     pluginDir: 'panels/impact',
     options: PANEL_OPTIONS,
-    timeRange: { from: (window.from - HOUR) * 1000, to: (window.to + HOUR) * 1000 },
+    timeRange: { from: (incidentWindow.from - HOUR) * 1000, to: (incidentWindow.to + HOUR) * 1000 },
     variables: [{ name: 'datasource', value: 'aisre-prometheus' }],
     title: 'AI impact',
   });
@@ -88,31 +99,31 @@ afterAll(async () => {
 describe('the impact panel on an incident window', () => {
   it('lists the hostile incident annotation in the window drop-down as text', async () => {
     const picker = opened.page.locator('#aisre-impact-window');
-    await picker.waitFor({ timeout: 60_000 });
+    await opened.waitFor(picker);
     await picker.click();
     const option = opened.page.getByRole('option').filter({ hasText: HOSTILE_TEXT });
-    await option.waitFor({ timeout: 60_000 });
+    await opened.waitFor(option);
     await expect(option.innerText()).resolves.toContain(incident.category);
     await expect(opened.page.locator('img[src="x"]').count()).resolves.toBe(0);
     await expect(opened.page.locator('a[href^="javascript:"]').count()).resolves.toBe(0);
     await option.click();
     const chosen = opened.page.getByTestId('impact-incident');
-    await chosen.waitFor({ timeout: 60_000 });
+    await opened.waitFor(chosen);
     await expect(chosen.innerText()).resolves.toContain(HOSTILE_TEXT);
   });
 
   it('shows the report for the incident’s window, its Markdown exactly what `aisre impact` prints', async () => {
     // Picking the incident re-ran the report (the panel shows loading meanwhile): its actions are back when it is done.
-    await opened.page.getByRole('button', { name: 'Copy Markdown' }).waitFor({ timeout: 120_000 });
+    await opened.waitFor(opened.page.getByRole('button', { name: 'Copy Markdown' }), 120_000);
     await opened.page.getByText('Markdown', { exact: true }).click();
     const source = opened.page.getByTestId('impact-markdown-source');
-    await source.waitFor({ timeout: 30_000 });
+    await opened.waitFor(source);
     expect(await source.textContent()).toBe(cliMarkdown);
   });
 
   it('pages on exactly the SLIs the ground truth shifted on the incident’s endpoint', async () => {
     const rows = opened.page.getByTestId('impact-finding');
-    await rows.first().waitFor({ timeout: 60_000 });
+    await opened.waitFor(rows.first());
     const findings = await rows.evaluateAll((elements) =>
       elements.map((element) => ({
         verdict: element.getAttribute('data-verdict'),
@@ -121,19 +132,31 @@ describe('the impact panel on an incident window', () => {
       }))
     );
     const onEndpoint = findings.filter((f) => f.text.includes(` to ${incident.endpoint} `));
-    const pagedTitles = onEndpoint.filter((f) => f.verdict === 'page').map((f) => f.text.split(':')[0].replace(/^Page\s*/, '').trim());
+    const pagedTitles = onEndpoint
+      .filter((f) => f.verdict === 'page')
+      .map((f) =>
+        f.text
+          .split(':')[0]
+          .replace(/^Page\s*/, '')
+          .trim()
+      );
     const expectedTitles = incident.expectedShifts.map((sli) => TITLE_BY_SLI.get(sli));
     expect(pagedTitles.sort()).toEqual([...expectedTitles].sort());
     onEndpoint.filter((f) => f.verdict === 'page').forEach((f) => expect(f.shown).toBe('Page'));
   });
 
   it('copies exactly that Markdown, with the annotation’s text nowhere in it', async () => {
-    await opened.page.getByRole('button', { name: 'Copy Markdown' }).click();
-    await opened.page.getByRole('button', { name: 'Copied' }).waitFor({ timeout: 30_000 });
+    const copy = opened.page.getByRole('button', { name: 'Copy Markdown' });
+    await opened.waitFor(copy);
+    await copy.click();
+    await opened.waitFor(opened.page.getByRole('button', { name: 'Copied' }));
     const copied = await opened.clipboardWrites();
     expect(copied).toHaveLength(1);
     expect(copied[0]).toBe(cliMarkdown);
     await expect(opened.readClipboard()).resolves.toBe(cliMarkdown);
+    // The panel told the user, through Grafana's app events, as a panel in Grafana does.
+    const events = await opened.page.evaluate(() => window.aisreHost!.appEvents());
+    expect(events.map((e) => e.type)).toContain('alert-success');
     for (const fragment of ['<img', 'onerror', 'javascript:', HOSTILE_TEXT]) {
       expect(copied[0]).not.toContain(fragment);
     }
@@ -146,7 +169,11 @@ describe('the impact panel on an incident window', () => {
     await expect(opened.page.locator('img[src="x"]').count()).resolves.toBe(0);
     // Every query went through Grafana's ds/query API; the annotations through its annotations API.
     const paths = new Set(harness.grafana.requests.map((r) => `${r.method} ${r.path}`));
-    expect([...paths].sort()).toEqual(['GET /api/annotations', 'GET /api/plugins/aisre-impact-panel/settings', 'POST /api/ds/query']);
+    expect([...paths].sort()).toEqual([
+      'GET /api/annotations',
+      'GET /api/plugins/aisre-impact-panel/settings',
+      'POST /api/ds/query',
+    ]);
     await opened.close();
   });
 });

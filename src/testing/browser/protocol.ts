@@ -77,6 +77,8 @@ export interface HostApi {
   renderAppPage(request: AppPageRenderRequest): Promise<void>;
   /** Every `onOptionsChange` the panel made, in order. */
   optionChanges(): Array<Record<string, unknown>>;
+  /** Events the plugin published on Grafana's app event bus (e.g. `alert-success` with its message). */
+  appEvents(): Array<{ type: string; payload: unknown }>;
   /** The current path of the location service (after the plugin navigated). */
   currentPath(): string;
   /** Module names the host supplies to plugins. */

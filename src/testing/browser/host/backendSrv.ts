@@ -92,11 +92,22 @@ export class HostBackendSrv implements BackendSrv {
           this.inFlight.delete(options.requestId);
         }
       };
-      fetch(url, { method, headers, body, signal: controller.signal, credentials: options.credentials ?? 'same-origin' })
+      fetch(url, {
+        method,
+        headers,
+        body,
+        signal: controller.signal,
+        credentials: options.credentials ?? 'same-origin',
+      })
         .then(async (response) => {
           const data = await responseData(response, options.responseType);
           if (!response.ok) {
-            const error: FetchError = { status: response.status, statusText: response.statusText, data, config: options };
+            const error: FetchError = {
+              status: response.status,
+              statusText: response.statusText,
+              data,
+              config: options,
+            };
             if (data && typeof data === 'object' && 'message' in data && typeof data.message === 'string') {
               error.message = data.message;
             }
@@ -118,7 +129,13 @@ export class HostBackendSrv implements BackendSrv {
         })
         .catch((error: unknown) => {
           if (controller.signal.aborted) {
-            const cancelled: FetchError = { status: -1, statusText: 'Request was aborted', data: undefined, cancelled: true, config: options };
+            const cancelled: FetchError = {
+              status: -1,
+              statusText: 'Request was aborted',
+              data: undefined,
+              cancelled: true,
+              config: options,
+            };
             subscriber.error(cancelled);
             return;
           }
@@ -139,27 +156,31 @@ export class HostBackendSrv implements BackendSrv {
   }
 
   async request<T = unknown>(options: BackendSrvRequest): Promise<T> {
+    return this.send<T>(options);
+  }
+
+  private async send<T>(options: BackendSrvRequest): Promise<T> {
     return (await lastValueFrom(this.fetch<T>(options))).data;
   }
 
   get<T = unknown>(url: string, params?: Params, requestId?: string, options?: Partial<BackendSrvRequest>): Promise<T> {
-    return this.request<T>({ ...options, url, params, requestId, method: 'GET' });
+    return this.send<T>({ ...options, url, params, requestId, method: 'GET' });
   }
 
   delete<T = unknown>(url: string, data?: unknown, options?: Partial<BackendSrvRequest>): Promise<T> {
-    return this.request<T>({ ...options, url, data, method: 'DELETE' });
+    return this.send<T>({ ...options, url, data, method: 'DELETE' });
   }
 
   post<T = unknown>(url: string, data?: unknown, options?: Partial<BackendSrvRequest>): Promise<T> {
-    return this.request<T>({ ...options, url, data, method: 'POST' });
+    return this.send<T>({ ...options, url, data, method: 'POST' });
   }
 
   patch<T = unknown>(url: string, data?: unknown, options?: Partial<BackendSrvRequest>): Promise<T> {
-    return this.request<T>({ ...options, url, data, method: 'PATCH' });
+    return this.send<T>({ ...options, url, data, method: 'PATCH' });
   }
 
   put<T = unknown>(url: string, data?: unknown, options?: Partial<BackendSrvRequest>): Promise<T> {
-    return this.request<T>({ ...options, url, data, method: 'PUT' });
+    return this.send<T>({ ...options, url, data, method: 'PUT' });
   }
 
   chunked(): Observable<FetchResponse<Uint8Array | undefined>> {

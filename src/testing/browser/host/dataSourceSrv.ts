@@ -4,13 +4,16 @@
  * `{uid, type}` object or a dashboard variable (`${datasource}`), resolved as Grafana does. `get()` gives
  * no queryable DataSourceApi: plugins here query through `POST /api/ds/query`, which the fake backend serves.
  */
-import { type DataSourceApi, type DataSourceInstanceSettings, type DataSourceRef, type ScopedVars } from '@grafana/data';
+import { type DataSourceApi, type DataSourceInstanceSettings, type ScopedVars } from '@grafana/data';
+import { type DataSourceRef } from '@grafana/schema';
 import { type DataSourceSrv, type GetDataSourceListFilters, type TemplateSrv } from '@grafana/runtime';
 
 import { type HostDataSource } from '../protocol';
 
 function toInstanceSettings(source: HostDataSource, index: number): DataSourceInstanceSettings {
   return {
+    // Deprecated in Grafana, still set by it: older plugins read it.
+    // eslint-disable-next-line @typescript-eslint/no-deprecated
     id: index + 1,
     uid: source.uid,
     type: source.type,
@@ -50,7 +53,10 @@ export class HostDataSourceSrv implements DataSourceSrv {
     this.settings = sources.map(toInstanceSettings);
   }
 
-  getInstanceSettings(ref?: DataSourceRef | string | null, scopedVars?: ScopedVars): DataSourceInstanceSettings | undefined {
+  getInstanceSettings(
+    ref?: DataSourceRef | string | null,
+    scopedVars?: ScopedVars
+  ): DataSourceInstanceSettings | undefined {
     if (ref === null || ref === undefined || ref === 'default') {
       return this.settings.find((s) => s.isDefault) ?? this.settings[0];
     }
@@ -81,6 +87,7 @@ export class HostDataSourceSrv implements DataSourceSrv {
       uid: settings.uid,
       name: settings.name,
       type: settings.type,
+      // eslint-disable-next-line @typescript-eslint/no-deprecated
       id: settings.id,
       meta: settings.meta,
       instanceSettings: settings,

@@ -7,11 +7,20 @@
  */
 import React, { type ComponentType } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
-import { type AppPlugin, type AppPluginMeta, type PanelPlugin, type PluginMeta } from '@grafana/data';
+import {
+  type AppPlugin,
+  type AppPluginMeta,
+  type BusEvent,
+  EventBusSrv,
+  type PanelPlugin,
+  type PluginMeta,
+  standardEditorsRegistry,
+} from '@grafana/data';
 import {
   type HistoryWrapper,
   type PluginPageProps,
   config,
+  setAppEvents,
   setBackendSrv,
   setDataSourceSrv,
   locationService as grafanaLocationService,
@@ -36,6 +45,41 @@ export interface HostInternals {
   initializeI18n: (options: { language: string; ns: string[] }, regionalFormat: string) => Promise<unknown>;
 }
 
+/**
+ * The option editors Grafana registers at boot (app/core/components/OptionsUI/registry.tsx): a panel's
+ * options builder looks each one up, so `plugin.defaults` needs them. This host draws no options pane, so
+ * each is registered with an editor that renders nothing.
+ */
+const STANDARD_EDITOR_IDS = [
+  'boolean',
+  'color',
+  'dashboard-uid',
+  'field-name',
+  'multi-select',
+  'number',
+  'radio',
+  'select',
+  'slider',
+  'strings',
+  'text',
+  'timezone',
+  'unit',
+];
+
+function NoOptionEditor() {
+  return null;
+}
+
+/** Grafana's app event bus (alerts, toasts): published events are also kept for the test to read. */
+class HostAppEvents extends EventBusSrv {
+  readonly published: Array<{ type: string; payload: unknown }> = [];
+
+  publish<T extends BusEvent>(event: T): void {
+    this.published.push({ type: event.type, payload: JSON.parse(JSON.stringify(event.payload ?? null)) });
+    super.publish(event);
+  }
+}
+
 interface PluginSettings extends PluginMeta {
   module: string;
 }
@@ -56,7 +100,10 @@ export async function startHost(internals: HostInternals): Promise<void> {
     }
     registry.install(window);
 
+    standardEditorsRegistry.setInit(() => STANDARD_EDITOR_IDS.map((id) => ({ id, name: id, editor: NoOptionEditor })));
     const backendSrv = new HostBackendSrv();
+    const appEvents = new HostAppEvents();
+    setAppEvents(appEvents);
     const templateSrv = new HostTemplateSrv();
     // Grafana's own location service: browser history at the page's URL (production builds refuse a replacement).
     const locationService = grafanaLocationService as HistoryWrapper;
@@ -64,7 +111,12 @@ export async function startHost(internals: HostInternals): Promise<void> {
     setBackendSrv(backendSrv);
     setTemplateSrv(templateSrv);
     setDataSourceSrv(new HostDataSourceSrv(boot.dataSources, templateSrv));
-    internals.setPluginPage(makePluginPage(() => appMeta, () => locationService.getLocation().pathname));
+    internals.setPluginPage(
+      makePluginPage(
+        () => appMeta,
+        () => locationService.getLocation().pathname
+      )
+    );
     await internals.initializeI18n({ language: 'en-US', ns: ['grafana'] }, 'en-US');
 
     const container = document.getElementById('reactRoot');
@@ -85,7 +137,9 @@ export async function startHost(internals: HostInternals): Promise<void> {
         const exports = (await registry.load(`/${settings.module}`)) as { plugin?: PanelPlugin };
         const plugin = exports.plugin;
         if (!plugin?.panel) {
-          throw new Error(`${settings.module} exports no panel plugin (exports: ${Object.keys(exports ?? {}).join(', ')})`);
+          throw new Error(
+            `${settings.module} exports no panel plugin (exports: ${Object.keys(exports ?? {}).join(', ')})`
+          );
         }
         plugin.meta = { ...plugin.meta, ...settings };
         templateSrv.setVariables(request.variables);
@@ -114,6 +168,7 @@ export async function startHost(internals: HostInternals): Promise<void> {
         mount(<AppHost plugin={plugin} meta={appMeta} locationService={locationService} />);
       },
       optionChanges: () => optionChanges,
+      appEvents: () => appEvents.published,
       currentPath: () => {
         const location = locationService.getLocation();
         return `${location.pathname}${location.search}`;

@@ -40,7 +40,8 @@ export function HostFrame({ theme, children }: { theme: GrafanaTheme2; children:
 
 /** The title Grafana's page header would show: the app page the path belongs to, or the app's name. */
 function pageTitle(meta: AppPluginMeta | undefined, path: string): string {
-  const includes = (meta as unknown as { includes?: Array<{ type: string; name: string; path?: string }> })?.includes ?? [];
+  const includes =
+    (meta as unknown as { includes?: Array<{ type: string; name: string; path?: string }> })?.includes ?? [];
   const page = includes
     .filter((include) => include.type === 'page' && include.path)
     .map((include) => ({ ...include, path: include.path!.replace('%PLUGIN_ID%', meta?.id ?? '') }))
@@ -138,10 +139,19 @@ interface Location {
 }
 
 /** A react-router v6 Router driven by the location service's history, so `locationService.push` navigates. */
-function LocationServiceRouter({ locationService, children }: { locationService: HistoryWrapper; children: ReactNode }) {
+function LocationServiceRouter({
+  locationService,
+  children,
+}: {
+  locationService: HistoryWrapper;
+  children: ReactNode;
+}) {
   const history = locationService.getHistory() as HistoryLike;
   const [state, setState] = useState({ location: history.location, action: history.action });
-  useLayoutEffect(() => history.listen((location: Location, action: string) => setState({ location, action })), [history]);
+  useLayoutEffect(
+    () => history.listen((location: Location, action: string) => setState({ location, action })),
+    [history]
+  );
   return (
     <Router location={state.location} navigationType={state.action as never} navigator={history as never}>
       {children}
@@ -161,21 +171,16 @@ export function AppHost({ plugin, meta, locationService }: AppHostProps) {
     throw new Error(`app plugin ${meta.id} has no root page`);
   }
   const basename = `/a/${meta.id}`;
+  // Deprecated props Grafana 12 still passes to an app's root page: a plugin may still read them.
+  const legacy = {
+    path: locationService.getLocation().pathname,
+    query: Object.fromEntries(locationService.getSearch().entries()),
+    onNavChanged: () => {},
+  };
   return (
     <LocationServiceRouter locationService={locationService}>
       <Routes>
-        <Route
-          path={`${basename}/*`}
-          element={
-            <Root
-              meta={meta}
-              basename={basename}
-              path={locationService.getLocation().pathname}
-              query={Object.fromEntries(locationService.getSearch().entries())}
-              onNavChanged={() => {}}
-            />
-          }
-        />
+        <Route path={`${basename}/*`} element={<Root meta={meta} basename={basename} {...legacy} />} />
       </Routes>
     </LocationServiceRouter>
   );

@@ -13,7 +13,7 @@ const VARIABLE_PATTERN = /\$(\w+)|\[\[(\w+?)(?::(\w+))?\]\]|\${(\w+)(?:\.([^:^}]
 
 const escapeRegex = (value: string) => value.replace(/[\\^$*+?.()|[\]{}\/]/g, '\\$&');
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TemplateSrv's own signature
+// TemplateSrv's own signature: a format name or a formatting function.
 type Format = string | Function | undefined;
 
 function formatValue(value: string | string[], format: Format): string {
@@ -52,7 +52,8 @@ export class HostTemplateSrv implements TemplateSrv {
   getVariables(): TypedVariableModel[] {
     return this.variables.map((variable, index) => {
       const values = Array.isArray(variable.value) ? variable.value : [variable.value];
-      const texts = variable.text === undefined ? values : Array.isArray(variable.text) ? variable.text : [variable.text];
+      const texts =
+        variable.text === undefined ? values : Array.isArray(variable.text) ? variable.text : [variable.text];
       return {
         type: 'custom',
         id: variable.name,
