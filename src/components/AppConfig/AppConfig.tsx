@@ -1,21 +1,226 @@
-import React from 'react';
-import type { AppPluginMeta, PluginConfigPageProps } from '@grafana/data';
-import { Alert } from '@grafana/ui';
+/**
+ * The app's Configuration page (Administration → Plugins → AI Reliability): the Prometheus data source, metric
+ * and label name mapping, thresholds, minimum volume and runbook overrides, saved as the app's jsonData.
+ *
+ * Who may save is Grafana's decision: plugin.json shows the page to Admins, and the settings API answers 403 to
+ * anyone else. The boot data only tells us early, to show a read-only view instead of a form that will fail.
+ * The app keeps no secrets, so there is no secureJsonData.
+ */
+import { type AppPluginMeta, type PluginConfigPageProps } from '@grafana/data';
+import { config } from '@grafana/runtime';
+import { Alert, Button, LoadingPlaceholder, Stack } from '@grafana/ui';
+import React, { useEffect, useMemo, useState } from 'react';
+import { type AppSettings, jsonDataWithSettings, normaliseSettings, type SettingsErrors } from '../../core/settings';
+import { fetchPluginSettings, savePluginSettings, type SettingsFailure } from '../../shared/settings';
 import { testIds } from '../testIds';
+import { ConfigFields } from './ConfigFields';
+import { type ConfigForm, formFromSettings, settingsFromForm } from './configForm';
 
-export interface AppSettings {}
+export type { AppSettings } from '../../core/settings';
 
 export interface AppConfigProps extends PluginConfigPageProps<AppPluginMeta<AppSettings>> {}
 
-/** The app's settings. The settings form arrives with the incidents issue; the defaults apply until then. */
-const AppConfig = (_props: AppConfigProps) => (
-  <div data-testid={testIds.appConfig.container}>
-    <Alert severity="info" title="Configuration will be here">
-      Administrators will choose the Prometheus data source, remap metric and label names (for OpenTelemetry GenAI or
-      OpenLIT naming), set the investigate and page thresholds and the minimum volume, and replace the built-in runbooks
-      with their own URL or text. Until then the defaults of the metrics contract in the README apply.
-    </Alert>
-  </div>
-);
+/**
+ * May this user change the app's settings? Grafana's boot data says before we try: the RBAC permission
+ * `plugins:write`, or the Admin role. undefined when it cannot tell; the save's 403 is the real guard.
+ */
+export function mayEditSettings(): boolean | undefined {
+  const user = config.bootData?.user;
+  if (!user) {
+    return undefined;
+  }
+  if (!user.isSignedIn) {
+    return false;
+  }
+  return user.permissions?.['plugins:write'] === true || user.orgRole === 'Admin' || user.isGrafanaAdmin === true;
+}
+
+type Loaded =
+  | { kind: 'loading' }
+  | { kind: 'ready'; enabled: boolean; pinned: boolean; stored: Record<string, unknown>; warning?: SettingsFailure };
+
+type SaveStatus =
+  | { kind: 'idle' }
+  | { kind: 'invalid'; count: number }
+  | { kind: 'saving' }
+  | { kind: 'saved' }
+  | { kind: 'failed'; failure: SettingsFailure };
+
+function SaveMessage({ status }: { status: SaveStatus }) {
+  switch (status.kind) {
+    case 'invalid':
+      return (
+        <Alert severity="error" title="Not saved: fix the highlighted fields">
+          {status.count === 1 ? 'One field needs' : `${status.count} fields need`} a change before the settings can be
+          saved. Your input is kept.
+        </Alert>
+      );
+    case 'saved':
+      return (
+        <Alert severity="success" title="Settings saved">
+          Pages opened from now on use them. Reload pages that are already open.
+        </Alert>
+      );
+    case 'failed':
+      return (
+        <Alert
+          severity="error"
+          title={status.failure.kind === 'forbidden' ? 'Not saved: permission denied' : 'Not saved'}
+        >
+          {status.failure.message} Your input is still in the form.
+        </Alert>
+      );
+    default:
+      return null;
+  }
+}
+
+const AppConfig = ({ plugin }: AppConfigProps) => {
+  const meta = plugin.meta;
+  const [loaded, setLoaded] = useState<Loaded>({ kind: 'loading' });
+  const [form, setForm] = useState<ConfigForm>(() => formFromSettings(normaliseSettings(meta.jsonData)));
+  const [touched, setTouched] = useState<Set<string>>(new Set());
+  const [submitted, setSubmitted] = useState(false);
+  const [status, setStatus] = useState<SaveStatus>({ kind: 'idle' });
+  const editable = mayEditSettings() !== false;
+
+  // Grafana caches plugin meta for the session: read what is stored now, so a second visit shows the last save.
+  useEffect(() => {
+    let current = true;
+    fetchPluginSettings().then((result) => {
+      if (!current) {
+        return;
+      }
+      if (result.ok) {
+        setForm(formFromSettings(result.value.jsonData));
+        setLoaded({
+          kind: 'ready',
+          enabled: result.value.enabled,
+          pinned: result.value.pinned,
+          stored: result.value.storedJsonData,
+        });
+      } else {
+        setLoaded({
+          kind: 'ready',
+          enabled: Boolean(meta.enabled),
+          pinned: Boolean(meta.pinned),
+          stored: { ...(meta.jsonData ?? {}) },
+          warning: result.failure,
+        });
+      }
+    });
+    return () => {
+      current = false;
+    };
+  }, [meta]);
+
+  const { settings, errors } = useMemo(() => settingsFromForm(form), [form]);
+  const shownErrors = useMemo<SettingsErrors>(
+    () =>
+      submitted ? errors : Object.fromEntries(Object.entries(errors).filter(([field]) => touchedField(touched, field))),
+    [errors, submitted, touched]
+  );
+
+  if (loaded.kind === 'loading') {
+    return (
+      <div data-testid={testIds.appConfig.container}>
+        <LoadingPlaceholder text="Loading the app's settings…" />
+      </div>
+    );
+  }
+
+  const onChange = (next: ConfigForm) => {
+    setTouched((previous) => new Set([...previous, ...changedFields(form, next)]));
+    setForm(next);
+    if (status.kind === 'saved' || status.kind === 'invalid') {
+      setStatus({ kind: 'idle' });
+    }
+  };
+
+  const onSave = async () => {
+    setSubmitted(true);
+    const count = Object.keys(errors).length;
+    if (count > 0) {
+      setStatus({ kind: 'invalid', count });
+      return;
+    }
+    setStatus({ kind: 'saving' });
+    const jsonData = jsonDataWithSettings(loaded.stored, settings);
+    const result = await savePluginSettings({ enabled: loaded.enabled, pinned: loaded.pinned, jsonData });
+    if (result.ok) {
+      setLoaded({ ...loaded, stored: jsonData });
+      setStatus({ kind: 'saved' });
+    } else {
+      setStatus({ kind: 'failed', failure: result.failure });
+    }
+  };
+
+  return (
+    <div data-testid={testIds.appConfig.container}>
+      <Stack direction="column" gap={2}>
+        {!editable && (
+          <Alert severity="info" title="Read-only: only administrators can change these settings">
+            You can see how the app is configured for this organisation. Ask an organisation administrator to change the
+            Prometheus data source, metric and label names, thresholds or runbooks.
+          </Alert>
+        )}
+        {loaded.warning && (
+          <Alert severity="warning" title="Showing the settings as of page load">
+            {loaded.warning.message} Saving still works if Grafana answers again.
+          </Alert>
+        )}
+        {!loaded.enabled && (
+          <Alert severity="info" title="The app is disabled">
+            Enable it with the button at the top of this page; these settings apply once it is enabled.
+          </Alert>
+        )}
+        <fieldset disabled={!editable} style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}>
+          <ConfigFields form={form} onChange={onChange} errors={shownErrors} disabled={!editable} />
+        </fieldset>
+        <SaveMessage status={status} />
+        {editable && (
+          <div>
+            <Button
+              onClick={onSave}
+              disabled={status.kind === 'saving'}
+              icon={status.kind === 'saving' ? 'spinner' : undefined}
+            >
+              {status.kind === 'saving' ? 'Saving…' : 'Save settings'}
+            </Button>
+          </div>
+        )}
+      </Stack>
+    </div>
+  );
+};
+
+/** Field paths whose text differs between two forms (`thresholds.page`, `runbooks.model-rollback.url`). */
+function changedFields(before: ConfigForm, after: ConfigForm): string[] {
+  const changed: string[] = [];
+  const walk = (a: unknown, b: unknown, path: string) => {
+    if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null) {
+      for (const key of Object.keys(b)) {
+        walk((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], path ? `${path}.${key}` : key);
+      }
+    } else if (a !== b) {
+      changed.push(path);
+    }
+  };
+  walk(before, after, '');
+  return changed;
+}
+
+/** An error shows once its field, or a field it depends on (page on investigate), was edited. */
+function touchedField(touched: Set<string>, field: string): boolean {
+  if (touched.has(field)) {
+    return true;
+  }
+  const [section, key] = field.split('.');
+  if (section === 'runbooks') {
+    return [...touched].some((t) => t.startsWith(`runbooks.${key}.`));
+  }
+  // Cross-field rules: a clash or an ordering involves the other fields of the section.
+  return [...touched].some((t) => t.startsWith(`${section}.`));
+}
 
 export default AppConfig;

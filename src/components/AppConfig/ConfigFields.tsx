@@ -1,0 +1,344 @@
+/**
+ * The configuration form's fields, section by section: data source, metric names, label names, thresholds,
+ * runbook overrides. Presentational: the form state, its errors and saving live in AppConfig.
+ */
+import { css } from '@emotion/css';
+import { type GrafanaTheme2, type SelectableValue } from '@grafana/data';
+import { DataSourcePicker } from '@grafana/runtime';
+import {
+  Button,
+  Combobox,
+  Field,
+  FieldSet,
+  Input,
+  RadioButtonGroup,
+  Stack,
+  Text,
+  TextArea,
+  useStyles2,
+} from '@grafana/ui';
+import React, { useState } from 'react';
+import { COMMON_LABELS, SLI_DEFINITIONS } from '../../core/metrics';
+import { DEFAULT_THRESHOLDS, type Thresholds } from '../../core/report';
+import { RUNBOOKS, type RunbookId } from '../../core/runbooks';
+import {
+  CONTRACT_METRICS,
+  type ContractMetric,
+  MAX_RUNBOOK_MARKDOWN,
+  NAMING_PRESETS,
+  type SettingsErrors,
+} from '../../core/settings';
+import { PROMQL_DATASOURCE_TYPES } from '../../shared/promqlDataSources';
+import { applyPreset, type ConfigForm, type RunbookForm, type RunbookMode, THRESHOLD_KEYS } from './configForm';
+
+export interface ConfigFieldsProps {
+  form: ConfigForm;
+  onChange: (next: ConfigForm) => void;
+  /** Errors to show, by field path (only those the user should see now). */
+  errors: SettingsErrors;
+  disabled: boolean;
+}
+
+/** What reads each contract metric, in the SRE's words. */
+function readersOf(metric: ContractMetric): string {
+  if (metric === 'llm_build_info') {
+    return 'What changed: model, response_model and prompt_version per build';
+  }
+  const readers = SLI_DEFINITIONS.filter((d) => d.metric === metric).map((d) => d.title);
+  const totals = SLI_DEFINITIONS.filter((d) => d.kind === 'proportion' && d.totalMetric === metric).map(
+    (d) => `${d.title} (as the total)`
+  );
+  return [...readers, ...totals].join(', ');
+}
+
+const THRESHOLD_TEXT: Record<keyof Thresholds, { label: string; description: string }> = {
+  investigate: {
+    label: 'Investigate at',
+    description: 'Relative regression in the bad direction that asks for a look (0.05 = 5%).',
+  },
+  page: {
+    label: 'Page at',
+    description: 'Relative regression that pages (0.3 = 30%). Must be above “Investigate at”.',
+  },
+  psiInvestigate: {
+    label: 'Investigate at PSI',
+    description: 'Distribution shift (population stability index) that asks for a look.',
+  },
+  psiPage: { label: 'Page at PSI', description: 'Distribution shift that pages. Must be above “Investigate at PSI”.' },
+  fdr: {
+    label: 'False discovery rate',
+    description: 'Benjamini–Hochberg q a finding must pass, between 0 and 1 (0.05 = 5%).',
+  },
+  minVolume: {
+    label: 'Minimum volume',
+    description: 'Fewest requests or observations in window and baseline for a verdict; below it, “insufficient data”.',
+  },
+};
+
+const RUNBOOK_MODES: Array<SelectableValue<RunbookMode>> = [
+  { value: 'builtin', label: 'Built in' },
+  { value: 'url', label: 'Link (URL)' },
+  { value: 'markdown', label: 'Markdown' },
+];
+
+function DataSourceSection({ form, onChange, errors, disabled }: ConfigFieldsProps) {
+  return (
+    <FieldSet label="Prometheus data source">
+      <Field
+        label="Data source"
+        description="A Prometheus-compatible data source (Prometheus, Mimir, Thanos, VictoriaMetrics, Amazon or Azure Managed Prometheus). Unset: Grafana’s default data source."
+        invalid={Boolean(errors.datasourceUid)}
+        error={errors.datasourceUid}
+        disabled={disabled}
+      >
+        <DataSourcePicker
+          current={form.datasourceUid || null}
+          noDefault
+          width={40}
+          disabled={disabled}
+          inputId="aisre-config-datasource"
+          filter={(ds) => PROMQL_DATASOURCE_TYPES.includes(ds.type)}
+          onChange={(ds) => onChange({ ...form, datasourceUid: ds.uid })}
+        />
+      </Field>
+      {form.datasourceUid && (
+        <Button
+          variant="secondary"
+          fill="text"
+          disabled={disabled}
+          onClick={() => onChange({ ...form, datasourceUid: '' })}
+        >
+          Use the default data source
+        </Button>
+      )}
+    </FieldSet>
+  );
+}
+
+function PresetPicker({ form, onChange, disabled }: ConfigFieldsProps) {
+  const [preset, setPreset] = useState<string | undefined>();
+  const chosen = NAMING_PRESETS.find((p) => p.id === preset);
+  return (
+    <Stack direction="row" gap={1} alignItems="flex-end">
+      <Field
+        label="Fill in from"
+        description={chosen?.description ?? 'Names used by common instrumentation. You can edit every name afterwards.'}
+        disabled={disabled}
+      >
+        <Combobox
+          id="aisre-config-preset"
+          width={40}
+          disabled={disabled}
+          value={preset ?? null}
+          placeholder="Choose a naming preset"
+          options={NAMING_PRESETS.map((p) => ({ value: p.id, label: p.title }))}
+          onChange={(option) => setPreset(option.value)}
+        />
+      </Field>
+      <Field>
+        <Button
+          variant="secondary"
+          disabled={disabled || !chosen}
+          onClick={() => chosen && onChange(applyPreset(form, chosen))}
+        >
+          Fill in metric and label names
+        </Button>
+      </Field>
+    </Stack>
+  );
+}
+
+function MetricNamesSection(props: ConfigFieldsProps) {
+  const { form, onChange, errors, disabled } = props;
+  return (
+    <FieldSet label="Metric names">
+      <Text element="p" color="secondary">
+        The names your Prometheus uses for the metrics contract. Leave a name empty to use the default shown. Give
+        histograms their base name, without _bucket.
+      </Text>
+      <PresetPicker {...props} />
+      {CONTRACT_METRICS.map((metric) => {
+        const field = `metricNames.${metric}`;
+        return (
+          <Field
+            key={metric}
+            label={metric}
+            description={readersOf(metric)}
+            invalid={Boolean(errors[field])}
+            error={errors[field]}
+            disabled={disabled}
+          >
+            <Input
+              id={`aisre-config-metric-${metric}`}
+              placeholder={metric}
+              value={form.metricNames[metric]}
+              onChange={(e) =>
+                onChange({ ...form, metricNames: { ...form.metricNames, [metric]: e.currentTarget.value } })
+              }
+            />
+          </Field>
+        );
+      })}
+    </FieldSet>
+  );
+}
+
+const LABEL_TEXT: Record<(typeof COMMON_LABELS)[number], string> = {
+  team: 'The team that owns the feature; the bundled dashboards and provisioning pin it per team.',
+  service: 'The service that calls the model.',
+  endpoint: 'The user-facing endpoint or feature (/chat, /search).',
+  model: 'The requested model.',
+};
+
+function LabelNamesSection({ form, onChange, errors, disabled }: ConfigFieldsProps) {
+  return (
+    <FieldSet label="Label names">
+      <Text element="p" color="secondary">
+        The labels your series carry for team, service, endpoint and model, used in selectors and “split by”. Leave
+        empty for the default.
+      </Text>
+      {COMMON_LABELS.map((label) => {
+        const field = `labelNames.${label}`;
+        return (
+          <Field
+            key={label}
+            label={label}
+            description={LABEL_TEXT[label]}
+            invalid={Boolean(errors[field])}
+            error={errors[field]}
+            disabled={disabled}
+          >
+            <Input
+              id={`aisre-config-label-${label}`}
+              placeholder={label}
+              width={40}
+              value={form.labelNames[label]}
+              onChange={(e) =>
+                onChange({ ...form, labelNames: { ...form.labelNames, [label]: e.currentTarget.value } })
+              }
+            />
+          </Field>
+        );
+      })}
+    </FieldSet>
+  );
+}
+
+function ThresholdsSection({ form, onChange, errors, disabled }: ConfigFieldsProps) {
+  return (
+    <FieldSet label="Thresholds">
+      <Text element="p" color="secondary">
+        How the app’s pages judge a shift: investigate or page, only in the bad direction, only when significant and
+        above the minimum volume. Leave empty for the default shown. The impact panel and the alert rules have their own
+        thresholds.
+      </Text>
+      {THRESHOLD_KEYS.map((key) => {
+        const field = `thresholds.${key}`;
+        return (
+          <Field
+            key={key}
+            label={THRESHOLD_TEXT[key].label}
+            description={THRESHOLD_TEXT[key].description}
+            invalid={Boolean(errors[field])}
+            error={errors[field]}
+            disabled={disabled}
+          >
+            <Input
+              id={`aisre-config-threshold-${key}`}
+              inputMode="decimal"
+              width={20}
+              placeholder={String(DEFAULT_THRESHOLDS[key])}
+              value={form.thresholds[key]}
+              onChange={(e) => onChange({ ...form, thresholds: { ...form.thresholds, [key]: e.currentTarget.value } })}
+            />
+          </Field>
+        );
+      })}
+    </FieldSet>
+  );
+}
+
+function RunbookOverride({ id, form, onChange, errors, disabled }: ConfigFieldsProps & { id: RunbookId }) {
+  const styles = useStyles2(getStyles);
+  const runbook = RUNBOOKS.find((r) => r.id === id)!;
+  const value = form.runbooks[id];
+  const set = (next: Partial<RunbookForm>) =>
+    onChange({ ...form, runbooks: { ...form.runbooks, [id]: { ...value, ...next } } });
+  const urlError = errors[`runbooks.${id}.url`];
+  const markdownError = errors[`runbooks.${id}.markdown`];
+  return (
+    <div className={styles.runbook} role="group" aria-labelledby={`aisre-config-runbook-${id}-title`}>
+      <Text element="h4" id={`aisre-config-runbook-${id}-title`}>
+        {runbook.title}
+      </Text>
+      <Text element="p" color="secondary">
+        {runbook.summary}
+      </Text>
+      <RadioButtonGroup
+        aria-label={`${runbook.title}: source`}
+        options={RUNBOOK_MODES}
+        value={value.mode}
+        disabled={disabled}
+        onChange={(mode) => set({ mode })}
+      />
+      {value.mode === 'url' && (
+        <Field label="URL" invalid={Boolean(urlError)} error={urlError} disabled={disabled}>
+          <Input
+            id={`aisre-config-runbook-${id}-url`}
+            type="url"
+            placeholder="https://wiki.example.com/runbooks/…"
+            value={value.url}
+            onChange={(e) => set({ url: e.currentTarget.value })}
+          />
+        </Field>
+      )}
+      {value.mode === 'markdown' && (
+        <Field
+          label="Markdown"
+          description={`Shown on the Runbooks page, sanitised (no scripts or raw HTML handlers). At most ${MAX_RUNBOOK_MARKDOWN.toLocaleString('en-US')} characters.`}
+          invalid={Boolean(markdownError)}
+          error={markdownError}
+          disabled={disabled}
+        >
+          <TextArea
+            id={`aisre-config-runbook-${id}-markdown`}
+            rows={8}
+            value={value.markdown}
+            onChange={(e) => set({ markdown: e.currentTarget.value })}
+          />
+        </Field>
+      )}
+    </div>
+  );
+}
+
+function RunbooksSection(props: ConfigFieldsProps) {
+  return (
+    <FieldSet label="Runbooks">
+      <Text element="p" color="secondary">
+        Replace a built-in runbook with your team’s: a link to your wiki, or Markdown shown on the Runbooks page.
+      </Text>
+      {RUNBOOKS.map((r) => (
+        <RunbookOverride key={r.id} id={r.id} {...props} />
+      ))}
+    </FieldSet>
+  );
+}
+
+export function ConfigFields(props: ConfigFieldsProps) {
+  const styles = useStyles2(getStyles);
+  return (
+    <div className={styles.fields}>
+      <DataSourceSection {...props} />
+      <MetricNamesSection {...props} />
+      <LabelNamesSection {...props} />
+      <ThresholdsSection {...props} />
+      <RunbooksSection {...props} />
+    </div>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  fields: css({ maxWidth: 800, '& fieldset': { marginBottom: theme.spacing(3) } }),
+  runbook: css({ marginBottom: theme.spacing(2), display: 'flex', flexDirection: 'column', gap: theme.spacing(1) }),
+});

@@ -1,0 +1,265 @@
+import {
+  bucketIncreaseQuery,
+  counterIncreaseQuery,
+  type DistributionSli,
+  SLI_DEFINITIONS,
+  splitLabelOf,
+} from './metrics';
+import { DEFAULT_THRESHOLDS } from './report';
+import {
+  type AppSettings,
+  CONTRACT_METRICS,
+  definitionsFromSettings,
+  jsonDataWithSettings,
+  labelNamesFromSettings,
+  MAX_RUNBOOK_MARKDOWN,
+  metricNameFromSettings,
+  metricsOfDefinitions,
+  NAMING_PRESETS,
+  normaliseSettings,
+  thresholdsFromSettings,
+  validateSettings,
+} from './settings';
+
+const errorsOf = (settings: AppSettings) => validateSettings(settings).errors;
+
+describe('the contract metrics the settings can remap', () => {
+  test('are exactly the metrics the SLI definitions read, plus llm_build_info', () => {
+    expect([...CONTRACT_METRICS].sort()).toEqual(metricsOfDefinitions().sort());
+  });
+});
+
+describe('validateSettings', () => {
+  test('empty settings (every default) are valid', () => {
+    expect(errorsOf({})).toEqual({});
+  });
+
+  test('every preset is valid', () => {
+    for (const preset of NAMING_PRESETS) {
+      expect(errorsOf({ metricNames: preset.metricNames, labelNames: preset.labelNames })).toEqual({});
+    }
+  });
+
+  test('metric names must be Prometheus metric names; colons are allowed (recording rules)', () => {
+    const errors = errorsOf({
+      metricNames: {
+        llm_requests_total: '1requests',
+        rag_retrievals_total: 'rag-retrievals',
+        agent_tool_calls_total: 'job:agent_tool_calls:total',
+        llm_response_confidence: 'gen_ai.confidence',
+      },
+    });
+    expect(errors['metricNames.llm_requests_total']).toMatch(/not a valid Prometheus metric name/);
+    expect(errors['metricNames.rag_retrievals_total']).toMatch(/not a valid Prometheus metric name/);
+    expect(errors['metricNames.llm_response_confidence']).toMatch(/not a valid Prometheus metric name/);
+    expect(errors['metricNames.agent_tool_calls_total']).toBeUndefined();
+  });
+
+  test('a histogram is named by its base name, not a _bucket series', () => {
+    const errors = errorsOf({
+      metricNames: { rag_retrieval_duration_seconds: 'db_client_operation_duration_seconds_bucket' },
+    });
+    expect(errors['metricNames.rag_retrieval_duration_seconds']).toMatch(
+      /base name.*db_client_operation_duration_seconds\)/
+    );
+  });
+
+  test('two contract metrics cannot read the same series, whether mapped or default', () => {
+    const mappedTwice = errorsOf({
+      metricNames: { llm_requests_total: 'requests_total', rag_retrievals_total: 'requests_total' },
+    });
+    expect(mappedTwice['metricNames.llm_requests_total']).toMatch(/also used for rag_retrievals_total/);
+    expect(mappedTwice['metricNames.rag_retrievals_total']).toMatch(/also used for llm_requests_total/);
+    const ontoDefault = errorsOf({ metricNames: { rag_retrieval_duration_seconds: 'agent_steps' } });
+    expect(ontoDefault['metricNames.rag_retrieval_duration_seconds']).toMatch(/also used for agent_steps/);
+    expect(ontoDefault['metricNames.agent_steps']).toBeUndefined();
+  });
+
+  test('label names must be valid, not reserved, not read by the app itself, and distinct', () => {
+    const errors = errorsOf({
+      labelNames: { team: 'team-name', service: '__name__', endpoint: 'outcome', model: 'le' },
+    });
+    expect(errors['labelNames.team']).toMatch(/not a valid Prometheus label name/);
+    expect(errors['labelNames.service']).toMatch(/reserved/);
+    expect(errors['labelNames.endpoint']).toMatch(/reads itself/);
+    expect(errors['labelNames.model']).toMatch(/reads itself/);
+    const clash = errorsOf({ labelNames: { service: 'job', endpoint: 'job' } });
+    expect(clash['labelNames.service']).toMatch(/also the label for endpoint/);
+    const ontoDefault = errorsOf({ labelNames: { service: 'team' } });
+    expect(ontoDefault['labelNames.service']).toMatch(/also the label for team/);
+  });
+
+  test('thresholds: 0 < investigate < page, against the defaults for what is not set', () => {
+    expect(errorsOf({ thresholds: { investigate: 0.1, page: 0.5 } })).toEqual({});
+    expect(errorsOf({ thresholds: { investigate: 0 } })['thresholds.investigate']).toMatch(/above 0/);
+    expect(errorsOf({ thresholds: { investigate: -0.1 } })['thresholds.investigate']).toMatch(/above 0/);
+    expect(errorsOf({ thresholds: { investigate: 0.3, page: 0.3 } })['thresholds.page']).toMatch(
+      /must be above the investigate/
+    );
+    // Only page set, below the default investigate: the message says the other value is the default.
+    expect(errorsOf({ thresholds: { page: 0.03 } })['thresholds.page']).toBe(
+      'The page relative regression (0.03) must be above the investigate relative regression (0.05, the default).'
+    );
+    // Only investigate set, above the default page: blame investigate, the field that was set.
+    expect(errorsOf({ thresholds: { investigate: 0.4 } })['thresholds.investigate']).toMatch(/0\.3, the default/);
+  });
+
+  test('thresholds: PSI likewise', () => {
+    expect(errorsOf({ thresholds: { psiInvestigate: 0.2, psiPage: 0.4 } })).toEqual({});
+    expect(errorsOf({ thresholds: { psiInvestigate: 0.3, psiPage: 0.2 } })['thresholds.psiPage']).toMatch(/PSI/);
+    expect(errorsOf({ thresholds: { psiInvestigate: 0 } })['thresholds.psiInvestigate']).toMatch(/above 0/);
+  });
+
+  test('thresholds: minimum volume a whole number ≥ 0, false discovery rate in (0, 1), numbers only', () => {
+    expect(errorsOf({ thresholds: { minVolume: 0, fdr: 0.1 } })).toEqual({});
+    expect(errorsOf({ thresholds: { minVolume: -1 } })['thresholds.minVolume']).toMatch(/whole number/);
+    expect(errorsOf({ thresholds: { minVolume: 10.5 } })['thresholds.minVolume']).toMatch(/whole number/);
+    expect(errorsOf({ thresholds: { fdr: 0 } })['thresholds.fdr']).toMatch(/between 0 and 1/);
+    expect(errorsOf({ thresholds: { fdr: 1 } })['thresholds.fdr']).toMatch(/between 0 and 1/);
+    expect(errorsOf({ thresholds: { page: Number.NaN } })['thresholds.page']).toBe('Must be a number.');
+    expect(errorsOf({ thresholds: { page: '0.3' as unknown as number } })['thresholds.page']).toBe('Must be a number.');
+  });
+
+  test('runbook URLs must be absolute http(s): javascript:, data:, file: and relative links are refused', () => {
+    expect(errorsOf({ runbooks: { 'model-rollback': { url: 'https://wiki.example.com/rollback' } } })).toEqual({});
+    expect(errorsOf({ runbooks: { 'model-rollback': { url: 'http://wiki.internal/rollback' } } })).toEqual({});
+    for (const url of [
+      'javascript:alert(1)',
+      ' JavaScript:alert(1)',
+      'data:text/html,<b>x</b>',
+      'file:///etc/passwd',
+      '/d/abc',
+      'wiki/rollback',
+      'https://',
+    ]) {
+      expect(errorsOf({ runbooks: { 'model-rollback': { url } } })['runbooks.model-rollback.url']).toMatch(
+        /http:\/\/ or https:\/\//
+      );
+    }
+  });
+
+  test('a runbook override is a URL or Markdown, not both, and Markdown has a size limit', () => {
+    expect(
+      errorsOf({ runbooks: { 'retrieval-quarantine': { url: 'https://x.example/r', markdown: '# ours' } } })[
+        'runbooks.retrieval-quarantine.url'
+      ]
+    ).toMatch(/not both/);
+    const long = 'x'.repeat(MAX_RUNBOOK_MARKDOWN + 1);
+    expect(
+      errorsOf({ runbooks: { 'retrieval-quarantine': { markdown: long } } })['runbooks.retrieval-quarantine.markdown']
+    ).toMatch(/At most 50,000/);
+  });
+});
+
+describe('normaliseSettings', () => {
+  test('keeps the known fields, trims, and drops blanks, unknown keys and wrong shapes', () => {
+    const raw = {
+      datasourceUid: ' prom ',
+      metricNames: { llm_requests_total: ' my_requests_total ', rag_retrievals_total: '', not_a_metric: 'x' },
+      labelNames: { model: 'gen_ai_request_model', tenant: 'x' },
+      thresholds: { page: 0.4, bogus: 1 },
+      runbooks: {
+        'model-rollback': { url: ' https://wiki/x ' },
+        'no-such-runbook': { url: 'https://x' },
+        'retrieval-quarantine': { url: '' },
+      },
+      extra: true,
+    };
+    expect(normaliseSettings(raw)).toEqual({
+      datasourceUid: 'prom',
+      metricNames: { llm_requests_total: 'my_requests_total' },
+      labelNames: { model: 'gen_ai_request_model' },
+      thresholds: { page: 0.4 },
+      runbooks: { 'model-rollback': { url: 'https://wiki/x' } },
+    });
+    expect(normaliseSettings(null)).toEqual({});
+    expect(normaliseSettings({ metricNames: ['x'], thresholds: 'high' })).toEqual({});
+  });
+});
+
+describe('definitionsFromSettings', () => {
+  test('no settings: the contract as is', () => {
+    expect(definitionsFromSettings({})).toEqual(SLI_DEFINITIONS);
+  });
+
+  test('remaps events and totals together, keeps labels and matchers, and the PromQL reads the new names', () => {
+    const settings: AppSettings = {
+      metricNames: {
+        llm_requests_total: 'chat_requests_total',
+        rag_retrieval_duration_seconds: 'db_client_operation_duration_seconds',
+      },
+    };
+    const defs = definitionsFromSettings(settings);
+    const injection = defs.find((d) => d.id === 'injection_rate');
+    expect(injection).toMatchObject({
+      metric: 'llm_injection_detections_total',
+      totalMetric: 'chat_requests_total',
+      eventLabel: 'source',
+    });
+    expect(defs.find((d) => d.id === 'refusal_rate')).toMatchObject({
+      metric: 'chat_requests_total',
+      eventLabel: 'outcome',
+    });
+    const retrieval = defs.find((d) => d.id === 'retrieval_latency') as DistributionSli;
+    expect(bucketIncreaseQuery(retrieval, 'service="rag"', ['endpoint'], 300)).toBe(
+      'sum by (le, endpoint) (increase(db_client_operation_duration_seconds_bucket{service="rag"}[300s]))'
+    );
+    expect(defs.find((d) => d.id === 'response_length')).toMatchObject({ matchers: 'gen_ai_token_type="output"' });
+    // The split label is still found by the remapped counter name.
+    expect(splitLabelOf('chat_requests_total', defs)).toBe('outcome');
+    expect(counterIncreaseQuery('chat_requests_total', 'outcome', '', [], 60)).toBe(
+      'sum by (outcome) (increase(chat_requests_total{}[60s]))'
+    );
+    // The contract itself is untouched.
+    expect(SLI_DEFINITIONS.find((d) => d.id === 'refusal_rate')).toMatchObject({ metric: 'llm_requests_total' });
+  });
+
+  test('an invalid name never reaches a query: it reads as the default', () => {
+    const defs = definitionsFromSettings({ metricNames: { llm_requests_total: 'bad name{}' } });
+    expect(defs.find((d) => d.id === 'refusal_rate')?.metric).toBe('llm_requests_total');
+    expect(metricNameFromSettings({ metricNames: { llm_build_info: 'model_info' } }, 'llm_build_info')).toBe(
+      'model_info'
+    );
+  });
+});
+
+describe('labelNamesFromSettings', () => {
+  test('maps each common label, the defaults for the rest and for invalid ones', () => {
+    expect(labelNamesFromSettings({})).toEqual({
+      team: 'team',
+      service: 'service',
+      endpoint: 'endpoint',
+      model: 'model',
+    });
+    expect(labelNamesFromSettings({ labelNames: { model: 'gen_ai_request_model', team: 'bad-label' } })).toEqual({
+      team: 'team',
+      service: 'service',
+      endpoint: 'endpoint',
+      model: 'gen_ai_request_model',
+    });
+  });
+});
+
+describe('thresholdsFromSettings', () => {
+  test('merges with the defaults; any invalid threshold means all defaults', () => {
+    expect(thresholdsFromSettings({})).toEqual(DEFAULT_THRESHOLDS);
+    expect(thresholdsFromSettings({ thresholds: { page: 0.5, minVolume: 20 } })).toEqual({
+      ...DEFAULT_THRESHOLDS,
+      page: 0.5,
+      minVolume: 20,
+    });
+    expect(thresholdsFromSettings({ thresholds: { page: 0.5, investigate: 0.6 } })).toEqual(DEFAULT_THRESHOLDS);
+  });
+});
+
+describe('jsonDataWithSettings', () => {
+  test('replaces the settings, drops cleared ones, keeps unknown keys', () => {
+    const stored = { futureSetting: 1, thresholds: { page: 0.4 }, labelNames: { model: 'm' } };
+    expect(jsonDataWithSettings(stored, { thresholds: { page: 0.5 } })).toEqual({
+      futureSetting: 1,
+      thresholds: { page: 0.5 },
+    });
+    expect(jsonDataWithSettings(undefined, {})).toEqual({});
+    expect(stored.labelNames).toEqual({ model: 'm' });
+  });
+});

@@ -1,0 +1,432 @@
+/**
+ * The app's settings (its jsonData in Grafana): the Prometheus data source, metric and label name mapping,
+ * thresholds and runbook overrides. Pure: how they are validated, normalised from whatever was stored or
+ * provisioned, and turned into what the core reads (SLI definitions with remapped names, thresholds, labels).
+ * Nothing here is secret, so there is no secureJsonData.
+ */
+import { BUILD_INFO_METRIC, COMMON_LABELS, SLI_DEFINITIONS, type SliDefinition } from './metrics';
+import { DEFAULT_THRESHOLDS, type Thresholds } from './report';
+import { isRunbookId, isSafeRunbookUrl, type RunbookId, type RunbookOverride, RUNBOOK_IDS } from './runbooks';
+
+/**
+ * Every metric of the contract, by its default (Prometheus-form) name. Settings remap these keys, so a
+ * provisioning file reads as "rename X to Y": `metricNames: { rag_retrieval_duration_seconds: db_client_… }`.
+ */
+export const CONTRACT_METRICS = [
+  'llm_requests_total',
+  'rag_retrievals_total',
+  'llm_injection_detections_total',
+  'agent_tool_calls_total',
+  'llm_response_semantic_similarity',
+  'llm_response_confidence',
+  'gen_ai_client_token_usage',
+  'gen_ai_client_operation_duration_seconds',
+  'rag_retrieval_duration_seconds',
+  'agent_steps',
+  'llm_build_info',
+] as const;
+
+export type ContractMetric = (typeof CONTRACT_METRICS)[number];
+
+export type CommonLabel = (typeof COMMON_LABELS)[number];
+
+export interface AppSettings {
+  /** The Prometheus-compatible data source the app's pages query. Unset: Grafana's default data source. */
+  datasourceUid?: string;
+  /** Contract metric -> the name it has in your Prometheus. Histograms by base name (without `_bucket`). */
+  metricNames?: Partial<Record<ContractMetric, string>>;
+  /** Common label -> the label your series carry instead (e.g. model -> gen_ai_request_model). */
+  labelNames?: Partial<Record<CommonLabel, string>>;
+  thresholds?: Partial<Thresholds>;
+  runbooks?: Partial<Record<RunbookId, RunbookOverride>>;
+}
+
+/** Field path (`thresholds.page`, `metricNames.llm_requests_total`, `runbooks.model-rollback.url`) -> message. */
+export type SettingsErrors = Record<string, string>;
+
+/** Longest runbook Markdown kept in jsonData: Grafana stores jsonData in its database with every plugin read. */
+export const MAX_RUNBOOK_MARKDOWN = 50_000;
+
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** Labels the core reads itself, so a common label cannot be mapped onto them. */
+const RESERVED_LABELS = new Set<string>([
+  'le',
+  'gen_ai_token_type',
+  ...SLI_DEFINITIONS.flatMap((d) => (d.kind === 'proportion' ? [d.eventLabel] : [])),
+]);
+
+const HISTOGRAM_METRICS = new Set<string>(
+  SLI_DEFINITIONS.filter((d) => d.kind === 'distribution').map((d) => d.metric)
+);
+
+/** The metrics of SLI_DEFINITIONS, plus the build info metric: kept in step with CONTRACT_METRICS by a test. */
+export function metricsOfDefinitions(definitions: readonly SliDefinition[] = SLI_DEFINITIONS): string[] {
+  const names = new Set<string>();
+  for (const d of definitions) {
+    names.add(d.metric);
+    if (d.kind === 'proportion' && d.totalMetric) {
+      names.add(d.totalMetric);
+    }
+  }
+  names.add(BUILD_INFO_METRIC);
+  return [...names];
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Presets: name mappings for common instrumentation, filled into the form, then editable.
+
+export interface NamingPreset {
+  id: 'contract' | 'otel-genai' | 'openlit';
+  title: string;
+  description: string;
+  metricNames: Partial<Record<ContractMetric, string>>;
+  labelNames: Partial<Record<CommonLabel, string>>;
+}
+
+export const NAMING_PRESETS: readonly NamingPreset[] = [
+  {
+    id: 'contract',
+    title: 'Metrics contract (defaults)',
+    description: 'The names the bundled dashboards, the simulator and the CLI use.',
+    metricNames: {},
+    labelNames: {},
+  },
+  {
+    id: 'otel-genai',
+    title: 'OpenTelemetry GenAI',
+    description:
+      'OTel GenAI semantic conventions exported to Prometheus (underscores, unit suffixes): gen_ai.request.model becomes ' +
+      'gen_ai_request_model, and the resource service.name becomes the job label. Token usage and operation duration ' +
+      'already use the OTel names; the other SLIs have no OTel convention and keep the contract names.',
+    metricNames: {},
+    labelNames: { model: 'gen_ai_request_model', service: 'job' },
+  },
+  {
+    id: 'openlit',
+    title: 'OpenLIT',
+    description:
+      'OpenLIT SDK metrics through an OpenTelemetry Collector to Prometheus: gen_ai.client.token.usage, ' +
+      'gen_ai.client.operation.duration, and db.client.operation.duration (recorded by its vector database ' +
+      'instrumentations) as retrieval latency; labels service_name and gen_ai_request_model. OpenLIT has no ' +
+      'refusal, similarity, confidence, injection or agent step metrics: those keep the contract names.',
+    metricNames: { rag_retrieval_duration_seconds: 'db_client_operation_duration_seconds' },
+    labelNames: { model: 'gen_ai_request_model', service: 'service_name' },
+  },
+];
+
+// ---------------------------------------------------------------------------------------------------
+// Normalising what was stored: jsonData can come from an older version or a hand-written provisioning file.
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function stringEntries<K extends string>(raw: unknown, keys: readonly K[]): Partial<Record<K, string>> | undefined {
+  if (!isRecord(raw)) {
+    return undefined;
+  }
+  const out: Partial<Record<K, string>> = {};
+  for (const key of keys) {
+    const value = raw[key];
+    if (typeof value === 'string' && value.trim() !== '') {
+      out[key] = value.trim();
+    }
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+const THRESHOLD_KEYS = Object.keys(DEFAULT_THRESHOLDS) as Array<keyof Thresholds>;
+
+function thresholdEntries(raw: unknown): Partial<Thresholds> | undefined {
+  if (!isRecord(raw)) {
+    return undefined;
+  }
+  const out: Partial<Thresholds> = {};
+  for (const key of THRESHOLD_KEYS) {
+    const value = raw[key];
+    // Numbers only; a string such as "0.3" from a hand-written file is kept so validation can name it.
+    if (typeof value === 'number' || (typeof value === 'string' && value.trim() !== '')) {
+      (out as Record<string, unknown>)[key] = value;
+    }
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+function runbookEntries(raw: unknown): AppSettings['runbooks'] {
+  if (!isRecord(raw)) {
+    return undefined;
+  }
+  const out: NonNullable<AppSettings['runbooks']> = {};
+  for (const [id, value] of Object.entries(raw)) {
+    if (!isRunbookId(id) || !isRecord(value)) {
+      continue;
+    }
+    const entry: RunbookOverride = {};
+    if (typeof value.url === 'string' && value.url.trim()) {
+      entry.url = value.url.trim();
+    }
+    if (typeof value.markdown === 'string' && value.markdown.trim()) {
+      entry.markdown = value.markdown;
+    }
+    if (entry.url !== undefined || entry.markdown !== undefined) {
+      out[id] = entry;
+    }
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** The known fields of stored jsonData, blank values dropped; unknown keys and wrong shapes are ignored. */
+export function normaliseSettings(raw: unknown): AppSettings {
+  if (!isRecord(raw)) {
+    return {};
+  }
+  const settings: AppSettings = {
+    datasourceUid:
+      typeof raw.datasourceUid === 'string' && raw.datasourceUid.trim() ? raw.datasourceUid.trim() : undefined,
+    metricNames: stringEntries(raw.metricNames, CONTRACT_METRICS),
+    labelNames: stringEntries(raw.labelNames, COMMON_LABELS),
+    thresholds: thresholdEntries(raw.thresholds),
+    runbooks: runbookEntries(raw.runbooks),
+  };
+  for (const key of Object.keys(settings) as Array<keyof AppSettings>) {
+    if (settings[key] === undefined) {
+      delete settings[key];
+    }
+  }
+  return settings;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Validation: one message per field, in words an administrator can act on.
+
+function validateMetricNames(names: AppSettings['metricNames'], errors: SettingsErrors) {
+  const owners = new Map<string, ContractMetric[]>();
+  for (const metric of CONTRACT_METRICS) {
+    const name = names?.[metric];
+    const field = `metricNames.${metric}`;
+    if (name === undefined) {
+      owners.set(metric, [...(owners.get(metric) ?? []), metric]);
+      continue;
+    }
+    if (!METRIC_NAME.test(name)) {
+      errors[field] =
+        `'${name}' is not a valid Prometheus metric name: letters, digits, _ and :, not starting with a digit.`;
+      continue;
+    }
+    if (HISTOGRAM_METRICS.has(metric) && /_(bucket|count|sum)$/.test(name)) {
+      errors[field] =
+        `Give the histogram's base name: the app adds _bucket itself (${name.replace(/_(bucket|count|sum)$/, '')}).`;
+      continue;
+    }
+    owners.set(name, [...(owners.get(name) ?? []), metric]);
+  }
+  // Two contract metrics read from one series would be counted twice, or split by the wrong label.
+  for (const [name, metrics] of owners) {
+    if (metrics.length > 1) {
+      for (const metric of metrics) {
+        if (names?.[metric] !== undefined) {
+          errors[`metricNames.${metric}`] =
+            `'${name}' is also used for ${metrics.filter((m) => m !== metric).join(', ')}: each contract metric needs its own series.`;
+        }
+      }
+    }
+  }
+}
+
+function validateLabelNames(labels: AppSettings['labelNames'], errors: SettingsErrors) {
+  const effective = new Map<string, CommonLabel[]>();
+  for (const label of COMMON_LABELS) {
+    const name = labels?.[label];
+    const field = `labelNames.${label}`;
+    if (name !== undefined) {
+      if (!LABEL_NAME.test(name)) {
+        errors[field] =
+          `'${name}' is not a valid Prometheus label name: letters, digits and _, not starting with a digit.`;
+        continue;
+      }
+      if (name.startsWith('__')) {
+        errors[field] = `Label names starting with __ are reserved for Prometheus' own use.`;
+        continue;
+      }
+      if (RESERVED_LABELS.has(name)) {
+        errors[field] =
+          `'${name}' is a label the app reads itself (le, outcome, result, source, status, gen_ai_token_type).`;
+        continue;
+      }
+    }
+    const target = name ?? label;
+    effective.set(target, [...(effective.get(target) ?? []), label]);
+  }
+  for (const [name, owners] of effective) {
+    if (owners.length > 1) {
+      for (const label of owners) {
+        if (labels?.[label] !== undefined) {
+          errors[`labelNames.${label}`] =
+            `'${name}' is also the label for ${owners.filter((l) => l !== label).join(', ')}: each needs its own label.`;
+        }
+      }
+    }
+  }
+}
+
+function finite(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+function describe(value: number, set: boolean): string {
+  return set ? String(value) : `${value}, the default`;
+}
+
+function validateThresholds(given: Partial<Thresholds> | undefined, errors: SettingsErrors) {
+  const t = given ?? {};
+  for (const key of THRESHOLD_KEYS) {
+    if (t[key] !== undefined && !finite(t[key])) {
+      errors[`thresholds.${key}`] = 'Must be a number.';
+    }
+  }
+  const value = (key: keyof Thresholds) => (finite(t[key]) ? (t[key] as number) : DEFAULT_THRESHOLDS[key]);
+  const pairs: Array<[keyof Thresholds, keyof Thresholds, string]> = [
+    ['investigate', 'page', 'relative regression'],
+    ['psiInvestigate', 'psiPage', 'PSI'],
+  ];
+  for (const [low, high, what] of pairs) {
+    if (errors[`thresholds.${low}`] === undefined && value(low) <= 0) {
+      errors[`thresholds.${low}`] = `The investigate ${what} must be above 0.`;
+    }
+    if (
+      errors[`thresholds.${high}`] === undefined &&
+      errors[`thresholds.${low}`] === undefined &&
+      value(high) <= value(low)
+    ) {
+      // Blame the field the user set; when both are set, the page threshold.
+      const field = t[high] !== undefined || t[low] === undefined ? high : low;
+      errors[`thresholds.${field}`] =
+        `The page ${what} (${describe(value(high), t[high] !== undefined)}) must be above the investigate ${what} (${describe(value(low), t[low] !== undefined)}).`;
+    }
+  }
+  if (
+    errors['thresholds.minVolume'] === undefined &&
+    t.minVolume !== undefined &&
+    (!Number.isInteger(t.minVolume) || t.minVolume < 0)
+  ) {
+    errors['thresholds.minVolume'] = 'The minimum volume must be a whole number, 0 or more.';
+  }
+  if (errors['thresholds.fdr'] === undefined && t.fdr !== undefined && !(t.fdr > 0 && t.fdr < 1)) {
+    errors['thresholds.fdr'] = 'The false discovery rate must be between 0 and 1 (0.05 = 5%), exclusive.';
+  }
+}
+
+function validateRunbooks(runbooks: AppSettings['runbooks'], errors: SettingsErrors) {
+  for (const id of RUNBOOK_IDS) {
+    const override = runbooks?.[id];
+    if (!override) {
+      continue;
+    }
+    const url = override.url?.trim();
+    const markdown = override.markdown;
+    if (url && !isSafeRunbookUrl(url)) {
+      errors[`runbooks.${id}.url`] = 'The runbook link must be an absolute http:// or https:// URL.';
+    }
+    if (url && markdown?.trim()) {
+      errors[`runbooks.${id}.url`] ??= 'Give a URL or Markdown, not both.';
+    }
+    if (markdown !== undefined && markdown.length > MAX_RUNBOOK_MARKDOWN) {
+      errors[`runbooks.${id}.markdown`] =
+        `At most ${MAX_RUNBOOK_MARKDOWN.toLocaleString('en-US')} characters (this is ${markdown.length.toLocaleString('en-US')}); link a longer runbook by URL.`;
+    }
+  }
+}
+
+/** Every problem with the settings, by field. Empty `errors` means they can be saved. */
+export function validateSettings(settings: AppSettings): { errors: SettingsErrors } {
+  const errors: SettingsErrors = {};
+  if (
+    settings.datasourceUid !== undefined &&
+    (typeof settings.datasourceUid !== 'string' || !settings.datasourceUid.trim())
+  ) {
+    errors.datasourceUid = 'Choose a data source, or leave it unset for the default one.';
+  }
+  validateMetricNames(settings.metricNames, errors);
+  validateLabelNames(settings.labelNames, errors);
+  validateThresholds(settings.thresholds, errors);
+  validateRunbooks(settings.runbooks, errors);
+  return { errors };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// What the core reads. Invalid settings never reach a query: a field that fails validation reads as its default.
+
+function hasErrorUnder(errors: SettingsErrors, prefix: string): boolean {
+  return Object.keys(errors).some((field) => field.startsWith(prefix));
+}
+
+/** The name a contract metric has in the configured Prometheus. */
+export function metricNameFromSettings(settings: AppSettings, metric: ContractMetric): string {
+  const { errors } = validateSettings(settings);
+  const name = settings.metricNames?.[metric];
+  return name !== undefined && errors[`metricNames.${metric}`] === undefined ? name : metric;
+}
+
+/** SLI_DEFINITIONS with metric names remapped (events and totals alike); labels are remapped by callers. */
+export function definitionsFromSettings(settings: AppSettings): SliDefinition[] {
+  const rename = (metric: string) =>
+    (CONTRACT_METRICS as readonly string[]).includes(metric)
+      ? metricNameFromSettings(settings, metric as ContractMetric)
+      : metric;
+  return SLI_DEFINITIONS.map((d) =>
+    d.kind === 'proportion'
+      ? { ...d, metric: rename(d.metric), ...(d.totalMetric ? { totalMetric: rename(d.totalMetric) } : {}) }
+      : { ...d, metric: rename(d.metric) }
+  );
+}
+
+/**
+ * The label each common label (team, service, endpoint, model) has in the configured Prometheus, for callers
+ * that build selectors and groupings. Invalid or clashing mappings read as the default.
+ */
+export function labelNamesFromSettings(settings: AppSettings): Record<CommonLabel, string> {
+  const { errors } = validateSettings(settings);
+  const out = {} as Record<CommonLabel, string>;
+  for (const label of COMMON_LABELS) {
+    const name = settings.labelNames?.[label];
+    out[label] = name !== undefined && errors[`labelNames.${label}`] === undefined ? name : label;
+  }
+  return out;
+}
+
+/**
+ * The thresholds the app judges with. They only make sense as a set (page above investigate), so if any
+ * configured threshold is invalid, all are the defaults.
+ */
+export function thresholdsFromSettings(settings: AppSettings): Thresholds {
+  const { errors } = validateSettings(settings);
+  if (hasErrorUnder(errors, 'thresholds.')) {
+    return { ...DEFAULT_THRESHOLDS };
+  }
+  return { ...DEFAULT_THRESHOLDS, ...(settings.thresholds as Partial<Thresholds>) };
+}
+
+const SETTINGS_KEYS: ReadonlyArray<keyof AppSettings> = [
+  'datasourceUid',
+  'metricNames',
+  'labelNames',
+  'thresholds',
+  'runbooks',
+];
+
+/**
+ * The jsonData to save: the stored jsonData with the app's settings replaced and any key this version does not
+ * know (written by a newer version or by provisioning) kept as it was.
+ */
+export function jsonDataWithSettings(stored: unknown, settings: AppSettings): Record<string, unknown> {
+  const out: Record<string, unknown> = isRecord(stored) ? { ...stored } : {};
+  for (const key of SETTINGS_KEYS) {
+    delete out[key];
+    if (settings[key] !== undefined) {
+      out[key] = settings[key];
+    }
+  }
+  return out;
+}
