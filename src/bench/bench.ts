@@ -6,10 +6,17 @@ import { dashboardsBenchmark } from './dashboards.bench';
 import { exportBenchmark } from './export.bench';
 import { impactBenchmark } from './impact.bench';
 import { browserBenchmark } from '../testing/browser/browser.bench';
+import { incidentsBenchmark } from '../testing/browser/incidents.bench';
 
 type Benchmark = { name: string; run: () => Promise<void> };
 
-const benchmarks: Benchmark[] = [impactBenchmark, exportBenchmark, dashboardsBenchmark, browserBenchmark];
+const benchmarks: Benchmark[] = [
+  impactBenchmark,
+  exportBenchmark,
+  dashboardsBenchmark,
+  browserBenchmark,
+  incidentsBenchmark,
+];
 
 async function main() {
   const only = process.argv.slice(2);

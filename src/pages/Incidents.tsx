@@ -1,22 +1,308 @@
-import React from 'react';
+/**
+ * The Incidents page: every `ai-incident` region annotation in the organisation (any dashboard or none), newest
+ * first, filterable by team, category, status, severity and time (the filters live in the URL, so a link keeps
+ * them), and "Mark incident" to create one. Each row opens the incident's page (src/pages/incident/).
+ */
+import { css } from '@emotion/css';
+import { dateTime, type GrafanaTheme2, type TimeRange } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
-import { Alert } from '@grafana/ui';
+import {
+  Alert,
+  Button,
+  Combobox,
+  EmptyState,
+  Field,
+  LoadingPlaceholder,
+  Pagination,
+  RadioButtonGroup,
+  TimeRangeInput,
+  useStyles2,
+} from '@grafana/ui';
+import React, { useMemo, useState } from 'react';
+import { useNavigate, useSearchParams } from 'react-router-dom';
 import { testIds } from '../components/testIds';
+import { CATEGORIES } from '../core/taxonomy';
+import { type IncidentAnnotation } from '../shared/annotations';
+import {
+  filtersFromSearch,
+  matchesFilters,
+  NO_SEVERITY,
+  searchWithFilters,
+  teamsOf,
+  timeFilterRange,
+  toRow,
+  UNCLASSIFIED,
+  type IncidentFilters,
+} from './incidents/filters';
+import { IncidentsTable } from './incidents/IncidentsTable';
+import { MarkIncidentForm, newDraft, type IncidentDraft } from './incidents/MarkIncidentForm';
+import { incidentPath } from './incidents/paths';
+import { mayWriteAnnotations, READ_ONLY_MESSAGE } from './incidents/permissions';
+import { incidentsTestIds } from './incidents/testIds';
+import { parseTimeInput } from './incidents/time';
+import { useIncidentList } from './incidents/useIncidentList';
 
-/** Every `ai-incident` region annotation, to classify and export. The list arrives with the incidents issue. */
-function Incidents() {
+/** Rows per page of the table: the list can hold thousands. */
+export const ROWS_PER_PAGE = 50;
+
+const ANY = '';
+const STATUS_OPTIONS = [
+  { label: 'Any', value: ANY },
+  { label: 'Open', value: 'open' },
+  { label: 'Classified', value: 'classified' },
+  { label: 'Resolved', value: 'resolved' },
+];
+const SEVERITY_OPTIONS = [
+  { label: 'Any', value: ANY },
+  { label: 'Page', value: 'page' },
+  { label: 'Investigate', value: 'investigate' },
+  { label: 'None', value: NO_SEVERITY },
+];
+const CATEGORY_OPTIONS = [
+  { label: 'Unclassified', value: UNCLASSIFIED },
+  ...CATEGORIES.map((c) => ({ label: c.title, value: c.id as string })),
+];
+
+/** The time filter as TimeRangeInput shows it (an empty range when unset). */
+function timeRangeValue(filters: IncidentFilters): TimeRange {
+  const from = filters.from ? parseTimeInput(filters.from) : undefined;
+  const to = filters.to ? parseTimeInput(filters.to, true) : undefined;
+  return {
+    from: dateTime(from ?? null),
+    to: dateTime(to ?? null),
+    raw: { from: filters.from ?? '', to: filters.to ?? '' },
+  };
+}
+
+function Filters({
+  filters,
+  teams,
+  onChange,
+}: {
+  filters: IncidentFilters;
+  teams: string[];
+  onChange: (f: IncidentFilters) => void;
+}) {
+  const styles = useStyles2(getStyles);
+  // Changing a filter starts again at the first page.
+  const set = (change: Partial<IncidentFilters>) => onChange({ ...filters, ...change, page: undefined });
   return (
-    <PluginPage>
-      <div data-testid={testIds.incidents.container}>
-        <Alert severity="info" title="Incidents will be listed here">
-          This page will list every region annotation tagged <code>ai-incident</code> in your organisation, show the
-          evidence in each window (which SLIs shifted, which model or prompt changes fall in it), suggest categories
-          from the failure taxonomy and store your classification as tags on the annotation. Until then, the{' '}
-          <code>aisre impact</code> command line writes the impact section for any window.
-        </Alert>
+    <div className={styles.filters} role="search" aria-label="Filter incidents">
+      <Field label="Team">
+        <Combobox
+          id="incidents-filter-team"
+          width={20}
+          options={teams.map((team) => ({ label: team, value: team }))}
+          value={filters.team ?? null}
+          isClearable
+          createCustomValue
+          placeholder="Any team"
+          onChange={(option) => set({ team: option?.value || undefined })}
+        />
+      </Field>
+      <Field label="Category">
+        <Combobox
+          id="incidents-filter-category"
+          width={24}
+          options={CATEGORY_OPTIONS}
+          value={filters.category ?? null}
+          isClearable
+          placeholder="Any category"
+          onChange={(option) => set({ category: option?.value || undefined })}
+        />
+      </Field>
+      <Field label="Status">
+        <RadioButtonGroup
+          options={STATUS_OPTIONS}
+          value={filters.status ?? ANY}
+          onChange={(value) => set({ status: (value || undefined) as IncidentFilters['status'] })}
+        />
+      </Field>
+      <Field label="Severity">
+        <RadioButtonGroup
+          options={SEVERITY_OPTIONS}
+          value={filters.severity ?? ANY}
+          onChange={(value) => set({ severity: (value || undefined) as IncidentFilters['severity'] })}
+        />
+      </Field>
+      <Field label="Time" description="Incidents overlapping this range">
+        <TimeRangeInput
+          value={timeRangeValue(filters)}
+          clearable
+          placeholder="Any time"
+          onChange={(range) => {
+            const raw = (v: TimeRange['raw']['from']) => (typeof v === 'string' ? v : String(v.valueOf()));
+            const from = raw(range.raw.from);
+            set(from ? { from, to: raw(range.raw.to) || 'now' } : { from: undefined, to: undefined });
+          }}
+        />
+      </Field>
+    </div>
+  );
+}
+
+function Incidents() {
+  const styles = useStyles2(getStyles);
+  const navigate = useNavigate();
+  const [search, setSearch] = useSearchParams();
+  const filters = useMemo(() => filtersFromSearch(search), [search]);
+  const range = timeFilterRange(filters);
+  const { state, reload } = useIncidentList(range === 'invalid' ? undefined : range);
+  const [draft, setDraft] = useState<IncidentDraft | undefined>();
+  const [formOpen, setFormOpen] = useState(false);
+  const [deniedByServer, setDeniedByServer] = useState(false);
+  const canCreate = !deniedByServer && mayWriteAnnotations('annotations:create') !== false;
+
+  const rows = useMemo(() => (state.kind === 'ready' ? state.list.incidents.map(toRow) : []), [state]);
+  const filtered = useMemo(() => rows.filter((row) => matchesFilters(row, filters)), [rows, filters]);
+  const pages = Math.max(1, Math.ceil(filtered.length / ROWS_PER_PAGE));
+  const page = Math.min(filters.page ?? 1, pages);
+  const shown = filtered.slice((page - 1) * ROWS_PER_PAGE, page * ROWS_PER_PAGE);
+  const filtering = Boolean(filters.team || filters.category || filters.status || filters.severity || filters.from);
+
+  const setFilters = (next: IncidentFilters) => setSearch(searchWithFilters(search, next));
+  const openForm = () => {
+    setDraft((current) => current ?? newDraft());
+    setFormOpen(true);
+  };
+  const onCreated = (incident: IncidentAnnotation) => {
+    setFormOpen(false);
+    setDraft(undefined);
+    reload();
+    navigate(incidentPath(incident));
+  };
+
+  const markButton = (
+    <Button
+      icon="plus"
+      onClick={openForm}
+      disabled={!canCreate}
+      tooltip={canCreate ? 'Create an ai-incident region annotation for a window' : READ_ONLY_MESSAGE}
+    >
+      Mark incident
+    </Button>
+  );
+
+  return (
+    <PluginPage actions={markButton}>
+      <div data-testid={testIds.incidents.container} className={styles.page}>
+        <p className={styles.intro}>
+          Every region annotation tagged <code>ai-incident</code> in this organisation, newest first. Open one to see
+          the evidence, the suggested categories and the impact section, and to classify it.
+        </p>
+        {!canCreate && (
+          <Alert severity="info" title="Read-only">
+            {READ_ONLY_MESSAGE}
+          </Alert>
+        )}
+        <Filters filters={filters} teams={teamsOf(rows, filters.team)} onChange={setFilters} />
+        {range === 'invalid' && (
+          <Alert severity="warning" title="The time filter cannot be read">
+            From {filters.from ?? '(empty)'} to {filters.to ?? '(empty)'} is not a time range; showing every incident
+            instead.
+          </Alert>
+        )}
+        {state.kind === 'loading' && <LoadingPlaceholder text="Reading the incident annotations…" />}
+        {state.kind === 'error' && (
+          <Alert
+            severity="error"
+            title={
+              state.status === 401 || state.status === 403
+                ? 'No permission to read annotations'
+                : 'The incidents could not be read'
+            }
+          >
+            {state.message}{' '}
+            <Button size="sm" variant="secondary" onClick={reload}>
+              Try again
+            </Button>
+          </Alert>
+        )}
+        {state.kind === 'ready' && (
+          <>
+            {state.list.truncated && (
+              <Alert
+                severity="warning"
+                title={`Showing the newest ${state.list.maxIncidents.toLocaleString('en-US')} incidents`}
+              >
+                There are more incident annotations than the page reads at once. Narrow the time filter to see older
+                ones.
+              </Alert>
+            )}
+            {rows.length === 0 ? (
+              <EmptyState
+                variant="call-to-action"
+                message={filters.from ? 'No incident in this time range' : 'No incidents yet'}
+              >
+                Mark a window where an SLI drifted as an incident (or add a region annotation tagged{' '}
+                <code>ai-incident</code> on any dashboard) and it appears here.
+              </EmptyState>
+            ) : filtered.length === 0 ? (
+              <EmptyState variant="not-found" message="No incident matches these filters">
+                <Button variant="secondary" onClick={() => setFilters({})}>
+                  Clear filters
+                </Button>
+              </EmptyState>
+            ) : (
+              <>
+                <div className={styles.summary} data-testid={incidentsTestIds.summary} aria-live="polite">
+                  {filtered.length === rows.length
+                    ? `${rows.length.toLocaleString('en-US')} incidents`
+                    : `${filtered.length.toLocaleString('en-US')} of ${rows.length.toLocaleString('en-US')} incidents match`}
+                  {pages > 1 && `, page ${page} of ${pages}`}
+                  {filtering && (
+                    <Button size="sm" variant="secondary" fill="text" onClick={() => setFilters({})}>
+                      Clear filters
+                    </Button>
+                  )}
+                </div>
+                <IncidentsTable rows={shown} />
+                <Pagination
+                  currentPage={page}
+                  numberOfPages={pages}
+                  onNavigate={(next) => setFilters({ ...filters, page: next })}
+                  hideWhenSinglePage
+                />
+              </>
+            )}
+          </>
+        )}
+        {formOpen && draft && (
+          <MarkIncidentForm
+            draft={draft}
+            onDraftChange={setDraft}
+            onCreated={onCreated}
+            onDismiss={() => setFormOpen(false)}
+            onPermissionDenied={() => setDeniedByServer(true)}
+          />
+        )}
       </div>
     </PluginPage>
   );
 }
 
 export default Incidents;
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  page: css`
+    display: flex;
+    flex-direction: column;
+    gap: ${theme.spacing(2)};
+  `,
+  intro: css`
+    color: ${theme.colors.text.secondary};
+    margin: 0;
+  `,
+  filters: css`
+    display: flex;
+    flex-wrap: wrap;
+    gap: ${theme.spacing(0, 2)};
+    align-items: flex-end;
+  `,
+  summary: css`
+    display: flex;
+    align-items: center;
+    gap: ${theme.spacing(1)};
+    color: ${theme.colors.text.secondary};
+  `,
+});

@@ -1,5 +1,20 @@
 import { of, throwError } from 'rxjs';
-import { AnnotationReadError, categoryOf, fetchIncidentAnnotations, incidentInterval, isRegion, type IncidentAnnotation } from './annotations';
+import { applyClassification, readClassification } from '../core/tags';
+import { FakeAnnotationsBackend } from './__fixtures__/annotationsBackend';
+import {
+  AnnotationReadError,
+  AnnotationWriteError,
+  categoryOf,
+  createIncident,
+  fetchIncidentAnnotations,
+  getIncident,
+  incidentInterval,
+  isPermissionError,
+  isRegion,
+  listIncidents,
+  updateIncidentTags,
+  type IncidentAnnotation,
+} from './annotations';
 
 const backendFetch = jest.fn();
 
@@ -38,7 +53,15 @@ describe('fetchIncidentAnnotations', () => {
         ok: true,
         status: 200,
         data: [
-          { id: 9, time: 3000, timeEnd: 4000, text: '<img src=x onerror=alert(1)>', tags: ['ai-incident', 'team:search'], dashboardUID: 'd1', login: 'x' },
+          {
+            id: 9,
+            time: 3000,
+            timeEnd: 4000,
+            text: '<img src=x onerror=alert(1)>',
+            tags: ['ai-incident', 'team:search'],
+            dashboardUID: 'd1',
+            login: 'x',
+          },
           { id: 4, time: 1000, timeEnd: 0, text: 'point', tags: null },
           { id: 'bad', time: 5 },
         ],
@@ -46,7 +69,14 @@ describe('fetchIncidentAnnotations', () => {
     );
     expect(await fetchIncidentAnnotations({ from: 0, to: 5000 })).toEqual([
       { id: 4, time: 1000, timeEnd: 1000, text: 'point', tags: [], dashboardUID: null },
-      { id: 9, time: 3000, timeEnd: 4000, text: '<img src=x onerror=alert(1)>', tags: ['ai-incident', 'team:search'], dashboardUID: 'd1' },
+      {
+        id: 9,
+        time: 3000,
+        timeEnd: 4000,
+        text: '<img src=x onerror=alert(1)>',
+        tags: ['ai-incident', 'team:search'],
+        dashboardUID: 'd1',
+      },
     ]);
   });
 
@@ -54,12 +84,17 @@ describe('fetchIncidentAnnotations', () => {
     backendFetch.mockReturnValue(throwError(() => ({ status: 403, data: { message: 'Forbidden' }, config: {} })));
     const failure = fetchIncidentAnnotations({ from: 0, to: 1 });
     await expect(failure).rejects.toThrow(AnnotationReadError);
-    await expect(failure).rejects.toMatchObject({ status: 403, message: 'Grafana answered 403 for the incident annotations: Forbidden' });
+    await expect(failure).rejects.toMatchObject({
+      status: 403,
+      message: 'Grafana answered 403 for the incident annotations: Forbidden',
+    });
   });
 
   test('an unreachable Grafana says so', async () => {
     backendFetch.mockReturnValue(throwError(() => new TypeError('Failed to fetch')));
-    await expect(fetchIncidentAnnotations({ from: 0, to: 1 })).rejects.toThrow('cannot read the incident annotations: Failed to fetch');
+    await expect(fetchIncidentAnnotations({ from: 0, to: 1 })).rejects.toThrow(
+      'cannot reach Grafana for the incident annotations: Failed to fetch'
+    );
   });
 });
 
@@ -70,11 +105,325 @@ describe('incident helpers', () => {
   });
 
   test('the window is widened to whole seconds', () => {
-    expect(incidentInterval(incident({ time: 1_795_140_000_500, timeEnd: 1_795_143_600_200 }))).toEqual({ from: 1_795_140_000, to: 1_795_143_601 });
+    expect(incidentInterval(incident({ time: 1_795_140_000_500, timeEnd: 1_795_143_600_200 }))).toEqual({
+      from: 1_795_140_000,
+      to: 1_795_143_601,
+    });
   });
 
   test('the category comes from the ai-category tag', () => {
-    expect(categoryOf(incident({ tags: ['ai-incident', 'ai-category:data-retrieval', 'team:x'] }))).toBe('data-retrieval');
+    expect(categoryOf(incident({ tags: ['ai-incident', 'ai-category:data-retrieval', 'team:x'] }))).toBe(
+      'data-retrieval'
+    );
     expect(categoryOf(incident({}))).toBeUndefined();
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// API semantics, against a backend that answers as Grafana does (filters, newest-first order, limit, POST, PATCH).
+
+const HOUR = 3_600_000;
+const T0 = 1_795_000_000_000;
+
+/** `count` incident regions of an hour, one starting every two hours, oldest first; ids 1..count. */
+function regions(count: number, extraTags: string[] = []) {
+  return Array.from({ length: count }, (_, i) => ({
+    id: i + 1,
+    time: T0 + i * 2 * HOUR,
+    timeEnd: T0 + i * 2 * HOUR + HOUR,
+    text: `incident ${i + 1}`,
+    tags: ['ai-incident', ...extraTags],
+  }));
+}
+
+function useBackend(backend: FakeAnnotationsBackend) {
+  backendFetch.mockImplementation(backend.fetch);
+  return backend;
+}
+
+describe('listIncidents', () => {
+  test('pages past the limit by moving `to` back, newest first, each incident once', async () => {
+    const backend = useBackend(
+      new FakeAnnotationsBackend([
+        ...regions(250, ['team:search']),
+        // Not incidents: another tag, a point, an alert annotation.
+        { id: 1001, time: T0, timeEnd: T0 + HOUR, text: 'deploy', tags: ['deploy'] },
+        { id: 1002, time: T0 + 5 * HOUR, text: 'point', tags: ['ai-incident'] },
+        { id: 1003, time: T0, timeEnd: T0 + HOUR, text: 'alert', tags: ['ai-incident'], alertId: 7 },
+      ])
+    );
+    const list = await listIncidents({ pageSize: 100, to: T0 + 1000 * HOUR });
+    expect(list.incidents.map((i) => i.id)).toEqual(Array.from({ length: 250 }, (_, i) => 250 - i));
+    expect(list).toMatchObject({ truncated: false, pointsIgnored: 1 });
+    // Three full-ish pages and a short one; every request asks for incidents only.
+    expect(list.requests).toBeGreaterThanOrEqual(3);
+    for (const request of backend.requests) {
+      expect(request.search.getAll('tags')).toEqual(['ai-incident']);
+      expect(request.search.get('type')).toBe('annotation');
+      expect(request.search.get('limit')).toBe('100');
+    }
+  });
+
+  test('long regions that overlap every page and ties on the end time lose nothing', async () => {
+    const sameEnd = Array.from({ length: 150 }, (_, i) => ({
+      id: 300 + i,
+      time: T0 + i * 60_000,
+      timeEnd: T0 + 200 * HOUR,
+      text: `tie ${i}`,
+      tags: ['ai-incident'],
+    }));
+    const longOnes = [
+      { id: 900, time: T0 - 100 * HOUR, timeEnd: T0 + 300 * HOUR, text: 'long', tags: ['ai-incident'] },
+      { id: 901, time: T0 - 50 * HOUR, timeEnd: T0 + 250 * HOUR, text: 'long 2', tags: ['ai-incident'] },
+    ];
+    useBackend(new FakeAnnotationsBackend([...regions(120), ...sameEnd, ...longOnes]));
+    const list = await listIncidents({ pageSize: 100, to: T0 + 1000 * HOUR });
+    expect(list.incidents).toHaveLength(272);
+    expect(new Set(list.incidents.map((i) => i.id)).size).toBe(272);
+    // Newest first by start time.
+    const starts = list.incidents.map((i) => i.time);
+    expect(starts).toEqual([...starts].sort((a, b) => b - a));
+  });
+
+  test('stops at the cap and says it shows the newest', async () => {
+    useBackend(new FakeAnnotationsBackend(regions(250)));
+    const list = await listIncidents({ pageSize: 100, maxIncidents: 120, to: T0 + 1000 * HOUR });
+    expect(list.truncated).toBe(true);
+    expect(list.incidents).toHaveLength(120);
+    expect(list.incidents[0].id).toBe(250);
+    expect(list.incidents[119].id).toBe(131);
+  });
+
+  test('exactly the cap is all of them, not "the newest"', async () => {
+    useBackend(new FakeAnnotationsBackend(regions(200)));
+    const list = await listIncidents({ pageSize: 100, maxIncidents: 200 });
+    expect(list).toMatchObject({ truncated: false });
+    expect(list.incidents).toHaveLength(200);
+  });
+
+  test('a time range returns only the incidents overlapping it', async () => {
+    useBackend(new FakeAnnotationsBackend(regions(10)));
+    // Incident 3 is [T0+4h, T0+5h], incident 4 [T0+6h, T0+7h]: a range from 4.5 h to 6.5 h overlaps both.
+    const list = await listIncidents({ from: T0 + 4.5 * HOUR, to: T0 + 6.5 * HOUR });
+    expect(list.incidents.map((i) => i.id)).toEqual([4, 3]);
+  });
+
+  test("a failing page fails the list with Grafana's words", async () => {
+    const backend = useBackend(new FakeAnnotationsBackend(regions(250)));
+    backend.fail('GET', 500, /^\/api\/annotations$/);
+    await expect(listIncidents({ pageSize: 100 })).rejects.toMatchObject({
+      kind: 'server',
+      status: 500,
+      message: 'Grafana answered 500 for the incident annotations: Internal Server Error',
+    });
+  });
+});
+
+describe('getIncident', () => {
+  test('reads one annotation by id', async () => {
+    useBackend(new FakeAnnotationsBackend(regions(3, ['owner:alice'])));
+    expect(await getIncident(2)).toMatchObject({
+      id: 2,
+      text: 'incident 2',
+      tags: ['ai-incident', 'owner:alice'],
+      dashboardUID: null,
+    });
+  });
+
+  test('where GET by id is missing, finds it in the window from the link', async () => {
+    const backend = useBackend(new FakeAnnotationsBackend(regions(3)));
+    backend.fail('GET', 404, /^\/api\/annotations\/\d+$/);
+    expect(await getIncident(2, { time: T0 + 2 * HOUR, timeEnd: T0 + 3 * HOUR })).toMatchObject({
+      id: 2,
+      text: 'incident 2',
+    });
+  });
+
+  test('a deleted annotation is not found', async () => {
+    useBackend(new FakeAnnotationsBackend(regions(3)));
+    await expect(getIncident(99, { time: T0, timeEnd: T0 + HOUR })).rejects.toMatchObject({ kind: 'not_found' });
+  });
+});
+
+describe('createIncident', () => {
+  test('creates an organisation-wide region annotation with the incident tag', async () => {
+    const backend = useBackend(new FakeAnnotationsBackend());
+    const created = await createIncident({
+      time: T0,
+      timeEnd: T0 + HOUR,
+      text: 'refusals up on /chat',
+      tags: ['team:search', 'ai-status:open'],
+    });
+    expect(backend.requests.at(-1)).toMatchObject({
+      method: 'POST',
+      path: '/api/annotations',
+      data: {
+        time: T0,
+        timeEnd: T0 + HOUR,
+        text: 'refusals up on /chat',
+        tags: ['ai-incident', 'team:search', 'ai-status:open'],
+      },
+    });
+    expect(backend.store.all()).toEqual([
+      expect.objectContaining({
+        id: created.id,
+        time: T0,
+        timeEnd: T0 + HOUR,
+        dashboardUID: '',
+        tags: ['ai-incident', 'team:search', 'ai-status:open'],
+      }),
+    ]);
+    expect((await listIncidents({ to: T0 + 2 * HOUR })).incidents.map((i) => i.id)).toEqual([created.id]);
+  });
+
+  test('refuses a window that does not end after it starts, and text that is empty, before asking Grafana', async () => {
+    const backend = useBackend(new FakeAnnotationsBackend());
+    await expect(createIncident({ time: T0, timeEnd: T0, text: 'x', tags: [] })).rejects.toMatchObject({
+      kind: 'invalid',
+    });
+    await expect(createIncident({ time: T0, timeEnd: T0 + HOUR, text: '  ', tags: [] })).rejects.toMatchObject({
+      kind: 'invalid',
+    });
+    expect(backend.requests).toHaveLength(0);
+  });
+
+  test('403 is a permission error', async () => {
+    const backend = useBackend(new FakeAnnotationsBackend());
+    backend.fail('POST', 403);
+    const failure = createIncident({ time: T0, timeEnd: T0 + HOUR, text: 'x', tags: [] });
+    await expect(failure).rejects.toThrow(AnnotationWriteError);
+    await expect(failure).rejects.toMatchObject({ kind: 'permission', status: 403 });
+    expect(isPermissionError(await failure.catch((e: unknown) => e))).toBe(true);
+    expect(backend.store.size).toBe(0);
+  });
+});
+
+describe('updateIncidentTags (read-modify-write)', () => {
+  const seed = () => [
+    {
+      id: 7,
+      time: T0,
+      timeEnd: T0 + HOUR,
+      text: 'timeouts on /chat',
+      tags: ['ai-incident', 'team:search', 'owner:alice', 'jira:OPS-1'],
+    },
+  ];
+
+  test('round trip: the classification is written and every foreign tag and the text stay', async () => {
+    const backend = useBackend(new FakeAnnotationsBackend(seed()));
+    const loaded = await getIncident(7);
+    const tags = applyClassification(loaded.tags, {
+      category: 'infrastructure',
+      severity: 'page',
+      status: 'classified',
+    });
+    const result = await updateIncidentTags(loaded, tags);
+    expect(result.kind).toBe('saved');
+    expect(backend.requests.filter((r) => r.method === 'PATCH')).toEqual([
+      expect.objectContaining({ path: '/api/annotations/7', data: { tags } }),
+    ]);
+    const stored = await getIncident(7);
+    expect(stored).toMatchObject({ text: 'timeouts on /chat', time: T0, timeEnd: T0 + HOUR });
+    expect(stored.tags).toEqual(expect.arrayContaining(['ai-incident', 'team:search', 'owner:alice', 'jira:OPS-1']));
+    expect(readClassification(stored.tags).classification).toEqual({
+      category: 'infrastructure',
+      severity: 'page',
+      status: 'classified',
+      team: 'search',
+    });
+    // And it is still found by the incident tag.
+    expect((await listIncidents({ to: T0 + 2 * HOUR })).incidents.map((i) => i.id)).toEqual([7]);
+  });
+
+  test('a concurrent tag edit is detected, nothing is written, and the merge keeps both', async () => {
+    const backend = useBackend(new FakeAnnotationsBackend(seed()));
+    const loaded = await getIncident(7);
+    // Someone else classifies it meanwhile, and adds a tag of their own.
+    backend.store.patch(7, { tags: [...loaded.tags, 'ai-severity:investigate', 'owner:bob'] });
+    const mine = applyClassification(loaded.tags, { category: 'data-retrieval', severity: 'page' });
+    const result = await updateIncidentTags(loaded, mine);
+    expect(backend.requests.filter((r) => r.method === 'PATCH')).toHaveLength(0);
+    expect(result).toMatchObject({ kind: 'conflict', changed: ['tags'], mine });
+    if (result.kind !== 'conflict') {
+      return;
+    }
+    expect(result.current.tags).toContain('owner:bob');
+    expect(result.conflicts).toEqual([{ field: 'severity', mine: 'page', theirs: 'investigate' }]);
+    expect(result.merged).toEqual(
+      expect.arrayContaining([
+        'owner:bob',
+        'owner:alice',
+        'jira:OPS-1',
+        'ai-category:data-retrieval',
+        'ai-severity:investigate',
+      ])
+    );
+    // Confirming the merge writes it, based on what is on the server now.
+    expect((await updateIncidentTags(result.current, result.merged)).kind).toBe('saved');
+    expect((await getIncident(7)).tags).toEqual(result.merged);
+  });
+
+  test('a change that lands between loading and the re-read is caught by the re-read', async () => {
+    const backend = useBackend(new FakeAnnotationsBackend(seed()));
+    const loaded = await getIncident(7);
+    let edited = false;
+    backend.beforeRequest(({ method }) => {
+      if (method === 'GET' && !edited) {
+        edited = true;
+        backend.store.patch(7, { text: 'timeouts on /chat: provider says capacity incident' });
+      }
+    });
+    const result = await updateIncidentTags(loaded, applyClassification(loaded.tags, { category: 'infrastructure' }));
+    expect(result).toMatchObject({ kind: 'conflict', changed: ['text'], conflicts: [] });
+    expect(backend.requests.filter((r) => r.method === 'PATCH')).toHaveLength(0);
+    expect((await getIncident(7)).text).toBe('timeouts on /chat: provider says capacity incident');
+  });
+
+  test('the same tags in another order are not a conflict', async () => {
+    const backend = useBackend(new FakeAnnotationsBackend(seed()));
+    const loaded = await getIncident(7);
+    const result = await updateIncidentTags({ ...loaded, tags: [...loaded.tags].reverse() }, [
+      ...loaded.tags,
+      'ai-status:open',
+    ]);
+    expect(result.kind).toBe('saved');
+    expect(backend.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
+  });
+
+  test('403 on PATCH is a permission error and leaves the annotation as it was', async () => {
+    const backend = useBackend(new FakeAnnotationsBackend(seed()));
+    backend.fail('PATCH', 403);
+    const loaded = await getIncident(7);
+    const failure = updateIncidentTags(loaded, applyClassification(loaded.tags, { category: 'prompt' }));
+    await expect(failure).rejects.toMatchObject({ kind: 'permission', status: 403 });
+    expect((await getIncident(7)).tags).toEqual(loaded.tags);
+  });
+
+  test('500 on PATCH says Grafana failed', async () => {
+    const backend = useBackend(new FakeAnnotationsBackend(seed()));
+    backend.fail('PATCH', 500);
+    const loaded = await getIncident(7);
+    await expect(updateIncidentTags(loaded, loaded.tags)).rejects.toMatchObject({
+      kind: 'server',
+      message: 'Grafana answered 500 for saving the classification of incident 7: Internal Server Error',
+    });
+  });
+
+  test('a Grafana that does not answer times out with a clear message', async () => {
+    const backend = useBackend(new FakeAnnotationsBackend(seed()));
+    const loaded = await getIncident(7);
+    backend.fail('PATCH', 'hang');
+    await expect(updateIncidentTags(loaded, loaded.tags, 20)).rejects.toMatchObject({
+      kind: 'timeout',
+      message: 'Grafana did not answer within 0.02 s while saving the classification of incident 7',
+    });
+  });
+
+  test('an unreachable Grafana says so', async () => {
+    const backend = useBackend(new FakeAnnotationsBackend(seed()));
+    backend.fail('GET', 'network');
+    await expect(updateIncidentTags(seed()[0] as IncidentAnnotation, [])).rejects.toMatchObject({
+      kind: 'unreachable',
+    });
   });
 });

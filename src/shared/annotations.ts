@@ -1,16 +1,30 @@
 /**
- * Reading `ai-incident` region annotations (the incident windows SREs mark on dashboards) through Grafana's
- * annotations HTTP API: `GET /api/annotations?tags=ai-incident&type=annotation&from=<ms>&to=<ms>&limit=<n>`
- * (https://grafana.com/docs/grafana/latest/developer-resources/api-reference/http-api/annotations/#find-annotations).
- * Grafana returns the annotations that overlap [from, to]. The impact panel lists them as windows and leaves the
- * others out of the baseline; the Incidents page builds on the same reader.
- * Tag scheme (DESIGN.md): `ai-incident`, `ai-category:<id>`, `ai-subcategory:<id>`, `ai-severity:…`, `ai-status:…`.
+ * The `ai-incident` region annotations (the incident windows SREs mark on dashboards) through Grafana's
+ * annotations HTTP API (https://grafana.com/docs/grafana/latest/developer-resources/api-reference/http-api/annotations/).
+ * The impact panel reads the incidents in a range; the Incidents pages list them all, read one, mark new ones and
+ * write classifications back as tags.
+ *
+ * What Grafana does, and what this module relies on (grafana/grafana pkg/api/annotations.go and
+ * pkg/services/annotations/annotationsimpl/xorm_store.go):
+ * - `GET /api/annotations?tags=ai-incident&type=annotation&from=<ms>&to=<ms>&limit=<n>` returns the annotations
+ *   carrying every tag that overlap [from, to] (`time <= to AND timeEnd >= from`, applied only when both are > 0),
+ *   at most `limit` (default 100), ordered by timeEnd then time, newest first. There is no offset: we page by
+ *   moving `to` back (see listIncidents).
+ * - `GET /api/annotations/:id` returns one annotation (404 when it does not exist; pkg/api/api.go registers it in
+ *   the Grafana versions this app supports, >= 12.3).
+ * - `POST /api/annotations {time, timeEnd, tags, text, dashboardUID?}` -> `{id, message}`; `text` is required.
+ * - `PATCH /api/annotations/:id {tags}` changes only what it is given: the text, times and dashboard stay.
+ *   Grafana has no conditional update (no version or ETag), so a read-modify-write is the best a client can do:
+ *   updateIncidentTags re-reads right before it writes and refuses to write over a change it did not see.
+ * Tag scheme (DESIGN.md; codec in src/core/tags.ts): `ai-incident`, `ai-category:<id>`, `ai-subcategory:<id>`,
+ * `ai-severity:…`, `ai-status:…`, `team:<name>`; every other tag is someone else's and is written back unchanged.
  */
 import { getBackendSrv, isFetchError } from '@grafana/runtime';
-import { lastValueFrom } from 'rxjs';
+import { lastValueFrom, timeout } from 'rxjs';
+import { INCIDENT_TAG, mergeTags, type TagConflict } from '../core/tags';
 import { type Interval } from '../core/source';
 
-export const INCIDENT_TAG = 'ai-incident';
+export { INCIDENT_TAG };
 export const CATEGORY_TAG_PREFIX = 'ai-category:';
 
 /** An incident annotation as the app uses it. Times in Unix milliseconds, as Grafana stores them. */
@@ -24,6 +38,8 @@ export interface IncidentAnnotation {
   tags: string[];
   /** null for an organisation-wide annotation. */
   dashboardUID: string | null;
+  /** When Grafana last changed it (Unix ms), when it says. */
+  updated?: number;
 }
 
 export interface IncidentQuery {
@@ -36,15 +52,56 @@ export interface IncidentQuery {
   tags?: string[];
 }
 
-/** Grafana refused or failed the annotations request. */
-export class AnnotationReadError extends Error {
+/** What went wrong, in the words the UI chooses its message by. */
+export type AnnotationErrorKind = 'permission' | 'not_found' | 'invalid' | 'server' | 'timeout' | 'unreachable';
+
+/** Grafana refused or failed an annotations request. `kind` says which, `status` is the HTTP status if any. */
+export class AnnotationApiError extends Error {
+  readonly kind: AnnotationErrorKind;
+
   constructor(
     message: string,
-    readonly status?: number
+    readonly status?: number,
+    kind?: AnnotationErrorKind
   ) {
     super(message);
+    this.name = 'AnnotationApiError';
+    this.kind = kind ?? kindOfStatus(status);
+  }
+}
+
+/** A failed read (kept for the panel, which tells reads apart). */
+export class AnnotationReadError extends AnnotationApiError {
+  constructor(message: string, status?: number, kind?: AnnotationErrorKind) {
+    super(message, status, kind);
     this.name = 'AnnotationReadError';
   }
+}
+
+/** A failed write: POST or PATCH. */
+export class AnnotationWriteError extends AnnotationApiError {
+  constructor(message: string, status?: number, kind?: AnnotationErrorKind) {
+    super(message, status, kind);
+    this.name = 'AnnotationWriteError';
+  }
+}
+
+function kindOfStatus(status: number | undefined): AnnotationErrorKind {
+  if (status === undefined || status <= 0) {
+    return 'unreachable';
+  }
+  if (status === 401 || status === 403) {
+    return 'permission';
+  }
+  if (status === 404) {
+    return 'not_found';
+  }
+  return status >= 500 ? 'server' : 'invalid';
+}
+
+/** True when Grafana said the user may not do this (HTTP 401/403). */
+export function isPermissionError(error: unknown): boolean {
+  return error instanceof AnnotationApiError && error.kind === 'permission';
 }
 
 interface AnnotationJSON {
@@ -54,47 +111,318 @@ interface AnnotationJSON {
   text?: string;
   tags?: string[] | null;
   dashboardUID?: string | null;
+  updated?: number;
 }
 
-/** The `ai-incident` annotations overlapping a time range, oldest first. */
-export async function fetchIncidentAnnotations(query: IncidentQuery): Promise<IncidentAnnotation[]> {
-  let items: AnnotationJSON[];
+/** Give up on one request after this long: a hung Grafana must not leave the page loading for ever. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+type Failure = new (message: string, status?: number, kind?: AnnotationErrorKind) => AnnotationApiError;
+
+/** One request to the annotations API; every failure comes back as an AnnotationApiError describing `what`. */
+async function request<T>(
+  options: { url: string; method: 'GET' | 'POST' | 'PATCH'; params?: Record<string, unknown>; data?: unknown },
+  what: string,
+  Failure: Failure,
+  timeoutMs = DEFAULT_TIMEOUT_MS
+): Promise<T> {
   try {
     const response = await lastValueFrom(
-      getBackendSrv().fetch<AnnotationJSON[]>({
-        url: '/api/annotations',
-        method: 'GET',
-        params: {
-          tags: query.tags ?? [INCIDENT_TAG],
-          type: 'annotation',
-          from: Math.floor(query.from),
-          to: Math.ceil(query.to),
-          limit: query.limit ?? 100,
-        },
-        showErrorAlert: false,
-      })
+      getBackendSrv()
+        .fetch<T>({ ...options, showErrorAlert: false })
+        .pipe(timeout(timeoutMs))
     );
-    items = Array.isArray(response.data) ? response.data : [];
+    return response.data;
   } catch (error) {
+    if ((error as { name?: string })?.name === 'TimeoutError') {
+      throw new Failure(`Grafana did not answer within ${timeoutMs / 1000} s while ${what}`, undefined, 'timeout');
+    }
     if (isFetchError(error) && error.status > 0) {
       const detail = (error.data as { message?: string } | undefined)?.message || error.statusText || 'no details';
-      throw new AnnotationReadError(`Grafana answered ${error.status} for the incident annotations: ${detail}`, error.status);
+      throw new Failure(`Grafana answered ${error.status} for ${what}: ${detail}`, error.status);
     }
+    throw new Failure(`cannot reach Grafana for ${what}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function isAnnotation(item: AnnotationJSON | null | undefined): item is AnnotationJSON & { id: number; time: number } {
+  return typeof item?.id === 'number' && typeof item.time === 'number';
+}
+
+function toIncident(item: AnnotationJSON & { id: number; time: number }): IncidentAnnotation {
+  return {
+    id: item.id,
+    time: item.time,
+    timeEnd: typeof item.timeEnd === 'number' && item.timeEnd > 0 ? item.timeEnd : item.time,
+    text: item.text ?? '',
+    tags: item.tags ?? [],
+    dashboardUID: item.dashboardUID || null,
+    updated: typeof item.updated === 'number' ? item.updated : undefined,
+  };
+}
+
+/** One GET; without `from`/`to` Grafana applies no time filter at all. */
+async function findAnnotations(
+  query: Omit<IncidentQuery, 'from' | 'to'> & { from?: number; to?: number },
+  timeoutMs?: number
+): Promise<IncidentAnnotation[]> {
+  const range =
+    query.from !== undefined && query.to !== undefined ? { from: Math.floor(query.from), to: Math.ceil(query.to) } : {};
+  const items = await request<AnnotationJSON[]>(
+    {
+      url: '/api/annotations',
+      method: 'GET',
+      params: { tags: query.tags ?? [INCIDENT_TAG], type: 'annotation', ...range, limit: query.limit ?? 100 },
+    },
+    'the incident annotations',
+    AnnotationReadError,
+    timeoutMs
+  );
+  return (Array.isArray(items) ? items : []).filter(isAnnotation).map(toIncident);
+}
+
+/** The `ai-incident` annotations overlapping a time range, oldest first (one request: at most `limit`). */
+export async function fetchIncidentAnnotations(query: IncidentQuery): Promise<IncidentAnnotation[]> {
+  const items = await findAnnotations(query);
+  return items.sort((a, b) => a.time - b.time || a.id - b.id);
+}
+
+export interface ListIncidentsOptions {
+  /** Unix ms; with `to`, the incidents overlapping [from, to]. Default: every incident, past and future. */
+  from?: number;
+  to?: number;
+  /** Annotations per request (default 500; Grafana's own default is 100 and it does not cap `limit`). */
+  pageSize?: number;
+  /** Stop after this many incidents, the newest (default 10,000). */
+  maxIncidents?: number;
+  timeoutMs?: number;
+  /** Leave point annotations in (default: regions only, as an incident is a window). */
+  includePoints?: boolean;
+}
+
+export interface IncidentList {
+  /** Newest first: by start, then end, then id. */
+  incidents: IncidentAnnotation[];
+  /** More incidents exist than `maxIncidents`: only the newest are listed. */
+  truncated: boolean;
+  maxIncidents: number;
+  /** `ai-incident` point annotations left out (an incident is a window). */
+  pointsIgnored: number;
+  /** Requests it took (for the docs' numbers, and tests). */
+  requests: number;
+}
+
+/** Widening a stalled page: at most this many times the page size in one request. */
+const MAX_STALL_GROWTH = 64;
+
+/**
+ * Every `ai-incident` annotation overlapping [from, to], newest first, past Grafana's per-request limit.
+ *
+ * Grafana has `limit` but no offset, and returns the annotations with the latest `timeEnd` first. The first request
+ * has no time filter unless a range is asked for (an incident can be marked ahead, for planned work). After each
+ * full page we ask again with `to` = the earliest `timeEnd` on that page: every annotation not yet seen ends at or
+ * before it, hence starts at or before it, hence still overlaps the new range. Annotations seen before come again
+ * (ties, long regions) and are de-duplicated by id. A page shorter than asked ends the list. A full page with
+ * nothing new (more than a page of annotations ending at the same instant) is asked again with a doubled limit.
+ */
+export async function listIncidents(options: ListIncidentsOptions = {}): Promise<IncidentList> {
+  const pageSize = options.pageSize ?? 500;
+  const maxIncidents = options.maxIncidents ?? 10_000;
+  // Grafana filters on time only when both ends are > 0: 1 ms stands for "since the epoch" once paging needs a `to`.
+  const from = Math.max(1, Math.floor(options.from ?? 1));
+  let to = options.to === undefined ? undefined : Math.ceil(options.to);
+  let limit = pageSize;
+  const seen = new Map<number, IncidentAnnotation>();
+  let requests = 0;
+  /** Incidents among the annotations seen (what the cap counts). */
+  let listed = 0;
+  for (;;) {
+    const page = await findAnnotations(to === undefined ? { limit } : { from, to, limit }, options.timeoutMs);
+    requests++;
+    const fresh = page.filter((item) => !seen.has(item.id));
+    for (const item of fresh) {
+      seen.set(item.id, item);
+      if (options.includePoints || isRegion(item)) {
+        listed++;
+      }
+    }
+    if (page.length < limit) {
+      break;
+    }
+    if (listed > maxIncidents) {
+      // Enough to know there are more than the cap (exactly the cap is not "more").
+      break;
+    }
+    if (fresh.length === 0) {
+      if (limit >= pageSize * MAX_STALL_GROWTH) {
+        throw new AnnotationReadError(
+          `more than ${limit} incident annotations end at the same time: cannot page past them`,
+          undefined,
+          'server'
+        );
+      }
+      limit *= 2;
+      continue;
+    }
+    limit = pageSize;
+    to = Math.min(...page.map((item) => item.timeEnd));
+  }
+  const all = [...seen.values()];
+  const regions = options.includePoints ? all : all.filter(isRegion);
+  const incidents = regions.sort(newestFirst);
+  const truncated = incidents.length > maxIncidents;
+  if (truncated) {
+    incidents.length = maxIncidents;
+  }
+  return { incidents, truncated, maxIncidents, pointsIgnored: all.length - regions.length, requests };
+}
+
+/** Newest first: by start, then end, then id (stable for equal windows). */
+export function newestFirst(a: IncidentAnnotation, b: IncidentAnnotation): number {
+  return b.time - a.time || b.timeEnd - a.timeEnd || b.id - a.id;
+}
+
+/**
+ * One annotation by id: `GET /api/annotations/:id`. Where that answers 404 and the window is known (the incident
+ * page's URL carries it), the annotation is looked for in that window by tag, which also serves a Grafana (or a
+ * proxy in front of it) without the GET by id route. Throws an AnnotationReadError of kind `not_found` when neither finds it.
+ */
+export async function getIncident(
+  id: number,
+  window?: { time: number; timeEnd: number },
+  timeoutMs?: number
+): Promise<IncidentAnnotation> {
+  try {
+    const item = await request<AnnotationJSON>(
+      { url: `/api/annotations/${encodeURIComponent(String(id))}`, method: 'GET' },
+      `incident annotation ${id}`,
+      AnnotationReadError,
+      timeoutMs
+    );
+    if (!isAnnotation(item)) {
+      throw new AnnotationReadError(`Grafana gave an unreadable answer for incident annotation ${id}`, 200, 'server');
+    }
+    return toIncident(item);
+  } catch (error) {
+    if (!(error instanceof AnnotationApiError && error.kind === 'not_found' && window)) {
+      throw error;
+    }
+  }
+  const found = await findAnnotations(
+    { from: Math.max(1, window.time), to: Math.max(1, window.timeEnd), limit: 1000 },
+    timeoutMs
+  );
+  const item = found.find((a) => a.id === id);
+  if (!item) {
     throw new AnnotationReadError(
-      `cannot read the incident annotations: ${error instanceof Error ? error.message : String(error)}`
+      `incident annotation ${id} was not found: it may have been deleted`,
+      404,
+      'not_found'
     );
   }
-  return items
-    .filter((item): item is AnnotationJSON & { id: number; time: number } => typeof item.id === 'number' && typeof item.time === 'number')
-    .map((item) => ({
-      id: item.id,
-      time: item.time,
-      timeEnd: typeof item.timeEnd === 'number' && item.timeEnd > 0 ? item.timeEnd : item.time,
-      text: item.text ?? '',
-      tags: item.tags ?? [],
-      dashboardUID: item.dashboardUID ?? null,
-    }))
-    .sort((a, b) => a.time - b.time || a.id - b.id);
+  return item;
+}
+
+export interface NewIncident {
+  /** Unix ms. */
+  time: number;
+  timeEnd: number;
+  text: string;
+  tags: string[];
+  /** Shown on that dashboard only when set; organisation-wide (every dashboard with an `ai-incident` query) when not. */
+  dashboardUID?: string;
+}
+
+/** Marks an incident window: `POST /api/annotations`. Resolves with the new annotation as Grafana stores it. */
+export async function createIncident(incident: NewIncident, timeoutMs?: number): Promise<IncidentAnnotation> {
+  if (!(incident.timeEnd > incident.time)) {
+    throw new AnnotationWriteError('an incident window must end after it starts', undefined, 'invalid');
+  }
+  if (!incident.text.trim()) {
+    // Grafana answers 400 "Failed to save annotation" without text; say what is missing instead.
+    throw new AnnotationWriteError('an incident needs a description', undefined, 'invalid');
+  }
+  const tags = incident.tags.includes(INCIDENT_TAG) ? incident.tags : [INCIDENT_TAG, ...incident.tags];
+  const body = {
+    time: Math.floor(incident.time),
+    timeEnd: Math.ceil(incident.timeEnd),
+    tags,
+    text: incident.text,
+    ...(incident.dashboardUID ? { dashboardUID: incident.dashboardUID } : {}),
+  };
+  const answer = await request<{ id?: number }>(
+    { url: '/api/annotations', method: 'POST', data: body },
+    'marking the incident',
+    AnnotationWriteError,
+    timeoutMs
+  );
+  if (typeof answer?.id !== 'number') {
+    throw new AnnotationWriteError('Grafana did not say which annotation it created', 200, 'server');
+  }
+  return {
+    id: answer.id,
+    time: body.time,
+    timeEnd: body.timeEnd,
+    text: body.text,
+    tags,
+    dashboardUID: incident.dashboardUID ?? null,
+  };
+}
+
+/** The outcome of a tag write: written, or not written because someone else changed the annotation. */
+export type TagUpdate =
+  | { kind: 'saved'; incident: IncidentAnnotation }
+  | {
+      kind: 'conflict';
+      /** The annotation as it was loaded (what the user's edit started from). */
+      loaded: IncidentAnnotation;
+      /** The annotation as Grafana has it now. */
+      current: IncidentAnnotation;
+      /** The tags the user wants. */
+      mine: string[];
+      /** Both changes merged by src/core/tags.ts; `conflicts` lists the fields both changed differently. */
+      merged: string[];
+      conflicts: TagConflict[];
+      /** What changed under the user: tags, text or both. */
+      changed: Array<'tags' | 'text'>;
+    };
+
+function sameTags(a: string[], b: string[]): boolean {
+  const left = [...new Set(a)].sort();
+  const right = [...new Set(b)].sort();
+  return left.length === right.length && left.every((tag, i) => tag === right[i]);
+}
+
+/**
+ * Writes `tags` to the annotation `loaded` describes, by read-modify-write: re-reads it right before the
+ * `PATCH /api/annotations/:id {tags}`, and writes only when its tags and text are still what was loaded. If not,
+ * nothing is written and the conflict carries both versions and their merge, for the user to confirm (then call
+ * again with `current` as the base). PATCH leaves the text and window alone.
+ */
+export async function updateIncidentTags(
+  loaded: IncidentAnnotation,
+  tags: string[],
+  timeoutMs?: number
+): Promise<TagUpdate> {
+  const current = await getIncident(loaded.id, loaded, timeoutMs);
+  const changed: Array<'tags' | 'text'> = [];
+  if (!sameTags(current.tags, loaded.tags)) {
+    changed.push('tags');
+  }
+  if (current.text !== loaded.text) {
+    changed.push('text');
+  }
+  if (changed.length > 0) {
+    const { tags: merged, conflicts } = mergeTags(loaded.tags, tags, current.tags);
+    return { kind: 'conflict', loaded, current, mine: tags, merged, conflicts, changed };
+  }
+  await request<unknown>(
+    { url: `/api/annotations/${encodeURIComponent(String(loaded.id))}`, method: 'PATCH', data: { tags } },
+    `saving the classification of incident ${loaded.id}`,
+    AnnotationWriteError,
+    timeoutMs
+  );
+  return { kind: 'saved', incident: { ...current, tags: [...tags] } };
 }
 
 /** A region (a window) rather than a point in time. */

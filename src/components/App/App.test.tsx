@@ -10,7 +10,23 @@ jest.mock('@grafana/runtime', () => ({
   PluginPage: ({ children }: { children: React.ReactNode }) => <>{children}</>,
 }));
 
-const props = { basename: 'a/aisre-reliability-app', meta: { jsonData: {} }, query: {}, path: '' } as unknown as AppRootProps;
+// The Incidents page's Combobox filters size their menus with canvas measureText, which jsdom does not have.
+const getContext = HTMLCanvasElement.prototype.getContext;
+beforeAll(() => {
+  HTMLCanvasElement.prototype.getContext = (() => ({
+    measureText: (text: string) => ({ width: text.length * 7 }),
+  })) as never;
+});
+afterAll(() => {
+  HTMLCanvasElement.prototype.getContext = getContext;
+});
+
+const props = {
+  basename: 'a/aisre-reliability-app',
+  meta: { jsonData: {} },
+  query: {},
+  path: '',
+} as unknown as AppRootProps;
 
 function renderAt(path: string) {
   return render(

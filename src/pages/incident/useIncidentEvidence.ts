@@ -1,0 +1,198 @@
+/**
+ * The evidence for one incident window, read through the app's data source by the same core as the panel and
+ * `aisre impact`: the impact report for the window against the preceding interval of equal length (other
+ * incidents left out of it), its Markdown, the change events (`llm_build_info`) in or just before the window,
+ * and the categories the taxonomy suggests from both. Thresholds and metric names come from the app's settings.
+ */
+import { type DataSourceInstanceSettings } from '@grafana/data';
+import { getDataSourceSrv } from '@grafana/runtime';
+import { useEffect, useState } from 'react';
+import { readChangeEvents, type ChangeEvent } from '../../core/changes';
+import { buildImpactReport, ImpactOptionsError, type BaselineSpec } from '../../core/impact';
+import { type ImpactReport } from '../../core/report';
+import { renderMarkdown } from '../../core/render';
+import {
+  type AppSettings,
+  definitionsFromSettings,
+  labelNamesFromSettings,
+  thresholdsFromSettings,
+} from '../../core/settings';
+import { MetricsSourceError, type Interval } from '../../core/source';
+import { CHANGE_LEAD_SECONDS, suggestCategories, type Suggestion } from '../../core/suggest';
+import {
+  baselineInterval,
+  hasNoData,
+  MIN_WINDOW_SECONDS,
+  otherIncidentWindows,
+  promqlString,
+} from '../../panels/impact/scope';
+import { fetchIncidentAnnotations, incidentInterval, type IncidentAnnotation } from '../../shared/annotations';
+import { GrafanaMetricsSource } from '../../shared/grafanaMetricsSource';
+import { logger } from '../../shared/logger';
+import { speaksPromQL } from '../../shared/promqlDataSources';
+
+export type EvidenceState =
+  | { kind: 'loading' }
+  | { kind: 'no_datasource'; reference?: string }
+  | { kind: 'not_promql'; name: string; type: string }
+  | { kind: 'too_short'; seconds: number }
+  | { kind: 'error'; message: string; status?: number }
+  | {
+      kind: 'ready';
+      report: ImpactReport;
+      markdown: string;
+      /** No SLI had a series for this scope. */
+      noData: boolean;
+      changes: ChangeEvent[];
+      /** Why the change events are missing, when they could not be read. */
+      changesError?: string;
+      suggestions: Suggestion[];
+      notes: string[];
+      datasource: { uid: string; name: string };
+    };
+
+const BASELINE: BaselineSpec = { mode: 'preceding' };
+
+/**
+ * The data source the pages query: the app setting, else Grafana's default data source when it speaks PromQL,
+ * else the first one that does.
+ */
+export function resolveAppDataSource(uid: string | undefined): DataSourceInstanceSettings | undefined {
+  const srv = getDataSourceSrv();
+  if (uid) {
+    return srv.getInstanceSettings(uid) ?? undefined;
+  }
+  const fallback = srv.getInstanceSettings(null);
+  if (fallback && speaksPromQL(fallback.type)) {
+    return fallback;
+  }
+  return srv.getList({ filter: (ds) => speaksPromQL(ds.type) })[0] ?? fallback ?? undefined;
+}
+
+/** The PromQL matchers for the incident's team (under the label name the settings map `team` to), or none. */
+export function incidentSelector(team: string | undefined, settings: AppSettings): string {
+  return team ? `${labelNamesFromSettings(settings).team}=${promqlString(team)}` : '';
+}
+
+interface Request {
+  incident: IncidentAnnotation;
+  team?: string;
+  settings: AppSettings;
+  datasource: DataSourceInstanceSettings;
+}
+
+async function otherIncidents(
+  window: Interval,
+  incident: IncidentAnnotation
+): Promise<{ excluded: Interval[]; note?: string }> {
+  const baseline = baselineInterval(window, BASELINE);
+  try {
+    const overlapping = await fetchIncidentAnnotations({
+      from: baseline.from * 1000,
+      to: baseline.to * 1000,
+      limit: 1000,
+    });
+    return { excluded: otherIncidentWindows(overlapping, incident) };
+  } catch (error) {
+    // The report is still right without exclusions, only less careful: say so instead of failing.
+    logger.warn('incident page: other incidents unreadable', { error: String(error) });
+    return {
+      excluded: [],
+      note: `Other incidents could not be read, so none is left out of the baseline (${error instanceof Error ? error.message : String(error)}).`,
+    };
+  }
+}
+
+async function run({ incident, team, settings, datasource }: Request): Promise<EvidenceState> {
+  const window = incidentInterval(incident);
+  const selector = incidentSelector(team, settings);
+  const source = new GrafanaMetricsSource({ uid: datasource.uid, type: datasource.type, name: datasource.name });
+  const { excluded, note } = await otherIncidents(window, incident);
+  let report: ImpactReport;
+  try {
+    report = await buildImpactReport(source, {
+      window,
+      baseline: BASELINE,
+      excludeFromBaseline: excluded,
+      selector,
+      thresholds: thresholdsFromSettings(settings),
+      definitions: definitionsFromSettings(settings),
+    });
+  } catch (error) {
+    if (error instanceof MetricsSourceError) {
+      return { kind: 'error', message: error.message, status: error.status };
+    }
+    if (!(error instanceof ImpactOptionsError)) {
+      logger.error(error, { where: 'incident page report' });
+    }
+    return { kind: 'error', message: error instanceof Error ? error.message : String(error) };
+  }
+  let changes: ChangeEvent[] = [];
+  let changesError: string | undefined;
+  try {
+    changes = await readChangeEvents(source, { window, lookbackSeconds: CHANGE_LEAD_SECONDS, selector });
+  } catch (error) {
+    // Suggestions without change events are weaker but still useful; the page says what is missing.
+    logger.warn('incident page: change events unreadable', { error: String(error) });
+    changesError = error instanceof Error ? error.message : String(error);
+  }
+  return {
+    kind: 'ready',
+    report,
+    markdown: renderMarkdown(report),
+    noData: hasNoData(report),
+    changes,
+    changesError,
+    suggestions: suggestCategories(report, changes),
+    notes: note ? [note] : [],
+    datasource: { uid: datasource.uid, name: datasource.name },
+  };
+}
+
+/** The evidence for `incident`; undefined settings mean "still loading them". Re-runs when the window, team or settings change. */
+export function useIncidentEvidence(
+  incident: IncidentAnnotation | undefined,
+  team: string | undefined,
+  settings: AppSettings | undefined
+): EvidenceState {
+  const datasource = settings ? resolveAppDataSource(settings.datasourceUid) : undefined;
+  const key = JSON.stringify([incident?.id, incident?.time, incident?.timeEnd, team, settings, datasource?.uid]);
+  const [state, setState] = useState<{ key: string; state: EvidenceState }>({ key: '', state: { kind: 'loading' } });
+
+  let precheck: EvidenceState | undefined;
+  if (!incident || !settings) {
+    precheck = { kind: 'loading' };
+  } else if (!datasource) {
+    precheck = { kind: 'no_datasource', reference: settings.datasourceUid };
+  } else if (!speaksPromQL(datasource.type)) {
+    precheck = { kind: 'not_promql', name: datasource.name, type: datasource.type };
+  } else {
+    const window = incidentInterval(incident);
+    if (window.to - window.from < MIN_WINDOW_SECONDS) {
+      precheck = { kind: 'too_short', seconds: Math.max(0, window.to - window.from) };
+    }
+  }
+
+  useEffect(() => {
+    if (precheck || !incident || !settings || !datasource) {
+      return;
+    }
+    let current = true;
+    run({ incident, team, settings, datasource }).then(
+      (next) => current && setState({ key, state: next }),
+      (error: unknown) =>
+        current &&
+        setState({ key, state: { kind: 'error', message: error instanceof Error ? error.message : String(error) } })
+    );
+    return () => {
+      current = false;
+    };
+    // Everything the run reads is in the key.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key, precheck?.kind]);
+
+  if (precheck) {
+    return precheck;
+  }
+  return state.key === key ? state.state : { kind: 'loading' };
+}

@@ -1,0 +1,54 @@
+import { type IncidentAnnotation } from '../../shared/annotations';
+import { filtersFromSearch, matchesFilters, searchWithFilters, teamsOf, timeFilterRange, toRow } from './filters';
+
+const incident = (tags: string[]): IncidentAnnotation => ({
+  id: 1,
+  time: 0,
+  timeEnd: 1,
+  text: '',
+  tags: ['ai-incident', ...tags],
+  dashboardUID: null,
+});
+
+describe('incident filters', () => {
+  test('read from the URL and written back, keeping other parameters', () => {
+    const search = new URLSearchParams('team=search&category=unclassified&status=open&page=3&orgId=1&severity=');
+    const filters = filtersFromSearch(search);
+    expect(filters).toEqual({ team: 'search', category: 'unclassified', status: 'open', page: 3 });
+    expect(searchWithFilters(search, { ...filters, team: undefined, page: 1 }).toString()).toBe(
+      'category=unclassified&status=open&orgId=1'
+    );
+  });
+
+  test('status is open until set; unclassified and no severity are values of their own', () => {
+    const open = toRow(incident(['team:search']));
+    const classified = toRow(incident(['team:chat', 'ai-category:prompt', 'ai-status:classified', 'ai-severity:page']));
+    expect(matchesFilters(open, { status: 'open', category: 'unclassified', severity: 'none' })).toBe(true);
+    expect(matchesFilters(classified, { status: 'open' })).toBe(false);
+    expect(matchesFilters(classified, { category: 'prompt', severity: 'page', team: 'chat' })).toBe(true);
+    expect(matchesFilters(classified, { team: 'search' })).toBe(false);
+    expect(teamsOf([open, classified], 'zeta')).toEqual(['chat', 'search', 'zeta']);
+  });
+
+  test('a malformed tag is reported and does not count as a value', () => {
+    const row = toRow(incident(['ai-severity:urgent']));
+    expect(row.malformed).toEqual(['ai-severity:urgent']);
+    expect(matchesFilters(row, { severity: 'none' })).toBe(true);
+  });
+
+  test('the time filter: Unix ms, Grafana time, or invalid', () => {
+    expect(timeFilterRange({})).toBeUndefined();
+    expect(timeFilterRange({ from: '1000', to: '2000' })).toEqual({ from: 1_000_000, to: 2_000_000 });
+    expect(timeFilterRange({ from: '1795000000000', to: '1795000100000' })).toEqual({
+      from: 1_795_000_000_000,
+      to: 1_795_000_100_000,
+    });
+    const relative = timeFilterRange({ from: 'now-7d', to: 'now' });
+    // Each end reads the clock, so they may be a few ms further apart than 7 days.
+    const span = relative !== 'invalid' && relative !== undefined ? relative.to - relative.from : NaN;
+    expect(span).toBeGreaterThanOrEqual(7 * 86_400_000);
+    expect(span).toBeLessThan(7 * 86_400_000 + 1000);
+    expect(timeFilterRange({ from: 'last tuesday', to: 'now' })).toBe('invalid');
+    expect(timeFilterRange({ from: '2000', to: '1000' })).toBe('invalid');
+  });
+});

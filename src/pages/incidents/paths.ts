@@ -1,0 +1,33 @@
+/** Where the incident pages link: each other, the runbooks page, and the bundled dashboards at an incident's window. */
+import { type Category } from '../../core/taxonomy';
+import { ROUTES } from '../../constants';
+import { prefixRoute } from '../../utils/utils.routing';
+
+/**
+ * The incident page of one annotation. The window rides along in the URL so the page can find the annotation in
+ * that range on a Grafana without `GET /api/annotations/:id`, and so a shared link says which window it is.
+ */
+export function incidentPath(incident: { id: number; time: number; timeEnd: number }): string {
+  return `${prefixRoute(ROUTES.Incidents)}/${incident.id}?from=${Math.floor(incident.time)}&to=${Math.ceil(incident.timeEnd)}`;
+}
+
+/** The runbook a category implies on the Runbooks page, or the category's investigation path when it has none. */
+export function runbookPath(category: Category): string {
+  return `${prefixRoute(ROUTES.Runbooks)}#${category.runbook ? `runbook-${category.runbook}` : `category-${category.id}`}`;
+}
+
+/** The bundled dashboards (stable uids, src/dashboards/*.json). */
+export const BUNDLED_DASHBOARDS = [
+  { uid: 'aisre-model-slis', title: 'Model SLIs' },
+  { uid: 'aisre-retrieval', title: 'Retrieval' },
+  { uid: 'aisre-agents-security', title: 'Agents & security' },
+] as const;
+
+/** A bundled dashboard at the incident's window, pinned to its team when it has one. */
+export function dashboardPath(uid: string, window: { time: number; timeEnd: number }, team?: string): string {
+  const params = new URLSearchParams({ from: String(Math.floor(window.time)), to: String(Math.ceil(window.timeEnd)) });
+  if (team) {
+    params.set('var-team', team);
+  }
+  return `/d/${encodeURIComponent(uid)}?${params.toString()}`;
+}
