@@ -92,6 +92,19 @@ describe('readChangeEvents', () => {
     ]);
   });
 
+  test('a remapped build-info metric is the one queried, and a bad name is refused', async () => {
+    const runs: Run[] = [{ segment: CHAT, build: A, from: T0 - 3600, to: T0 + 9000 }];
+    const asked: string[] = [];
+    await readChangeEvents(timelineSource(runs, asked), { window, metric: 'openlit_build_info' });
+    expect(asked.length).toBeGreaterThan(0);
+    expect(asked.every((query) => query.includes('openlit_build_info{') && !query.includes('llm_build_info'))).toBe(
+      true
+    );
+    await expect(readChangeEvents(timelineSource(runs), { window, metric: 'build info' })).rejects.toThrow(
+      /not a metric name/
+    );
+  });
+
   test('rollbacks back and forth: every appearance is found, also when a build appears more than twice', async () => {
     // A -> B -> A -> B -> A -> B: B appears three times, so first and last alone would miss one.
     const flips = [T0 + 600, T0 + 1800, T0 + 3000, T0 + 4200, T0 + 5400];

@@ -38,6 +38,8 @@ export interface ChangeEventOptions {
   selector?: string;
   /** Resolution of the change times (default 60 s); at least the scrape interval. */
   stepSeconds?: number;
+  /** The build-info metric's name where the app's configuration remaps it (default llm_build_info). */
+  metric?: string;
 }
 
 export const SEGMENT_LABELS = ['team', 'service', 'endpoint'] as const;
@@ -52,14 +54,22 @@ const DEFAULT_STEP_SECONDS = 60;
 const BY_BUILD = [...SEGMENT_LABELS, ...BUILD_LABELS].join(', ');
 
 /** One series per segment and build, whatever the number of replicas (instance, pod) reporting it. */
-function buildsQuery(selector: string, offsetSeconds = 0): string {
+function buildsQuery(series: string, offsetSeconds = 0): string {
   const offset = offsetSeconds > 0 ? ` offset ${offsetSeconds}s` : '';
-  return `count by (${BY_BUILD}) (${BUILD_INFO_METRIC}{${selector}}${offset})`;
+  return `count by (${BY_BUILD}) (${series}${offset})`;
+}
+
+/** The build-info series to read: the metric (default or remapped) with the caller's matchers. */
+export function buildInfoSeries(selector: string, metric: string = BUILD_INFO_METRIC): string {
+  if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(metric)) {
+    throw new RangeError(`'${metric}' is not a metric name`);
+  }
+  return `${metric}{${validateSelector(selector)}}`;
 }
 
 /** Builds present at a step and absent one step earlier. */
-export function buildAppearancesQuery(selector: string, stepSeconds: number): string {
-  return `${buildsQuery(selector)} unless ${buildsQuery(selector, stepSeconds)}`;
+export function buildAppearancesQuery(series: string, stepSeconds: number): string {
+  return `${buildsQuery(series)} unless ${buildsQuery(series, stepSeconds)}`;
 }
 
 /**
@@ -68,11 +78,11 @@ export function buildAppearancesQuery(selector: string, stepSeconds: number): st
  * whose ranges are closed on the left and on those whose ranges are open.
  */
 export function appearanceQueries(
-  selector: string,
+  series: string,
   rangeSeconds: number,
   stepSeconds: number
 ): { count: string; first: string; last: string } {
-  const appearances = buildAppearancesQuery(selector, stepSeconds);
+  const appearances = buildAppearancesQuery(series, stepSeconds);
   const range = `[${rangeSeconds - 1}s:${stepSeconds}s]`;
   return {
     count: `count_over_time((${appearances})${range})`,
@@ -82,8 +92,8 @@ export function appearanceQueries(
 }
 
 /** The newest sample time of each build at a moment: which build was current when the range starts. */
-export function latestSampleQuery(selector: string): string {
-  return `max by (${BY_BUILD}) (timestamp(${BUILD_INFO_METRIC}{${selector}}))`;
+export function latestSampleQuery(series: string): string {
+  return `max by (${BY_BUILD}) (timestamp(${series}))`;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -127,12 +137,12 @@ function byBuild(rows: SampleRow[]): Map<string, { series: BuildSeries; value: n
 /** Every appearance time of every build in (from, to], both step-aligned. */
 async function appearancesBetween(
   source: MetricsSource,
-  selector: string,
+  series: string,
   from: number,
   to: number,
   step: number
 ): Promise<Map<string, { series: BuildSeries; times: number[] }>> {
-  const queries = appearanceQueries(selector, to - from, step);
+  const queries = appearanceQueries(series, to - from, step);
   const [counts, firsts, lasts] = await Promise.all([
     source.instantQuery(queries.count, to).then(byBuild),
     source.instantQuery(queries.first, to).then(byBuild),
@@ -156,8 +166,8 @@ async function appearancesBetween(
     // More than two appearances: min and max miss the ones in between, so look at each half.
     const middle = from + Math.floor((to - from) / step / 2) * step;
     const halves = await Promise.all([
-      appearancesBetween(source, selector, from, middle, step),
-      appearancesBetween(source, selector, middle, to, step),
+      appearancesBetween(source, series, from, middle, step),
+      appearancesBetween(source, series, middle, to, step),
     ]);
     for (const key of ambiguous) {
       const parts = halves.map((half) => half.get(key));
@@ -169,8 +179,8 @@ async function appearancesBetween(
 }
 
 /** Per segment, the build with the newest sample at `time` (what was running when the range starts). */
-async function currentBuilds(source: MetricsSource, selector: string, time: number): Promise<Map<string, BuildSeries>> {
-  const rows = await source.instantQuery(latestSampleQuery(selector), time);
+async function currentBuilds(source: MetricsSource, series: string, time: number): Promise<Map<string, BuildSeries>> {
+  const rows = await source.instantQuery(latestSampleQuery(series), time);
   const current = new Map<string, { series: BuildSeries; newest: number; key: string }>();
   for (const row of rows) {
     const series = seriesOf(row.labels);
@@ -202,14 +212,14 @@ export async function readChangeEvents(source: MetricsSource, options: ChangeEve
   if (!(options.window.to > options.window.from)) {
     throw new RangeError('the window must end after it starts');
   }
-  const selector = validateSelector(options.selector ?? '');
+  const series = buildInfoSeries(options.selector ?? '', options.metric);
   // Subquery steps fall on multiples of the step: widen the range to the steps around it.
   const from = Math.floor((options.window.from - lookback) / step) * step;
   const to = Math.ceil(options.window.to / step) * step;
 
   const [appearances, startBuilds] = await Promise.all([
-    appearancesBetween(source, selector, from, to, step),
-    currentBuilds(source, selector, from),
+    appearancesBetween(source, series, from, to, step),
+    currentBuilds(source, series, from),
   ]);
 
   const timeline = [...appearances.values()]

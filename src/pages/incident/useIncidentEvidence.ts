@@ -8,12 +8,14 @@ import { type DataSourceInstanceSettings } from '@grafana/data';
 import { getDataSourceSrv } from '@grafana/runtime';
 import { useEffect, useState } from 'react';
 import { readChangeEvents, type ChangeEvent } from '../../core/changes';
+import { BUILD_INFO_METRIC } from '../../core/metrics';
 import { buildImpactReport, ImpactOptionsError, type BaselineSpec } from '../../core/impact';
 import { type ImpactReport } from '../../core/report';
 import { renderMarkdown } from '../../core/render';
 import {
   type AppSettings,
   definitionsFromSettings,
+  metricNameFromSettings,
   labelNamesFromSettings,
   thresholdsFromSettings,
 } from '../../core/settings';
@@ -130,7 +132,12 @@ async function run({ incident, team, settings, datasource }: Request): Promise<E
   let changes: ChangeEvent[] = [];
   let changesError: string | undefined;
   try {
-    changes = await readChangeEvents(source, { window, lookbackSeconds: CHANGE_LEAD_SECONDS, selector });
+    changes = await readChangeEvents(source, {
+      window,
+      lookbackSeconds: CHANGE_LEAD_SECONDS,
+      selector,
+      metric: metricNameFromSettings(settings, BUILD_INFO_METRIC),
+    });
   } catch (error) {
     // Suggestions without change events are weaker but still useful; the page says what is missing.
     logger.warn('incident page: change events unreadable', { error: String(error) });
