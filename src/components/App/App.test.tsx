@@ -10,17 +10,6 @@ jest.mock('@grafana/runtime', () => ({
   PluginPage: ({ children }: { children: React.ReactNode }) => <>{children}</>,
 }));
 
-// The Incidents page's Combobox filters size their menus with canvas measureText, which jsdom does not have.
-const getContext = HTMLCanvasElement.prototype.getContext;
-beforeAll(() => {
-  HTMLCanvasElement.prototype.getContext = (() => ({
-    measureText: (text: string) => ({ width: text.length * 7 }),
-  })) as never;
-});
-afterAll(() => {
-  HTMLCanvasElement.prototype.getContext = getContext;
-});
-
 const props = {
   basename: 'a/aisre-reliability-app',
   meta: { jsonData: {} },

@@ -100,17 +100,6 @@ const save = async () => {
   });
 };
 
-// Combobox measures its options' text on a canvas, which jsdom does not implement.
-const getContext = HTMLCanvasElement.prototype.getContext;
-beforeAll(() => {
-  HTMLCanvasElement.prototype.getContext = (() => ({
-    measureText: (text: string) => ({ width: text.length * 7 }),
-  })) as never;
-});
-afterAll(() => {
-  HTMLCanvasElement.prototype.getContext = getContext;
-});
-
 beforeEach(() => {
   backendFetch.mockReset();
   setRole({ orgRole: 'Admin' });

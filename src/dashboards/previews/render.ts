@@ -7,6 +7,7 @@
  * and screenshots each page with Chromium into docs/images/dashboards/<uid>.png (as a palette PNG, png.ts).
  * A docs generator, run by hand: deterministic data, so a re-run redraws the same charts.
  */
+import { CHROMIUM, CHROMIUM_ARGS } from '../../testing/browser/browser';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,16 +44,6 @@ const STEP = 60;
 /** Heatmap column width: the recording rules' rate window. */
 const HEATMAP_COLUMN = 300;
 const OUT_DIR = join(REPO_ROOT, 'docs', 'images', 'dashboards');
-const CHROMIUM = process.env.AISRE_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 /**
  * What each image shows: a range of at most 9 hours (Grafana's default is 6) around the incidents

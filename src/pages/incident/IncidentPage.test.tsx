@@ -46,14 +46,7 @@ const originalUser = config.bootData.user;
 function setUser(permissions: Record<string, boolean>) {
   config.bootData.user = { ...originalUser, isSignedIn: true, orgRole: 'Editor', permissions } as typeof originalUser;
 }
-const getContext = HTMLCanvasElement.prototype.getContext;
-beforeAll(() => {
-  HTMLCanvasElement.prototype.getContext = (() => ({
-    measureText: (text: string) => ({ width: text.length * 7 }),
-  })) as never;
-});
 afterAll(() => {
-  HTMLCanvasElement.prototype.getContext = getContext;
   config.bootData.user = originalUser;
 });
 beforeEach(() => setUser({ 'annotations:create': true, 'annotations:write': true }));

@@ -30,17 +30,6 @@ function setUser(permissions: Record<string, boolean> | undefined, orgRole = 'Ed
   config.bootData.user = { ...originalUser, isSignedIn: true, orgRole, permissions } as typeof originalUser;
 }
 
-const getContext = HTMLCanvasElement.prototype.getContext;
-beforeAll(() => {
-  // Combobox sizes its menu with canvas measureText, which jsdom does not have.
-  HTMLCanvasElement.prototype.getContext = (() => ({
-    measureText: (text: string) => ({ width: text.length * 7 }),
-  })) as never;
-});
-afterAll(() => {
-  HTMLCanvasElement.prototype.getContext = getContext;
-});
-
 beforeEach(() => setUser({ 'annotations:create': true, 'annotations:write': true, 'annotations:read': true }));
 afterAll(() => {
   config.bootData.user = originalUser;

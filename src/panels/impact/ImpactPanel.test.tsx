@@ -5,7 +5,12 @@ import { NEVER, of, throwError } from 'rxjs';
 import { buildImpactReport } from '../../core/impact';
 import { type ImpactReport } from '../../core/report';
 import { renderMarkdown } from '../../core/render';
-import { FIXTURE_WINDOW, fakeVector, grafanaFrames, type FixtureOptions } from '../../shared/__fixtures__/prometheusAnswers';
+import {
+  FIXTURE_WINDOW,
+  fakeVector,
+  grafanaFrames,
+  type FixtureOptions,
+} from '../../shared/__fixtures__/prometheusAnswers';
 import { type IncidentAnnotation } from '../../shared/annotations';
 import { GrafanaMetricsSource } from '../../shared/grafanaMetricsSource';
 import ImpactPanel from './ImpactPanel';
@@ -37,7 +42,11 @@ interface Backend {
 function grafana({ fixture = {}, annotations = [], dsQuery }: Backend = {}) {
   backendFetch.mockImplementation(({ url, data, params }) => {
     if (url === '/api/annotations') {
-      return of({ ok: true, status: 200, data: annotations.filter((a) => a.time <= params.to && a.timeEnd >= params.from) });
+      return of({
+        ok: true,
+        status: 200,
+        data: annotations.filter((a) => a.time <= params.to && a.timeEnd >= params.from),
+      });
     }
     if (dsQuery) {
       return dsQuery();
@@ -52,7 +61,10 @@ const noVariables: InterpolateFunction = (text) => text;
 
 function renderPanel(
   options: Partial<ImpactPanelOptions> = {},
-  { window = FIXTURE_WINDOW, replaceVariables = noVariables }: { window?: { from: number; to: number }; replaceVariables?: InterpolateFunction } = {}
+  {
+    window = FIXTURE_WINDOW,
+    replaceVariables = noVariables,
+  }: { window?: { from: number; to: number }; replaceVariables?: InterpolateFunction } = {}
 ) {
   const props = {
     options: { ...DEFAULT_OPTIONS, ...options },
@@ -65,7 +77,10 @@ function renderPanel(
 }
 
 /** The report the core makes for the same data, for comparing what the panel shows and exports. */
-async function expectedReport(options: Partial<ImpactPanelOptions> = {}, excluded: Array<{ from: number; to: number }> = []): Promise<ImpactReport> {
+async function expectedReport(
+  options: Partial<ImpactPanelOptions> = {},
+  excluded: Array<{ from: number; to: number }> = []
+): Promise<ImpactReport> {
   const o = { ...DEFAULT_OPTIONS, ...options };
   return buildImpactReport(new GrafanaMetricsSource(PROMETHEUS), {
     window: FIXTURE_WINDOW,
@@ -81,9 +96,7 @@ const WAIT = { timeout: 10_000 };
 jest.setTimeout(30_000);
 
 beforeAll(() => {
-  // Combobox sizes its menu with canvas measureText, which jsdom does not have.
-  HTMLCanvasElement.prototype.getContext = (() => ({ measureText: (text: string) => ({ width: text.length * 7 }) })) as never;
-  // …lists only the options its virtualiser believes fit, which needs a size jsdom does not lay out…
+  // Combobox (canvas measureText is stubbed in jest-setup.js) lists only the options its virtualiser believes fit, which needs a size jsdom does not lay out…
   Object.defineProperty(Element.prototype, 'clientHeight', { configurable: true, get: () => 400 });
   Object.defineProperty(Element.prototype, 'clientWidth', { configurable: true, get: () => 400 });
   // …and watches its menu with an IntersectionObserver.
@@ -95,7 +108,9 @@ beforeAll(() => {
 });
 
 beforeEach(() => {
-  getInstanceSettings.mockImplementation((ref: string | null) => (ref === '${datasource}' || ref === 'prom-uid' ? PROMETHEUS : undefined));
+  getInstanceSettings.mockImplementation((ref: string | null) =>
+    ref === '${datasource}' || ref === 'prom-uid' ? PROMETHEUS : undefined
+  );
 });
 afterEach(() => {
   backendFetch.mockReset();
@@ -118,7 +133,13 @@ describe('options', () => {
     );
     plugin.getPanelOptionsSupplier()(builder as never, { data: [] } as never);
     expect(declared).toEqual(DEFAULT_OPTIONS);
-    expect(DEFAULT_OPTIONS).toMatchObject({ datasource: '${datasource}', baselineMode: 'preceding', investigate: 0.05, page: 0.3, minVolume: 100 });
+    expect(DEFAULT_OPTIONS).toMatchObject({
+      datasource: '${datasource}',
+      baselineMode: 'preceding',
+      investigate: 0.05,
+      page: 0.3,
+      minVolume: 100,
+    });
   });
 });
 
@@ -152,7 +173,14 @@ describe('states', () => {
   });
 
   test('a query error shows the message of the data source', async () => {
-    grafana({ dsQuery: () => throwError(() => ({ status: 400, data: { results: { A: { status: 400, error: 'bad_data: parse error' } } }, config: {} })) });
+    grafana({
+      dsQuery: () =>
+        throwError(() => ({
+          status: 400,
+          data: { results: { A: { status: 400, error: 'bad_data: parse error' } } },
+          config: {},
+        })),
+    });
     renderPanel();
     expect(await screen.findByText('The query failed', {}, WAIT)).toBeInTheDocument();
     expect(screen.getByText(/answered 400: bad_data: parse error/)).toBeInTheDocument();
@@ -198,10 +226,20 @@ describe('the summary', () => {
     const notOk = report.findings.filter((f) => f.verdict !== 'ok');
     expect(notOk.length).toBeGreaterThan(1);
     expect(rows.map((r) => r.dataset.verdict)).toEqual(
-      [...notOk].sort((a, b) => ['page', 'investigate', 'insufficient_data'].indexOf(a.verdict) - ['page', 'investigate', 'insufficient_data'].indexOf(b.verdict)).map((f) => f.verdict)
+      [...notOk]
+        .sort(
+          (a, b) =>
+            ['page', 'investigate', 'insufficient_data'].indexOf(a.verdict) -
+            ['page', 'investigate', 'insufficient_data'].indexOf(b.verdict)
+        )
+        .map((f) => f.verdict)
     );
     const theme = createTheme();
-    const colour = { page: theme.colors.error.text, investigate: theme.colors.warning.text, insufficient_data: theme.colors.text.disabled };
+    const colour = {
+      page: theme.colors.error.text,
+      investigate: theme.colors.warning.text,
+      insufficient_data: theme.colors.text.disabled,
+    };
     for (const row of rows) {
       const verdict = row.dataset.verdict as keyof typeof colour;
       expect(within(row).getByTestId('impact-verdict')).toHaveStyle({ color: colour[verdict] });
@@ -235,7 +273,10 @@ describe('exports', () => {
     fireEvent.click(await screen.findByRole('button', { name: /Copy Markdown/ }, WAIT));
     expect(await screen.findByText('Copied', {}, WAIT)).toBeInTheDocument();
     expect(clipboard.writeText).toHaveBeenCalledWith(renderMarkdown(await expectedReport()));
-    expect(publish).toHaveBeenCalledWith({ type: AppEvents.alertSuccess.name, payload: ['Impact section copied as Markdown'] });
+    expect(publish).toHaveBeenCalledWith({
+      type: AppEvents.alertSuccess.name,
+      payload: ['Impact section copied as Markdown'],
+    });
   });
 
   test('Copy falls back to execCommand where the Clipboard API is refused', async () => {
@@ -244,7 +285,9 @@ describe('exports', () => {
     Object.defineProperty(document, 'execCommand', { value: execCommand, configurable: true });
     let copiedText = '';
     execCommand.mockImplementation(() => {
-      copiedText = (document.activeElement as HTMLTextAreaElement | null)?.value ?? (document.querySelector('textarea')?.value as string);
+      copiedText =
+        (document.activeElement as HTMLTextAreaElement | null)?.value ??
+        (document.querySelector('textarea')?.value as string);
       return true;
     });
     grafana();
@@ -263,7 +306,9 @@ describe('exports', () => {
       return `blob:${blobs.length}`;
     });
     URL.revokeObjectURL = jest.fn();
-    const click = jest.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+    const click = jest.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (
+      this: HTMLAnchorElement
+    ) {
       names.push(this.download);
     });
     grafana();
@@ -307,7 +352,9 @@ describe('incident windows', () => {
     grafana({ annotations: incidents });
     renderPanel();
     const input = await screen.findByRole('combobox');
-    await waitFor(() => expect(backendFetch).toHaveBeenCalledWith(expect.objectContaining({ url: '/api/annotations' })));
+    await waitFor(() =>
+      expect(backendFetch).toHaveBeenCalledWith(expect.objectContaining({ url: '/api/annotations' }))
+    );
     fireEvent.click(input);
     for (const text of HOSTILE) {
       expect(await screen.findByText(new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))).toBeInTheDocument();
@@ -322,10 +369,15 @@ describe('incident windows', () => {
     renderPanel();
     fireEvent.click(await screen.findByRole('combobox'));
     fireEvent.click(await screen.findByText(/onerror/, {}, WAIT));
-    expect(await screen.findByTestId('impact-incident')).toHaveTextContent('Incident: 2026-11-20 02:00 – 02:30 UTC · security-surface · <img src=x onerror=alert(1)>');
+    expect(await screen.findByTestId('impact-incident')).toHaveTextContent(
+      'Incident: 2026-11-20 02:00 – 02:30 UTC · security-surface · <img src=x onerror=alert(1)>'
+    );
     fireEvent.click(await screen.findByText('Markdown', {}, WAIT));
     const source = await screen.findByTestId('impact-markdown-source');
-    await waitFor(() => expect(source.textContent).toContain('**Window:** between 2026-11-20 02:00 and 02:30 UTC (30 min).'), WAIT);
+    await waitFor(
+      () => expect(source.textContent).toContain('**Window:** between 2026-11-20 02:00 and 02:30 UTC (30 min).'),
+      WAIT
+    );
     expect(source.textContent).not.toContain('onerror');
     expect(document.querySelector('img')).toBeNull();
   });
@@ -335,7 +387,9 @@ describe('incident windows', () => {
     renderPanel();
     fireEvent.click(await screen.findByText('Markdown', {}, WAIT));
     const source = await screen.findByTestId('impact-markdown-source');
-    const expected = renderMarkdown(await expectedReport({}, [{ from: FIXTURE_WINDOW.from - 1800, to: FIXTURE_WINDOW.from - 1200 }]));
+    const expected = renderMarkdown(
+      await expectedReport({}, [{ from: FIXTURE_WINDOW.from - 1800, to: FIXTURE_WINDOW.from - 1200 }])
+    );
     expect(source.textContent).toBe(expected);
     expect(expected).toContain('Left out of the baseline (another incident): between 2026-11-20 01:30 and 01:40 UTC.');
   });
@@ -370,8 +424,12 @@ describe('hostile label values', () => {
       text === '${team}' && typeof format === 'function' ? format(['search', 'chat']) : text;
     renderPanel({}, { replaceVariables });
     await screen.findAllByTestId('impact-finding', {}, WAIT);
-    const exprs = backendFetch.mock.calls.filter(([r]) => r.url === '/api/ds/query').map(([r]) => r.data.queries[0].expr);
+    const exprs = backendFetch.mock.calls
+      .filter(([r]) => r.url === '/api/ds/query')
+      .map(([r]) => r.data.queries[0].expr);
     expect(exprs.length).toBeGreaterThan(0);
-    expect(exprs.every((e: string) => e.includes('{team=~"search|chat"}') || e.includes(',team=~"search|chat"}'))).toBe(true);
+    expect(exprs.every((e: string) => e.includes('{team=~"search|chat"}') || e.includes(',team=~"search|chat"}'))).toBe(
+      true
+    );
   });
 });
