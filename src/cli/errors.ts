@@ -1,4 +1,6 @@
-/** Exit codes of `aisre`: 2 for a command line that cannot be run, 1 when the data source (or anything else) fails. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/** Exit codes of `aisre` and how it reads flags: 2 for a command line that cannot be run, 1 when the data source (or anything else) fails. */
 export const EXIT_USAGE = 2;
 export const EXIT_FAILURE = 1;
 
@@ -7,5 +9,16 @@ export class UsageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';
+  }
+}
+
+type FlagOptions = NonNullable<ParseArgsConfig['options']>;
+
+/** A command's flags (no positionals); an unknown or malformed flag is a UsageError that shows the command's usage. */
+export function parseFlags<T extends FlagOptions>(args: string[], options: T, usage: string) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
   }
 }

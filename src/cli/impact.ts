@@ -1,10 +1,9 @@
 /** `aisre impact`: the postmortem impact section for a window, read from a Prometheus-compatible API. */
-import { parseArgs } from 'node:util';
 import { buildImpactReport, ImpactOptionsError, type BaselineSpec } from '../core/impact';
 import { PrometheusHttpSource } from '../core/prometheus';
 import { renderMarkdown } from '../core/render';
 import { type SliId } from '../core/metrics';
-import { UsageError } from './errors';
+import { parseFlags, UsageError } from './errors';
 import { parseTime } from './time';
 
 export const IMPACT_USAGE = `Usage: aisre impact --prometheus <url> --from <time> --to <time> [options]
@@ -62,29 +61,23 @@ function list(value: string | undefined): string[] | undefined {
 }
 
 function parseImpactArgs(args: string[]) {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        prometheus: { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        baseline: { type: 'string' },
-        selector: { type: 'string' },
-        by: { type: 'string' },
-        sli: { type: 'string' },
-        format: { type: 'string' },
-        'min-volume': { type: 'string' },
-        timeout: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n\n${IMPACT_USAGE}`);
-  }
+  const values = parseFlags(
+    args,
+    {
+      prometheus: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      baseline: { type: 'string' },
+      selector: { type: 'string' },
+      by: { type: 'string' },
+      sli: { type: 'string' },
+      format: { type: 'string' },
+      'min-volume': { type: 'string' },
+      timeout: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    IMPACT_USAGE
+  );
   if (values.help) {
     return undefined;
   }

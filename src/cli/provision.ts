@@ -1,5 +1,4 @@
 /** `aisre provision`: Grafana provisioning files that give each team of a teams file its own pinned dashboards. */
-import { parseArgs } from 'node:util';
 import { DashboardSourceError } from '../provisioning/dashboard';
 import {
   DEFAULT_DATASOURCE,
@@ -17,7 +16,7 @@ import {
 } from '../provisioning/sources';
 import { TeamsFileError } from '../provisioning/teams';
 import { OutputDirectoryError, writeProvisioning } from '../provisioning/write';
-import { UsageError } from './errors';
+import { parseFlags, UsageError } from './errors';
 
 export const PROVISION_USAGE = `Usage: aisre provision --teams <teams.yaml> --out <dir> [options]
 
@@ -61,31 +60,25 @@ interface ProvisionArgs {
 }
 
 function parseProvisionArgs(args: string[]): ProvisionArgs | undefined {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        teams: { type: 'string' },
-        out: { type: 'string' },
-        'datasource-url': { type: 'string' },
-        'datasource-uid': { type: 'string' },
-        'datasource-name': { type: 'string' },
-        'existing-datasource': { type: 'boolean' },
-        'scrape-interval': { type: 'string' },
-        dashboards: { type: 'string' },
-        alerting: { type: 'string' },
-        'grafana-path': { type: 'string' },
-        'org-id': { type: 'string' },
-        force: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n\n${PROVISION_USAGE}`);
-  }
+  const values = parseFlags(
+    args,
+    {
+      teams: { type: 'string' },
+      out: { type: 'string' },
+      'datasource-url': { type: 'string' },
+      'datasource-uid': { type: 'string' },
+      'datasource-name': { type: 'string' },
+      'existing-datasource': { type: 'boolean' },
+      'scrape-interval': { type: 'string' },
+      dashboards: { type: 'string' },
+      alerting: { type: 'string' },
+      'grafana-path': { type: 'string' },
+      'org-id': { type: 'string' },
+      force: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    PROVISION_USAGE
+  );
   if (values.help) {
     return undefined;
   }

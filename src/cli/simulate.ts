@@ -6,7 +6,6 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 
 import {
   FILE_FORMATS,
@@ -23,7 +22,7 @@ import {
   writeChunks,
 } from '../simulator';
 
-import { UsageError } from './errors';
+import { parseFlags, UsageError } from './errors';
 
 const USAGE = `Usage:
   aisre simulate --from <time> --to <time> --out <file> [options]   write samples for a backfill
@@ -72,15 +71,7 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-type Flags = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true; allowPositionals: false }>>['values'];
-
-function parseFlags(args: string[]): Flags {
-  try {
-    return parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }).values;
-  } catch (error) {
-    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
-  }
-}
+type Flags = ReturnType<typeof parseFlags<typeof OPTIONS>>;
 
 function numberFlag(
   name: string,
@@ -265,7 +256,7 @@ async function writeFileMode(flags: Flags): Promise<void> {
 }
 
 export async function simulateCommand(args: string[]): Promise<void> {
-  const flags = parseFlags(args);
+  const flags = parseFlags(args, OPTIONS, USAGE);
   if (flags.help) {
     process.stdout.write(`${USAGE}\n`);
     return;
