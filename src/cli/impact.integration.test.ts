@@ -15,23 +15,15 @@ import { type SliId } from '../core/metrics';
 import { type ImpactReport } from '../core/report';
 import { parseJsonOutput, runAisre } from '../testing/aisre';
 import { instantQuery } from '../testing/http';
-import {
-  bucketIncreaseQuery,
-  histogramQuantileQuery,
-  isDistribution,
-  nanToNull,
-  proportionQueries,
-  relativelyClose,
-  SLI_BY_ID,
-} from '../testing/impactChecks';
+import { bucketIncreaseQuery, proportionQueries, SLI_BY_ID } from '../testing/impactChecks';
 import { type StartedEngine, startPrometheus } from '../testing/prometheus';
 import { DEFAULT_SIMULATION, type SimulatedFixture, simulateFixture } from '../testing/simulateFixture';
 import { findWindow, isHistogramTruth, type TruthIncident, toUnixSeconds } from '../testing/truth';
 import {
   countMismatches,
-  DERIVED_TOLERANCE,
   derivedMismatches,
   intervalsOf,
+  quantileMismatches,
   verdictMismatches,
 } from '../testing/truthChecks';
 
@@ -179,38 +171,7 @@ it('rates are events/total, ci95 is the Wilson interval (computed independently)
 it('quantiles equal what Prometheus’ histogram_quantile returns for the same window', async () => {
   const mismatches: string[] = [];
   for (const incident of incidents()) {
-    const report = reportFor(incident);
-    for (const [side, interval] of [
-      ['window', report.window],
-      ['baseline', report.baseline],
-    ] as const) {
-      const to = Date.parse(interval.to) / 1000;
-      const seconds = to - Date.parse(interval.from) / 1000;
-      for (const finding of report.findings.filter(isDistribution)) {
-        const definition = SLI_BY_ID.get(finding.sli);
-        if (definition?.kind !== 'distribution') {
-          mismatches.push(`${finding.sli}: a distribution finding for a ${definition?.kind} SLI`);
-          continue;
-        }
-        for (const [q, key] of [
-          [0.5, 'p50'],
-          [0.95, 'p95'],
-          [0.99, 'p99'],
-        ] as const) {
-          const result = await instantQuery(
-            prometheus.url,
-            histogramQuantileQuery(definition, q, seconds, ['endpoint']),
-            to
-          );
-          const engine = nanToNull(result.find((r) => r.metric.endpoint === finding.segment.endpoint)?.value);
-          if (!relativelyClose(finding[side][key], engine, DERIVED_TOLERANCE)) {
-            mismatches.push(
-              `${incident.id} ${finding.sli} ${finding.segment.endpoint} ${side} ${key}: report ${finding[side][key]}, histogram_quantile ${engine}`
-            );
-          }
-        }
-      }
-    }
+    mismatches.push(...(await quantileMismatches(prometheus.url, reportFor(incident), incident.id)));
   }
   expect(mismatches).toEqual([]);
 });

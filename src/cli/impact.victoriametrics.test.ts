@@ -11,16 +11,14 @@
  */
 import { type ImpactReport } from '../core/report';
 import { parseJsonOutput, runAisre } from '../testing/aisre';
-import { instantQuery } from '../testing/http';
-import { histogramQuantileQuery, isDistribution, nanToNull, relativelyClose, SLI_BY_ID } from '../testing/impactChecks';
 import { type StartedEngine } from '../testing/prometheus';
 import { DEFAULT_SIMULATION, type SimulatedFixture, simulateFixture } from '../testing/simulateFixture';
 import { findWindow, toUnixSeconds } from '../testing/truth';
 import {
   countMismatches,
-  DERIVED_TOLERANCE,
   derivedMismatches,
   intervalsOf,
+  quantileMismatches,
   verdictMismatches,
 } from '../testing/truthChecks';
 import { startVictoriaMetrics } from '../testing/victoriaMetrics';
@@ -91,32 +89,7 @@ it('reports the same intervals, no missing SLI, and counts equal to the truth ex
 it('quantiles equal VictoriaMetrics’ histogram_quantile over the same buckets', async () => {
   const mismatches: string[] = [];
   for (const incident of fixture.truth.incidents) {
-    const report = reports.get(incident.id)!;
-    const to = Date.parse(report.window.to) / 1000;
-    const seconds = to - Date.parse(report.window.from) / 1000;
-    for (const finding of report.findings.filter(isDistribution)) {
-      const definition = SLI_BY_ID.get(finding.sli);
-      if (definition?.kind !== 'distribution') {
-        continue;
-      }
-      for (const [q, key] of [
-        [0.5, 'p50'],
-        [0.95, 'p95'],
-        [0.99, 'p99'],
-      ] as const) {
-        const result = await instantQuery(
-          victoriaMetrics.url,
-          histogramQuantileQuery(definition, q, seconds, ['endpoint']),
-          to
-        );
-        const engine = nanToNull(result.find((r) => r.metric.endpoint === finding.segment.endpoint)?.value);
-        if (!relativelyClose(finding.window[key], engine, DERIVED_TOLERANCE)) {
-          mismatches.push(
-            `${incident.id} ${finding.sli} ${finding.segment.endpoint} ${key}: report ${finding.window[key]}, VM ${engine}`
-          );
-        }
-      }
-    }
+    mismatches.push(...(await quantileMismatches(victoriaMetrics.url, reports.get(incident.id)!, incident.id)));
   }
   expect(mismatches).toEqual([]);
 });

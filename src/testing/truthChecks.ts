@@ -4,7 +4,17 @@
  */
 import { type SliId } from '../core/metrics';
 import { type ImpactReport } from '../core/report';
-import { findFinding, isDistribution, isoSeconds, isProportion, relativelyClose } from './impactChecks';
+import { instantQuery } from './http';
+import {
+  findFinding,
+  histogramQuantileQuery,
+  isDistribution,
+  isoSeconds,
+  isProportion,
+  nanToNull,
+  relativelyClose,
+  SLI_BY_ID,
+} from './impactChecks';
 import { twoProportionPValue, wilsonInterval } from './reference';
 import {
   findWindow,
@@ -197,4 +207,40 @@ export function intervalsOf(truth: SimulationTruth, incident: TruthIncident) {
     window: { from: isoSeconds(toUnixSeconds(window.from)), to: isoSeconds(toUnixSeconds(window.to)) },
     baseline: { from: isoSeconds(toUnixSeconds(baseline.from)), to: isoSeconds(toUnixSeconds(baseline.to)) },
   };
+}
+
+/**
+ * Every p50/p95/p99 of the report's distributions, window and baseline, against what the engine at `engineUrl`
+ * returns for `histogram_quantile` over the same buckets and interval (an independent implementation).
+ */
+export async function quantileMismatches(engineUrl: string, report: ImpactReport, label: string): Promise<string[]> {
+  const mismatches: string[] = [];
+  for (const [side, interval] of [
+    ['window', report.window],
+    ['baseline', report.baseline],
+  ] as const) {
+    const to = Date.parse(interval.to) / 1000;
+    const seconds = to - Date.parse(interval.from) / 1000;
+    for (const finding of report.findings.filter(isDistribution)) {
+      const definition = SLI_BY_ID.get(finding.sli);
+      if (definition?.kind !== 'distribution') {
+        mismatches.push(`${finding.sli}: a distribution finding for a ${definition?.kind} SLI`);
+        continue;
+      }
+      for (const [q, key] of [
+        [0.5, 'p50'],
+        [0.95, 'p95'],
+        [0.99, 'p99'],
+      ] as const) {
+        const result = await instantQuery(engineUrl, histogramQuantileQuery(definition, q, seconds, ['endpoint']), to);
+        const engine = nanToNull(result.find((r) => r.metric.endpoint === finding.segment.endpoint)?.value);
+        if (!relativelyClose(finding[side][key], engine, DERIVED_TOLERANCE)) {
+          mismatches.push(
+            `${label} ${finding.sli} ${finding.segment.endpoint} ${side} ${key}: report ${finding[side][key]}, histogram_quantile ${engine}`
+          );
+        }
+      }
+    }
+  }
+  return mismatches;
 }
