@@ -19,6 +19,7 @@ import {
 import { READ_ONLY_MESSAGE } from '../incidents/permissions';
 import { incidentsTestIds } from '../incidents/testIds';
 import { formFromTags, resolveConflict, tagsForForm, withCategory, type ConflictChoice } from './classify';
+import { TagsList } from './TagsList';
 
 type Conflict = Extract<TagUpdate, { kind: 'conflict' }>;
 
@@ -57,19 +58,6 @@ interface Props {
   onIncidentChange: (incident: IncidentAnnotation) => void;
   readOnly: boolean;
   onPermissionDenied: () => void;
-}
-
-function TagsList({ tags, label }: { tags: string[]; label: string }) {
-  const styles = useStyles2(getStyles);
-  return (
-    <ul className={styles.tags} aria-label={label}>
-      {tags.map((tag) => (
-        <li key={tag} className={styles.tag}>
-          {tag}
-        </li>
-      ))}
-    </ul>
-  );
 }
 
 function ConflictView({
@@ -334,22 +322,6 @@ const getStyles = (theme: GrafanaTheme2) => ({
   `,
   preview: css`
     margin-bottom: ${theme.spacing(1)};
-  `,
-  tags: css`
-    display: inline-flex;
-    flex-wrap: wrap;
-    gap: ${theme.spacing(0.5)};
-    list-style: none;
-    margin: 0;
-    padding: 0;
-  `,
-  tag: css`
-    font-family: ${theme.typography.fontFamilyMonospace};
-    font-size: ${theme.typography.bodySmall.fontSize};
-    padding: ${theme.spacing(0, 0.5)};
-    border: 1px solid ${theme.colors.border.medium};
-    border-radius: ${theme.shape.radius.default};
-    overflow-wrap: anywhere;
   `,
   conflict: css`
     display: flex;

@@ -25,6 +25,7 @@ import { formFromTags } from './classify';
 import { EvidenceSection, EvidenceStateMessage } from './Evidence';
 import { IncidentLinks } from './Links';
 import { SuggestionsList } from './Suggestions';
+import { TagsList } from './TagsList';
 import { useIncidentEvidence } from './useIncidentEvidence';
 
 type Loaded =
@@ -153,11 +154,7 @@ function IncidentView({
         <p className={styles.text} data-testid={incidentsTestIds.incident.text}>
           {incident.text || <span className={styles.muted}>(no text)</span>}
         </p>
-        <ul className={styles.tags} aria-label="Tags" data-testid={incidentsTestIds.incident.tags}>
-          {incident.tags.map((tag) => (
-            <li key={tag}>{tag}</li>
-          ))}
-        </ul>
+        <TagsList tags={incident.tags} label="Tags" testId={incidentsTestIds.incident.tags} />
         {settings.kind === 'fallback' && (
           <Alert severity="info" title="The app's settings could not be read">
             Using the defaults (or the settings Grafana loaded with the page): {settings.failure.message}
@@ -264,21 +261,5 @@ const getStyles = (theme: GrafanaTheme2) => ({
   muted: css`
     color: ${theme.colors.text.secondary};
     margin: 0;
-  `,
-  tags: css`
-    display: flex;
-    flex-wrap: wrap;
-    gap: ${theme.spacing(0.5)};
-    list-style: none;
-    margin: 0;
-    padding: 0;
-    li {
-      font-family: ${theme.typography.fontFamilyMonospace};
-      font-size: ${theme.typography.bodySmall.fontSize};
-      padding: ${theme.spacing(0, 0.5)};
-      border: 1px solid ${theme.colors.border.medium};
-      border-radius: ${theme.shape.radius.default};
-      overflow-wrap: anywhere;
-    }
   `,
 });
