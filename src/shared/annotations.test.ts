@@ -4,6 +4,7 @@ import { FakeAnnotationsBackend } from './__fixtures__/annotationsBackend';
 import {
   AnnotationReadError,
   AnnotationWriteError,
+  baselineExclusions,
   categoryOf,
   createIncident,
   fetchIncidentAnnotations,
@@ -12,6 +13,7 @@ import {
   isPermissionError,
   isRegion,
   listIncidents,
+  otherIncidentWindows,
   updateIncidentTags,
   type IncidentAnnotation,
 } from './annotations';
@@ -33,6 +35,45 @@ const incident = (over: Partial<IncidentAnnotation>): IncidentAnnotation => ({
   tags: ['ai-incident'],
   dashboardUID: null,
   ...over,
+});
+
+describe('baseline exclusions', () => {
+  const region = (id: number, from: number, to: number) => incident({ id, time: from * 1000, timeEnd: to * 1000 });
+
+  test('other incidents are left out of the baseline, not the one reported on, and not points', () => {
+    const incidents = [region(1, 100, 200), region(2, 300, 400), region(3, 500, 500)];
+    expect(otherIncidentWindows(incidents, incidents[0])).toEqual([{ from: 300, to: 400 }]);
+    expect(otherIncidentWindows(incidents)).toEqual([
+      { from: 100, to: 200 },
+      { from: 300, to: 400 },
+    ]);
+  });
+
+  test('reads the incidents overlapping the baseline in one request and excludes the others', async () => {
+    backendFetch.mockReturnValue(
+      of({
+        ok: true,
+        status: 200,
+        data: [region(1, 100, 200), region(2, 300, 400)].map((a) => ({ ...a, dashboardUID: '' })),
+      })
+    );
+    expect(await baselineExclusions({ from: 0, to: 1000 }, region(1, 100, 200))).toEqual({
+      excluded: [{ from: 300, to: 400 }],
+    });
+    expect(backendFetch).toHaveBeenCalledWith(
+      expect.objectContaining({
+        params: { tags: ['ai-incident'], type: 'annotation', from: 0, to: 1_000_000, limit: 1000 },
+      })
+    );
+  });
+
+  test('unreadable annotations give no exclusions and a note that says why', async () => {
+    backendFetch.mockReturnValue(throwError(() => ({ status: 500, data: { message: 'boom' }, config: {} })));
+    expect(await baselineExclusions({ from: 0, to: 1000 })).toEqual({
+      excluded: [],
+      note: 'Other incidents could not be read, so none is left out of the baseline (Grafana answered 500 for the incident annotations: boom).',
+    });
+  });
 });
 
 describe('fetchIncidentAnnotations', () => {

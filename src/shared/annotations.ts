@@ -23,6 +23,7 @@ import { getBackendSrv, isFetchError } from '@grafana/runtime';
 import { lastValueFrom, timeout } from 'rxjs';
 import { INCIDENT_TAG, mergeTags, type TagConflict } from '../core/tags';
 import { type Interval } from '../core/source';
+import { logger } from './logger';
 
 export { INCIDENT_TAG };
 export const CATEGORY_TAG_PREFIX = 'ai-category:';
@@ -433,6 +434,39 @@ export function isRegion(annotation: IncidentAnnotation): boolean {
 /** The annotation's window in Unix seconds, widened to whole seconds (PromQL ranges are written in seconds). */
 export function incidentInterval(annotation: IncidentAnnotation): Interval {
   return { from: Math.floor(annotation.time / 1000), to: Math.ceil(annotation.timeEnd / 1000) };
+}
+
+/** Other incidents' windows, to leave out of a baseline: every region but the one being reported on. */
+export function otherIncidentWindows(incidents: IncidentAnnotation[], current?: IncidentAnnotation): Interval[] {
+  return incidents.filter((a) => isRegion(a) && a.id !== current?.id).map(incidentInterval);
+}
+
+/** Incidents read for baseline exclusions: far more than a baseline ever overlaps, in one request. */
+const EXCLUSION_LIMIT = 1000;
+
+/**
+ * The windows of the other incidents that overlap `baseline`, to leave out of it (the panel and the incident page).
+ * When annotations cannot be read the report is still right, only less careful: no exclusions, and a note saying so.
+ */
+export async function baselineExclusions(
+  baseline: Interval,
+  current?: IncidentAnnotation
+): Promise<{ excluded: Interval[]; note?: string }> {
+  try {
+    const overlapping = await fetchIncidentAnnotations({
+      from: baseline.from * 1000,
+      to: baseline.to * 1000,
+      limit: EXCLUSION_LIMIT,
+    });
+    return { excluded: otherIncidentWindows(overlapping, current) };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    logger.warn('incident annotations unreadable: baseline without exclusions', { error: message });
+    return {
+      excluded: [],
+      note: `Other incidents could not be read, so none is left out of the baseline (${message}).`,
+    };
+  }
 }
 
 /** The `ai-category:<id>` of a classified incident, or undefined before classification. */

@@ -9,7 +9,7 @@ import { getDataSourceSrv } from '@grafana/runtime';
 import { useEffect, useState } from 'react';
 import { readChangeEvents, type ChangeEvent } from '../../core/changes';
 import { BUILD_INFO_METRIC } from '../../core/metrics';
-import { buildImpactReport, ImpactOptionsError, type BaselineSpec } from '../../core/impact';
+import { buildImpactReport, ImpactOptionsError, resolveBaseline, type BaselineSpec } from '../../core/impact';
 import { type ImpactReport } from '../../core/report';
 import { renderMarkdown } from '../../core/render';
 import {
@@ -19,16 +19,10 @@ import {
   labelNamesFromSettings,
   thresholdsFromSettings,
 } from '../../core/settings';
-import { MetricsSourceError, type Interval } from '../../core/source';
+import { MetricsSourceError } from '../../core/source';
 import { CHANGE_LEAD_SECONDS, suggestCategories, type Suggestion } from '../../core/suggest';
-import {
-  baselineInterval,
-  hasNoData,
-  MIN_WINDOW_SECONDS,
-  otherIncidentWindows,
-  promqlString,
-} from '../../panels/impact/scope';
-import { fetchIncidentAnnotations, incidentInterval, type IncidentAnnotation } from '../../shared/annotations';
+import { hasNoData, MIN_WINDOW_SECONDS, promqlString } from '../../panels/impact/scope';
+import { baselineExclusions, incidentInterval, type IncidentAnnotation } from '../../shared/annotations';
 import { GrafanaMetricsSource } from '../../shared/grafanaMetricsSource';
 import { logger } from '../../shared/logger';
 import { speaksPromQL } from '../../shared/promqlDataSources';
@@ -83,33 +77,11 @@ interface Request {
   datasource: DataSourceInstanceSettings;
 }
 
-async function otherIncidents(
-  window: Interval,
-  incident: IncidentAnnotation
-): Promise<{ excluded: Interval[]; note?: string }> {
-  const baseline = baselineInterval(window, BASELINE);
-  try {
-    const overlapping = await fetchIncidentAnnotations({
-      from: baseline.from * 1000,
-      to: baseline.to * 1000,
-      limit: 1000,
-    });
-    return { excluded: otherIncidentWindows(overlapping, incident) };
-  } catch (error) {
-    // The report is still right without exclusions, only less careful: say so instead of failing.
-    logger.warn('incident page: other incidents unreadable', { error: String(error) });
-    return {
-      excluded: [],
-      note: `Other incidents could not be read, so none is left out of the baseline (${error instanceof Error ? error.message : String(error)}).`,
-    };
-  }
-}
-
 async function run({ incident, team, settings, datasource }: Request): Promise<EvidenceState> {
   const window = incidentInterval(incident);
   const selector = incidentSelector(team, settings);
   const source = new GrafanaMetricsSource({ uid: datasource.uid, type: datasource.type, name: datasource.name });
-  const { excluded, note } = await otherIncidents(window, incident);
+  const { excluded, note } = await baselineExclusions(resolveBaseline(window, BASELINE), incident);
   let report: ImpactReport;
   try {
     report = await buildImpactReport(source, {

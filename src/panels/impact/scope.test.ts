@@ -7,7 +7,6 @@ import {
   exportFileName,
   markdownSection,
   matcherFor,
-  otherIncidentWindows,
   parseBaselineTime,
   readVariable,
   windowFromRange,
@@ -69,7 +68,9 @@ describe('the selector from the dashboard variables', () => {
   });
 
   test('an override is used as written, with variables interpolated as regexes', () => {
-    expect(buildSelector(' team=~"$team",endpoint="/chat" ', interpolator({ team: ['a', 'b'] }))).toBe('team=~"(a|b)",endpoint="/chat"');
+    expect(buildSelector(' team=~"$team",endpoint="/chat" ', interpolator({ team: ['a', 'b'] }))).toBe(
+      'team=~"(a|b)",endpoint="/chat"'
+    );
   });
 });
 
@@ -81,27 +82,28 @@ describe('the window', () => {
   test('a picked region replaces the time range; a point or an unknown id does not', () => {
     const range = { from: 1_795_100_000_000, to: 1_795_200_000_000 };
     const incidents = [incident(1, 1_795_140_000, 1_795_143_600), incident(2, 1_795_150_000, 1_795_150_000)];
-    expect(chooseWindow(range, incidents, 1)).toEqual({ window: { from: 1_795_140_000, to: 1_795_143_600 }, incident: incidents[0] });
+    expect(chooseWindow(range, incidents, 1)).toEqual({
+      window: { from: 1_795_140_000, to: 1_795_143_600 },
+      incident: incidents[0],
+    });
     expect(chooseWindow(range, incidents, 2).window).toEqual({ from: 1_795_100_000, to: 1_795_200_000 });
     expect(chooseWindow(range, incidents, 7).incident).toBeUndefined();
-  });
-
-  test('other incidents are left out of the baseline, not the one reported on, and not points', () => {
-    const incidents = [incident(1, 100, 200), incident(2, 300, 400), incident(3, 500, 500)];
-    expect(otherIncidentWindows(incidents, incidents[0])).toEqual([{ from: 300, to: 400 }]);
-    expect(otherIncidentWindows(incidents)).toEqual([
-      { from: 100, to: 200 },
-      { from: 300, to: 400 },
-    ]);
   });
 });
 
 describe('the baseline', () => {
   test('preceding by default, N days, or a fixed range', () => {
     expect(baselineSpecOf(DEFAULT_OPTIONS)).toEqual({ spec: { mode: 'preceding' } });
-    expect(baselineSpecOf({ ...DEFAULT_OPTIONS, baselineMode: 'days_earlier', baselineDays: 7 })).toEqual({ spec: { mode: 'days_earlier', days: 7 } });
+    expect(baselineSpecOf({ ...DEFAULT_OPTIONS, baselineMode: 'days_earlier', baselineDays: 7 })).toEqual({
+      spec: { mode: 'days_earlier', days: 7 },
+    });
     expect(
-      baselineSpecOf({ ...DEFAULT_OPTIONS, baselineMode: 'fixed', baselineFrom: '2026-11-20T00:00:00Z', baselineTo: '1795140000' })
+      baselineSpecOf({
+        ...DEFAULT_OPTIONS,
+        baselineMode: 'fixed',
+        baselineFrom: '2026-11-20T00:00:00Z',
+        baselineTo: '1795140000',
+      })
     ).toEqual({ spec: { mode: 'fixed', from: 1_795_132_800, to: 1_795_140_000 } });
   });
 
@@ -109,7 +111,9 @@ describe('the baseline', () => {
     expect(baselineSpecOf({ ...DEFAULT_OPTIONS, baselineMode: 'days_earlier', baselineDays: 0 })).toEqual({
       problem: expect.stringContaining('N is 0'),
     });
-    expect(baselineSpecOf({ ...DEFAULT_OPTIONS, baselineMode: 'fixed', baselineFrom: 'yesterday', baselineTo: '' })).toEqual({
+    expect(
+      baselineSpecOf({ ...DEFAULT_OPTIONS, baselineMode: 'fixed', baselineFrom: 'yesterday', baselineTo: '' })
+    ).toEqual({
       problem: expect.stringContaining('set its start and end'),
     });
   });

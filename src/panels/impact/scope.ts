@@ -4,7 +4,7 @@
  * and the other incidents left out of the baseline. No statistics here: those are the core's.
  */
 import { dateMath, type InterpolateFunction } from '@grafana/data';
-import { type BaselineSpec, type ImpactOptions, resolveBaseline } from '../../core/impact';
+import { type BaselineSpec, type ImpactOptions } from '../../core/impact';
 import { COMMON_LABELS } from '../../core/metrics';
 import { type ImpactReport } from '../../core/report';
 import { type Interval } from '../../core/source';
@@ -29,7 +29,9 @@ export function chooseWindow(
   selectedId: number | undefined
 ): { window: Interval; incident?: IncidentAnnotation } {
   const incident = incidents.find((a) => a.id === selectedId && isRegion(a));
-  return incident ? { window: incidentInterval(incident), incident } : { window: windowFromRange(range.from, range.to) };
+  return incident
+    ? { window: incidentInterval(incident), incident }
+    : { window: windowFromRange(range.from, range.to) };
 }
 
 /** A PromQL double-quoted string literal. */
@@ -106,7 +108,9 @@ export function baselineSpecOf(options: ImpactPanelOptions): { spec: BaselineSpe
     case 'days_earlier':
       return options.baselineDays > 0 && Number.isInteger(options.baselineDays)
         ? { spec: { mode: 'days_earlier', days: options.baselineDays } }
-        : { problem: `the baseline is "N days earlier" but N is ${options.baselineDays}: set a whole number of days above 0` };
+        : {
+            problem: `the baseline is "N days earlier" but N is ${options.baselineDays}: set a whole number of days above 0`,
+          };
     case 'fixed': {
       const from = parseBaselineTime(options.baselineFrom);
       const to = parseBaselineTime(options.baselineTo);
@@ -121,16 +125,6 @@ export function baselineSpecOf(options: ImpactPanelOptions): { spec: BaselineSpe
     default:
       return { spec: { mode: 'preceding' } };
   }
-}
-
-/** The baseline interval for a window (for reading the incidents that overlap it). */
-export function baselineInterval(window: Interval, spec: BaselineSpec): Interval {
-  return resolveBaseline(window, spec);
-}
-
-/** Other incidents' windows, to leave out of the baseline: every region but the one being reported on. */
-export function otherIncidentWindows(incidents: IncidentAnnotation[], current?: IncidentAnnotation): Interval[] {
-  return incidents.filter((a) => isRegion(a) && a.id !== current?.id).map(incidentInterval);
 }
 
 /** Everything buildImpactReport needs beyond the source. */

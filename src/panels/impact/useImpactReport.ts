@@ -6,15 +6,15 @@
 import { type DataSourceInstanceSettings } from '@grafana/data';
 import { getDataSourceSrv } from '@grafana/runtime';
 import { useEffect, useMemo, useState } from 'react';
-import { buildImpactReport, ImpactOptionsError, type BaselineSpec } from '../../core/impact';
+import { buildImpactReport, ImpactOptionsError, resolveBaseline, type BaselineSpec } from '../../core/impact';
 import { type ImpactReport } from '../../core/report';
 import { renderMarkdown } from '../../core/render';
 import { MetricsSourceError, type Interval } from '../../core/source';
-import { fetchIncidentAnnotations, type IncidentAnnotation } from '../../shared/annotations';
+import { baselineExclusions, type IncidentAnnotation } from '../../shared/annotations';
 import { GrafanaMetricsSource } from '../../shared/grafanaMetricsSource';
 import { logger } from '../../shared/logger';
 import { speaksPromQL } from '../../shared/promqlDataSources';
-import { baselineInterval, baselineSpecOf, hasNoData, impactOptionsOf, MIN_WINDOW_SECONDS, otherIncidentWindows } from './scope';
+import { baselineSpecOf, hasNoData, impactOptionsOf, MIN_WINDOW_SECONDS } from './scope';
 import { DATASOURCE_VARIABLE, type ImpactPanelOptions } from './types';
 
 export type ReportState =
@@ -38,7 +38,10 @@ export interface ReportRequest {
 /** The data source the panel queries: its option, then the dashboard's default when the variable is not defined. */
 export function resolveDataSource(reference: string): DataSourceInstanceSettings | undefined {
   const srv = getDataSourceSrv();
-  return srv.getInstanceSettings(reference) ?? (reference === DATASOURCE_VARIABLE ? srv.getInstanceSettings(null) : undefined);
+  return (
+    srv.getInstanceSettings(reference) ??
+    (reference === DATASOURCE_VARIABLE ? srv.getInstanceSettings(null) : undefined)
+  );
 }
 
 type Precheck = { state: ReportState } | { datasource: DataSourceInstanceSettings; baseline: BaselineSpec };
@@ -60,18 +63,12 @@ function precheck({ options, window }: ReportRequest, datasource: DataSourceInst
   return { datasource, baseline: baseline.spec };
 }
 
-async function run(request: ReportRequest, datasource: DataSourceInstanceSettings, baseline: BaselineSpec): Promise<ReportState> {
-  let note: string | undefined;
-  let excluded: Interval[] = [];
-  const baselineWindow = baselineInterval(request.window, baseline);
-  try {
-    const overlapping = await fetchIncidentAnnotations({ from: baselineWindow.from * 1000, to: baselineWindow.to * 1000 });
-    excluded = otherIncidentWindows(overlapping, request.incident);
-  } catch (error) {
-    // The report is still right without exclusions, only less careful: say so instead of failing.
-    logger.warn('impact panel: incident annotations unreadable', { error: String(error) });
-    note = `Other incidents could not be read, so none is left out of the baseline (${error instanceof Error ? error.message : String(error)}).`;
-  }
+async function run(
+  request: ReportRequest,
+  datasource: DataSourceInstanceSettings,
+  baseline: BaselineSpec
+): Promise<ReportState> {
+  const { excluded, note } = await baselineExclusions(resolveBaseline(request.window, baseline), request.incident);
   try {
     const source = new GrafanaMetricsSource({ uid: datasource.uid, type: datasource.type, name: datasource.name });
     const report = await buildImpactReport(
@@ -96,7 +93,13 @@ async function run(request: ReportRequest, datasource: DataSourceInstanceSetting
 export function useImpactReport(request: ReportRequest): ReportState {
   // Resolved on every render: `${datasource}` follows the dashboard variable.
   const datasource = resolveDataSource(request.options.datasource);
-  const key = JSON.stringify([request.options, request.window, request.selector, request.incident?.id, datasource?.uid]);
+  const key = JSON.stringify([
+    request.options,
+    request.window,
+    request.selector,
+    request.incident?.id,
+    datasource?.uid,
+  ]);
   // The request is read through its key, so a new object with the same content does not re-run the queries.
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const checked = useMemo(() => precheck(request, datasource), [key]);
