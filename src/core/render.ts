@@ -164,6 +164,18 @@ function distributionCell(f: DistributionFinding, side: 'window' | 'baseline'): 
   return `p50 ${v(s.p50)}, p95 ${v(s.p95)}, p99 ${v(s.p99)} (n=${formatCount(s.count)})`;
 }
 
+/** Every finding as a Markdown table (the "All findings" section), or a line saying there were none. */
+export function findingsTable(report: ImpactReport): string {
+  if (!report.findings.length) {
+    return 'No SLI of the metrics contract had data for this scope.';
+  }
+  return [
+    '| SLI | Segment | Window | Baseline | Change | q | Verdict |',
+    '|---|---|---|---|---|---|---|',
+    ...report.findings.map(tableRow),
+  ].join('\n');
+}
+
 const VERDICT_ORDER: Verdict[] = ['page', 'investigate', 'insufficient_data', 'ok'];
 
 export function renderMarkdown(report: ImpactReport): string {
@@ -199,13 +211,8 @@ export function renderMarkdown(report: ImpactReport): string {
     '### All findings',
     '',
   ];
-  if (report.findings.length) {
-    lines.push('| SLI | Segment | Window | Baseline | Change | q | Verdict |', '|---|---|---|---|---|---|---|');
-    lines.push(...report.findings.map(tableRow));
-  } else {
-    lines.push('No SLI of the metrics contract had data for this scope.');
-  }
   lines.push(
+    findingsTable(report),
     '',
     '### About these numbers',
     '',

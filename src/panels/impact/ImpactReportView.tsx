@@ -11,9 +11,8 @@ import { css } from '@emotion/css';
 import { type GrafanaTheme2, renderMarkdown as markdownToSafeHtml } from '@grafana/data';
 import { Collapse, RadioButtonGroup, useStyles2 } from '@grafana/ui';
 import React, { useState } from 'react';
-import { findingSentence } from '../../core/render';
+import { findingSentence, findingsTable } from '../../core/render';
 import { type Finding, type ImpactReport, type Verdict } from '../../core/report';
-import { markdownSection } from './scope';
 
 const VERDICT_LABEL: Record<Verdict, string> = {
   page: 'Page',
@@ -66,7 +65,15 @@ function FindingRow({ finding, report }: { finding: Finding; report: ImpactRepor
   );
 }
 
-export function ImpactReportView({ report, markdown, notes }: { report: ImpactReport; markdown: string; notes: string[] }) {
+export function ImpactReportView({
+  report,
+  markdown,
+  notes,
+}: {
+  report: ImpactReport;
+  markdown: string;
+  notes: string[];
+}) {
   const styles = useStyles2(getStyles);
   const [allOpen, setAllOpen] = useState(false);
   const [previewOpen, setPreviewOpen] = useState(false);
@@ -82,7 +89,9 @@ export function ImpactReportView({ report, markdown, notes }: { report: ImpactRe
           ))}
         </ul>
       ) : (
-        <p className={styles.allOk}>Every SLI is OK in this window: nothing regressed past the investigate threshold with significance.</p>
+        <p className={styles.allOk}>
+          Every SLI is OK in this window: nothing regressed past the investigate threshold with significance.
+        </p>
       )}
       {(caveats.length > 0 || report.missingSlis.length > 0) && (
         <ul className={styles.caveats} aria-label="Caveats">
@@ -92,8 +101,12 @@ export function ImpactReportView({ report, markdown, notes }: { report: ImpactRe
           {report.missingSlis.length > 0 && <li>No series with this scope for: {report.missingSlis.join(', ')}.</li>}
         </ul>
       )}
-      <Collapse label={`All findings (${report.findings.length})`} isOpen={allOpen} onToggle={() => setAllOpen(!allOpen)}>
-        <SafeMarkdown markdown={markdownSection(markdown, '### All findings')} className={styles.markdown} />
+      <Collapse
+        label={`All findings (${report.findings.length})`}
+        isOpen={allOpen}
+        onToggle={() => setAllOpen(!allOpen)}
+      >
+        <SafeMarkdown markdown={findingsTable(report)} className={styles.markdown} />
       </Collapse>
       <Collapse label="Markdown" isOpen={previewOpen} onToggle={() => setPreviewOpen(!previewOpen)}>
         <RadioButtonGroup

@@ -5,7 +5,6 @@ import {
   buildSelector,
   chooseWindow,
   exportFileName,
-  markdownSection,
   matcherFor,
   parseBaselineTime,
   readVariable,
@@ -133,11 +132,5 @@ describe('exports', () => {
   test('file names carry the window', () => {
     expect(exportFileName(report, 'md')).toBe('impact-20261120T0200Z-20261120T030030Z.md');
     expect(exportFileName(report, 'json')).toBe('impact-20261120T0200Z-20261120T030030Z.json');
-  });
-
-  test('a section of the Markdown, up to the next heading', () => {
-    const markdown = '## Impact\n\n### All findings\n\n| a |\n|---|\n\n### About these numbers\n\n- x\n';
-    expect(markdownSection(markdown, '### All findings')).toBe('| a |\n|---|');
-    expect(markdownSection(markdown, '### Missing')).toBe('');
   });
 });

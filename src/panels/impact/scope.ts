@@ -162,17 +162,3 @@ export function exportFileName(report: ImpactReport, extension: 'md' | 'json'): 
   const compact = (iso: string) => iso.replace(/[-:]/g, '').replace(/(T\d{4})00Z$/, '$1Z');
   return `impact-${compact(report.window.from)}-${compact(report.window.to)}.${extension}`;
 }
-
-/** One `### ` section of the report's Markdown (heading excluded), e.g. the "All findings" table. */
-export function markdownSection(markdown: string, heading: string): string {
-  const lines = markdown.split('\n');
-  const start = lines.indexOf(heading);
-  if (start < 0) {
-    return '';
-  }
-  const end = lines.findIndex((line, i) => i > start && /^#{1,3} /.test(line));
-  return lines
-    .slice(start + 1, end < 0 ? undefined : end)
-    .join('\n')
-    .trim();
-}
