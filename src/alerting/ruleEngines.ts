@@ -8,9 +8,8 @@ import { mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { httpRequest, waitFor } from '../testing/http';
-import { freePort } from '../testing/ports';
-import { runOrThrow, type ServerProcess, startServerProcess } from '../testing/processes';
+import { httpRequest } from '../testing/http';
+import { runOrThrow, type ServerProcess, startOnFreePort } from '../testing/processes';
 
 export interface PrometheusWithRules {
   url: string;
@@ -30,40 +29,24 @@ export interface PrometheusWithRulesOptions {
 
 const CONFIG = 'global:\n  scrape_interval: 1h\n  evaluation_interval: 1h\nscrape_configs: []\n';
 
-async function startServer(
+function startServer(
   configFile: string,
   dataDir: string,
   timeoutMs: number
 ): Promise<{ url: string; server: ServerProcess }> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const server = await startServerProcess(
+  return startOnFreePort(
     'prometheus',
-    [
+    (port) => [
       `--config.file=${configFile}`,
       `--storage.tsdb.path=${dataDir}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--storage.tsdb.retention.time=100y',
       '--query.max-samples=200000000',
     ],
-    'prometheus'
+    'prometheus',
+    '/-/ready',
+    timeoutMs
   );
-  try {
-    await waitFor(
-      async () => {
-        if (server.hasExited()) {
-          throw new Error(`prometheus exited (${await server.exited})`);
-        }
-        return (await httpRequest(`${url}/-/ready`, { timeoutMs: 2000 })).status === 200;
-      },
-      timeoutMs,
-      () => `prometheus on ${url} not ready within ${timeoutMs} ms\n${server.output.toString()}`
-    );
-  } catch (error) {
-    await server.stop();
-    throw error;
-  }
-  return { url, server };
 }
 
 export async function startPrometheusWithRules(options: PrometheusWithRulesOptions): Promise<PrometheusWithRules> {

@@ -4,6 +4,8 @@
  * their output so a failure can say what the binary said.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { httpRequest, waitFor } from './http';
+import { freePort } from './ports';
 
 const TAIL_CHARS = 4000;
 
@@ -157,4 +159,45 @@ export async function runOrThrow(command: string, args: string[], options: RunOp
     throw new Error(`${command} ${args.join(' ')} ${why}:\n${tail}`);
   }
   return result;
+}
+
+/** Tries when another process takes the picked port between freePort() and the server's bind. */
+const PORT_ATTEMPTS = 3;
+
+/**
+ * Starts a server binary on a free loopback port and waits until `healthPath` answers 200. A port taken between
+ * the pick and the bind is retried with another; any other failure stops the server and carries its output.
+ */
+export async function startOnFreePort(
+  command: string,
+  args: (port: number) => string[],
+  label: string,
+  healthPath: string,
+  readyTimeoutMs: number
+): Promise<{ url: string; server: ServerProcess }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const server = await startServerProcess(command, args(port), label);
+    try {
+      await waitFor(
+        async () => {
+          if (server.hasExited()) {
+            throw new Error(`${label} exited (${await server.exited})`);
+          }
+          return (await httpRequest(`${url}${healthPath}`, { timeoutMs: 2000 })).status === 200;
+        },
+        readyTimeoutMs,
+        () => `${label} on ${url} not ready within ${readyTimeoutMs} ms`
+      );
+      return { url, server };
+    } catch (error) {
+      await server.stop();
+      const tail = server.output.toString();
+      if (attempt < PORT_ATTEMPTS && /address already in use/i.test(tail)) {
+        continue;
+      }
+      throw new Error(`${error instanceof Error ? error.message : String(error)}\n${label} output:\n${tail}`);
+    }
+  }
 }

@@ -7,9 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { type ExpositionSummary, sampleCountQuery, summariseExposition } from './exposition';
-import { httpRequest, instantQuery, waitFor } from './http';
-import { freePort } from './ports';
-import { runOrThrow, type ServerProcess, startServerProcess } from './processes';
+import { instantQuery, waitFor } from './http';
+import { runOrThrow, type ServerProcess, startOnFreePort } from './processes';
 
 export interface StartedEngine {
   /** Base URL, e.g. http://127.0.0.1:41234 (no trailing slash). */
@@ -27,7 +26,6 @@ export interface PrometheusOptions {
 
 /** No scrape targets: the only data is what was backfilled. */
 const MINIMAL_CONFIG = 'global:\n  scrape_interval: 1h\n  evaluation_interval: 1h\nscrape_configs: []\n';
-const PORT_ATTEMPTS = 3;
 
 export async function startPrometheus(options: PrometheusOptions): Promise<StartedEngine> {
   const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
@@ -41,43 +39,20 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Start
     await runOrThrow('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', options.openMetricsFile, dataDir], {
       timeoutMs: 300_000,
     });
-    let url = '';
-    for (let attempt = 1; ; attempt++) {
-      const port = await freePort();
-      url = `http://127.0.0.1:${port}`;
-      server = await startServerProcess(
-        'prometheus',
-        [
-          `--config.file=${configFile}`,
-          `--storage.tsdb.path=${dataDir}`,
-          `--web.listen-address=127.0.0.1:${port}`,
-          '--storage.tsdb.retention.time=100y',
-        ],
-        'prometheus'
-      );
-      const started = server;
-      try {
-        await waitFor(
-          async () => {
-            if (started.hasExited()) {
-              throw new Error(`prometheus exited (${await started.exited})`);
-            }
-            return (await httpRequest(`${url}/-/ready`, { timeoutMs: 2000 })).status === 200;
-          },
-          readyTimeoutMs,
-          () => `prometheus on ${url} not ready within ${readyTimeoutMs} ms`
-        );
-        break;
-      } catch (error) {
-        await started.stop();
-        const tail = started.output.toString();
-        // Another process took the port between freePort() and the bind: try another one.
-        if (attempt < PORT_ATTEMPTS && /address already in use/i.test(tail)) {
-          continue;
-        }
-        throw new Error(`${error instanceof Error ? error.message : String(error)}\nprometheus output:\n${tail}`);
-      }
-    }
+    const started = await startOnFreePort(
+      'prometheus',
+      (port) => [
+        `--config.file=${configFile}`,
+        `--storage.tsdb.path=${dataDir}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--storage.tsdb.retention.time=100y',
+      ],
+      'prometheus',
+      '/-/ready',
+      readyTimeoutMs
+    );
+    server = started.server;
+    const { url } = started;
     await waitUntilLoaded(url, data, readyTimeoutMs, 'prometheus', true);
     const running = server;
     return {

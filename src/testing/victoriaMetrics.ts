@@ -8,10 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { summariseExposition } from './exposition';
-import { httpRequest, waitFor } from './http';
-import { freePort } from './ports';
+import { httpRequest } from './http';
 import { type StartedEngine, waitUntilLoaded } from './prometheus';
-import { type ServerProcess, startServerProcess } from './processes';
+import { type ServerProcess, startOnFreePort } from './processes';
 
 export interface VictoriaMetricsOptions {
   /** Prometheus text exposition with millisecond timestamps. */
@@ -20,7 +19,6 @@ export interface VictoriaMetricsOptions {
 }
 
 const BINARY = '/usr/bin/victoria-metrics';
-const PORT_ATTEMPTS = 3;
 
 export async function startVictoriaMetrics(options: VictoriaMetricsOptions): Promise<StartedEngine> {
   const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
@@ -28,43 +26,21 @@ export async function startVictoriaMetrics(options: VictoriaMetricsOptions): Pro
   const dir = await mkdtemp(join(tmpdir(), 'aisre-victoria-metrics-'));
   let server: ServerProcess | undefined;
   try {
-    let url = '';
-    for (let attempt = 1; ; attempt++) {
-      const port = await freePort();
-      url = `http://127.0.0.1:${port}`;
-      server = await startServerProcess(
-        BINARY,
-        [
-          `-storageDataPath=${dir}`,
-          `-httpListenAddr=127.0.0.1:${port}`,
-          '-retentionPeriod=100y',
-          // A readiness probe must not leave a cached partial answer behind.
-          '-search.disableCache',
-        ],
-        'victoria-metrics'
-      );
-      const started = server;
-      try {
-        await waitFor(
-          async () => {
-            if (started.hasExited()) {
-              throw new Error(`victoria-metrics exited (${await started.exited})`);
-            }
-            return (await httpRequest(`${url}/health`, { timeoutMs: 2000 })).status === 200;
-          },
-          readyTimeoutMs,
-          () => `victoria-metrics on ${url} not healthy within ${readyTimeoutMs} ms`
-        );
-        break;
-      } catch (error) {
-        await started.stop();
-        const tail = started.output.toString();
-        if (attempt < PORT_ATTEMPTS && /address already in use/i.test(tail)) {
-          continue;
-        }
-        throw new Error(`${error instanceof Error ? error.message : String(error)}\nvictoria-metrics output:\n${tail}`);
-      }
-    }
+    const started = await startOnFreePort(
+      BINARY,
+      (port) => [
+        `-storageDataPath=${dir}`,
+        `-httpListenAddr=127.0.0.1:${port}`,
+        '-retentionPeriod=100y',
+        // A readiness probe must not leave a cached partial answer behind.
+        '-search.disableCache',
+      ],
+      'victoria-metrics',
+      '/health',
+      readyTimeoutMs
+    );
+    server = started.server;
+    const { url } = started;
     const imported = await httpRequest(`${url}/api/v1/import/prometheus`, {
       method: 'POST',
       bodyFile: options.prometheusTextFile,
