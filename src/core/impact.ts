@@ -123,6 +123,8 @@ interface Reading {
   bySegment: Map<string, Map<string, number>>;
   seriesCount: number;
   nanSegments: Set<string>;
+  /** Segments with a histogram bucket whose `le` is not a number (a broken exporter or proxy). */
+  badBoundSegments: Set<string>;
   nonInteger: boolean;
 }
 
@@ -175,7 +177,13 @@ async function read(
   splitLabel: string,
   groupBy: string[]
 ): Promise<Reading> {
-  const reading: Reading = { bySegment: new Map(), seriesCount: 0, nanSegments: new Set(), nonInteger: false };
+  const reading: Reading = {
+    bySegment: new Map(),
+    seriesCount: 0,
+    nanSegments: new Set(),
+    badBoundSegments: new Set(),
+    nonInteger: false,
+  };
   const results = await Promise.all(pieces.map((piece) => runner.run(expr(piece.to - piece.from), piece.to)));
   for (const rows of results) {
     for (const row of rows) {
@@ -185,9 +193,13 @@ async function read(
         reading.nanSegments.add(key);
         continue;
       }
+      const value = row.labels[splitLabel] ?? '';
+      if (splitLabel === 'le' && Number.isNaN(parsePrometheusFloat(value))) {
+        reading.badBoundSegments.add(key);
+        continue;
+      }
       reading.nonInteger ||= !Number.isInteger(row.value);
       const perValue = reading.bySegment.get(key) ?? new Map<string, number>();
-      const value = row.labels[splitLabel] ?? '';
       perValue.set(value, (perValue.get(value) ?? 0) + row.value);
       reading.bySegment.set(key, perValue);
     }
@@ -387,6 +399,7 @@ function volumeOf(finding: Finding): { window: number; baseline: number } {
 }
 
 const NAN_REASON = 'some series returned NaN or ±Inf in this segment';
+const BAD_BOUND_REASON = 'a histogram bucket bound (le) in this segment is not a number';
 
 function judge(finding: Finding, definition: SliDefinition, t: Thresholds, tainted: string | null): void {
   const noun = definition.totalNoun;
@@ -469,7 +482,9 @@ type Judged = { finding: Finding; definition: SliDefinition; tainted: string | n
 type Pair = [window: Reading, baseline: Reading];
 
 function segmentKeys(...readings: Reading[]): string[] {
-  return [...new Set(readings.flatMap((r) => [...r.bySegment.keys(), ...r.nanSegments]))].sort();
+  return [
+    ...new Set(readings.flatMap((r) => [...r.bySegment.keys(), ...r.nanSegments, ...r.badBoundSegments])),
+  ].sort();
 }
 
 function proportionFindings(
@@ -507,11 +522,13 @@ function distributionFindings(
 ): Judged[] {
   return segmentKeys(wBuckets, bBuckets).map((key) => {
     // A NaN bucket makes the whole histogram of that segment unreadable: compare nothing rather than guess.
-    const tainted = wBuckets.nanSegments.has(key) || bBuckets.nanSegments.has(key);
+    const nan = wBuckets.nanSegments.has(key) || bBuckets.nanSegments.has(key);
+    const badBound = wBuckets.badBoundSegments.has(key) || bBuckets.badBoundSegments.has(key);
+    const tainted = nan ? NAN_REASON : badBound ? BAD_BOUND_REASON : null;
     const buckets = (r: Reading) => (tainted ? [] : toCumulative(r.bySegment.get(key)));
     return {
       definition,
-      tainted: tainted ? NAN_REASON : null,
+      tainted,
       finding: compareDistributions(definition, segmentOf(key, groupBy), buckets(wBuckets), buckets(bBuckets), caveats),
     };
   });
@@ -594,6 +611,9 @@ export async function buildImpactReport(source: MetricsSource, options: ImpactOp
 function noteReadings(caveats: Set<string>, readings: Reading[]): void {
   if (readings.some((r) => r.nanSegments.size > 0)) {
     caveats.add('Some series returned NaN or ±Inf; their segments are marked insufficient_data rather than guessed.');
+  }
+  if (readings.some((r) => r.badBoundSegments.size > 0)) {
+    caveats.add('Some histogram buckets have a bound (le) that is not a number; their segments are marked insufficient_data.');
   }
   if (readings.some((r) => r.nonInteger)) {
     caveats.add(

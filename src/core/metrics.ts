@@ -241,6 +241,11 @@ function sumBy(labels: string[], inner: string): string {
   return `sum by (${labels.join(', ')}) (${inner})`;
 }
 
+/** A PromQL range: whole seconds as `3600s`, anything finer in milliseconds (`1010666730ms`); PromQL rejects `1.5s`. */
+export function rangeDuration(seconds: number): string {
+  return Number.isInteger(seconds) ? `${seconds}s` : `${Math.round(seconds * 1000)}ms`;
+}
+
 /** Counter increase over `rangeSeconds`, split by the label that tells events apart (outcome, result, …). */
 export function counterIncreaseQuery(
   metric: string,
@@ -249,7 +254,7 @@ export function counterIncreaseQuery(
   groupBy: string[],
   rangeSeconds: number
 ): string {
-  return sumBy([splitLabel, ...groupBy], `increase(${vectorSelector(metric, [selector])}[${rangeSeconds}s])`);
+  return sumBy([splitLabel, ...groupBy], `increase(${vectorSelector(metric, [selector])}[${rangeDuration(rangeSeconds)}])`);
 }
 
 /** Histogram bucket increases over `rangeSeconds`, per `le` and segment. */
@@ -261,7 +266,7 @@ export function bucketIncreaseQuery(
 ): string {
   return sumBy(
     ['le', ...groupBy],
-    `increase(${vectorSelector(`${sli.metric}_bucket`, [sli.matchers, selector])}[${rangeSeconds}s])`
+    `increase(${vectorSelector(`${sli.metric}_bucket`, [sli.matchers, selector])}[${rangeDuration(rangeSeconds)}])`
   );
 }
 
