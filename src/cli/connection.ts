@@ -95,7 +95,9 @@ export function parseConnection(values: ConnectionValues, env: NodeJS.ProcessEnv
   try {
     url = new URL(values.prometheus);
   } catch {
-    throw new UsageError(`--prometheus must be a URL such as http://localhost:9090, not '${values.prometheus.replace(/\/\/[^/@]*@/, '//')}'`);
+    throw new UsageError(
+      `--prometheus must be a URL such as http://localhost:9090, not '${values.prometheus.replace(/\/\/[^/@]*@/, '//')}'`
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new UsageError(`--prometheus must be an http or https URL, not ${url.protocol}`);
@@ -145,7 +147,9 @@ export function parseConnection(values: ConnectionValues, env: NodeJS.ProcessEnv
       throw new UsageError('--user must be a user name without ":"');
     }
     const password =
-      values['password-file'] !== undefined ? readSecretFile(values['password-file'], '--password-file') : env[PASSWORD_ENV];
+      values['password-file'] !== undefined
+        ? readSecretFile(values['password-file'], '--password-file')
+        : env[PASSWORD_ENV];
     if (!password) {
       throw new UsageError(`--user needs a password: --password-file <file>, or $${PASSWORD_ENV}`);
     }

@@ -1,10 +1,5 @@
 /** `aisre impact`: the postmortem impact section for a window, read from a Prometheus-compatible API. */
-import {
-  buildImpactReport,
-  ImpactOptionsError,
-  resolveBaseline,
-  type BaselineSpec,
-} from '../core/impact';
+import { buildImpactReport, ImpactOptionsError, resolveBaseline, type BaselineSpec } from '../core/impact';
 import { type SliId } from '../core/metrics';
 import { DEFAULT_MAX_SERIES, PrometheusHttpSource, SeriesLimitError } from '../core/prometheus';
 import { renderMarkdown } from '../core/render';
@@ -159,7 +154,8 @@ function parseImpactArgs(args: string[]) {
     connection,
     format,
     timeoutMs: parseNumber(values.timeout, '--timeout', 30, { max: MAX_TIMEOUT_SECONDS }) * 1000,
-    deadlineMs: parseNumber(values.deadline, '--deadline', DEFAULT_DEADLINE_SECONDS, { max: MAX_DEADLINE_SECONDS }) * 1000,
+    deadlineMs:
+      parseNumber(values.deadline, '--deadline', DEFAULT_DEADLINE_SECONDS, { max: MAX_DEADLINE_SECONDS }) * 1000,
     maxSeries: parseNumber(values['max-series'], '--max-series', DEFAULT_MAX_SERIES, { max: MAX_LIMIT, integer: true }),
     maxSegments: parseNumber(values['max-segments'], '--max-segments', DEFAULT_MAX_SEGMENTS, {
       max: MAX_LIMIT,
@@ -182,7 +178,8 @@ function parseImpactArgs(args: string[]) {
 async function runReport(parsed: NonNullable<ReturnType<typeof parseImpactArgs>>): Promise<ImpactReport> {
   const run = new AbortController();
   const deadline = setTimeout(
-    () => run.abort(new MetricsSourceError(`the report did not finish within --deadline ${parsed.deadlineMs / 1000} s`)),
+    () =>
+      run.abort(new MetricsSourceError(`the report did not finish within --deadline ${parsed.deadlineMs / 1000} s`)),
     parsed.deadlineMs
   );
   const source = new PrometheusHttpSource(parsed.connection.url, {

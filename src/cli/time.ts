@@ -75,7 +75,8 @@ export function parseTime(text: string, flag: string, now = Math.floor(Date.now(
 /** A time the report can name: 1970..9999, kept to the millisecond. */
 export function checkTime(seconds: number, flag: string, text = String(seconds)): number {
   if (!(seconds >= 0 && seconds <= LATEST_TIME)) {
-    const hint = seconds > LATEST_TIME && seconds / 1000 <= LATEST_TIME ? ' (it looks like milliseconds: give seconds)' : '';
+    const hint =
+      seconds > LATEST_TIME && seconds / 1000 <= LATEST_TIME ? ' (it looks like milliseconds: give seconds)' : '';
     throw new UsageError(`${flag}: '${text}' is outside 1970-01-01 .. 9999-12-31${hint}`);
   }
   return Math.round(seconds * 1000) / 1000;

@@ -133,6 +133,7 @@ class QueryRunner {
   private readonly cache = new Map<string, Promise<SampleRow[]>>();
   private readonly queue: Array<() => void> = [];
   private running = 0;
+  private failure: unknown;
 
   constructor(private readonly source: MetricsSource) {}
 
@@ -153,7 +154,14 @@ class QueryRunner {
     }
     this.running++;
     try {
+      // One failed query fails the report: sending the queued ones would only keep a broken server busy.
+      if (this.failure !== undefined) {
+        throw this.failure;
+      }
       return await task();
+    } catch (error) {
+      this.failure ??= error;
+      throw error;
     } finally {
       this.running--;
       this.queue.shift()?.();
@@ -482,9 +490,7 @@ type Judged = { finding: Finding; definition: SliDefinition; tainted: string | n
 type Pair = [window: Reading, baseline: Reading];
 
 function segmentKeys(...readings: Reading[]): string[] {
-  return [
-    ...new Set(readings.flatMap((r) => [...r.bySegment.keys(), ...r.nanSegments, ...r.badBoundSegments])),
-  ].sort();
+  return [...new Set(readings.flatMap((r) => [...r.bySegment.keys(), ...r.nanSegments, ...r.badBoundSegments]))].sort();
 }
 
 function proportionFindings(
@@ -613,7 +619,9 @@ function noteReadings(caveats: Set<string>, readings: Reading[]): void {
     caveats.add('Some series returned NaN or ±Inf; their segments are marked insufficient_data rather than guessed.');
   }
   if (readings.some((r) => r.badBoundSegments.size > 0)) {
-    caveats.add('Some histogram buckets have a bound (le) that is not a number; their segments are marked insufficient_data.');
+    caveats.add(
+      'Some histogram buckets have a bound (le) that is not a number; their segments are marked insufficient_data.'
+    );
   }
   if (readings.some((r) => r.nonInteger)) {
     caveats.add(

@@ -15,7 +15,10 @@ export interface HttpAnswer {
 }
 
 export interface HttpPost {
-  (url: string, request: { headers: Record<string, string>; body: string; signal: AbortSignal; maxBytes: number }): Promise<HttpAnswer>;
+  (
+    url: string,
+    request: { headers: Record<string, string>; body: string; signal: AbortSignal; maxBytes: number }
+  ): Promise<HttpAnswer>;
 }
 
 /** The answer was larger than `maxBytes`: reading on would hold it all in memory. */
@@ -113,7 +116,10 @@ export class PrometheusHttpSource implements MetricsSource {
     if (answer.status < 200 || answer.status > 299 || parsed?.status !== 'success') {
       const detail = parsed?.error ?? (answer.body.trim().slice(0, 200) || answer.statusText);
       if (answer.status < 200 || answer.status > 299) {
-        throw new MetricsSourceError(`Prometheus at ${this.baseUrl} answered ${answer.status}: ${detail}`, answer.status);
+        throw new MetricsSourceError(
+          `Prometheus at ${this.baseUrl} answered ${answer.status}: ${detail}`,
+          answer.status
+        );
       }
       throw new MetricsSourceError(`Prometheus at ${this.baseUrl} gave an unreadable answer: ${detail}`);
     }
@@ -226,7 +232,12 @@ const fetchPost: HttpPost = async (url, { headers, body, signal, maxBytes }) => 
   } else {
     text = await response.text();
   }
-  return { status: response.status, statusText: response.statusText, location: response.headers.get('location'), body: text };
+  return {
+    status: response.status,
+    statusText: response.statusText,
+    location: response.headers.get('location'),
+    body: text,
+  };
 };
 
 function toSampleRows(parsed: PrometheusResponse, baseUrl: string, maxSeries: number, expr: string): SampleRow[] {
@@ -243,9 +254,18 @@ function toSampleRows(parsed: PrometheusResponse, baseUrl: string, maxSeries: nu
     );
   }
   return data.result.map((series: unknown, i: number) => {
-    const { metric, value } = (series ?? {}) as { metric?: unknown; value?: unknown };
+    const { metric, value } = (typeof series === 'object' && series !== null ? series : {}) as {
+      metric?: unknown;
+      value?: unknown;
+    };
     const labels = metric ?? {};
-    if (typeof labels !== 'object' || Array.isArray(labels) || Object.values(labels).some((v) => typeof v !== 'string')) {
+    if (
+      typeof series !== 'object' ||
+      series === null ||
+      typeof labels !== 'object' ||
+      Array.isArray(labels) ||
+      Object.values(labels as object).some((v) => typeof v !== 'string')
+    ) {
       throw new MetricsSourceError(
         `Prometheus at ${baseUrl} gave an unreadable answer: series ${i + 1} has no label set (${expr})`
       );

@@ -203,9 +203,11 @@ export function renderMarkdown(report: ImpactReport): string {
     ...(regressions.length
       ? regressions.map((f) => `- ${findingSentence(f, report)}`)
       : [
-          report.findings.length
-            ? `No SLI regressed past the investigate threshold (${formatSignedPercent(t.investigate)}) with significance (q < ${t.fdr}) in this window.`
-            : 'Nothing to compare: no SLI of the metrics contract had data for this scope in the window or the baseline.',
+          !report.findings.length
+            ? 'Nothing to compare: no SLI of the metrics contract had data for this scope in the window or the baseline.'
+            : report.findings.every((f) => f.verdict === 'insufficient_data')
+              ? 'No SLI could be judged: every finding is insufficient_data (no or too little traffic in the window or the baseline). This is not an all-clear.'
+              : `No SLI regressed past the investigate threshold (${formatSignedPercent(t.investigate)}) with significance (q < ${t.fdr}) in this window.`,
         ]),
     '',
     '### All findings',
