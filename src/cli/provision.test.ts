@@ -90,7 +90,9 @@ describe('aisre provision', () => {
     await run();
     expect(existsSync(join(out, 'dashboards', 'Assistants'))).toBe(false);
     expect(existsSync(join(out, 'dashboards', 'Search', 'model-slis.json'))).toBe(true);
-    expect(stdout).toHaveBeenCalledWith('  removed dashboards/Assistants/model-slis.json\n');
+    expect(stdout).toHaveBeenCalledWith(
+      expect.stringContaining('\n  removed   dashboards/Assistants/model-slis.json\n')
+    );
   });
 
   it('passes the data source flags into the files', async () => {
@@ -166,6 +168,31 @@ describe('aisre provision', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(`aisre provision: ${teams}: teams[0] and teams[1] are both named 'search'\n`);
     expect(existsSync(out)).toBe(false);
+  }, 30_000);
+
+  it("run from another directory with only --dashboards: the package's own alert rules are written, and every part is listed", () => {
+    const root = resolve(__dirname, '../..');
+    const result = spawnSync(
+      process.execPath,
+      [
+        join(root, 'node_modules/tsx/dist/cli.mjs'),
+        join(root, 'src/cli/aisre.ts'),
+        'provision',
+        '--teams',
+        teams,
+        '--out',
+        out,
+        '--dashboards',
+        dashboards,
+      ],
+      { cwd: work, encoding: 'utf8' }
+    );
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(`alert rules: alert-rules.yaml from ${join(root, 'alerting', 'grafana')}`);
+    expect(result.stdout).toContain('written   alerting/alert-rules.yaml');
+    expect(result.stdout).toContain(`dashboards: 3 from ${dashboards}, one copy per team`);
+    expect(existsSync(join(out, 'alerting', 'alert-rules.yaml'))).toBe(true);
   }, 30_000);
 
   it('prints its help', async () => {
