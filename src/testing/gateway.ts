@@ -19,7 +19,7 @@ export interface Refusal {
 export interface Gateway {
   url: string;
   /** Headers of every request received, in order. */
-  requests: IncomingMessage['headers'][];
+  requests: Array<IncomingMessage['headers']>;
   stop(): Promise<void>;
 }
 
@@ -32,7 +32,7 @@ export interface GatewayOptions {
 }
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
-  const requests: IncomingMessage['headers'][] = [];
+  const requests: Array<IncomingMessage['headers']> = [];
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     requests.push(req.headers);
     const refusal = options.check?.(req);
