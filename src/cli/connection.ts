@@ -6,6 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { rootCertificates } from 'node:tls';
 
 import { AnswerTooLargeError, type HttpPost } from '../core/prometheus';
 import { UsageError } from './errors';
@@ -178,7 +179,11 @@ export function parseConnection(values: ConnectionValues, env: NodeJS.ProcessEnv
 
 /** node:http(s) POST with a trusted CA, no redirects followed, the answer read up to maxBytes. */
 function nodeTransport(ca: string | undefined): { post: HttpPost; close(): void } {
-  const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true, ca }) };
+  // Node's `ca` replaces the well-known CAs: keep them, so a private CA adds to what is trusted.
+  const agents = {
+    http: new HttpAgent({ keepAlive: true }),
+    https: new HttpsAgent({ keepAlive: true, ca: ca === undefined ? undefined : [...rootCertificates, ca] }),
+  };
   const post: HttpPost = (url, { headers, body, signal, maxBytes }) =>
     new Promise((resolve, reject) => {
       const target = new URL(url);
