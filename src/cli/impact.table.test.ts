@@ -330,6 +330,18 @@ const ROWS: Row[] = [
       /returned \d+ series for one query, more than the limit of 1: narrow the selector or --by, or raise the limit/,
   },
   {
+    input: 'an answer larger than the series limit allows, cut off while it is read',
+    server: {
+      kind: 'answer',
+      json: vector(
+        ...Array.from({ length: 50 }, (_, i) => series({ outcome: `o${i}`, pad: 'x'.repeat(200) }, [T0, '1']))
+      ),
+    },
+    args: win('--max-series', '2'),
+    code: 2,
+    message: /sent an answer larger than 8 kB \(more than 2 series\): narrow the selector, or raise the series limit/,
+  },
+  {
     input: '--max-segments 1 with --by endpoint',
     server: 'prometheus',
     args: win('--by', 'endpoint', '--max-segments', '1'),

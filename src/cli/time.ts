@@ -73,7 +73,7 @@ export function parseTime(text: string, flag: string, now = Math.floor(Date.now(
 }
 
 /** A time the report can name: 1970..9999, kept to the millisecond. */
-export function checkTime(seconds: number, flag: string, text = String(seconds)): number {
+function checkTime(seconds: number, flag: string, text = String(seconds)): number {
   if (!(seconds >= 0 && seconds <= LATEST_TIME)) {
     const hint =
       seconds > LATEST_TIME && seconds / 1000 <= LATEST_TIME ? ' (it looks like milliseconds: give seconds)' : '';

@@ -188,7 +188,7 @@ export class PrometheusHttpSource implements MetricsSource {
       }
       if (error instanceof AnswerTooLargeError) {
         throw new SeriesLimitError(
-          `Prometheus at ${this.baseUrl} sent an answer larger than ${Math.round(error.maxBytes / 1e6)} MB ` +
+          `Prometheus at ${this.baseUrl} sent an answer larger than ${formatBytes(error.maxBytes)} ` +
             `(more than ${this.maxSeries} series): narrow the selector, or raise the series limit`
         );
       }
@@ -275,6 +275,10 @@ function toSampleRows(parsed: PrometheusResponse, baseUrl: string, maxSeries: nu
     const sample = Array.isArray(value) ? value[1] : undefined;
     return { labels: labels as Record<string, string>, value: parsePrometheusFloat(sample) };
   });
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1e6 ? `${Math.round(bytes / 1e6)} MB` : `${Math.round(bytes / 1e3)} kB`;
 }
 
 function describeFailure(error: unknown): string {

@@ -1,6 +1,6 @@
 import { of, NEVER, throwError } from 'rxjs';
 import { buildImpactReport, type ImpactOptions } from '../core/impact';
-import { PrometheusHttpSource } from '../core/prometheus';
+import { type HttpPost, PrometheusHttpSource } from '../core/prometheus';
 import { renderMarkdown } from '../core/render';
 import { MetricsSourceError } from '../core/source';
 import {
@@ -22,7 +22,14 @@ jest.mock('@grafana/runtime', () => ({
 const DATASOURCE = { uid: 'prom-uid', type: 'prometheus', name: 'Prometheus' };
 
 interface DsQueryBody {
-  queries: Array<{ refId: string; expr: string; instant: boolean; range: boolean; format: string; datasource: { uid: string; type: string } }>;
+  queries: Array<{
+    refId: string;
+    expr: string;
+    instant: boolean;
+    range: boolean;
+    format: string;
+    datasource: { uid: string; type: string };
+  }>;
   from: string;
   to: string;
 }
@@ -32,7 +39,11 @@ function grafanaAnswering(fixture: FixtureOptions = {}) {
   backendFetch.mockImplementation(({ data }: { data: DsQueryBody }) => {
     const query = data.queries[0];
     const series = fakeVector(query.expr, Number(data.to) / 1000, fixture);
-    return of({ ok: true, status: 200, data: { results: { [query.refId]: { status: 200, frames: grafanaFrames(series) } } } });
+    return of({
+      ok: true,
+      status: 200,
+      data: { results: { [query.refId]: { status: 200, frames: grafanaFrames(series) } } },
+    });
   });
 }
 
@@ -128,14 +139,21 @@ describe('GrafanaMetricsSource', () => {
 
   test('returns the rows of the frames', async () => {
     grafanaAnswering();
-    const rows = await source().instantQuery('sum by (outcome) (increase(llm_requests_total{}[3600s]))', FIXTURE_WINDOW.to);
+    const rows = await source().instantQuery(
+      'sum by (outcome) (increase(llm_requests_total{}[3600s]))',
+      FIXTURE_WINDOW.to
+    );
     expect(rows).toContainEqual({ labels: { outcome: 'refused' }, value: 300 });
     expect(rows).toHaveLength(4);
   });
 
   test('a query error in the result (HTTP 400 from Grafana) becomes a MetricsSourceError with its message', async () => {
     backendFetch.mockReturnValue(
-      fetchError(400, { results: { A: { status: 400, error: 'bad_data: 1:5: parse error: unexpected "}"' } } }, 'Bad Request')
+      fetchError(
+        400,
+        { results: { A: { status: 400, error: 'bad_data: 1:5: parse error: unexpected "}"' } } },
+        'Bad Request'
+      )
     );
     const failure = source().instantQuery('sum(', 1);
     await expect(failure).rejects.toThrow(MetricsSourceError);
@@ -146,8 +164,13 @@ describe('GrafanaMetricsSource', () => {
   });
 
   test('a query error with HTTP 207 (multi-status) is an error too', async () => {
-    backendFetch.mockReturnValue(of({ ok: true, status: 207, data: { results: { A: { status: 500, error: 'upstream timeout' } } } }));
-    await expect(source().instantQuery('up', 1)).rejects.toMatchObject({ status: 500, message: expect.stringContaining('upstream timeout') });
+    backendFetch.mockReturnValue(
+      of({ ok: true, status: 207, data: { results: { A: { status: 500, error: 'upstream timeout' } } } })
+    );
+    await expect(source().instantQuery('up', 1)).rejects.toMatchObject({
+      status: 500,
+      message: expect.stringContaining('upstream timeout'),
+    });
   });
 
   test('403 is worded as a refusal and keeps its status', async () => {
@@ -169,7 +192,9 @@ describe('GrafanaMetricsSource', () => {
   test('an unreachable Grafana has no status', async () => {
     backendFetch.mockReturnValue(throwError(() => new TypeError('Failed to fetch')));
     const failure = source().instantQuery('up', 1);
-    await expect(failure).rejects.toMatchObject({ message: "cannot reach Grafana to query data source 'Prometheus': Failed to fetch" });
+    await expect(failure).rejects.toMatchObject({
+      message: "cannot reach Grafana to query data source 'Prometheus': Failed to fetch",
+    });
     await expect(failure).rejects.toHaveProperty('status', undefined);
   });
 
@@ -187,26 +212,18 @@ describe('GrafanaMetricsSource', () => {
 });
 
 describe('the same Prometheus answer through Prometheus HTTP and through Grafana', () => {
-  const realFetch = (global as { fetch?: unknown }).fetch;
-  const realTimeout = (AbortSignal as { timeout?: unknown }).timeout;
-
-  beforeEach(() => {
-    // jsdom has neither fetch nor AbortSignal.timeout; PrometheusHttpSource gets the fake Prometheus through them.
-    (AbortSignal as unknown as { timeout: () => AbortSignal }).timeout = () => new AbortController().signal;
-  });
-  afterEach(() => {
-    (global as { fetch?: unknown }).fetch = realFetch;
-    (AbortSignal as { timeout?: unknown }).timeout = realTimeout;
-  });
-
   async function bothReports(options: ImpactOptions, fixture: FixtureOptions = {}) {
-    (global as { fetch?: unknown }).fetch = jest.fn(async (_url: string, init: { body: URLSearchParams }) => {
-      const series = fakeVector(init.body.get('query')!, Number(init.body.get('time')), fixture);
-      const text = prometheusBody(series);
-      return { ok: true, status: 200, statusText: 'OK', text: async () => text };
-    });
+    // jsdom has no fetch: PrometheusHttpSource reaches the fake Prometheus through its transport option.
+    const post: HttpPost = async (_url, { body }) => {
+      const form = new URLSearchParams(body);
+      const series = fakeVector(form.get('query')!, Number(form.get('time')), fixture);
+      return { status: 200, statusText: 'OK', location: null, body: prometheusBody(series) };
+    };
     grafanaAnswering(fixture);
-    const viaPrometheus = await buildImpactReport(new PrometheusHttpSource('http://prometheus.test'), options);
+    const viaPrometheus = await buildImpactReport(
+      new PrometheusHttpSource('http://prometheus.test', { post }),
+      options
+    );
     const viaGrafana = await buildImpactReport(new GrafanaMetricsSource(DATASOURCE), options);
     return { viaPrometheus, viaGrafana };
   }
@@ -223,7 +240,11 @@ describe('the same Prometheus answer through Prometheus HTTP and through Grafana
   test('agree when grouped by a label whose values are hostile text', async () => {
     const endpoints = ['/chat', '<img src=x onerror=alert(1)>', '| pipes |'];
     const { viaPrometheus, viaGrafana } = await bothReports(
-      { window: FIXTURE_WINDOW, groupBy: ['endpoint'], excludeFromBaseline: [{ from: FIXTURE_WINDOW.from - 1800, to: FIXTURE_WINDOW.from - 1200 }] },
+      {
+        window: FIXTURE_WINDOW,
+        groupBy: ['endpoint'],
+        excludeFromBaseline: [{ from: FIXTURE_WINDOW.from - 1800, to: FIXTURE_WINDOW.from - 1200 }],
+      },
       { endpoints }
     );
     expect(new Set(viaPrometheus.findings.map((f) => f.segment.endpoint))).toEqual(new Set(endpoints));
