@@ -7,6 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { UsageError } from './errors';
 import { provisionCommand } from './provision';
 import { fixtureBundle, readTree } from '../provisioning/testFixtures';
+import { runAisre } from '../testing/aisre';
 
 describe('aisre provision', () => {
   let work: string;
@@ -170,25 +171,13 @@ describe('aisre provision', () => {
     expect(existsSync(out)).toBe(false);
   }, 30_000);
 
-  it("run from another directory with only --dashboards: the package's own alert rules are written, and every part is listed", () => {
+  it("run from another directory with only --dashboards: the package's own alert rules are written, and every part is listed", async () => {
     const root = resolve(__dirname, '../..');
-    const result = spawnSync(
-      process.execPath,
-      [
-        join(root, 'node_modules/tsx/dist/cli.mjs'),
-        join(root, 'src/cli/aisre.ts'),
-        'provision',
-        '--teams',
-        teams,
-        '--out',
-        out,
-        '--dashboards',
-        dashboards,
-      ],
-      { cwd: work, encoding: 'utf8' }
-    );
+    const result = await runAisre(['provision', '--teams', teams, '--out', out, '--dashboards', dashboards], {
+      cwd: work,
+    });
     expect(result.stderr).toBe('');
-    expect(result.status).toBe(0);
+    expect(result.code).toBe(0);
     expect(result.stdout).toContain(`alert rules: alert-rules.yaml from ${join(root, 'alerting', 'grafana')}`);
     expect(result.stdout).toContain('written   alerting/alert-rules.yaml');
     expect(result.stdout).toContain(`dashboards: 3 from ${dashboards}, one copy per team`);
