@@ -137,6 +137,7 @@ const ROWS: Row[] = [
   usage('--sli ,', [...W, '--sli', ','], /--sli is empty/),
   usage('an unknown SLI', [...W, '--sli', 'happiness'], /unknown SLI happiness; known: refusal_rate/),
   usage("--by ''", [...W, '--by', ''], /--by is empty/),
+  usage("--selector ''", [...W, '--selector', ' '], /--selector is empty: leave it out to read all series/),
   usage('--by le', [...W, '--by', 'le'], /cannot group by 'le'/),
   usage(
     'a selector that is not PromQL',

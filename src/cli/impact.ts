@@ -145,6 +145,11 @@ function parseImpactArgs(args: string[]) {
   if (window.to <= window.from) {
     throw new UsageError(`--to (${values.to}) must be after --from (${values.from})`);
   }
+  if (values.selector !== undefined && values.selector.trim() === '') {
+    throw new UsageError(
+      '--selector is empty: leave it out to read all series, or give matchers such as team="search"'
+    );
+  }
   const baseline = parseBaseline(values.baseline, window);
   if (resolveBaseline(window, baseline).from < 0) {
     throw new UsageError(`--baseline ${values.baseline ?? 'preceding'} would start before 1970-01-01`);
