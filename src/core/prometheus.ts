@@ -83,7 +83,7 @@ export class PrometheusHttpSource implements MetricsSource {
   private readonly headers: Record<string, string>;
   private readonly maxSeries: number;
   private readonly signal?: AbortSignal;
-  private readonly post: HttpPost;
+  private readonly transport: HttpPost;
 
   constructor(baseUrl: string, options: PrometheusHttpOptions = {}) {
     this.baseUrl = redactUrl(baseUrl).replace(/\/+$/, '');
@@ -91,13 +91,19 @@ export class PrometheusHttpSource implements MetricsSource {
     this.headers = options.headers ?? {};
     this.maxSeries = options.maxSeries ?? DEFAULT_MAX_SERIES;
     this.signal = options.signal;
-    this.post = options.post ?? fetchPost;
+    this.transport = options.post ?? fetchPost;
   }
 
   async instantQuery(expr: string, time: number): Promise<SampleRow[]> {
-    const body = new URLSearchParams({ query: expr, time: String(time) }).toString();
+    const parsed = await this.post('query', { query: expr, time: String(time) });
+    return toSampleRows(parsed, this.baseUrl, this.maxSeries, expr);
+  }
+
+  /** One API call, redirects handled, the answer checked for `status: success`. */
+  private async post(endpoint: 'query', params: Record<string, string>): Promise<PrometheusResponse> {
+    const body = new URLSearchParams(params).toString();
     const headers = { 'Content-Type': 'application/x-www-form-urlencoded', ...this.headers };
-    let url = `${this.baseUrl}/api/v1/query`;
+    let url = `${this.baseUrl}/api/v1/${endpoint}`;
     let answer: HttpAnswer;
     for (let hop = 0; ; hop++) {
       // POST keeps long selectors out of the URL, where proxies cut them.
@@ -123,7 +129,7 @@ export class PrometheusHttpSource implements MetricsSource {
       }
       throw new MetricsSourceError(`Prometheus at ${this.baseUrl} gave an unreadable answer: ${detail}`);
     }
-    return toSampleRows(parsed, this.baseUrl, this.maxSeries, expr);
+    return parsed;
   }
 
   /**
@@ -137,7 +143,7 @@ export class PrometheusHttpSource implements MetricsSource {
     }
     const target = new URL(answer.location, url);
     const shown = redactUrl(target.toString());
-    const base = shown.replace(/\/api\/v1\/query$/, '');
+    const base = shown.replace(/\/api\/v1\/[a-z_]+$/, '');
     if (answer.status !== 307 && answer.status !== 308) {
       throw new MetricsSourceError(
         `${here} to ${shown}, which would turn the query's POST into a GET; use --prometheus ${base}`,
@@ -170,7 +176,7 @@ export class PrometheusHttpSource implements MetricsSource {
       if (this.signal?.aborted) {
         throw this.cancelled();
       }
-      return await this.post(url, {
+      return await this.transport(url, {
         headers,
         body,
         signal: controller.signal,
