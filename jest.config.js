@@ -12,6 +12,11 @@ const nodeTests = nodeRoots.map((dir) => `<rootDir>/src/${dir}/**/*.test.ts`);
 
 const shared = {
   ...baseConfig,
+  moduleNameMapper: {
+    ...baseConfig.moduleNameMapper,
+    // the scaffold's mock, minus a regex that took seconds per render of an EmptyState (see the file)
+    'react-inlinesvg': '<rootDir>/tools/jest/reactInlineSvg.tsx',
+  },
   transform: {
     ...baseConfig.transform,
     // d3-color and friends ship .mjs; transform them like the rest (see ENVIRONMENT.md)
@@ -19,17 +24,19 @@ const shared = {
   },
 };
 
+// Both environments also record each test's timeout, for `npm run test:slowest` (tools/slowestTests.js).
 module.exports = {
   projects: [
     {
       ...shared,
       displayName: 'browser',
+      testEnvironment: '<rootDir>/tools/jest/jsdomEnvironment.js',
       testPathIgnorePatterns: nodeRoots.map((dir) => `<rootDir>/src/${dir}/.*\\.test\\.ts$`),
     },
     {
       ...shared,
       displayName: 'node',
-      testEnvironment: 'node',
+      testEnvironment: '<rootDir>/tools/jest/nodeEnvironment.js',
       setupFilesAfterEnv: [],
       testMatch: nodeTests,
     },
