@@ -36,6 +36,7 @@ module.exports = {
     {
       ...shared,
       displayName: 'node',
+      // Every file under these roots runs here: no `@jest-environment` docblock (it would bypass the recorder).
       testEnvironment: '<rootDir>/tools/jest/nodeEnvironment.js',
       setupFilesAfterEnv: [],
       testMatch: nodeTests,
