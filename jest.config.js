@@ -26,6 +26,10 @@ const shared = {
 
 // Both environments also record each test's timeout, for `npm run test:slowest` (tools/slowestTests.js).
 module.exports = {
+  // A page of Grafana UI takes 1-3 s to render and query in jsdom, a day of simulated samples as long in node, and
+  // 3x that on a busy 2-core machine: jest's default 5 s is within reach of ordinary tests. Tests that start
+  // engines or Chromium set their own. `npm run test:slowest` shows each test's margin.
+  testTimeout: 30_000,
   projects: [
     {
       ...shared,

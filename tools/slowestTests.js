@@ -48,18 +48,23 @@ function main() {
 
   const wall = (results.testResults.reduce((end, file) => Math.max(end, file.endTime), 0) - results.startTime) / 1000;
   process.stdout.write(`${results.numTotalTests} tests in ${wall.toFixed(0)} s; the ${count} slowest:\n`);
-  for (const test of tests.slice(0, count)) {
-    const tight = test.timeout !== undefined && test.duration * MARGIN > test.timeout;
-    process.stdout.write(
-      `${seconds(test.duration).padStart(8)} of ${seconds(test.timeout).padStart(7)}${tight ? '  TOO CLOSE' : ''}` +
-        `  ${test.file} › ${test.name}\n`
-    );
+  const isTooClose = (test) => test.timeout !== undefined && test.duration * MARGIN > test.timeout;
+  const line = (test) =>
+    `${seconds(test.duration).padStart(8)} of ${seconds(test.timeout).padStart(7)}${isTooClose(test) ? '  TOO CLOSE' : ''}` +
+    `  ${test.file} › ${test.name}\n`;
+  tests.slice(0, count).forEach((test) => process.stdout.write(line(test)));
+  const tooClose = tests.filter(isTooClose);
+  const unlisted = tooClose.filter((test) => tests.indexOf(test) >= count);
+  if (unlisted.length > 0) {
+    process.stdout.write(`and, further down, also over 1/${MARGIN} of their timeout:\n`);
+    unlisted.forEach((test) => process.stdout.write(line(test)));
   }
-  const tooClose = tests.filter((test) => test.timeout !== undefined && test.duration * MARGIN > test.timeout);
+  const unknown = tests.filter((test) => test.timeout === undefined).length;
   process.stdout.write(
-    tooClose.length === 0
-      ? `every test is under 1/${MARGIN} of its timeout\n`
-      : `${tooClose.length} test(s) over 1/${MARGIN} of their timeout: make them faster\n`
+    (tooClose.length === 0
+      ? `every test is under 1/${MARGIN} of its timeout`
+      : `${tooClose.length} test(s) over 1/${MARGIN} of their timeout: make them faster`) +
+      (unknown > 0 ? ` (${unknown} test(s) without a recorded timeout: run jest with jest.config.js)\n` : '\n')
   );
 }
 
