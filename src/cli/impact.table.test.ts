@@ -1,4 +1,3 @@
-/** @jest-environment node */
 /**
  * `aisre impact` against every class of bad input, as a process, table-driven: each row is the command line,
  * the server it talks to (a real Prometheus, a real Prometheus behind an auth gateway or TLS, or a small

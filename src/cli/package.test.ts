@@ -1,4 +1,3 @@
-/** @jest-environment node */
 /**
  * The published CLI as a user gets it: `npm run build:cli`, `npm pack ./cli`, the tarball installed into an
  * empty directory with no network, and every command run there (outside the repository, so nothing can be

@@ -1,4 +1,3 @@
-/** @jest-environment node */
 /**
  * The README's walk-through, run as written: its `aisre simulate` line, its prometheus.yml (checked by
  * promtool), a backfill into a real Prometheus, and its `aisre impact` line, whose output must be the README's

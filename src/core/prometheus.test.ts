@@ -1,4 +1,3 @@
-/** @jest-environment node */
 /** PrometheusHttpSource over the platform's fetch (the transport the browser and the tests use), against broken servers. */
 import { type FakeBehaviour, type FakeMetricsApi, startFakeMetricsApi } from '../testing/fakeMetricsApi';
 import { waitFor } from '../testing/http';
