@@ -22,14 +22,7 @@ jest.mock('@grafana/runtime', () => ({
 const DATASOURCE = { uid: 'prom-uid', type: 'prometheus', name: 'Prometheus' };
 
 interface DsQueryBody {
-  queries: Array<{
-    refId: string;
-    expr: string;
-    instant: boolean;
-    range: boolean;
-    format: string;
-    datasource: { uid: string; type: string };
-  }>;
+  queries: Array<{ refId: string; expr: string; instant: boolean; range: boolean; format: string; datasource: { uid: string; type: string } }>;
   from: string;
   to: string;
 }
@@ -39,11 +32,7 @@ function grafanaAnswering(fixture: FixtureOptions = {}) {
   backendFetch.mockImplementation(({ data }: { data: DsQueryBody }) => {
     const query = data.queries[0];
     const series = fakeVector(query.expr, Number(data.to) / 1000, fixture);
-    return of({
-      ok: true,
-      status: 200,
-      data: { results: { [query.refId]: { status: 200, frames: grafanaFrames(series) } } },
-    });
+    return of({ ok: true, status: 200, data: { results: { [query.refId]: { status: 200, frames: grafanaFrames(series) } } } });
   });
 }
 
@@ -139,21 +128,14 @@ describe('GrafanaMetricsSource', () => {
 
   test('returns the rows of the frames', async () => {
     grafanaAnswering();
-    const rows = await source().instantQuery(
-      'sum by (outcome) (increase(llm_requests_total{}[3600s]))',
-      FIXTURE_WINDOW.to
-    );
+    const rows = await source().instantQuery('sum by (outcome) (increase(llm_requests_total{}[3600s]))', FIXTURE_WINDOW.to);
     expect(rows).toContainEqual({ labels: { outcome: 'refused' }, value: 300 });
     expect(rows).toHaveLength(4);
   });
 
   test('a query error in the result (HTTP 400 from Grafana) becomes a MetricsSourceError with its message', async () => {
     backendFetch.mockReturnValue(
-      fetchError(
-        400,
-        { results: { A: { status: 400, error: 'bad_data: 1:5: parse error: unexpected "}"' } } },
-        'Bad Request'
-      )
+      fetchError(400, { results: { A: { status: 400, error: 'bad_data: 1:5: parse error: unexpected "}"' } } }, 'Bad Request')
     );
     const failure = source().instantQuery('sum(', 1);
     await expect(failure).rejects.toThrow(MetricsSourceError);
@@ -164,13 +146,8 @@ describe('GrafanaMetricsSource', () => {
   });
 
   test('a query error with HTTP 207 (multi-status) is an error too', async () => {
-    backendFetch.mockReturnValue(
-      of({ ok: true, status: 207, data: { results: { A: { status: 500, error: 'upstream timeout' } } } })
-    );
-    await expect(source().instantQuery('up', 1)).rejects.toMatchObject({
-      status: 500,
-      message: expect.stringContaining('upstream timeout'),
-    });
+    backendFetch.mockReturnValue(of({ ok: true, status: 207, data: { results: { A: { status: 500, error: 'upstream timeout' } } } }));
+    await expect(source().instantQuery('up', 1)).rejects.toMatchObject({ status: 500, message: expect.stringContaining('upstream timeout') });
   });
 
   test('403 is worded as a refusal and keeps its status', async () => {
@@ -192,9 +169,7 @@ describe('GrafanaMetricsSource', () => {
   test('an unreachable Grafana has no status', async () => {
     backendFetch.mockReturnValue(throwError(() => new TypeError('Failed to fetch')));
     const failure = source().instantQuery('up', 1);
-    await expect(failure).rejects.toMatchObject({
-      message: "cannot reach Grafana to query data source 'Prometheus': Failed to fetch",
-    });
+    await expect(failure).rejects.toMatchObject({ message: "cannot reach Grafana to query data source 'Prometheus': Failed to fetch" });
     await expect(failure).rejects.toHaveProperty('status', undefined);
   });
 
@@ -220,10 +195,7 @@ describe('the same Prometheus answer through Prometheus HTTP and through Grafana
       return { status: 200, statusText: 'OK', location: null, body: prometheusBody(series) };
     };
     grafanaAnswering(fixture);
-    const viaPrometheus = await buildImpactReport(
-      new PrometheusHttpSource('http://prometheus.test', { post }),
-      options
-    );
+    const viaPrometheus = await buildImpactReport(new PrometheusHttpSource('http://prometheus.test', { post }), options);
     const viaGrafana = await buildImpactReport(new GrafanaMetricsSource(DATASOURCE), options);
     return { viaPrometheus, viaGrafana };
   }
@@ -240,11 +212,7 @@ describe('the same Prometheus answer through Prometheus HTTP and through Grafana
   test('agree when grouped by a label whose values are hostile text', async () => {
     const endpoints = ['/chat', '<img src=x onerror=alert(1)>', '| pipes |'];
     const { viaPrometheus, viaGrafana } = await bothReports(
-      {
-        window: FIXTURE_WINDOW,
-        groupBy: ['endpoint'],
-        excludeFromBaseline: [{ from: FIXTURE_WINDOW.from - 1800, to: FIXTURE_WINDOW.from - 1200 }],
-      },
+      { window: FIXTURE_WINDOW, groupBy: ['endpoint'], excludeFromBaseline: [{ from: FIXTURE_WINDOW.from - 1800, to: FIXTURE_WINDOW.from - 1200 }] },
       { endpoints }
     );
     expect(new Set(viaPrometheus.findings.map((f) => f.segment.endpoint))).toEqual(new Set(endpoints));
