@@ -30,7 +30,10 @@ export const CHROMIUM_ARGS = [
 /** Screenshots land here; artifacts/ is gitignored and kept by CI. */
 export const ARTIFACTS_DIR = join(REPO_ROOT, 'artifacts', 'browser');
 
-export type BrowserHarnessOptions = Omit<FakeGrafanaOptions, 'hostBundle' | 'plugins'>;
+export type BrowserHarnessOptions = Omit<FakeGrafanaOptions, 'hostBundle' | 'plugins'> & {
+  /** The browser's own time zone (an IANA name; default UTC), apart from the user's Grafana preference. */
+  browserTimeZone?: string;
+};
 
 export interface OpenPanelOptions {
   /** The nested plugin's folder under dist/ (e.g. `panels/impact`) or its plugin id. */
@@ -127,7 +130,10 @@ export async function startBrowserHarness(options: BrowserHarnessOptions = {}): 
   const app = plugins.find((p) => p.type === 'app');
 
   async function open(path: string, allowed: RegExp[], render: (page: Page) => Promise<void>): Promise<OpenedPage> {
-    const context: BrowserContext = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const context: BrowserContext = await browser.newContext({
+      viewport: { width: 1400, height: 1000 },
+      timezoneId: options.browserTimeZone ?? 'UTC',
+    });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: grafana.url });
     await context.addInitScript(CLIPBOARD_RECORDER);
     const page = await context.newPage();
