@@ -2,12 +2,12 @@
  * The host page's DataSourceSrv and TemplateSrv answer as Grafana's do (see the conformance table in
  * ../README.md): these are what the panel and the pages read a `${datasource}` reference and "All" through.
  */
-import { DEFAULT_DATA_SOURCES, type HostVariable } from '../protocol';
+import { DEFAULT_DATA_SOURCES, type HostDataSource, type HostVariable } from '../protocol';
 import { HostDataSourceSrv } from './dataSourceSrv';
 import { HostTemplateSrv } from './templateSrv';
 
 const PROMETHEUS = DEFAULT_DATA_SOURCES[0];
-const LOKI = { uid: 'loki-uid', type: 'loki', name: 'Logs' };
+const LOKI: HostDataSource = { uid: 'loki-uid', type: 'loki', name: 'Logs' };
 
 function services(variables: HostVariable[], sources = [PROMETHEUS, LOKI]) {
   const templateSrv = new HostTemplateSrv(variables);
