@@ -1,0 +1,158 @@
+/** @jest-environment node */
+/**
+ * The built impact panel on each bundled dashboard, with that dashboard's own panel options (`${datasource}`,
+ * the SLIs it reports on) and its variables at their defaults (All, with the dashboards' custom all value `.*`),
+ * in real Chromium over a real Prometheus: the Markdown is exactly what `aisre impact` prints for the same window
+ * and options. The data source is not marked default (as `aisre provision` writes it), so Grafana's default is
+ * `-- Grafana --` and the query must name the data source behind `${datasource}`. Once with the nested panel where
+ * Grafana says it is (under the app's folder), once under its own id: its lazy chunk must load either way.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { runAisre } from '../aisre';
+import { isoSeconds } from '../impactChecks';
+import { type StartedEngine, startPrometheus } from '../prometheus';
+import { DEFAULT_SIMULATION, type SimulatedFixture, simulateFixture } from '../simulateFixture';
+import { findWindow, toUnixSeconds } from '../truth';
+import { type BrowserHarness, startBrowserHarness } from './browser';
+import { ensureBuiltPlugin } from './pluginDist';
+import { DEFAULT_DATA_SOURCES, type HostVariable } from './protocol';
+
+jest.setTimeout(300_000);
+
+const HOUR = 3600;
+const DASHBOARDS_DIR = join(__dirname, '..', '..', 'dashboards');
+
+interface DashboardVariable {
+  name: string;
+  type: string;
+  allValue?: string | null;
+  current?: { value?: string | string[] };
+}
+
+interface Dashboard {
+  uid: string;
+  panels: Array<{ id: number; type: string; options: Record<string, unknown> }>;
+  templating: { list: DashboardVariable[] };
+}
+
+/**
+ * The dashboard's variables as Grafana sets them on load: a data source variable with no current value takes the
+ * first data source of its type (none is default here); the others keep their saved current value.
+ */
+function variablesAtDefaults(dashboard: Dashboard): HostVariable[] {
+  return dashboard.templating.list.map((v) =>
+    v.type === 'datasource'
+      ? { name: v.name, type: 'datasource', value: DEFAULT_DATA_SOURCES[0].uid }
+      : { name: v.name, type: 'query', value: v.current?.value ?? '', allValue: v.allValue ?? undefined }
+  );
+}
+
+function impactPanel(dashboard: Dashboard) {
+  const panel = dashboard.panels.find((p) => p.type === 'aisre-impact-panel');
+  if (!panel) {
+    throw new Error(`dashboard ${dashboard.uid} has no impact panel`);
+  }
+  return panel;
+}
+
+const dashboards: Dashboard[] = ['model-slis.json', 'retrieval.json', 'agents-security.json'].map(
+  (file) => JSON.parse(readFileSync(join(DASHBOARDS_DIR, file), 'utf8')) as Dashboard
+);
+
+let fixture: SimulatedFixture;
+let prometheus: StartedEngine;
+let window: { from: number; to: number };
+
+beforeAll(async () => {
+  const [, simulated] = await Promise.all([
+    ensureBuiltPlugin(),
+    simulateFixture({ ...DEFAULT_SIMULATION, to: DEFAULT_SIMULATION.from + 5 * HOUR, formats: ['openmetrics'] }),
+  ]);
+  fixture = simulated;
+  prometheus = await startPrometheus({ openMetricsFile: fixture.openMetricsFile, readyTimeoutMs: 90_000 });
+  const first = fixture.truth.incidents.find((i) => toUnixSeconds(i.to) <= DEFAULT_SIMULATION.from + 5 * HOUR);
+  if (!first) {
+    throw new Error(`the simulation has no incident in its first five hours`);
+  }
+  const truthWindow = findWindow(fixture.truth, `incident:${first.id}`);
+  window = { from: toUnixSeconds(truthWindow.from), to: toUnixSeconds(truthWindow.to) };
+}, 600_000);
+
+afterAll(async () => {
+  await prometheus?.stop();
+  await fixture?.cleanup();
+});
+
+async function cliMarkdown(options: Record<string, unknown>): Promise<string> {
+  const slis = options.slis as string[];
+  const cli = await runAisre([
+    'impact',
+    '--prometheus',
+    prometheus.url,
+    '--from',
+    isoSeconds(window.from),
+    '--to',
+    isoSeconds(window.to),
+    '--by',
+    (options.groupBy as string[]).join(','),
+    ...(slis.length > 0 ? ['--sli', slis.join(',')] : []),
+  ]);
+  if (cli.code !== 0) {
+    throw new Error(`aisre impact exited ${cli.code}: ${cli.stderr}`);
+  }
+  return cli.stdout;
+}
+
+async function panelMarkdown(harness: BrowserHarness, dashboard: Dashboard): Promise<string> {
+  const panel = impactPanel(dashboard);
+  const opened = await harness.openPanel({
+    pluginDir: 'panels/impact',
+    options: panel.options,
+    timeRange: { from: window.from * 1000, to: window.to * 1000 },
+    variables: variablesAtDefaults(dashboard),
+    dashboardUid: dashboard.uid,
+    title: 'AI impact',
+  });
+  try {
+    await opened.waitFor(opened.page.getByRole('button', { name: 'Copy Markdown' }), 120_000);
+    await opened.page.getByText('Markdown', { exact: true }).click();
+    const source = opened.page.getByTestId('impact-markdown-source');
+    await opened.waitFor(source);
+    return (await source.textContent()) ?? '';
+  } finally {
+    await opened.close();
+  }
+}
+
+describe.each([['under-app' as const], ['own-id' as const]])('the panel served %s', (nestedPluginPath) => {
+  let harness: BrowserHarness;
+
+  beforeAll(async () => {
+    harness = await startBrowserHarness({ prometheusUrl: prometheus.url, nestedPluginPath });
+  });
+
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  // Every dashboard where Grafana serves the panel from; one is enough to load the chunk from its own id path.
+  const cases = nestedPluginPath === 'under-app' ? dashboards : dashboards.slice(0, 1);
+  it.each(cases.map((d) => [d.uid, d]))('on %s prints what `aisre impact` prints', async (_uid, dashboard) => {
+    const [expected, shown] = await Promise.all([
+      cliMarkdown(impactPanel(dashboard).options),
+      panelMarkdown(harness, dashboard),
+    ]);
+    expect(shown).toBe(expected);
+    // The queries named the data source behind ${datasource}, and its chunk came from the app's folder.
+    const queried = harness.grafana.requests.filter((r) => r.path === '/api/ds/query');
+    expect(queried.length).toBeGreaterThan(0);
+    expect(
+      new Set(
+        queried.map((r) => (r.body as { queries: Array<{ datasource: { uid: string } }> }).queries[0].datasource.uid)
+      )
+    ).toEqual(new Set([DEFAULT_DATA_SOURCES[0].uid]));
+    expect(queried.every((r) => r.status === 200)).toBe(true);
+  });
+});
