@@ -48,7 +48,6 @@ export type EvidenceState =
 
 const BASELINE: BaselineSpec = { mode: 'preceding' };
 
-
 /** The PromQL matchers for the incident's team (under the label name the settings map `team` to), or none. */
 export function incidentSelector(team: string | undefined, settings: AppSettings): string {
   return team ? `${labelNamesFromSettings(settings).team}=${promqlString(team)}` : '';
