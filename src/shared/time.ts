@@ -13,10 +13,13 @@ const SHOWN_FORMAT = 'YYYY-MM-DD HH:mm';
 /** A time with its own zone (RFC 3339 `Z` or an offset) means that instant, whatever the preference. */
 const EXPLICIT_ZONE = /T.*(Z|[+-]\d\d:?\d\d)$/i;
 
-/** The zone the preference names: an IANA name or `utc`; `browser` resolved to the browser's own zone. */
+/** The zone the preference names: an IANA name or `UTC`; `browser` resolved to the browser's own zone. */
 export function userTimeZone(): string {
   const zone = getTimeZone();
-  return !zone || zone === 'browser' ? Intl.DateTimeFormat().resolvedOptions().timeZone : zone;
+  if (!zone || zone === 'browser') {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone;
+  }
+  return zone.toLowerCase() === 'utc' ? 'UTC' : zone;
 }
 
 /** "2026-11-20 09:00" in the user's zone (seconds only when they are not zero). */
