@@ -111,7 +111,8 @@ export class HostDataSourceSrv implements DataSourceSrv {
           continue;
         }
         const value = firstValue(variable.current.value);
-        const settings = this.byName.get(value === 'default' ? this.defaultName : String(value)) ?? this.byUid.get(String(value));
+        const settings =
+          this.byName.get(value === 'default' ? this.defaultName : String(value)) ?? this.byUid.get(String(value));
         if (settings) {
           list.push({ ...settings, isDefault: false, name: `\${${variable.name}}`, uid: `\${${variable.name}}` });
         }

@@ -81,7 +81,9 @@ export class HostTemplateSrv implements TemplateSrv {
         includeAll: all || variable.allValue !== undefined,
         allValue: variable.allValue ?? null,
         query: options.join(','),
-        current: all ? { text: ['All'], value: [ALL_VALUE], selected: true } : { text: texts, value: values, selected: true },
+        current: all
+          ? { text: ['All'], value: [ALL_VALUE], selected: true }
+          : { text: texts, value: values, selected: true },
         // Grafana lists All first when the variable includes it (getAllValue reads options from index 1).
         options: [
           ...(all || variable.allValue !== undefined ? [{ text: 'All', value: ALL_VALUE, selected: all }] : []),
