@@ -5,7 +5,8 @@
  * in real Chromium over a real Prometheus: the Markdown is exactly what `aisre impact` prints for the same window
  * and options. The data source is not marked default (as `aisre provision` writes it), so Grafana's default is
  * `-- Grafana --` and the query must name the data source behind `${datasource}`. Once with the nested panel where
- * Grafana says it is (under the app's folder), once under its own id: its lazy chunk must load either way.
+ * Grafana says it is (under the app's folder), once under its own id: its lazy chunk must load either way; and on a
+ * host with Grafana 13's shared modules (React 19, @grafana/* 13, from hosts/grafana-13).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -63,7 +64,7 @@ const dashboards: Dashboard[] = ['model-slis.json', 'retrieval.json', 'agents-se
 
 let fixture: SimulatedFixture;
 let prometheus: StartedEngine;
-let window: { from: number; to: number };
+let incidentWindow: { from: number; to: number };
 
 beforeAll(async () => {
   const [, simulated] = await Promise.all([
@@ -77,7 +78,7 @@ beforeAll(async () => {
     throw new Error(`the simulation has no incident in its first five hours`);
   }
   const truthWindow = findWindow(fixture.truth, `incident:${first.id}`);
-  window = { from: toUnixSeconds(truthWindow.from), to: toUnixSeconds(truthWindow.to) };
+  incidentWindow = { from: toUnixSeconds(truthWindow.from), to: toUnixSeconds(truthWindow.to) };
 }, 600_000);
 
 afterAll(async () => {
@@ -92,9 +93,9 @@ async function cliMarkdown(options: Record<string, unknown>): Promise<string> {
     '--prometheus',
     prometheus.url,
     '--from',
-    isoSeconds(window.from),
+    isoSeconds(incidentWindow.from),
     '--to',
-    isoSeconds(window.to),
+    isoSeconds(incidentWindow.to),
     '--by',
     (options.groupBy as string[]).join(','),
     ...(slis.length > 0 ? ['--sli', slis.join(',')] : []),
@@ -105,17 +106,21 @@ async function cliMarkdown(options: Record<string, unknown>): Promise<string> {
   return cli.stdout;
 }
 
-async function panelMarkdown(harness: BrowserHarness, dashboard: Dashboard): Promise<string> {
+async function panelMarkdown(harness: BrowserHarness, dashboard: Dashboard, grafana: 12 | 13): Promise<string> {
   const panel = impactPanel(dashboard);
   const opened = await harness.openPanel({
     pluginDir: 'panels/impact',
     options: panel.options,
-    timeRange: { from: window.from * 1000, to: window.to * 1000 },
+    timeRange: { from: incidentWindow.from * 1000, to: incidentWindow.to * 1000 },
     variables: variablesAtDefaults(dashboard),
     dashboardUid: dashboard.uid,
     title: 'AI impact',
   });
   try {
+    // The host gives the plugin the generation's own React and Grafana.
+    const versions = await opened.page.evaluate(() => window.aisreHost!.versions());
+    expect(versions.react.split('.')[0]).toBe(grafana === 13 ? '19' : '18');
+    expect(versions.grafana.split('.')[0]).toBe(String(grafana));
     await opened.waitFor(opened.page.getByRole('button', { name: 'Copy Markdown' }), 120_000);
     await opened.page.getByText('Markdown', { exact: true }).click();
     const source = opened.page.getByTestId('impact-markdown-source');
@@ -126,23 +131,27 @@ async function panelMarkdown(harness: BrowserHarness, dashboard: Dashboard): Pro
   }
 }
 
-describe.each([['under-app' as const], ['own-id' as const]])('the panel served %s', (nestedPluginPath) => {
+describe.each([
+  [12, 'under-app'],
+  [12, 'own-id'],
+  [13, 'under-app'],
+] as const)('on Grafana %i shared modules, the panel served %s', (grafana, nestedPluginPath) => {
   let harness: BrowserHarness;
 
   beforeAll(async () => {
-    harness = await startBrowserHarness({ prometheusUrl: prometheus.url, nestedPluginPath });
+    harness = await startBrowserHarness({ prometheusUrl: prometheus.url, nestedPluginPath, grafana });
   });
 
   afterAll(async () => {
     await harness?.close();
   });
 
-  // Every dashboard where Grafana serves the panel from; one is enough to load the chunk from its own id path.
-  const cases = nestedPluginPath === 'under-app' ? dashboards : dashboards.slice(0, 1);
+  // Every dashboard on the default host; one is enough for the other layout and the other generation.
+  const cases = grafana === 12 && nestedPluginPath === 'under-app' ? dashboards : dashboards.slice(0, 1);
   it.each(cases.map((d) => [d.uid, d]))('on %s prints what `aisre impact` prints', async (_uid, dashboard) => {
     const [expected, shown] = await Promise.all([
       cliMarkdown(impactPanel(dashboard).options),
-      panelMarkdown(harness, dashboard),
+      panelMarkdown(harness, dashboard, grafana),
     ]);
     expect(shown).toBe(expected);
     // The queries named the data source behind ${datasource}, and its chunk came from the app's folder.

@@ -56,6 +56,7 @@ beforeAll(async () => {
     css: undefined,
     supplied: ['react', '@grafana/data'],
     built: false,
+    grafanaVersion: '12.4.10',
   };
   plugins = [
     {

@@ -170,7 +170,12 @@ function bootData(options: FakeGrafanaOptions, role: OrgRole): unknown {
     settings: {
       appUrl: '/',
       appSubUrl: '',
-      buildInfo: { version: '12.4.0', commit: 'aisre-fake', env: 'production', edition: 'Open Source' },
+      buildInfo: {
+        version: options.hostBundle.grafanaVersion,
+        commit: 'aisre-fake',
+        env: 'production',
+        edition: 'Open Source',
+      },
       datasources: Object.fromEntries(
         [...aisre.dataSources, GRAFANA_DATA_SOURCE].map((ds) => [
           ds.name,
@@ -393,7 +398,7 @@ export async function startFakeGrafana(options: FakeGrafanaOptions): Promise<Fak
       }
     }
     if (path === '/api/health') {
-      return { status: 200, body: { database: 'ok', version: '12.4.0' } };
+      return { status: 200, body: { database: 'ok', version: options.hostBundle.grafanaVersion } };
     }
     return { status: 404, body: { message: 'Not found' } };
   }

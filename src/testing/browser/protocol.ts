@@ -97,6 +97,8 @@ export interface HostApi {
   currentPath(): string;
   /** Module names the host supplies to plugins. */
   suppliedModules(): string[];
+  /** The React and Grafana versions the host gives plugins. */
+  versions(): { react: string; grafana: string };
 }
 
 declare global {

@@ -177,6 +177,7 @@ export async function startHost(internals: HostInternals): Promise<void> {
         return `${location.pathname}${location.search}`;
       },
       suppliedModules: () => registry.names(),
+      versions: () => ({ react: React.version, grafana: config.buildInfo.version }),
     };
     window.aisreHost = api;
     window.aisreHostReady = true;
