@@ -11,18 +11,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { runAisre } from '../aisre';
-import { isoSeconds } from '../impactChecks';
-import { type StartedEngine, startPrometheus } from '../prometheus';
-import { DEFAULT_SIMULATION, type SimulatedFixture, simulateFixture } from '../simulateFixture';
-import { findWindow, toUnixSeconds } from '../truth';
+import { type StartedEngine } from '../prometheus';
 import { type BrowserHarness, startBrowserHarness } from './browser';
-import { ensureBuiltPlugin } from './pluginDist';
+import { firstIncidentOnPrometheus, type IncidentOnPrometheus } from './incidentFixture';
 import { DEFAULT_DATA_SOURCES, type HostVariable } from './protocol';
 
 jest.setTimeout(300_000);
 
-const HOUR = 3600;
 const DASHBOARDS_DIR = join(__dirname, '..', '..', 'dashboards');
 
 interface DashboardVariable {
@@ -62,48 +57,27 @@ const dashboards: Dashboard[] = ['model-slis.json', 'retrieval.json', 'agents-se
   (file) => JSON.parse(readFileSync(join(DASHBOARDS_DIR, file), 'utf8')) as Dashboard
 );
 
-let fixture: SimulatedFixture;
+let started: IncidentOnPrometheus;
 let prometheus: StartedEngine;
 let incidentWindow: { from: number; to: number };
 
 beforeAll(async () => {
-  const [, simulated] = await Promise.all([
-    ensureBuiltPlugin(),
-    simulateFixture({ ...DEFAULT_SIMULATION, to: DEFAULT_SIMULATION.from + 5 * HOUR, formats: ['openmetrics'] }),
-  ]);
-  fixture = simulated;
-  prometheus = await startPrometheus({ openMetricsFile: fixture.openMetricsFile, readyTimeoutMs: 90_000 });
-  const first = fixture.truth.incidents.find((i) => toUnixSeconds(i.to) <= DEFAULT_SIMULATION.from + 5 * HOUR);
-  if (!first) {
-    throw new Error(`the simulation has no incident in its first five hours`);
-  }
-  const truthWindow = findWindow(fixture.truth, `incident:${first.id}`);
-  incidentWindow = { from: toUnixSeconds(truthWindow.from), to: toUnixSeconds(truthWindow.to) };
+  started = await firstIncidentOnPrometheus();
+  ({ prometheus, window: incidentWindow } = started);
 }, 600_000);
 
 afterAll(async () => {
-  await prometheus?.stop();
-  await fixture?.cleanup();
+  await started?.stop();
 });
 
-async function cliMarkdown(options: Record<string, unknown>): Promise<string> {
+/** `aisre impact` with the panel's options. */
+function cliMarkdown(options: Record<string, unknown>): Promise<string> {
   const slis = options.slis as string[];
-  const cli = await runAisre([
-    'impact',
-    '--prometheus',
-    prometheus.url,
-    '--from',
-    isoSeconds(incidentWindow.from),
-    '--to',
-    isoSeconds(incidentWindow.to),
+  return started.cliMarkdown([
     '--by',
     (options.groupBy as string[]).join(','),
     ...(slis.length > 0 ? ['--sli', slis.join(',')] : []),
   ]);
-  if (cli.code !== 0) {
-    throw new Error(`aisre impact exited ${cli.code}: ${cli.stderr}`);
-  }
-  return cli.stdout;
 }
 
 async function panelMarkdown(harness: BrowserHarness, dashboard: Dashboard, grafana: 12 | 13): Promise<string> {
