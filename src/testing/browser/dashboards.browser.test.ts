@@ -1,4 +1,3 @@
-/** @jest-environment node */
 /**
  * The built impact panel on each bundled dashboard, with that dashboard's own panel options (`${datasource}`,
  * the SLIs it reports on) and its variables at their defaults (All, with the dashboards' custom all value `.*`),

@@ -1,4 +1,3 @@
-/** @jest-environment node */
 /**
  * One time zone everywhere, in real Chromium: the browser runs in New York while the user's Grafana preference
  * is Kolkata (and the other way round). What the SRE types in the Mark-incident form and the time filter is read
