@@ -15,6 +15,8 @@ function refusals(endpoint: string): ProportionFinding {
     reason: 'rate +170%, q < 0.001',
     pValue: 1e-40,
     qValue: 1e-39,
+    tests: [],
+    tooNoisy: false,
     window: { events: 9_755, total: 120_431, rate: 9_755 / 120_431, ci95: [0.0795, 0.0825] },
     baseline: { events: 3_000, total: 100_000, rate: 0.03, ci95: [0.029, 0.031] },
     change: { absolute: 9_755 / 120_431 - 0.03, relative: (9_755 / 120_431 - 0.03) / 0.03 },

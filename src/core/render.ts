@@ -32,6 +32,7 @@ const VERDICT_WORD: Record<Verdict, string> = {
   investigate: 'Investigate',
   ok: 'OK',
   insufficient_data: 'Insufficient data',
+  no_data: 'No data',
 };
 
 const seconds = (iso: string) => Date.parse(iso) / 1000;

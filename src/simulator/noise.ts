@@ -7,7 +7,7 @@
  * Every value is a pure function of (seed, endpoint, time), like the rest of the simulator: any step can be
  * regenerated on its own, and the file, the live server and the ground truth always agree.
  * - Rates (refusal, error, timeout, empty retrieval, tool error, injection) are logit-normal: the logit of
- *   each share moves by a slow drift (random knots every 3 h and every 24 h, cosine-interpolated) plus an
+ *   each share moves by a slow drift (random knots every hour and every 24 h, cosine-interpolated) plus an
  *   independent wobble per minute.
  * - Latency medians and token counts drift on the log scale, similarity and confidence means additively.
  * - Failed requests are sometimes retried by the client (more often during a retry storm: a few minutes,
@@ -40,8 +40,8 @@ type Channel = (typeof CHANNEL)[keyof typeof CHANNEL];
 const NOISE_STREAM = 0x6e6f6973;
 const HOUR = 3600;
 const DAY = 86_400;
-/** Knot spacing of the slow drift: a fast and a slow component. */
-const DRIFT_KNOTS = [3 * HOUR, DAY] as const;
+/** Knot spacing of the slow drift: an hourly and a daily component. */
+const DRIFT_KNOTS = [HOUR, DAY] as const;
 
 /** Standard-normal value of a (seed, endpoint, channel, index) stream, the same every time it is asked for. */
 function normalAt(seed: number, endpoint: number, channel: number, index: number): number {
@@ -78,12 +78,12 @@ function shiftShare(share: number, logitShift: number): number {
 
 /** Scales: logit for rates, log for latency/tokens/steps, raw for the 0..1 scores. Drift, then per minute. */
 export const NOISE_SCALES = {
-  refusal: [0.1, 0.25],
-  infrastructure: [0.12, 0.3],
-  retrieval: [0.08, 0.2],
-  tool: [0.1, 0.25],
-  injection: [0.12, 0.3],
-  latency: [0.05, 0.06],
+  refusal: [0.12, 0.35],
+  infrastructure: [0.15, 0.4],
+  retrieval: [0.1, 0.3],
+  tool: [0.12, 0.35],
+  injection: [0.12, 0.35],
+  latency: [0.06, 0.08],
   similarity: [0.004, 0.004],
   confidence: [0.005, 0.005],
   tokens: [0.04, 0.05],
