@@ -776,7 +776,18 @@ export async function buildImpactReport(source: MetricsSource, options: ImpactOp
       'The baseline is not as long as the window, so there are no past pairs to measure the noise on: every test uses the fallback dispersion.'
     );
   }
-  const historyOf = async (expr: (range: number) => string, split: string): Promise<Map<number, Pair>> => {
+  // SLIs of one counter (refusal, error, timeout) share its history: read and parsed once.
+  const histories = new Map<string, Promise<Map<number, Pair>>>();
+  const historyOf = (expr: (range: number) => string, split: string): Promise<Map<number, Pair>> => {
+    const key = expr(0);
+    let history = histories.get(key);
+    if (!history) {
+      history = readHistoryOrNothing(expr, split);
+      histories.set(key, history);
+    }
+    return history;
+  };
+  const readHistoryOrNothing = async (expr: (range: number) => string, split: string): Promise<Map<number, Pair>> => {
     if (!plan) {
       return new Map();
     }
