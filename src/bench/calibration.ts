@@ -70,10 +70,14 @@ export interface CalibrationOptions {
   days: number;
   seed: number;
   noise?: NoiseMode;
+  /** Multiplies every endpoint's traffic (default 1). */
+  rateMultiplier?: number;
   /** Null windows per baseline mode at most (evenly spread), to bound the run time. */
   maxNullWindows?: number;
   /** Days of data before the first evaluated window (history to learn the dispersion from). */
   warmupDays?: number;
+  /** The days-earlier baseline mode's lag (default 7: the same hour a week earlier). */
+  lagDays?: number;
   thresholds?: Partial<Thresholds>;
 }
 
@@ -111,7 +115,7 @@ export async function calibrate(options: CalibrationOptions): Promise<Calibratio
     scenario: CALIBRATION_SCENARIO,
     origin: ORIGIN,
     stepSeconds,
-    rateMultiplier: 1,
+    rateMultiplier: options.rateMultiplier ?? 1,
     noise: options.noise ?? 'realistic',
   });
   const end = ORIGIN + options.days * DAY;
@@ -129,9 +133,15 @@ export async function calibrate(options: CalibrationOptions): Promise<Calibratio
     });
 
   const warmup = options.warmupDays ?? 7;
+  const lagDays = options.lagDays ?? 7;
   const modes: Array<{ name: string; spec: BaselineSpec; lag: number; warmup: number }> = [
     { name: 'preceding hour', spec: { mode: 'preceding' }, lag: HOUR, warmup },
-    { name: 'same hour 7 days earlier', spec: { mode: 'days_earlier', days: 7 }, lag: 7 * DAY, warmup: warmup + 7 },
+    {
+      name: `same hour ${lagDays} day${lagDays === 1 ? '' : 's'} earlier`,
+      spec: { mode: 'days_earlier', days: lagDays },
+      lag: lagDays * DAY,
+      warmup: warmup + lagDays,
+    },
   ];
   const nulls: NullRow[] = [];
   const dispersions: Calibration['dispersions'] = [];

@@ -16,6 +16,8 @@ interface SlotSeries {
   endpoint: number;
   labels: Record<string, string>;
   slots: number[];
+  /** The series' counter at every sample, summed over its slots once. */
+  counter?: Float64Array;
 }
 
 export class SimulatedSource implements MetricsSource {
@@ -82,12 +84,16 @@ export class SimulatedSource implements MetricsSource {
     if (last <= first) {
       return 0;
     }
-    const perEndpoint = values[series.endpoint];
-    let total = 0;
-    for (const slot of series.slots) {
-      total += perEndpoint[slot * sampleCount + last] - perEndpoint[slot * sampleCount + first];
+    if (!series.counter) {
+      const perEndpoint = values[series.endpoint];
+      series.counter = new Float64Array(sampleCount);
+      for (const slot of series.slots) {
+        for (let sample = 0; sample < sampleCount; sample++) {
+          series.counter[sample] += perEndpoint[slot * sampleCount + sample];
+        }
+      }
     }
-    return total;
+    return series.counter[last] - series.counter[first];
   }
 
   private seriesOf(metric: string, matcherText: string): SlotSeries[] {
