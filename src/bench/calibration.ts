@@ -195,8 +195,16 @@ export async function calibrate(options: CalibrationOptions): Promise<Calibratio
     const refusal = find('refusal_rate');
     const latency = find('model_latency');
     const similarity = find('semantic_similarity');
-    tally(`refusal rate +${grade.refusal * 100}%`, refusal, refusal?.kind === 'proportion' ? refusal.change.relative : null);
-    tally(`latency +${grade.latency * 100}% (p95)`, latency, latency?.kind === 'distribution' ? latency.headline.relativeChange : null);
+    tally(
+      `refusal rate +${grade.refusal * 100}%`,
+      refusal,
+      refusal?.kind === 'proportion' ? refusal.change.relative : null
+    );
+    tally(
+      `latency +${grade.latency * 100}% (p95)`,
+      latency,
+      latency?.kind === 'distribution' ? latency.headline.relativeChange : null
+    );
     tally(`similarity PSI ${grade.psi}`, similarity, similarity?.kind === 'distribution' ? similarity.psi : null);
   }
   const planted = [...rows.values()]
@@ -232,7 +240,10 @@ export function calibrationTable({ nulls, planted }: Calibration): string {
   return [
     '| quiet traffic, baseline | reports | with ≥ 1 page | with ≥ 1 investigate or page |',
     '|---|---:|---:|---:|',
-    ...nulls.map((r) => `| ${r.baseline} | ${r.reports} | ${percent(r.paging, r.reports)} | ${percent(r.investigating, r.reports)} |`),
+    ...nulls.map(
+      (r) =>
+        `| ${r.baseline} | ${r.reports} | ${percent(r.paging, r.reports)} | ${percent(r.investigating, r.reports)} |`
+    ),
     '',
     '| planted shift on /chat (preceding-hour baseline) | windows | realised (mean) | detected (investigate or page) | paged |',
     '|---|---:|---:|---:|---:|',

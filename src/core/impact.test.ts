@@ -138,20 +138,34 @@ describe('proportions', () => {
 
   test('without history the same +10% is not called: the fallback allows for wander between windows', async () => {
     const r = await report(
-      { llm_requests_total: { window: requests('/chat', 178_000, 22_000), baseline: requests('/chat', 180_000, 20_000) } },
+      {
+        llm_requests_total: {
+          window: requests('/chat', 178_000, 22_000),
+          baseline: requests('/chat', 180_000, 20_000),
+        },
+      },
       {},
       false
     );
     const refusals = finding<ProportionFinding>(r.findings, 'refusal_rate');
     expect(refusals.verdict).toBe('ok');
     expect(refusals.tooNoisy).toBe(true);
-    expect(refusals.tests[0]).toMatchObject({ dispersionSource: 'too_little_history', historyPairs: 0, degreesOfFreedom: null });
+    expect(refusals.tests[0]).toMatchObject({
+      dispersionSource: 'too_little_history',
+      historyPairs: 0,
+      degreesOfFreedom: null,
+    });
     expect(refusals.tests[0].dispersion!).toBeGreaterThan(10);
     expect(refusals.reason).toMatch(/too little history/);
     expect(r.caveats.join(' ')).toMatch(/cannot run range queries/);
     // A large shift is still called without history: +100% pages.
     const large = await report(
-      { llm_requests_total: { window: requests('/chat', 160_000, 40_000), baseline: requests('/chat', 180_000, 20_000) } },
+      {
+        llm_requests_total: {
+          window: requests('/chat', 160_000, 40_000),
+          baseline: requests('/chat', 180_000, 20_000),
+        },
+      },
       {},
       false
     );
@@ -160,8 +174,13 @@ describe('proportions', () => {
 
   test('a page needs the stricter q (pageFdr); between the two bars a page-sized change only investigates', async () => {
     // +40% on few requests: p ≈ 0.0 1–0.05 alone.
-    const table = { llm_requests_total: { window: requests('/chat', 9_860, 140), baseline: requests('/chat', 9_900, 100) } };
-    const strict = finding<ProportionFinding>((await report(table, { slis: ['refusal_rate'] })).findings, 'refusal_rate');
+    const table = {
+      llm_requests_total: { window: requests('/chat', 9_860, 140), baseline: requests('/chat', 9_900, 100) },
+    };
+    const strict = finding<ProportionFinding>(
+      (await report(table, { slis: ['refusal_rate'] })).findings,
+      'refusal_rate'
+    );
     expect(strict.change.relative).toBeCloseTo(0.4, 1);
     expect(strict.qValue!).toBeGreaterThan(0.01);
     expect(strict.qValue!).toBeLessThan(0.05);

@@ -331,7 +331,11 @@ function proportionSide({ events, total }: Counts, trusted: boolean): Proportion
 type Counts = { events: number; total: number };
 
 /** A test as the report shows it; its q-value is filled in once every test of the report is known. */
-function significance(statistic: SignificanceTest['statistic'], test: ShiftTest | null, pairs: number): SignificanceTest {
+function significance(
+  statistic: SignificanceTest['statistic'],
+  test: ShiftTest | null,
+  pairs: number
+): SignificanceTest {
   return {
     statistic,
     z: test && Number.isFinite(test.z) ? test.z : null,
@@ -366,7 +370,11 @@ function compareProportions(
       : null;
   const testable = window.rate !== null && baseline.rate !== null;
   const past = history.map(shiftOf).filter((shift) => shift !== null);
-  const test = significance('rate', testable ? tested(shiftOf([windowCounts, baselineCounts]), past) : null, past.length);
+  const test = significance(
+    'rate',
+    testable ? tested(shiftOf([windowCounts, baselineCounts]), past) : null,
+    past.length
+  );
   const absolute = window.rate !== null && baseline.rate !== null ? window.rate - baseline.rate : null;
   const relative = absolute !== null && baseline.rate ? absolute / baseline.rate : null;
   return {
@@ -432,7 +440,8 @@ function compareDistributions(
   const w = window[headlineKey];
   const b = baseline[headlineKey];
   const usable = history.filter(([pw, pb]) => hasObservations(pw) && hasObservations(pb)).map(aligned);
-  const quantileOf = ([pw, pb]: HistogramPair) => quantileShift(sli.headlineQuantile, pw, pb, FALLBACK_WANDER.logQuantile);
+  const quantileOf = ([pw, pb]: HistogramPair) =>
+    quantileShift(sli.headlineQuantile, pw, pb, FALLBACK_WANDER.logQuantile);
   const tailOf = ([pw, pb]: HistogramPair) => tailShareShift(sli.badDirection, pw, pb, FALLBACK_WANDER.relative);
   const finding: DistributionFinding = {
     kind: 'distribution',
@@ -515,7 +524,9 @@ function routesOf(finding: Finding, definition: SliDefinition, t: Thresholds): R
   const regression = regressionOf(finding, definition);
   const level: Verdict = regression >= t.page ? 'page' : regression >= t.investigate ? 'investigate' : 'ok';
   if (finding.kind === 'proportion') {
-    return [{ level, why: `rate ${formatSignedPercent(finding.change.relative ?? regression)}`, test: finding.tests[0] }];
+    return [
+      { level, why: `rate ${formatSignedPercent(finding.change.relative ?? regression)}`, test: finding.tests[0] },
+    ];
   }
   // Say the change as it happened (a similarity drop reads −23%), not as its regression score.
   const routes: Route[] = [
@@ -528,7 +539,8 @@ function routesOf(finding: Finding, definition: SliDefinition, t: Thresholds): R
   // PSI is blind to direction: it only counts when more of the window sits on the bad side than expected,
   // and it is backed by the test of that tail share.
   if (finding.psi !== null && (finding.shareBeyondBaselineP95 ?? 0) > EXPECTED_TAIL_SHARE) {
-    const psiLevel: Verdict = finding.psi >= t.psiPage ? 'page' : finding.psi >= t.psiInvestigate ? 'investigate' : 'ok';
+    const psiLevel: Verdict =
+      finding.psi >= t.psiPage ? 'page' : finding.psi >= t.psiInvestigate ? 'investigate' : 'ok';
     routes.push({ level: psiLevel, why: `PSI ${formatStatistic(finding.psi)}`, test: finding.tests[1] });
   }
   return routes;

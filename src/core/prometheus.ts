@@ -2,7 +2,13 @@
  * MetricsSource over the Prometheus HTTP API (`POST /api/v1/query` and `/api/v1/query_range`), as Prometheus, Mimir, Thanos and
  * VictoriaMetrics serve it. Uses the platform's fetch, so it runs in Node and in the browser.
  */
-import { MetricsSourceError, parsePrometheusFloat, type MetricsSource, type RangeSeries, type SampleRow } from './source';
+import {
+  MetricsSourceError,
+  parsePrometheusFloat,
+  type MetricsSource,
+  type RangeSeries,
+  type SampleRow,
+} from './source';
 
 export interface PrometheusHttpOptions {
   /** Give up on a query after this long (default 30 s). */
@@ -51,7 +57,10 @@ export class PrometheusHttpSource implements MetricsSource {
     }
     return data.result.map((series) => ({
       labels: series.metric ?? {},
-      samples: (series.values ?? []).map(([time, value]) => ({ time: Number(time), value: parsePrometheusFloat(value) })),
+      samples: (series.values ?? []).map(([time, value]) => ({
+        time: Number(time),
+        value: parsePrometheusFloat(value),
+      })),
     }));
   }
 

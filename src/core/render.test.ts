@@ -88,14 +88,26 @@ describe('renderMarkdown', () => {
       historyPairs: 168,
       degreesOfFreedom: 61,
     };
-    const noisy = { ...refusals('/agent'), verdict: 'ok' as const, pValue: 0.23, qValue: 0.9, tests: [test], tooNoisy: true };
+    const noisy = {
+      ...refusals('/agent'),
+      verdict: 'ok' as const,
+      pValue: 0.23,
+      qValue: 0.9,
+      tests: [test],
+      tooNoisy: true,
+    };
     const markdown = renderMarkdown(reportWith(noisy));
     expect(markdown).toContain('#### Too noisy to call');
     expect(markdown).toContain(
       '- **Refusals** to /agent: rate +170%. Independent requests would make that significant (p < 0.001), but this traffic varies that much between quiet windows (dispersion 6.50 from 168 past windows), so the shift cannot be told from its own noise.'
     );
     expect(markdown).toContain('| 0.90 | 6.50 | OK |');
-    const assumed = { ...test, dispersionSource: 'too_little_history' as const, historyPairs: 3, degreesOfFreedom: null };
+    const assumed = {
+      ...test,
+      dispersionSource: 'too_little_history' as const,
+      historyPairs: 3,
+      degreesOfFreedom: null,
+    };
     const paging = { ...refusals('/chat'), pValue: 0.23, qValue: 0.9, tests: [assumed] };
     expect(renderMarkdown(reportWith(paging))).toContain(
       'p = 0.230, dispersion 6.50 assumed: too little history (3 past windows), ≈ 6,142 excess refusals. **Page.**'

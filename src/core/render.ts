@@ -263,9 +263,7 @@ export function renderMarkdown(report: ImpactReport): string {
             ? `No${regressions.length || missing.length ? ' other' : ''} SLI regressed past the investigate threshold (${formatSignedPercent(t.investigate)}) with significance (q < ${t.fdr}) in this window.`
             : 'Nothing to compare: no SLI of the metrics contract had data for this scope in the window or the baseline.',
         ]),
-    ...(tooNoisy.length
-      ? ['', '#### Too noisy to call', '', ...tooNoisy.map((f) => `- ${tooNoisySentence(f)}`)]
-      : []),
+    ...(tooNoisy.length ? ['', '#### Too noisy to call', '', ...tooNoisy.map((f) => `- ${tooNoisySentence(f)}`)] : []),
     '',
     '### All findings',
     '',

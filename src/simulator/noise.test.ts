@@ -24,7 +24,9 @@ function hourlyRefusals(noise?: 'none' | 'realistic'): ProportionCount[] {
   });
   return Array.from(
     { length: HOURS },
-    (_, h) => windowCounts(simulation, { from: ORIGIN + h * HOUR, to: ORIGIN + (h + 1) * HOUR })['/chat'].refusal_rate as ProportionCount
+    (_, h) =>
+      windowCounts(simulation, { from: ORIGIN + h * HOUR, to: ORIGIN + (h + 1) * HOUR })['/chat']
+        .refusal_rate as ProportionCount
   );
 }
 

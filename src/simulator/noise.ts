@@ -65,7 +65,9 @@ function drift(seed: number, endpoint: number, channel: Channel, t: number): num
 
 /** Drift plus an independent wobble per minute, each with its own scale (on the logit, log or raw scale). */
 function wander(seed: number, endpoint: number, channel: Channel, t: number, driftScale: number, minuteScale: number) {
-  return driftScale * drift(seed, endpoint, channel, t) + minuteScale * normalAt(seed, endpoint, channel, Math.floor(t / 60));
+  return (
+    driftScale * drift(seed, endpoint, channel, t) + minuteScale * normalAt(seed, endpoint, channel, Math.floor(t / 60))
+  );
 }
 
 const logit = (p: number) => Math.log(p / (1 - p));
@@ -120,7 +122,10 @@ export function volumeFactor(t: number): number {
 function inStorm(seed: number, endpoint: number, t: number): boolean {
   const minute = Math.floor(t / 60);
   for (let m = minute - RETRIES.stormMinutes + 1; m <= minute; m++) {
-    if (new SeededRandom(streamSeed(NOISE_STREAM, seed, endpoint, CHANNEL.storm, m)).uniform() < RETRIES.stormChancePerMinute) {
+    if (
+      new SeededRandom(streamSeed(NOISE_STREAM, seed, endpoint, CHANNEL.storm, m)).uniform() <
+      RETRIES.stormChancePerMinute
+    ) {
       return true;
     }
   }
@@ -187,7 +192,10 @@ export function noisyProfile(
     },
   };
   const storm = inStorm(seed, endpoint, t);
-  return { profile: noisy, retries: { share: storm ? RETRIES.stormShare : RETRIES.share, failAgain: RETRIES.failAgain } };
+  return {
+    profile: noisy,
+    retries: { share: storm ? RETRIES.stormShare : RETRIES.share, failAgain: RETRIES.failAgain },
+  };
 }
 
 /** Result shares (hit first) with every failure share moved on the logit scale, the hit share taking the rest. */

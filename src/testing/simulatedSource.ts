@@ -29,7 +29,12 @@ export class SimulatedSource implements MetricsSource {
     readonly simulation: Simulation,
     sampleCount: number
   ) {
-    if (simulation.schedule.counterResetsBetween(simulation.origin, simulation.origin + sampleCount * simulation.stepSeconds).length > 0) {
+    if (
+      simulation.schedule.counterResetsBetween(
+        simulation.origin,
+        simulation.origin + sampleCount * simulation.stepSeconds
+      ).length > 0
+    ) {
       throw new Error('SimulatedSource: the scenario restarts a process; increase() across a reset is not modelled');
     }
     this.range = simulateRange(simulation, sampleCount);
@@ -54,7 +59,10 @@ export class SimulatedSource implements MetricsSource {
     if (!match) {
       throw new Error(`SimulatedSource cannot evaluate ${expr}`);
     }
-    const by = match[1].split(',').map((label) => label.trim()).filter(Boolean);
+    const by = match[1]
+      .split(',')
+      .map((label) => label.trim())
+      .filter(Boolean);
     const rangeSteps = Number(match[4]) / this.simulation.stepSeconds;
     const grouped = new Map<string, RangeSeries>();
     for (const series of this.seriesOf(match[2], match[3])) {

@@ -33,7 +33,11 @@ describe('dispersionFromHistory', () => {
     }
     expect(result).not.toBeNull();
     close(result!.phi, r.expected.phi, 1e-12);
-    expect(result).toMatchObject({ source: 'history', pairs: r.expected.pairs, degreesOfFreedom: r.expected.degreesOfFreedom });
+    expect(result).toMatchObject({
+      source: 'history',
+      pairs: r.expected.pairs,
+      degreesOfFreedom: r.expected.degreesOfFreedom,
+    });
   });
 
   test('a few incidents left in the history barely move it; non-finite z-scores are skipped', () => {
@@ -67,20 +71,22 @@ test('benjaminiYekutieli skips NaN and refuses a p-value outside [0, 1]', () => 
   expect(() => benjaminiYekutieli([1.5])).toThrow(RangeError);
 });
 
-test.each(rateShiftReferences.map((r) => [r.windowEvents, r.windowTotal, r.baselineEvents, r.baselineTotal, r] as const))(
-  'proportionShift(%p/%p vs %p/%p): its z is statsmodels’ pooled proportions_ztest',
-  (kw, nw, kb, nb, r) => {
-    const shift = proportionShift(kw, nw, kb, nb, 0.25)!;
-    close(shift.difference, r.difference, 1e-14);
-    close(shift.samplingVariance, r.samplingVariance, 1e-13);
-    close(shift.difference / Math.sqrt(shift.samplingVariance), r.z, 1e-12);
-    close(shift.wanderSd, 0.25 * (kb / nb), 1e-15);
-    close(twoProportionZTest(kw, nw, kb, nb).z, r.z, 1e-12);
-  }
-);
+test.each(
+  rateShiftReferences.map((r) => [r.windowEvents, r.windowTotal, r.baselineEvents, r.baselineTotal, r] as const)
+)('proportionShift(%p/%p vs %p/%p): its z is statsmodels’ pooled proportions_ztest', (kw, nw, kb, nb, r) => {
+  const shift = proportionShift(kw, nw, kb, nb, 0.25)!;
+  close(shift.difference, r.difference, 1e-14);
+  close(shift.samplingVariance, r.samplingVariance, 1e-13);
+  close(shift.difference / Math.sqrt(shift.samplingVariance), r.z, 1e-12);
+  close(shift.wanderSd, 0.25 * (kb / nb), 1e-15);
+  close(twoProportionZTest(kw, nw, kb, nb).z, r.z, 1e-12);
+});
 
 test.each(quantileErrorReferences.map((r) => [r.note, r] as const))('quantileStandardError: %s', (_note, r) => {
-  const buckets: CumulativeBucket[] = r.le.map((le, i) => ({ le: le === '+Inf' ? Infinity : le, count: r.cumulative[i] }));
+  const buckets: CumulativeBucket[] = r.le.map((le, i) => ({
+    le: le === '+Inf' ? Infinity : le,
+    count: r.cumulative[i],
+  }));
   const se = quantileStandardError(r.q, buckets);
   if (r.standardError === null) {
     expect(se).toBeNaN();

@@ -13,6 +13,7 @@
  */
 import erfc from '@stdlib/math-base-special-erfc';
 import tCdf from '@stdlib/stats-base-dists-t-cdf';
+import { benjaminiHochberg } from './proportions';
 
 /** Φ⁻¹(0.75): the median of |z| for a standard normal z. */
 export const NORMAL_MEDIAN_ABS = 0.6744897501960817;
@@ -110,32 +111,14 @@ export function twoSidedPValue(z: number, degreesOfFreedom: number | null): numb
  * NaN entries take no part (m counts the finite p-values) and get NaN.
  */
 export function benjaminiYekutieli(pValues: number[]): number[] {
-  const tested: number[] = [];
-  pValues.forEach((p, index) => {
-    if (Number.isNaN(p)) {
-      return;
-    }
-    if (!(p >= 0 && p <= 1)) {
-      throw new RangeError(`benjaminiYekutieli: p-value at index ${index} must be in [0, 1] or NaN, got ${p}`);
-    }
-    tested.push(index);
-  });
-  tested.sort((a, b) => pValues[a] - pValues[b]);
-  const m = tested.length;
+  // BY = min(1, c(m) · BH): Benjamini–Hochberg's q-values are already the step-up minimum, capped at 1.
+  const m = pValues.filter((p) => !Number.isNaN(p)).length;
   let harmonic = 0;
   for (let i = 1; i <= m; i++) {
     harmonic += 1 / i;
   }
-  const qValues = pValues.map(() => NaN);
-  let runningMin = 1;
-  for (let rank = m; rank >= 1; rank--) {
-    const index = tested[rank - 1];
-    runningMin = Math.min(runningMin, (pValues[index] * m * harmonic) / rank);
-    qValues[index] = runningMin;
-  }
-  return qValues;
+  return benjaminiHochberg(pValues).map((q) => (Number.isNaN(q) ? NaN : Math.min(1, q * harmonic)));
 }
-
 
 export interface ShiftTest {
   /** Standardised shift with the dispersion: difference / √(samplingVariance · φ). */
@@ -151,7 +134,9 @@ export interface ShiftTest {
  * (dispersionFromHistory), or the fallback model when there are too few of them.
  */
 export function testShift(shift: Shift, history: Array<Shift | null>): ShiftTest {
-  const pastZ = history.flatMap((past) => (past && past.samplingVariance > 0 ? [past.difference / Math.sqrt(past.samplingVariance)] : []));
+  const pastZ = history.flatMap((past) =>
+    past && past.samplingVariance > 0 ? [past.difference / Math.sqrt(past.samplingVariance)] : []
+  );
   const dispersion =
     dispersionFromHistory(pastZ) ?? fallbackDispersion(shift.samplingVariance, shift.wanderSd, pastZ.length);
   const independentZ = shift.samplingVariance > 0 ? shift.difference / Math.sqrt(shift.samplingVariance) : NaN;

@@ -12,7 +12,7 @@
  * Malformed input (negative or non-finite counts, NaN bounds, mismatched lengths) throws.
  */
 import gammainc from '@stdlib/math-base-special-gammainc';
-import { type Shift } from './dispersion';
+import type { Shift } from './dispersion';
 
 /** One cumulative bucket: observations ≤ `le` (`le` may be Infinity). Counts may be non-integer (increase()). */
 export interface CumulativeBucket {

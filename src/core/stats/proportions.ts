@@ -1,13 +1,13 @@
 /**
  * Statistics of proportion SLIs (refusal rate, error rate, empty-retrieval share, …): the Wilson score
  * interval of a rate, the pooled two-proportion z-test of window against baseline, and
- * Benjamini–Hochberg q-values across every test of a report. DESIGN.md "Statistics" defines them.
+ * Benjamini–Hochberg q-values (the base of the report's Benjamini–Yekutieli, ./dispersion). DESIGN.md "Statistics" defines them.
  *
  * Counts are increase() results, so they may be non-integer (Prometheus extrapolates to the interval's
  * edges); everything here accepts any finite non-negative count.
  */
 import erfc from '@stdlib/math-base-special-erfc';
-import { type Shift } from './dispersion';
+import type { Shift } from './dispersion';
 
 /** The two-sided 95% normal quantile, Φ⁻¹(0.975), to double precision. */
 export const Z_95 = 1.959963984540054;
