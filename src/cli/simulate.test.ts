@@ -83,6 +83,7 @@ describe('aisre simulate', () => {
         'counterResets',
         'from',
         'incidents',
+        'noise',
         'rateMultiplier',
         'scenario',
         'seed',
