@@ -1,4 +1,3 @@
-/** @jest-environment node */
 /**
  * The realistic noise: on by default, over-dispersed like production traffic, deterministic per
  * (seed, endpoint, time), and off with `noise: 'none'`. Dispersion is measured here independently of the
@@ -40,8 +39,12 @@ function dispersion(hours: ProportionCount[]): number {
 }
 
 describe('realistic noise', () => {
-  const realistic = hourlyRefusals();
-  const none = hourlyRefusals('none');
+  let realistic: ProportionCount[];
+  let none: ProportionCount[];
+  beforeAll(() => {
+    realistic = hourlyRefusals();
+    none = hourlyRefusals('none');
+  }, 120_000);
 
   test('is on by default and makes the hourly refusal rate over-dispersed; noise none is binomial', () => {
     expect(dispersion(realistic)).toBeGreaterThan(2);

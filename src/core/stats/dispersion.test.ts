@@ -1,4 +1,3 @@
-/** @jest-environment node */
 /**
  * The dispersion and the tests built on it, pinned against statsmodels and SciPy
  * (reference/dispersion-reference.ts, written by reference/generate_dispersion.py).
