@@ -162,6 +162,10 @@ function simulateClient(
   retries: Retries
 ): void {
   let outcome = simulateRequest(random, profile, layout, increments);
+  // No retries draw no random numbers, so noise 'none' is the Poisson simulator of before, sample for sample.
+  if (retries.share === 0) {
+    return;
+  }
   for (let attempt = 0; attempt < MAX_RETRIES && (outcome === ERROR || outcome === TIMEOUT); attempt++) {
     if (!random.chance(retries.share)) {
       return;
