@@ -82,6 +82,7 @@ describe('aisre simulate', () => {
         'counterResets',
         'from',
         'incidents',
+        'noise',
         'rateMultiplier',
         'scenario',
         'seed',

@@ -1,8 +1,14 @@
 /**
- * MetricsSource over the Prometheus HTTP API (`POST /api/v1/query`), as Prometheus, Mimir, Thanos and
+ * MetricsSource over the Prometheus HTTP API (`POST /api/v1/query` and `/api/v1/query_range`), as Prometheus, Mimir, Thanos and
  * VictoriaMetrics serve it. Uses the platform's fetch, so it runs in Node and in the browser.
  */
-import { MetricsSourceError, parsePrometheusFloat, type MetricsSource, type SampleRow } from './source';
+import {
+  MetricsSourceError,
+  parsePrometheusFloat,
+  type MetricsSource,
+  type RangeSeries,
+  type SampleRow,
+} from './source';
 
 export interface PrometheusHttpOptions {
   /** Give up on a query after this long (default 30 s). */
@@ -15,7 +21,10 @@ interface PrometheusResponse {
   status?: string;
   error?: string;
   errorType?: string;
-  data?: { resultType?: string; result?: Array<{ metric?: Record<string, string>; value?: [number, string] }> };
+  data?: {
+    resultType?: string;
+    result?: Array<{ metric?: Record<string, string>; value?: [number, string]; values?: Array<[number, string]> }>;
+  };
 }
 
 export class PrometheusHttpSource implements MetricsSource {
@@ -30,8 +39,34 @@ export class PrometheusHttpSource implements MetricsSource {
   }
 
   async instantQuery(expr: string, time: number): Promise<SampleRow[]> {
-    const url = `${this.baseUrl}/api/v1/query`;
-    const body = new URLSearchParams({ query: expr, time: String(time) });
+    return toSampleRows(await this.post('query', { query: expr, time: String(time) }), this.baseUrl);
+  }
+
+  async rangeQuery(expr: string, start: number, end: number, step: number): Promise<RangeSeries[]> {
+    const parsed = await this.post('query_range', {
+      query: expr,
+      start: String(start),
+      end: String(end),
+      step: String(step),
+    });
+    const data = parsed.data;
+    if (data?.resultType !== 'matrix' || !Array.isArray(data.result)) {
+      throw new MetricsSourceError(
+        `Prometheus at ${this.baseUrl} returned ${data?.resultType ?? 'no result'} where a range vector was expected`
+      );
+    }
+    return data.result.map((series) => ({
+      labels: series.metric ?? {},
+      samples: (series.values ?? []).map(([time, value]) => ({
+        time: Number(time),
+        value: parsePrometheusFloat(value),
+      })),
+    }));
+  }
+
+  private async post(endpoint: 'query' | 'query_range', params: Record<string, string>): Promise<PrometheusResponse> {
+    const url = `${this.baseUrl}/api/v1/${endpoint}`;
+    const body = new URLSearchParams(params);
     let response: Response;
     let text: string;
     try {
@@ -62,7 +97,7 @@ export class PrometheusHttpSource implements MetricsSource {
       }
       throw new MetricsSourceError(`Prometheus at ${this.baseUrl} gave an unreadable answer: ${detail}`);
     }
-    return toSampleRows(parsed, this.baseUrl);
+    return parsed;
   }
 }
 
