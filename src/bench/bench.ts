@@ -2,6 +2,7 @@
  * `npm run bench`: every benchmark of the project, one after the other, each printing its own figures.
  * Run one alone with `npm run bench -- <name>`.
  */
+import { calibrationBenchmark } from './calibration';
 import { dashboardsBenchmark } from './dashboards.bench';
 import { exportBenchmark } from './export.bench';
 import { impactBenchmark } from './impact.bench';
@@ -12,6 +13,7 @@ type Benchmark = { name: string; run: () => Promise<void> };
 
 const benchmarks: Benchmark[] = [
   impactBenchmark,
+  calibrationBenchmark,
   exportBenchmark,
   dashboardsBenchmark,
   browserBenchmark,

@@ -66,7 +66,7 @@ describe('on simulated data', () => {
     await fixture?.cleanup();
   });
 
-  it('zero traffic on /agent: every /agent finding is insufficient_data with null rates, other endpoints are exact', async () => {
+  it('zero traffic on /agent: every /agent finding is no_data (never OK) with null rates, other endpoints are exact', async () => {
     const zeroTraffic = findWindow(fixture.truth, 'zero-traffic:1');
     expect(fixture.truth.zeroTraffic).toEqual([
       expect.objectContaining({ endpoint: '/agent', from: zeroTraffic.from, to: zeroTraffic.to }),
@@ -82,7 +82,7 @@ describe('on simulated data', () => {
     );
     const agent = report.findings.filter((f) => f.segment.endpoint === '/agent');
     expect(agent.length).toBeGreaterThan(0);
-    expect(agent.map((f) => [f.sli, f.verdict])).toEqual(agent.map((f) => [f.sli, 'insufficient_data']));
+    expect(agent.map((f) => [f.sli, f.verdict])).toEqual(agent.map((f) => [f.sli, 'no_data']));
     for (const finding of agent) {
       if (isProportion(finding)) {
         expect(finding.window).toEqual({ events: 0, total: 0, rate: null, ci95: null });

@@ -361,7 +361,7 @@ const ROWS: Row[] = [
     server: { kind: 'answer', json },
     args: win(),
     code: 3,
-    message: /no SLI could be judged: all \d+ findings are insufficient_data/,
+    message: /no SLI could be judged: all \d+ findings are insufficient_data or no_data/,
   })),
   {
     input: 'a bucket with le="abc"',
@@ -388,7 +388,7 @@ const ROWS: Row[] = [
     server: 'prometheus',
     args: () => ['--from', String(ZERO_TRAFFIC.from), '--to', String(ZERO_TRAFFIC.to)],
     code: 3,
-    message: /no SLI could be judged: all \d+ findings are insufficient_data/,
+    message: /no SLI could be judged: all \d+ findings are insufficient_data or no_data/,
   },
   // What used to fail and must work.
   {

@@ -232,15 +232,15 @@ export async function impactCommand(args: string[]): Promise<number | void> {
     );
   }
   process.stdout.write(parsed.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderMarkdown(report));
-  const judged = report.findings.filter((f) => f.verdict !== 'insufficient_data').length;
+  const judged = report.findings.filter((f) => f.verdict !== 'insufficient_data' && f.verdict !== 'no_data').length;
   if (judged > 0) {
     return;
   }
   process.stderr.write(
     report.findings.length === 0
       ? `aisre impact: no SLI had data for this window and scope (${report.missingSlis.length} missing); exit ${EXIT_NOTHING_JUDGED}\n`
-      : `aisre impact: no SLI could be judged: all ${report.findings.length} findings are insufficient_data ` +
-          `(no or too little traffic); exit ${EXIT_NOTHING_JUDGED}\n`
+      : `aisre impact: no SLI could be judged: all ${report.findings.length} findings are insufficient_data or ` +
+          `no_data (no or too little traffic); exit ${EXIT_NOTHING_JUDGED}\n`
   );
   return EXIT_NOTHING_JUDGED;
 }

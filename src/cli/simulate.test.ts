@@ -114,6 +114,7 @@ describe('aisre simulate', () => {
         'counterResets',
         'from',
         'incidents',
+        'noise',
         'rateMultiplier',
         'scenario',
         'seed',

@@ -17,6 +17,8 @@ import {
   fileExposition,
   groundTruth,
   incidentsWithCleanBaseline,
+  NOISE_MODES,
+  type NoiseMode,
   rfc3339,
   simulateRange,
   startLiveServer,
@@ -50,6 +52,8 @@ Both:
   --seed <n>          random seed, an integer 0..4294967295 (default 1); same seed, same data
   --scenario <name>   ${Object.keys(SCENARIOS).join(' | ')} (default: default for files, compressed for --serve)
   --rate <x>          multiplies every endpoint's requests per second (default 1)
+  --noise <mode>      realistic (default: rates that wander minute to minute, slow drift, client retries and
+                      retry storms, daily and weekly volume) | none (independent requests, Poisson traffic)
   -h, --help          this text
 
 Times: 'now' is rounded down to a multiple of --step, so now-based ranges fall on whole steps.`;
@@ -71,6 +75,7 @@ const OPTIONS = {
   seed: { type: 'string' },
   scenario: { type: 'string' },
   rate: { type: 'string' },
+  noise: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -114,6 +119,14 @@ export function parseTime(name: string, raw: string, stepSeconds: number, nowMs 
   return seconds;
 }
 
+function noiseFlag(raw: string | undefined): NoiseMode {
+  const mode = raw ?? 'realistic';
+  if (!NOISE_MODES.includes(mode as NoiseMode)) {
+    throw new UsageError(`--noise must be one of ${NOISE_MODES.join(', ')}, got '${mode}'`);
+  }
+  return mode as NoiseMode;
+}
+
 function scenarioFlag(raw: string | undefined, fallback: string): ScenarioDefinition {
   const name = raw ?? fallback;
   const scenario = SCENARIOS[name];
@@ -139,6 +152,7 @@ async function serve(flags: Flags): Promise<void> {
     seed: numberFlag('seed', flags.seed, 1, { integer: true, min: 0, max: 0xffffffff }),
     speed: numberFlag('speed', flags.speed, 1, { min: 0, max: 3600, minExclusive: true }),
     rateMultiplier: numberFlag('rate', flags.rate, 1, { min: 0, max: 1000, minExclusive: true }),
+    noise: noiseFlag(flags.noise),
     scenario: scenarioFlag(flags.scenario, 'compressed'),
   }).catch((error: unknown) => {
     const code = (error as { code?: string }).code;
@@ -231,6 +245,7 @@ async function writeFileMode(flags: Flags): Promise<void> {
     origin: from,
     stepSeconds,
     rateMultiplier: numberFlag('rate', flags.rate, 1, { min: 0, max: 1000, minExclusive: true }),
+    noise: noiseFlag(flags.noise),
   });
 
   const started = Date.now();

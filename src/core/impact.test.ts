@@ -10,7 +10,7 @@ import {
   type ImpactOptions,
 } from './impact';
 import { type DistributionFinding, type ProportionFinding } from './report';
-import { type MetricsSource, type SampleRow } from './source';
+import { type MetricsSource, type RangeSeries, type SampleRow } from './source';
 
 const WINDOW = { from: 10_000, to: 13_600 };
 const BASELINE_END = WINDOW.from;
@@ -18,19 +18,42 @@ const BASELINE_END = WINDOW.from;
 type Rows = (labels: Record<string, string>) => SampleRow;
 type Table = Record<string, { window: SampleRow[]; baseline: SampleRow[] }>;
 
-/** Answers `sum by (...) (increase(<metric>...))` from `table[metric]`, the window at its end, anything else as baseline. */
-function tableSource(table: Table, asked: string[] = []): MetricsSource {
-  return {
+/**
+ * Answers `sum by (...) (increase(<metric>...))` from `table[metric]`, the window at its end, anything else as
+ * baseline. Range queries (the history) answer the baseline at every step: a history exactly as quiet as
+ * independent requests, dispersion 1, unless `withHistory` is false (a source without range queries).
+ */
+function tableSource(table: Table, asked: string[] = [], withHistory = true): MetricsSource {
+  const answer = (expr: string, time: number) => {
+    const metric = /increase\(([a-z_]+)\{/.exec(expr)?.[1] ?? '';
+    const entry = table[metric.replace(/_bucket$/, '')];
+    if (!entry) {
+      return [];
+    }
+    return time === WINDOW.to ? entry.window : entry.baseline;
+  };
+  const source: MetricsSource = {
     async instantQuery(expr, time) {
       asked.push(`${time} ${expr}`);
-      const metric = /increase\(([a-z_]+)\{/.exec(expr)?.[1] ?? '';
-      const entry = table[metric.replace(/_bucket$/, '')];
-      if (!entry) {
-        return [];
-      }
-      return time === WINDOW.to ? entry.window : entry.baseline;
+      return answer(expr, time);
     },
   };
+  if (withHistory) {
+    source.rangeQuery = async (expr, start, end, step) => {
+      asked.push(`${start}..${end}/${step} ${expr}`);
+      const series = new Map<string, RangeSeries>();
+      for (let time = start; time <= end; time += step) {
+        for (const { labels, value } of answer(expr, time)) {
+          const key = JSON.stringify(labels);
+          const entry = series.get(key) ?? { labels, samples: [] };
+          entry.samples.push({ time, value });
+          series.set(key, entry);
+        }
+      }
+      return [...series.values()];
+    };
+  }
+  return source;
 }
 
 const row =
@@ -46,8 +69,8 @@ function histogram(endpoint: string, cumulative: number[]): SampleRow[] {
   return LES.map((le, i) => row(cumulative[i])({ le, endpoint }));
 }
 
-function report(table: Table, options: Partial<ImpactOptions> = {}) {
-  return buildImpactReport(tableSource(table), { window: WINDOW, groupBy: ['endpoint'], ...options });
+function report(table: Table, options: Partial<ImpactOptions> = {}, withHistory = true) {
+  return buildImpactReport(tableSource(table, [], withHistory), { window: WINDOW, groupBy: ['endpoint'], ...options });
 }
 
 function finding<T extends ProportionFinding | DistributionFinding>(
@@ -100,11 +123,70 @@ describe('proportions', () => {
   });
 
   test('investigate between 5% and 30% relative, when significant', async () => {
-    // 11% vs 10% on 200k requests each: +10% relative, clearly significant.
+    // 11% vs 10% on 200k requests each: +10% relative, clearly significant on a history as quiet as independent requests.
     const r = await report({
       llm_requests_total: { window: requests('/chat', 178_000, 22_000), baseline: requests('/chat', 180_000, 20_000) },
     });
-    expect(finding(r.findings, 'refusal_rate').verdict).toBe('investigate');
+    const refusals = finding<ProportionFinding>(r.findings, 'refusal_rate');
+    expect(refusals.verdict).toBe('investigate');
+    expect(refusals.tests).toEqual([
+      expect.objectContaining({ statistic: 'rate', dispersion: 1, dispersionSource: 'history', historyPairs: 168 }),
+    ]);
+    expect(refusals.reason).toMatch(/dispersion 1\.00 from 168 past windows/);
+  });
+
+  test('without history the same +10% is not called: the fallback allows for wander between windows', async () => {
+    const r = await report(
+      {
+        llm_requests_total: {
+          window: requests('/chat', 178_000, 22_000),
+          baseline: requests('/chat', 180_000, 20_000),
+        },
+      },
+      {},
+      false
+    );
+    const refusals = finding<ProportionFinding>(r.findings, 'refusal_rate');
+    expect(refusals.verdict).toBe('ok');
+    expect(refusals.tooNoisy).toBe(true);
+    expect(refusals.tests[0]).toMatchObject({
+      dispersionSource: 'too_little_history',
+      historyPairs: 0,
+      degreesOfFreedom: null,
+    });
+    expect(refusals.tests[0].dispersion!).toBeGreaterThan(10);
+    expect(refusals.reason).toMatch(/too little history/);
+    expect(r.caveats.join(' ')).toMatch(/cannot run range queries/);
+    // A large shift is still called without history: +100% pages.
+    const large = await report(
+      {
+        llm_requests_total: {
+          window: requests('/chat', 160_000, 40_000),
+          baseline: requests('/chat', 180_000, 20_000),
+        },
+      },
+      {},
+      false
+    );
+    expect(finding(large.findings, 'refusal_rate').verdict).toBe('page');
+  });
+
+  test('a page needs the stricter q (pageFdr); between the two bars a page-sized change only investigates', async () => {
+    // +40% on few requests: p ≈ 0.0 1–0.05 alone.
+    const table = {
+      llm_requests_total: { window: requests('/chat', 9_860, 140), baseline: requests('/chat', 9_900, 100) },
+    };
+    const strict = finding<ProportionFinding>(
+      (await report(table, { slis: ['refusal_rate'] })).findings,
+      'refusal_rate'
+    );
+    expect(strict.change.relative).toBeCloseTo(0.4, 1);
+    expect(strict.qValue!).toBeGreaterThan(0.01);
+    expect(strict.qValue!).toBeLessThan(0.05);
+    expect(strict.verdict).toBe('investigate');
+    expect(strict.reason).toMatch(/not to page/);
+    const lenient = await report(table, { slis: ['refusal_rate'], thresholds: { pageFdr: 0.05 } });
+    expect(finding(lenient.findings, 'refusal_rate').verdict).toBe('page');
   });
 
   test('a large relative change on few requests is not significant', async () => {
@@ -127,18 +209,21 @@ describe('proportions', () => {
     expect(refusals.reason).toBe('50 requests in the window, below the minimum volume of 100');
   });
 
-  test('zero traffic in the window gives insufficient_data and no rate, not NaN', async () => {
+  test('zero traffic in the window is no_data (never OK), with no rate, not NaN', async () => {
     const r = await report({
       llm_requests_total: { window: requests('/chat', 0, 0), baseline: requests('/chat', 9_700, 300) },
     });
     const refusals = finding<ProportionFinding>(r.findings, 'refusal_rate');
     expect(refusals.window).toEqual({ events: 0, total: 0, rate: null, ci95: null });
     expect(refusals.pValue).toBeNull();
-    expect(refusals.verdict).toBe('insufficient_data');
+    expect(refusals.verdict).toBe('no_data');
+    expect(refusals.reason).toBe(
+      'no requests in the window, 10,000 in the baseline: traffic stopped or the metric is no longer reported'
+    );
     expect(JSON.stringify(r)).not.toMatch(/NaN|Infinity/);
   });
 
-  test('Benjamini–Hochberg across the report: many borderline segments do not all page', async () => {
+  test('Benjamini–Yekutieli across the report: many borderline segments do not all page', async () => {
     // 20 quiet endpoints, one borderline rise (p ≈ 0.03 alone) and one real incident.
     const window: SampleRow[] = [...requests('/e0', 4_750, 250)];
     const baseline: SampleRow[] = [...requests('/e0', 4_800, 200)];
@@ -250,7 +335,7 @@ describe('the report as a whole', () => {
 
   test('the number of queries grows with SLIs, not with segments', async () => {
     const window: SampleRow[] = [];
-    for (let i = 0; i < 300; i++) {
+    for (let i = 0; i < 60; i++) {
       window.push(...requests(`/e${i}`, 1_000, 10));
     }
     const asked: string[] = [];
@@ -258,9 +343,10 @@ describe('the report as a whole', () => {
       window: WINDOW,
       groupBy: ['endpoint'],
     });
-    // 4 counters + 6 histograms, once for the window and once for the baseline.
-    expect(asked).toHaveLength(20);
-    expect(new Set(asked).size).toBe(20);
+    // 4 counters + 6 histograms, once for the window, once for the baseline and one range query for their history.
+    expect(asked).toHaveLength(30);
+    expect(new Set(asked).size).toBe(30);
+    expect(asked.filter((q) => q.includes('..'))).toHaveLength(10);
   });
 
   test('other incidents are cut out of the baseline, each remaining piece read on its own', async () => {
@@ -275,6 +361,8 @@ describe('the report as a whole', () => {
       '13600 sum by (outcome) (increase(llm_requests_total{}[3600s]))',
       '7000 sum by (outcome) (increase(llm_requests_total{}[600s]))',
       '10000 sum by (outcome) (increase(llm_requests_total{}[2000s]))',
+      // The history: 168 one-hour pairs before the window, in one range query.
+      '-594800..10000/3600 sum by (outcome) (increase(llm_requests_total{}[3600s]))',
     ]);
     expect(r.caveats.join(' ')).toMatch(/Other incidents cover 16 min 40 s of the baseline/);
   });

@@ -24,27 +24,40 @@ import {
   type ProportionFinding,
   type ProportionSide,
   type ReportInterval,
+  type SignificanceTest,
   type Thresholds,
   type Verdict,
 } from './report';
 import { formatCount, formatDuration, formatSignedPercent, formatStatistic } from './format';
-import { parsePrometheusFloat, type Interval, type MetricsSource, type SampleRow } from './source';
+import { parsePrometheusFloat, type Interval, type MetricsSource, type RangeSeries, type SampleRow } from './source';
+import {
+  benjaminiYekutieli,
+  FALLBACK_WANDER,
+  MIN_HISTORY_PAIRS,
+  type Shift,
+  type ShiftTest,
+  testShift,
+} from './stats/dispersion';
 import {
   alignBuckets,
-  chiSquareHomogeneity,
   histogramQuantile,
   jensenShannonDistance,
   ksStatistic,
   populationStabilityIndex,
-  shareBeyond,
+  quantileShift,
+  tailShareShift,
   toBucketCounts,
   type CumulativeBucket,
 } from './stats/histogram';
-import { benjaminiHochberg, twoProportionZTest, wilsonInterval } from './stats/proportions';
+import { proportionShift, wilsonInterval } from './stats/proportions';
 
 const DAY_SECONDS = 86_400;
 /** Queries in flight at once: enough to hide latency, few enough to be polite to a shared Prometheus. */
 const QUERY_CONCURRENCY = 4;
+/** Past window-vs-baseline pairs read to measure each statistic's dispersion (a week of one-hour windows)… */
+const HISTORY_PAIRS = 168;
+/** …reaching at most this far back before the window (plus the baseline's lag). */
+const HISTORY_SPAN_SECONDS = 14 * DAY_SECONDS;
 
 export type BaselineSpec =
   { mode: 'preceding' } | { mode: 'days_earlier'; days: number } | { mode: 'fixed'; from: number; to: number };
@@ -129,8 +142,9 @@ interface Reading {
 }
 
 class QueryRunner {
-  readonly log: Array<{ expr: string; time: string }> = [];
+  readonly log: ImpactReport['queries'] = [];
   private readonly cache = new Map<string, Promise<SampleRow[]>>();
+  private readonly rangeCache = new Map<string, Promise<RangeSeries[]>>();
   private readonly queue: Array<() => void> = [];
   private running = 0;
   private failure: unknown;
@@ -144,6 +158,22 @@ class QueryRunner {
       this.log.push({ expr, time: toReportTime(time) });
       pending = this.limited(() => this.source.instantQuery(expr, time));
       this.cache.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** A range query; rejects when the source has none (the caller falls back without history). */
+  range(expr: string, start: number, end: number, step: number): Promise<RangeSeries[]> {
+    const key = `${start}:${end}:${step}\n${expr}`;
+    let pending = this.rangeCache.get(key);
+    if (!pending) {
+      const source = this.source;
+      if (!source.rangeQuery) {
+        return Promise.reject(new Error('this metrics source cannot run range queries'));
+      }
+      this.log.push({ expr, time: toReportTime(end), start: toReportTime(start), stepSeconds: step });
+      pending = this.limited(() => source.rangeQuery!(expr, start, end, step));
+      this.rangeCache.set(key, pending);
     }
     return pending;
   }
@@ -185,34 +215,119 @@ async function read(
   splitLabel: string,
   groupBy: string[]
 ): Promise<Reading> {
-  const reading: Reading = {
+  const reading = emptyReading();
+  const results = await Promise.all(pieces.map((piece) => runner.run(expr(piece.to - piece.from), piece.to)));
+  for (const rows of results) {
+    for (const row of rows) {
+      accumulate(reading, row, splitLabel, groupBy);
+    }
+  }
+  return reading;
+}
+
+function emptyReading(): Reading {
+  return {
     bySegment: new Map(),
     seriesCount: 0,
     nanSegments: new Set(),
     badBoundSegments: new Set(),
     nonInteger: false,
   };
-  const results = await Promise.all(pieces.map((piece) => runner.run(expr(piece.to - piece.from), piece.to)));
-  for (const rows of results) {
-    for (const row of rows) {
-      const key = segmentKey(row.labels, groupBy);
-      reading.seriesCount++;
-      if (!Number.isFinite(row.value)) {
-        reading.nanSegments.add(key);
-        continue;
-      }
-      const value = row.labels[splitLabel] ?? '';
-      if (splitLabel === 'le' && Number.isNaN(parsePrometheusFloat(value))) {
-        reading.badBoundSegments.add(key);
-        continue;
-      }
-      reading.nonInteger ||= !Number.isInteger(row.value);
-      const perValue = reading.bySegment.get(key) ?? new Map<string, number>();
-      perValue.set(value, (perValue.get(value) ?? 0) + row.value);
-      reading.bySegment.set(key, perValue);
+}
+
+function accumulate(reading: Reading, row: SampleRow, splitLabel: string, groupBy: string[]): void {
+  add(reading, segmentKey(row.labels, groupBy), splitLabel, row.labels[splitLabel] ?? '', row.value);
+}
+
+/** Add one series' value to its segment's entry for its split-label value (`le`, `outcome`…). */
+function add(reading: Reading, key: string, splitLabel: string, splitValue: string, value: number): void {
+  reading.seriesCount++;
+  if (!Number.isFinite(value)) {
+    reading.nanSegments.add(key);
+    return;
+  }
+  if (splitLabel === 'le' && Number.isNaN(parsePrometheusFloat(splitValue))) {
+    reading.badBoundSegments.add(key);
+    return;
+  }
+  reading.nonInteger ||= !Number.isInteger(value);
+  let perValue = reading.bySegment.get(key);
+  if (!perValue) {
+    perValue = new Map<string, number>();
+    reading.bySegment.set(key, perValue);
+  }
+  perValue.set(splitValue, (perValue.get(splitValue) ?? 0) + value);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// History: the same statistic over past window-vs-baseline pairs of the window's length, read with one
+// range query per metric (two when the baseline lies further back than the history reaches).
+
+/** Where the past pairs lie: window-side blocks end at `ends`, each baseline block `lag` seconds earlier. */
+interface HistoryPlan {
+  length: number;
+  lag: number;
+  ends: number[];
+  /** Intervals no past block may touch: other incidents, and the report's own window. */
+  avoid: Interval[];
+}
+
+function historyPlan(window: Interval, baseline: Interval, avoid: Interval[]): HistoryPlan | null {
+  const length = window.to - window.from;
+  if (baseline.to - baseline.from !== length) {
+    return null;
+  }
+  const lag = window.to - baseline.to;
+  const count = Math.max(1, Math.min(HISTORY_PAIRS, Math.floor(HISTORY_SPAN_SECONDS / length)));
+  const ends = Array.from({ length: count }, (_, k) => window.from - k * length);
+  return { length, lag, ends, avoid: [...avoid, window] };
+}
+
+/** Past pairs of readings [window side, baseline side] of one query by the window side's end time, usable ones only. */
+async function readHistory(
+  runner: QueryRunner,
+  plan: HistoryPlan,
+  expr: (rangeSeconds: number) => string,
+  splitLabel: string,
+  groupBy: string[]
+): Promise<Map<number, Pair>> {
+  const query = expr(plan.length);
+  const newest = plan.ends[0];
+  const oldest = plan.ends[plan.ends.length - 1];
+  // With the preceding interval as baseline one query holds both sides; otherwise a second one, lag earlier.
+  const sameQuery = plan.lag > 0 && plan.lag % plan.length === 0 && plan.lag <= newest - oldest + plan.length;
+  const windowSide = runner.range(query, sameQuery ? oldest - plan.lag : oldest, newest, plan.length);
+  const baselineSide = sameQuery ? windowSide : runner.range(query, oldest - plan.lag, newest - plan.lag, plan.length);
+  const [a, b] = await Promise.all([windowSide, baselineSide]);
+  const byTimeA = readingsByTime(a, splitLabel, groupBy);
+  const byTimeB = sameQuery ? byTimeA : readingsByTime(b, splitLabel, groupBy);
+  const touches = (end: number) => plan.avoid.some((x) => x.from < end && end - plan.length < x.to);
+  const pairs = new Map<number, Pair>();
+  // The source's own timestamps (Grafana aligns a range query's start to its step), window side newest first.
+  for (const time of [...byTimeA.keys()].sort((x, y) => y - x)) {
+    const past = byTimeB.get(time - plan.lag);
+    if (time <= newest && past && !touches(time) && !touches(time - plan.lag)) {
+      pairs.set(time, [byTimeA.get(time)!, past]);
     }
   }
-  return reading;
+  return pairs;
+}
+
+function readingsByTime(series: RangeSeries[], splitLabel: string, groupBy: string[]): Map<number, Reading> {
+  const byTime = new Map<number, Reading>();
+  for (const { labels, samples } of series) {
+    const key = segmentKey(labels, groupBy);
+    const splitValue = labels[splitLabel] ?? '';
+    for (const { time, value } of samples) {
+      let reading = byTime.get(time);
+      if (!reading) {
+        reading = emptyReading();
+        byTime.set(time, reading);
+      }
+      add(reading, key, splitLabel, splitValue, value);
+    }
+  }
+  return byTime;
 }
 
 function sum(values: Iterable<number>): number {
@@ -224,7 +339,7 @@ function sum(values: Iterable<number>): number {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Comparing.
+// Comparing: each statistic's shift, tested against the same statistic's shifts in the past pairs.
 
 /** Counts as read; the rate and its interval only when they mean something (a total, trusted data). */
 function proportionSide({ events, total }: Counts, trusted: boolean): ProportionSide {
@@ -235,19 +350,51 @@ function proportionSide({ events, total }: Counts, trusted: boolean): Proportion
 
 type Counts = { events: number; total: number };
 
+/** A test as the report shows it; its q-value is filled in once every test of the report is known. */
+function significance(
+  statistic: SignificanceTest['statistic'],
+  test: ShiftTest | null,
+  pairs: number
+): SignificanceTest {
+  return {
+    statistic,
+    z: test && Number.isFinite(test.z) ? test.z : null,
+    pValue: test && Number.isFinite(test.pValue) ? test.pValue : null,
+    qValue: null,
+    independentPValue: test && Number.isFinite(test.independentPValue) ? test.independentPValue : null,
+    dispersion: test ? test.dispersion.phi : null,
+    dispersionSource: test?.dispersion.source ?? (pairs >= MIN_HISTORY_PAIRS ? 'history' : 'too_little_history'),
+    historyPairs: test?.dispersion.pairs ?? pairs,
+    degreesOfFreedom: test?.dispersion.degreesOfFreedom ?? null,
+  };
+}
+
+/** Test a shift against the past ones, or nothing when the shift itself cannot be computed. */
+function tested(shift: Shift | null, history: Array<Shift | null>): ShiftTest | null {
+  return shift ? testShift(shift, history) : null;
+}
+
 function compareProportions(
   sli: ProportionSli,
   segment: Record<string, string>,
   windowCounts: Counts,
   baselineCounts: Counts,
-  trusted: boolean
+  trusted: boolean,
+  history: Counts[][]
 ): ProportionFinding {
   const window = proportionSide(windowCounts, trusted);
   const baseline = proportionSide(baselineCounts, trusted);
+  const shiftOf = ([w, b]: Counts[]) =>
+    w.events <= w.total && b.events <= b.total
+      ? proportionShift(w.events, w.total, b.events, b.total, FALLBACK_WANDER.relative)
+      : null;
   const testable = window.rate !== null && baseline.rate !== null;
-  const pValue = testable
-    ? twoProportionZTest(window.events, window.total, baseline.events, baseline.total).pValue
-    : null;
+  const past = history.map(shiftOf).filter((shift) => shift !== null);
+  const test = significance(
+    'rate',
+    testable ? tested(shiftOf([windowCounts, baselineCounts]), past) : null,
+    past.length
+  );
   const absolute = window.rate !== null && baseline.rate !== null ? window.rate - baseline.rate : null;
   const relative = absolute !== null && baseline.rate ? absolute / baseline.rate : null;
   return {
@@ -257,8 +404,10 @@ function compareProportions(
     segment,
     verdict: 'ok',
     reason: '',
-    pValue,
+    pValue: test.pValue,
     qValue: null,
+    tests: [test],
+    tooNoisy: false,
     window,
     baseline,
     change: { absolute, relative },
@@ -285,20 +434,16 @@ function toCumulative(perLe: Map<string, number> | undefined): CumulativeBucket[
   return [...(perLe ?? new Map<string, number>())].map(([le, count]) => ({ le: parsePrometheusFloat(le), count }));
 }
 
-/** The share of window observations on the bad side of the baseline's tail (5% expected if nothing moved). */
-function badTailShare(sli: DistributionSli, window: CumulativeBucket[], baseline: CumulativeBucket[]): number | null {
-  const { upperBounds, counts } = toBucketCounts(window);
-  const beyond = (q: number, side: 'above' | 'below') => {
-    const edge = quantileOrNull(q, baseline);
-    return edge === null ? NaN : shareBeyond(edge, upperBounds, counts, side);
-  };
-  const share =
-    sli.badDirection === 'higher'
-      ? beyond(0.95, 'above')
-      : sli.badDirection === 'lower'
-        ? beyond(0.05, 'below')
-        : beyond(0.025, 'below') + beyond(0.975, 'above');
-  return Number.isFinite(share) ? share : null;
+type HistogramPair = [window: CumulativeBucket[], baseline: CumulativeBucket[]];
+
+/** Both sides on the bucket bounds they share (a release may have changed the layout). */
+function aligned([window, baseline]: HistogramPair): HistogramPair & { dropped?: boolean } {
+  const both = alignBuckets(window, baseline);
+  return Object.assign([both.window, both.baseline] as HistogramPair, { dropped: both.dropped });
+}
+
+function hasObservations(buckets: CumulativeBucket[]): boolean {
+  return (buckets.find((b) => b.le === Infinity)?.count ?? 0) > 0;
 }
 
 function compareDistributions(
@@ -306,13 +451,18 @@ function compareDistributions(
   segment: Record<string, string>,
   windowBuckets: CumulativeBucket[],
   baselineBuckets: CumulativeBucket[],
-  caveats: Set<string>
+  caveats: Set<string>,
+  history: HistogramPair[]
 ): DistributionFinding {
   const window = distributionSide(windowBuckets);
   const baseline = distributionSide(baselineBuckets);
   const headlineKey = sli.headlineQuantile === 0.95 ? 'p95' : 'p50';
   const w = window[headlineKey];
   const b = baseline[headlineKey];
+  const usable = history.filter(([pw, pb]) => hasObservations(pw) && hasObservations(pb)).map(aligned);
+  const quantileOf = ([pw, pb]: HistogramPair) =>
+    quantileShift(sli.headlineQuantile, pw, pb, FALLBACK_WANDER.logQuantile);
+  const tailOf = ([pw, pb]: HistogramPair) => tailShareShift(sli.badDirection, pw, pb, FALLBACK_WANDER.relative);
   const finding: DistributionFinding = {
     kind: 'distribution',
     sli: sli.id,
@@ -323,6 +473,8 @@ function compareDistributions(
     reason: '',
     pValue: null,
     qValue: null,
+    tests: [],
+    tooNoisy: false,
     window,
     baseline,
     headline: { quantile: headlineKey, relativeChange: w !== null && b !== null && b !== 0 ? (w - b) / b : null },
@@ -331,20 +483,28 @@ function compareDistributions(
     jsDistance: null,
     shareBeyondBaselineP95: null,
   };
-  if (window.count > 0 && baseline.count > 0) {
-    const aligned = alignBuckets(windowBuckets, baselineBuckets);
-    if (aligned.dropped) {
-      caveats.add(
-        `${sli.title}: the bucket layout differs between window and baseline; they are compared on the bucket bounds both have.`
-      );
-    }
-    const wCounts = toBucketCounts(aligned.window).counts;
-    const bCounts = toBucketCounts(aligned.baseline).counts;
+  const testable = window.count > 0 && baseline.count > 0;
+  const both = testable ? aligned([windowBuckets, baselineBuckets]) : null;
+  if (both?.dropped) {
+    caveats.add(
+      `${sli.title}: the bucket layout differs between window and baseline; they are compared on the bucket bounds both have.`
+    );
+  }
+  const pastQuantile = usable.map(quantileOf).filter((shift) => shift !== null);
+  const pastTail = usable.map((pair) => tailOf(pair)?.shift ?? null).filter((shift) => shift !== null);
+  const tail = both ? tailOf(both) : null;
+  finding.tests = [
+    significance('headline_quantile', both ? tested(quantileOf(both), pastQuantile) : null, pastQuantile.length),
+    significance('tail_share', tail ? tested(tail.shift, pastTail) : null, pastTail.length),
+  ];
+  finding.pValue = finding.tests[0].pValue;
+  if (both) {
+    const wCounts = toBucketCounts(both[0]).counts;
+    const bCounts = toBucketCounts(both[1]).counts;
     finding.psi = finiteOrNull(populationStabilityIndex(wCounts, bCounts));
     finding.ks = finiteOrNull(ksStatistic(wCounts, bCounts));
     finding.jsDistance = finiteOrNull(jensenShannonDistance(wCounts, bCounts));
-    finding.pValue = finiteOrNull(chiSquareHomogeneity(wCounts, bCounts).pValue);
-    finding.shareBeyondBaselineP95 = badTailShare(sli, aligned.window, aligned.baseline);
+    finding.shareBeyondBaselineP95 = tail ? tail.windowShare : null;
   }
   return finding;
 }
@@ -354,7 +514,8 @@ function finiteOrNull(value: number): number | null {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Judging: regression size in the bad direction, then significance and volume.
+// Judging: regression size in the bad direction, each size tested by the statistic it is about, a stricter
+// significance bar to page than to investigate.
 
 const EXPECTED_TAIL_SHARE = 0.05;
 
@@ -372,32 +533,48 @@ function regressionOf(finding: Finding, definition: SliDefinition): number {
   return direction === 'higher' ? change : direction === 'lower' ? -change : Math.abs(change);
 }
 
-function levelOf(finding: Finding, definition: SliDefinition, t: Thresholds): { level: Verdict; why: string } {
+/** One way a finding can regress: how far (its level), in words, and the test that must back it. */
+interface Route {
+  level: Verdict;
+  why: string;
+  test: SignificanceTest;
+}
+
+function routesOf(finding: Finding, definition: SliDefinition, t: Thresholds): Route[] {
   const regression = regressionOf(finding, definition);
-  let level: Verdict = regression >= t.page ? 'page' : regression >= t.investigate ? 'investigate' : 'ok';
+  const level: Verdict = regression >= t.page ? 'page' : regression >= t.investigate ? 'investigate' : 'ok';
+  if (finding.kind === 'proportion') {
+    return [
+      { level, why: `rate ${formatSignedPercent(finding.change.relative ?? regression)}`, test: finding.tests[0] },
+    ];
+  }
   // Say the change as it happened (a similarity drop reads −23%), not as its regression score.
-  let why =
-    finding.kind === 'proportion'
-      ? `rate ${formatSignedPercent(finding.change.relative ?? regression)}`
-      : `${finding.headline.quantile} ${formatSignedPercent(finding.headline.relativeChange ?? 0)}`;
-  // PSI is blind to direction: it only counts when more of the window sits on the bad side than expected.
-  if (
-    finding.kind === 'distribution' &&
-    finding.psi !== null &&
-    (finding.shareBeyondBaselineP95 ?? 0) > EXPECTED_TAIL_SHARE
-  ) {
+  const routes: Route[] = [
+    {
+      level,
+      why: `${finding.headline.quantile} ${formatSignedPercent(finding.headline.relativeChange ?? 0)}`,
+      test: finding.tests[0],
+    },
+  ];
+  // PSI is blind to direction: it only counts when more of the window sits on the bad side than expected,
+  // and it is backed by the test of that tail share.
+  if (finding.psi !== null && (finding.shareBeyondBaselineP95 ?? 0) > EXPECTED_TAIL_SHARE) {
     const psiLevel: Verdict =
       finding.psi >= t.psiPage ? 'page' : finding.psi >= t.psiInvestigate ? 'investigate' : 'ok';
-    if (rank(psiLevel) > rank(level)) {
-      level = psiLevel;
-      why = `PSI ${formatStatistic(finding.psi)}`;
-    }
+    routes.push({ level: psiLevel, why: `PSI ${formatStatistic(finding.psi)}`, test: finding.tests[1] });
   }
-  return { level, why };
+  return routes;
 }
 
 function rank(verdict: Verdict): number {
   return ['ok', 'investigate', 'page'].indexOf(verdict);
+}
+
+/** The verdict a route earns: its level, capped by what its q-value supports (a page needs q < pageFdr). */
+function earned(route: Route, t: Thresholds): Verdict {
+  const q = route.test.qValue;
+  const supports: Verdict = q === null ? 'ok' : q < t.pageFdr ? 'page' : q < t.fdr ? 'investigate' : 'ok';
+  return rank(route.level) <= rank(supports) ? route.level : supports;
 }
 
 function volumeOf(finding: Finding): { window: number; baseline: number } {
@@ -409,6 +586,15 @@ function volumeOf(finding: Finding): { window: number; baseline: number } {
 const NAN_REASON = 'some series returned NaN or ±Inf in this segment';
 const BAD_BOUND_REASON = 'a histogram bucket bound (le) in this segment is not a number';
 
+function dispersionPhrase(test: SignificanceTest): string {
+  if (test.dispersion === null) {
+    return '';
+  }
+  return test.dispersionSource === 'history'
+    ? `dispersion ${formatStatistic(test.dispersion)} from ${test.historyPairs} past windows`
+    : `fallback dispersion ${formatStatistic(test.dispersion)}, too little history (${test.historyPairs} past windows)`;
+}
+
 function judge(finding: Finding, definition: SliDefinition, t: Thresholds, tainted: string | null): void {
   const noun = definition.totalNoun;
   const volume = volumeOf(finding);
@@ -417,26 +603,42 @@ function judge(finding: Finding, definition: SliDefinition, t: Thresholds, taint
     finding.reason = tainted;
     return;
   }
+  if (volume.window === 0 && volume.baseline > 0) {
+    finding.verdict = 'no_data';
+    finding.reason = `no ${noun} in the window, ${formatCount(volume.baseline)} in the baseline: traffic stopped or the metric is no longer reported`;
+    return;
+  }
   if (volume.window < t.minVolume || volume.baseline < t.minVolume) {
     const side = volume.window < t.minVolume ? 'window' : 'baseline';
     finding.verdict = 'insufficient_data';
     finding.reason = `${formatCount(volume[side])} ${noun} in the ${side}, below the minimum volume of ${formatCount(t.minVolume)}`;
     return;
   }
-  const { level, why } = levelOf(finding, definition, t);
-  const significant = finding.qValue !== null && finding.qValue < t.fdr;
-  if (level === 'ok') {
-    finding.verdict = 'ok';
+  const routes = routesOf(finding, definition, t);
+  // The route that decides: the highest verdict earned; among equals, the highest level (the most telling "why").
+  const decided = routes.reduce((best, route) => {
+    const [a, b] = [rank(earned(route, t)), rank(earned(best, t))];
+    return a > b || (a === b && rank(route.level) > rank(best.level)) ? route : best;
+  });
+  const verdict = earned(decided, t);
+  const { why, test } = decided;
+  finding.pValue = test.pValue;
+  finding.qValue = test.qValue;
+  const q = test.qValue === null ? 'q not computable' : `q = ${formatStatistic(test.qValue)}`;
+  const noise = dispersionPhrase(test);
+  finding.verdict = verdict;
+  if (decided.level === 'ok') {
     finding.reason = `${why}: below the investigate threshold of ${formatSignedPercent(t.investigate)} in the bad direction`;
-  } else if (!significant) {
-    finding.verdict = 'ok';
-    finding.reason = `${why}, but not significant (q ${finding.qValue === null ? 'not computable' : `= ${formatStatistic(finding.qValue)}`} ≥ ${t.fdr})`;
+  } else if (verdict === 'ok') {
+    // Independent requests would have called it; this traffic's own variation does not.
+    finding.tooNoisy = routes.some((r) => r.level !== 'ok' && (r.test.independentPValue ?? 1) < t.fdr);
+    finding.reason = `${why}, but not significant (${q} ≥ ${t.fdr}${noise ? `; ${noise}` : ''})`;
+  } else if (verdict !== decided.level) {
+    finding.reason = `${why}, q = ${formatStatistic(test.qValue!)}: significant enough to investigate, not to page (q ≥ ${t.pageFdr})${noise ? `; ${noise}` : ''}`;
   } else {
-    finding.verdict = level;
-    finding.reason = `${why}, q = ${formatStatistic(finding.qValue!)}`;
+    finding.reason = `${why}, ${q}${noise ? `; ${noise}` : ''}`;
   }
 }
-
 // ---------------------------------------------------------------------------------------------------
 
 function validated(options: ImpactOptions) {
@@ -497,10 +699,28 @@ function proportionFindings(
   definition: ProportionSli,
   [wEvents, bEvents]: Pair,
   [wTotals, bTotals]: Pair,
-  groupBy: string[]
+  groupBy: string[],
+  history: { events: Map<number, Pair>; totals: Map<number, Pair> },
+  minVolume: number
 ): Judged[] {
   const events = (r: Reading, key: string) => sum(definition.eventValues.map((v) => r.bySegment.get(key)?.get(v) ?? 0));
   const total = (r: Reading, key: string) => sum(r.bySegment.get(key)?.values() ?? []);
+  // Past pairs of the same segment, where both counters were read at the same times and nothing was NaN.
+  const pastPairs = [...history.events].flatMap(([time, eventsPair]) => {
+    const totalsPair = history.totals.get(time);
+    return totalsPair ? [[eventsPair, totalsPair] as const] : [];
+  });
+  const pastCounts = (key: string): Counts[][] =>
+    pastPairs.flatMap(([[ew, eb], [tw, tb]]) => {
+      if ([ew, eb, tw, tb].some((r) => r.nanSegments.has(key))) {
+        return [];
+      }
+      const counts = [
+        { events: events(ew, key), total: total(tw, key) },
+        { events: events(eb, key), total: total(tb, key) },
+      ];
+      return counts.every((c) => c.total >= Math.max(1, minVolume)) ? [counts] : [];
+    });
   return segmentKeys(wTotals, bTotals).map((key) => {
     const windowCounts = { events: events(wEvents, key), total: total(wTotals, key) };
     const baselineCounts = { events: events(bEvents, key), total: total(bTotals, key) };
@@ -515,7 +735,14 @@ function proportionFindings(
     return {
       definition,
       tainted,
-      finding: compareProportions(definition, segmentOf(key, groupBy), windowCounts, baselineCounts, tainted === null),
+      finding: compareProportions(
+        definition,
+        segmentOf(key, groupBy),
+        windowCounts,
+        baselineCounts,
+        tainted === null,
+        pastCounts(key)
+      ),
     };
   });
 }
@@ -524,8 +751,19 @@ function distributionFindings(
   definition: DistributionSli,
   [wBuckets, bBuckets]: Pair,
   groupBy: string[],
-  caveats: Set<string>
+  caveats: Set<string>,
+  history: Map<number, Pair>,
+  minVolume: number
 ): Judged[] {
+  const pastBuckets = (key: string): HistogramPair[] =>
+    [...history.values()].flatMap(([w, b]) => {
+      if (w.nanSegments.has(key) || b.nanSegments.has(key)) {
+        return [];
+      }
+      const pair: HistogramPair = [toCumulative(w.bySegment.get(key)), toCumulative(b.bySegment.get(key))];
+      const enough = pair.every((side) => (side.find((x) => x.le === Infinity)?.count ?? 0) >= Math.max(1, minVolume));
+      return enough ? [pair] : [];
+    });
   return segmentKeys(wBuckets, bBuckets).map((key) => {
     // A NaN bucket makes the whole histogram of that segment unreadable: compare nothing rather than guess.
     const nan = wBuckets.nanSegments.has(key) || bBuckets.nanSegments.has(key);
@@ -535,7 +773,14 @@ function distributionFindings(
     return {
       definition,
       tainted,
-      finding: compareDistributions(definition, segmentOf(key, groupBy), buckets(wBuckets), buckets(bBuckets), caveats),
+      finding: compareDistributions(
+        definition,
+        segmentOf(key, groupBy),
+        buckets(wBuckets),
+        buckets(bBuckets),
+        caveats,
+        tainted ? [] : pastBuckets(key)
+      ),
     };
   });
 }
@@ -552,9 +797,47 @@ export async function buildImpactReport(source: MetricsSource, options: ImpactOp
       read(runner, expr, [o.window], splitLabel, o.groupBy),
       read(runner, expr, o.baselinePieces, splitLabel, o.groupBy),
     ]);
-  const readCounter = (metric: string) => {
+  const counterQuery = (metric: string) => {
     const split = splitLabelOf(metric, o.all);
-    return readPair((range) => counterIncreaseQuery(metric, split, o.selector, o.groupBy, range), split);
+    return { split, expr: (range: number) => counterIncreaseQuery(metric, split, o.selector, o.groupBy, range) };
+  };
+  const readCounter = (metric: string) => {
+    const { split, expr } = counterQuery(metric);
+    return readPair(expr, split);
+  };
+  const plan = historyPlan(o.window, o.baseline, options.excludeFromBaseline ?? []);
+  if (!plan) {
+    caveats.add(
+      'The baseline is not as long as the window, so there are no past pairs to measure the noise on: every test uses the fallback dispersion.'
+    );
+  }
+  // SLIs of one counter (refusal, error, timeout) share its history: read and parsed once.
+  const histories = new Map<string, Promise<Map<number, Pair>>>();
+  const historyOf = (expr: (range: number) => string, split: string): Promise<Map<number, Pair>> => {
+    const key = expr(0);
+    let history = histories.get(key);
+    if (!history) {
+      history = readHistoryOrNothing(expr, split);
+      histories.set(key, history);
+    }
+    return history;
+  };
+  const readHistoryOrNothing = async (expr: (range: number) => string, split: string): Promise<Map<number, Pair>> => {
+    if (!plan) {
+      return new Map();
+    }
+    try {
+      return await readHistory(runner, plan, expr, split, o.groupBy);
+    } catch (error) {
+      caveats.add(
+        `The history could not be read (${error instanceof Error ? error.message : String(error)}): every test uses the fallback dispersion.`
+      );
+      return new Map();
+    }
+  };
+  const counterHistory = (metric: string) => {
+    const { split, expr } = counterQuery(metric);
+    return historyOf(expr, split);
   };
 
   // All queries start at once (the runner bounds concurrency and shares identical ones between SLIs).
@@ -562,21 +845,26 @@ export async function buildImpactReport(source: MetricsSource, options: ImpactOp
     o.definitions.map(
       async (definition): Promise<{ definition: SliDefinition; pairs: Pair[]; judged: () => Judged[] }> => {
         if (definition.kind === 'proportion') {
-          const [events, totals] = await Promise.all([
+          const totalMetric = definition.totalMetric ?? definition.metric;
+          const [events, totals, pastEvents, pastTotals] = await Promise.all([
             readCounter(definition.metric),
-            readCounter(definition.totalMetric ?? definition.metric),
+            readCounter(totalMetric),
+            counterHistory(definition.metric),
+            counterHistory(totalMetric),
           ]);
+          const history = { events: pastEvents, totals: pastTotals };
           return {
             definition,
             pairs: [events, totals],
-            judged: () => proportionFindings(definition, events, totals, o.groupBy),
+            judged: () => proportionFindings(definition, events, totals, o.groupBy, history, o.thresholds.minVolume),
           };
         }
-        const buckets = await readPair((range) => bucketIncreaseQuery(definition, o.selector, o.groupBy, range), 'le');
+        const expr = (range: number) => bucketIncreaseQuery(definition, o.selector, o.groupBy, range);
+        const [buckets, history] = await Promise.all([readPair(expr, 'le'), historyOf(expr, 'le')]);
         return {
           definition,
           pairs: [buckets],
-          judged: () => distributionFindings(definition, buckets, o.groupBy, caveats),
+          judged: () => distributionFindings(definition, buckets, o.groupBy, caveats, history, o.thresholds.minVolume),
         };
       }
     )
@@ -590,12 +878,16 @@ export async function buildImpactReport(source: MetricsSource, options: ImpactOp
       return s.judged();
     });
 
-  // Benjamini–Hochberg across the whole report, so more segments do not mean more false pages.
-  const qValues = benjaminiHochberg(findings.map(({ finding }) => finding.pValue ?? NaN));
-  findings.forEach(({ finding, definition, tainted }, i) => {
-    finding.qValue = Number.isFinite(qValues[i]) ? qValues[i] : null;
-    judge(finding, definition, o.thresholds, tainted);
+  // Benjamini–Yekutieli across every test of the report: more segments do not mean more false pages, and it
+  // holds for the dependence between the exclusive outcomes of the same requests.
+  const tests = findings.flatMap(({ finding }) => finding.tests);
+  const qValues = benjaminiYekutieli(tests.map((test) => test.pValue ?? NaN));
+  tests.forEach((test, i) => {
+    test.qValue = Number.isFinite(qValues[i]) ? qValues[i] : null;
   });
+  for (const { finding, definition, tainted } of findings) {
+    judge(finding, definition, o.thresholds, tainted);
+  }
 
   return {
     window: toReportInterval(o.window),

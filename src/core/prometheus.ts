@@ -1,9 +1,15 @@
 /**
- * MetricsSource over the Prometheus HTTP API (`POST /api/v1/query`), as Prometheus, Mimir, Thanos and
+ * MetricsSource over the Prometheus HTTP API (`POST /api/v1/query` and `/api/v1/query_range`), as Prometheus, Mimir, Thanos and
  * VictoriaMetrics serve it. Uses the platform's fetch by default, so it runs in Node and in the browser;
  * the CLI passes its own transport (TLS CA files).
  */
-import { MetricsSourceError, parsePrometheusFloat, type MetricsSource, type SampleRow } from './source';
+import {
+  MetricsSourceError,
+  parsePrometheusFloat,
+  type MetricsSource,
+  type RangeSeries,
+  type SampleRow,
+} from './source';
 
 /** One HTTP exchange as the source needs it; `post` must not follow redirects. */
 export interface HttpAnswer {
@@ -99,8 +105,30 @@ export class PrometheusHttpSource implements MetricsSource {
     return toSampleRows(parsed, this.baseUrl, this.maxSeries, expr);
   }
 
+  async rangeQuery(expr: string, start: number, end: number, step: number): Promise<RangeSeries[]> {
+    const parsed = await this.post('query_range', {
+      query: expr,
+      start: String(start),
+      end: String(end),
+      step: String(step),
+    });
+    const data = parsed.data;
+    if (data?.resultType !== 'matrix' || !Array.isArray(data.result)) {
+      throw new MetricsSourceError(
+        `Prometheus at ${this.baseUrl} returned ${data?.resultType ?? 'no result'} where a range vector was expected`
+      );
+    }
+    return checkedSeries(data.result, this.baseUrl, this.maxSeries, expr).map(({ labels, series }) => ({
+      labels,
+      samples: (Array.isArray(series.values) ? series.values : []).map((sample: unknown) => {
+        const [time, value] = Array.isArray(sample) ? sample : [NaN, undefined];
+        return { time: Number(time), value: parsePrometheusFloat(value) };
+      }),
+    }));
+  }
+
   /** One API call, redirects handled, the answer checked for `status: success`. */
-  private async post(endpoint: 'query', params: Record<string, string>): Promise<PrometheusResponse> {
+  private async post(endpoint: 'query' | 'query_range', params: Record<string, string>): Promise<PrometheusResponse> {
     const body = new URLSearchParams(params).toString();
     const headers = { 'Content-Type': 'application/x-www-form-urlencoded', ...this.headers };
     let url = `${this.baseUrl}/api/v1/${endpoint}`;
@@ -253,33 +281,42 @@ function toSampleRows(parsed: PrometheusResponse, baseUrl: string, maxSeries: nu
       `Prometheus at ${baseUrl} returned ${data?.resultType ?? 'no result'} where an instant vector was expected`
     );
   }
-  if (data.result.length > maxSeries) {
+  return checkedSeries(data.result, baseUrl, maxSeries, expr).map(({ labels, series }) => {
+    // Prometheus writes sample values as strings, including "NaN", "+Inf" and "-Inf"; an unreadable value
+    // becomes NaN, which the report marks insufficient_data for that segment.
+    const sample = Array.isArray(series.value) ? series.value[1] : undefined;
+    return { labels, value: parsePrometheusFloat(sample) };
+  });
+}
+
+/** The series of an answer, within the limit, each an object with a label set of strings. */
+function checkedSeries(
+  result: unknown[],
+  baseUrl: string,
+  maxSeries: number,
+  expr: string
+): Array<{ labels: Record<string, string>; series: { value?: unknown; values?: unknown } }> {
+  if (result.length > maxSeries) {
     throw new SeriesLimitError(
-      `Prometheus at ${baseUrl} returned ${data.result.length} series for one query, more than the limit of ` +
+      `Prometheus at ${baseUrl} returned ${result.length} series for one query, more than the limit of ` +
         `${maxSeries}: narrow the selector or --by, or raise the limit (${expr})`
     );
   }
-  return data.result.map((series: unknown, i: number) => {
-    const { metric, value } = (typeof series === 'object' && series !== null ? series : {}) as {
-      metric?: unknown;
-      value?: unknown;
-    };
-    const labels = metric ?? {};
+  return result.map((series: unknown, i: number) => {
+    const object = typeof series === 'object' && series !== null ? (series as Record<string, unknown>) : undefined;
+    const labels = object?.metric ?? {};
     if (
-      typeof series !== 'object' ||
-      series === null ||
+      !object ||
       typeof labels !== 'object' ||
+      labels === null ||
       Array.isArray(labels) ||
-      Object.values(labels as object).some((v) => typeof v !== 'string')
+      Object.values(labels).some((v) => typeof v !== 'string')
     ) {
       throw new MetricsSourceError(
         `Prometheus at ${baseUrl} gave an unreadable answer: series ${i + 1} has no label set (${expr})`
       );
     }
-    // Prometheus writes sample values as strings, including "NaN", "+Inf" and "-Inf"; an unreadable value
-    // becomes NaN, which the report marks insufficient_data for that segment.
-    const sample = Array.isArray(value) ? value[1] : undefined;
-    return { labels: labels as Record<string, string>, value: parsePrometheusFloat(sample) };
+    return { labels: labels as Record<string, string>, series: object };
   });
 }
 

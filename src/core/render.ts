@@ -24,6 +24,7 @@ import {
   type ImpactReport,
   type ProportionFinding,
   type ProportionSide,
+  type SignificanceTest,
   type Verdict,
 } from './report';
 
@@ -32,6 +33,7 @@ const VERDICT_WORD: Record<Verdict, string> = {
   investigate: 'Investigate',
   ok: 'OK',
   insufficient_data: 'Insufficient data',
+  no_data: 'No data',
 };
 
 const seconds = (iso: string) => Date.parse(iso) / 1000;
@@ -85,6 +87,10 @@ function proportionSentence(f: ProportionFinding, report: ImpactReport): string 
   if (f.pValue !== null) {
     change.push(formatPValue(f.pValue));
   }
+  const noise = dispersionText(decidingTest(f));
+  if (noise) {
+    change.push(noise);
+  }
   if (f.excessEvents !== null) {
     change.push(`≈ ${formatCount(f.excessEvents)} excess ${nouns.events}`);
   }
@@ -115,6 +121,7 @@ function distributionSentence(f: DistributionFinding, report: ImpactReport): str
     f.psi !== null ? `PSI ${formatStatistic(f.psi)}` : '',
     tailPhrase(f, noun),
     f.pValue !== null ? formatPValue(f.pValue) : '',
+    dispersionText(decidingTest(f)),
   ].filter(Boolean);
   return (
     `**${escapeMarkdown(f.title)}**: ${q} ${value(f.window[q])} over ${formatCount(f.window.count)} ${noun}${segmentPhrase(f.segment)} ` +
@@ -123,7 +130,42 @@ function distributionSentence(f: DistributionFinding, report: ImpactReport): str
   );
 }
 
+/** The test behind the finding's verdict (its p- and q-value are the finding's). */
+export function decidingTest(finding: Finding): SignificanceTest | undefined {
+  return finding.tests.find((t) => t.pValue === finding.pValue && t.qValue === finding.qValue) ?? finding.tests[0];
+}
+
+/** How noisy this traffic is for the statistic, in words: "dispersion 2.4 from 168 past windows". */
+export function dispersionText(test: SignificanceTest | undefined): string {
+  if (!test || test.dispersion === null) {
+    return '';
+  }
+  return test.dispersionSource === 'history'
+    ? `dispersion ${formatStatistic(test.dispersion)} from ${formatCount(test.historyPairs)} past windows`
+    : `dispersion ${formatStatistic(test.dispersion)} assumed: too little history (${formatCount(test.historyPairs)} past windows)`;
+}
+
+function tooNoisySentence(f: Finding): string {
+  const change =
+    f.kind === 'proportion'
+      ? `rate ${f.change.relative === null ? 'from a zero baseline' : formatSignedPercent(f.change.relative)}`
+      : `${f.headline.quantile} ${formatSignedPercent(f.headline.relativeChange ?? 0)}${f.psi === null ? '' : `, PSI ${formatStatistic(f.psi)}`}`;
+  const test = decidingTest(f);
+  const independent = f.tests
+    .map((t) => t.independentPValue)
+    .filter((p): p is number => p !== null)
+    .reduce((a, b) => Math.min(a, b), 1);
+  return `**${escapeMarkdown(f.title)}**${segmentPhrase(f.segment)}: ${change}. Independent requests would make that significant (${formatPValue(independent)}), but this traffic varies that much between quiet windows (${dispersionText(test)}), so the shift cannot be told from its own noise.`;
+}
+
+function noDataSentence(f: Finding): string {
+  return `**${escapeMarkdown(f.title)}**${segmentPhrase(f.segment)}: ${escapeMarkdown(f.reason)}. **${VERDICT_WORD[f.verdict]}.**`;
+}
+
 export function findingSentence(finding: Finding, report: ImpactReport): string {
+  if (finding.verdict === 'no_data') {
+    return noDataSentence(finding);
+  }
   return finding.kind === 'proportion' ? proportionSentence(finding, report) : distributionSentence(finding, report);
 }
 
@@ -152,7 +194,12 @@ function tableRow(f: Finding): string {
             .join(', ') || 'n/a',
         ];
   const q = f.qValue === null ? 'n/a' : formatStatistic(f.qValue);
-  return `| ${escapeMarkdown(f.title)} | ${segmentCell(f.segment)} | ${cells.join(' | ')} | ${q} | ${VERDICT_WORD[f.verdict]} |`;
+  const test = decidingTest(f);
+  const noise =
+    test?.dispersion === null || test === undefined
+      ? 'n/a'
+      : `${formatStatistic(test.dispersion)}${test.dispersionSource === 'history' ? '' : ' (assumed)'}`;
+  return `| ${escapeMarkdown(f.title)} | ${segmentCell(f.segment)} | ${cells.join(' | ')} | ${q} | ${noise} | ${VERDICT_WORD[f.verdict]} |`;
 }
 
 function distributionCell(f: DistributionFinding, side: 'window' | 'baseline'): string {
@@ -170,13 +217,14 @@ export function findingsTable(report: ImpactReport): string {
     return 'No SLI of the metrics contract had data for this scope.';
   }
   return [
-    '| SLI | Segment | Window | Baseline | Change | q | Verdict |',
-    '|---|---|---|---|---|---|---|',
+    '| SLI | Segment | Window | Baseline | Change | q | Dispersion | Verdict |',
+    '|---|---|---|---|---|---|---|---|',
     ...report.findings.map(tableRow),
   ].join('\n');
 }
 
-const VERDICT_ORDER: Verdict[] = ['page', 'investigate', 'insufficient_data', 'ok'];
+// No data first: an outage must never read as OK, nor hide below the regressions it causes elsewhere.
+const VERDICT_ORDER: Verdict[] = ['no_data', 'page', 'investigate', 'insufficient_data', 'ok'];
 
 export function renderMarkdown(report: ImpactReport): string {
   const windowSeconds = seconds(report.window.to) - seconds(report.window.from);
@@ -188,8 +236,14 @@ export function renderMarkdown(report: ImpactReport): string {
         ? `the same interval ${formatDuration(seconds(report.window.from) - seconds(report.baseline.from))} earlier`
         : 'a fixed interval';
   const regressions = report.findings
-    .filter((f) => f.verdict === 'page' || f.verdict === 'investigate')
+    .filter((f) => f.verdict === 'no_data' || f.verdict === 'page' || f.verdict === 'investigate')
     .sort((a, b) => VERDICT_ORDER.indexOf(a.verdict) - VERDICT_ORDER.indexOf(b.verdict));
+  const missing = report.missingSlis.length
+    ? [
+        `- **No data** for ${report.missingSlis.map((id) => codeSpan(id)).join(', ')}: no series with this scope in the window or the baseline (not instrumented, renamed, or filtered out). **No data.**`,
+      ]
+    : [];
+  const tooNoisy = report.findings.filter((f) => f.tooNoisy);
   const t = report.thresholds;
   const lines: string[] = [
     '## Impact',
@@ -200,15 +254,18 @@ export function renderMarkdown(report: ImpactReport): string {
     '',
     '### What changed for users',
     '',
-    ...(regressions.length
-      ? regressions.map((f) => `- ${findingSentence(f, report)}`)
+    ...missing,
+    ...regressions.map((f) => `- ${findingSentence(f, report)}`),
+    ...(regressions.some((f) => f.verdict !== 'no_data')
+      ? []
       : [
           !report.findings.length
             ? 'Nothing to compare: no SLI of the metrics contract had data for this scope in the window or the baseline.'
-            : report.findings.every((f) => f.verdict === 'insufficient_data')
-              ? 'No SLI could be judged: every finding is insufficient_data (no or too little traffic in the window or the baseline). This is not an all-clear.'
-              : `No SLI regressed past the investigate threshold (${formatSignedPercent(t.investigate)}) with significance (q < ${t.fdr}) in this window.`,
+            : report.findings.every((f) => f.verdict === 'insufficient_data' || f.verdict === 'no_data')
+              ? `No${regressions.length || missing.length ? ' other' : ''} SLI could be judged: every finding is insufficient_data or no_data (no or too little traffic in the window or the baseline). This is not an all-clear.`
+              : `No${regressions.length || missing.length ? ' other' : ''} SLI regressed past the investigate threshold (${formatSignedPercent(t.investigate)}) with significance (q < ${t.fdr}) in this window.`,
         ]),
+    ...(tooNoisy.length ? ['', '#### Too noisy to call', '', ...tooNoisy.map((f) => `- ${tooNoisySentence(f)}`)] : []),
     '',
     '### All findings',
     '',
@@ -218,8 +275,8 @@ export function renderMarkdown(report: ImpactReport): string {
     '',
     '### About these numbers',
     '',
-    `- Verdicts: investigate at a ${formatSignedPercent(t.investigate)} and page at a ${formatSignedPercent(t.page)} relative regression in the bad direction (distributions also at PSI ≥ ${t.psiInvestigate} / ${t.psiPage}), only when significant after Benjamini–Hochberg (q < ${t.fdr}) and with at least ${formatCount(t.minVolume)} in both window and baseline.`,
-    `- Rates: Wilson 95% intervals; p-values from a pooled two-proportion z-test (rates) or a chi-square test of homogeneity on bucket counts (distributions). Quantiles interpolate within histogram buckets, as histogram_quantile does.`,
+    `- Verdicts: investigate at a ${formatSignedPercent(t.investigate)} and page at a ${formatSignedPercent(t.page)} relative regression in the bad direction (distributions also at PSI ≥ ${t.psiInvestigate} / ${t.psiPage}), only when significant after Benjamini–Yekutieli across every test of the report (q < ${t.fdr} to investigate, q < ${t.pageFdr} to page) and with at least ${formatCount(t.minVolume)} in both window and baseline.`,
+    `- Significance: each statistic (a rate; a headline quantile as a log ratio; the share beyond the baseline's tail quantile, which backs a PSI verdict) is tested against its own history: the same statistic over past window-vs-baseline pairs of this length, other incidents left out, gives the dispersion — how many times the variance of independent requests this traffic really has. With too little history a wander of ±25% (rates, tail shares) or ±10% (quantiles) between windows is assumed. Rates: Wilson 95% intervals. Quantiles interpolate within histogram buckets, as histogram_quantile does, and their error grows with the bucket's width.`,
     ...report.baseline.excluded.map(
       (e) => `- Left out of the baseline (another incident): ${formatPeriod(e.from, e.to)}.`
     ),
@@ -231,7 +288,12 @@ export function renderMarkdown(report: ImpactReport): string {
     '',
     `#### Queries (${report.queries.length})`,
     '',
-    codeBlock(report.queries.map((q) => `# at ${q.time}\n${q.expr}`).join('\n'), 'promql'),
+    codeBlock(
+      report.queries
+        .map((q) => `# ${q.start ? `from ${q.start} to ${q.time} every ${q.stepSeconds}s` : `at ${q.time}`}\n${q.expr}`)
+        .join('\n'),
+      'promql'
+    ),
     ''
   );
   return lines.join('\n');

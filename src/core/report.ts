@@ -5,7 +5,33 @@
  */
 import { type SliId } from './metrics';
 
-export type Verdict = 'ok' | 'investigate' | 'page' | 'insufficient_data';
+/** `no_data`: traffic stopped (none in the window, some in the baseline): never read as OK, shown first. */
+export type Verdict = 'ok' | 'investigate' | 'page' | 'insufficient_data' | 'no_data';
+
+/**
+ * One significance test of a finding: the statistic's shift against its dispersion. A proportion has one
+ * (its rate); a distribution two (its headline quantile, and the share beyond the baseline's tail quantile).
+ */
+export interface SignificanceTest {
+  /** `rate`; `headline_quantile`: ln(window/baseline) of the headline quantile; `tail_share`: the share of the
+   *  window beyond the baseline's bad-tail quantile (p95 above, p5 below, or outside the central 95%). */
+  statistic: 'rate' | 'headline_quantile' | 'tail_share';
+  /** Shift divided by its standard error with the dispersion; positive = the window is higher. */
+  z: number | null;
+  /** Two-sided; Student t with `degreesOfFreedom` when the dispersion came from history, else normal. */
+  pValue: number | null;
+  /** Benjamini–Yekutieli q-value across every test of the report. */
+  qValue: number | null;
+  /** The p-value were requests independent (dispersion 1): what a binomial test would have said. */
+  independentPValue: number | null;
+  /** Variance relative to independent requests (≥ 1) used by the test. */
+  dispersion: number | null;
+  /** `history`: measured on past window-vs-baseline pairs of the same length; `too_little_history`: the fallback. */
+  dispersionSource: 'history' | 'too_little_history';
+  /** Usable past pairs found for this SLI and segment. */
+  historyPairs: number;
+  degreesOfFreedom: number | null;
+}
 
 /** A time interval in the report, as RFC 3339 UTC timestamps. */
 export interface ReportInterval {
@@ -38,10 +64,14 @@ interface FindingBase {
   verdict: Verdict;
   /** Why the verdict is what it is, in one line (e.g. "below the minimum volume of 100 requests"). */
   reason: string;
-  /** Two-sided p-value of the window-vs-baseline test; null when not testable. */
+  /** p-value of the test that decided the verdict (see `tests`); null when not testable. */
   pValue: number | null;
-  /** Benjamini–Hochberg q-value across every finding of the report; null when not testable. */
+  /** Its Benjamini–Yekutieli q-value across every test of the report; null when not testable. */
   qValue: number | null;
+  /** Every significance test of the finding, with the dispersion it used. */
+  tests: SignificanceTest[];
+  /** The change passed a threshold and independent requests would call it, but this traffic's own noise does not. */
+  tooNoisy: boolean;
 }
 
 export interface ProportionFinding extends FindingBase {
@@ -84,8 +114,8 @@ export interface ImpactReport {
   findings: Finding[];
   /** SLIs whose metrics returned no series in the window or the baseline. */
   missingSlis: SliId[];
-  /** Every PromQL query the report ran, with the evaluation time, in order. */
-  queries: Array<{ expr: string; time: string }>;
+  /** Every PromQL query the report ran, with the evaluation time (a range query: its start and step too), in order. */
+  queries: Array<{ expr: string; time: string; start?: string; stepSeconds?: number }>;
   /** What a reader should know about the data (NaN series, extrapolated counts, excluded baseline, bucket layouts). */
   caveats: string[];
 }
@@ -97,8 +127,10 @@ export interface Thresholds {
   page: number;
   psiInvestigate: number;
   psiPage: number;
-  /** Benjamini–Hochberg false discovery rate a finding must pass. */
+  /** Benjamini–Yekutieli false discovery rate a finding must pass to investigate. */
   fdr: number;
+  /** The stricter false discovery rate a finding must pass to page ("act now"). */
+  pageFdr: number;
   /** Fewest events in the total (requests, observations) in window and baseline before a verdict. */
   minVolume: number;
 }
@@ -109,5 +141,6 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   psiInvestigate: 0.1,
   psiPage: 0.25,
   fdr: 0.05,
+  pageFdr: 0.01,
   minVolume: 100,
 };

@@ -176,8 +176,11 @@ confidence, response length, latency, agent steps), or when an alert on them was
 - **Distributions**: \`page\` when PSI ≥ 0.25 or the headline quantile regressed ≥ 30%; \`investigate\` when
   PSI ≥ 0.1 or it regressed ≥ 5%. Headline quantile: p95 where higher is worse (latency, agent steps), p50
   where lower is worse (similarity, confidence); response length is judged both ways.
-- A verdict also needs significance after Benjamini–Hochberg across the report (q < 0.05) and the minimum
-  volume in window and baseline (default 100); below it the verdict is \`insufficient_data\`, never a guess.
+- A verdict also needs significance against the traffic's own noise (the dispersion measured on past
+  windows of the same length), after Benjamini–Yekutieli across the report: q < 0.05 to investigate,
+  q < 0.01 to page; and the minimum volume in window and baseline (default 100); below it the verdict is
+  \`insufficient_data\`, never a guess. A change the noise does not let the report call is listed as
+  "too noisy to call".
 
 The same thresholds drive the app's pages; the panel has its own options, and the bundled alert rules have
 theirs. Change all three together.
@@ -212,7 +215,8 @@ sum by (endpoint) (increase(llm_response_semantic_similarity_count{service="<ser
   hide shifts: add buckets where the distribution lives (similarity: 0.5–1.0 in steps of 0.05).
 - **Minimum volume**: at least the requests of a quiet hour for the endpoint; lower values make small endpoints
   flap between \`ok\` and \`page\`.
-- **False discovery rate**: keep 0.05 unless you report hundreds of segments and accept more noise.
+- **False discovery rates**: keep 0.05 (investigate) and 0.01 (page); the page rate is what keeps quiet hours
+  from paging on over-dispersed traffic.
 
 ### 3. Test the choice on history
 

@@ -120,6 +120,16 @@ describe('validateSettings', () => {
     expect(errorsOf({ thresholds: { page: '0.3' as unknown as number } })['thresholds.page']).toBe('Must be a number.');
   });
 
+  test('thresholds: the false discovery rate to page is in (0, 1) and not above the one to investigate', () => {
+    expect(errorsOf({ thresholds: { fdr: 0.1, pageFdr: 0.02 } })).toEqual({});
+    expect(errorsOf({ thresholds: { pageFdr: 0.05 } })).toEqual({});
+    expect(errorsOf({ thresholds: { pageFdr: 0 } })['thresholds.pageFdr']).toMatch(/between 0 and 1/);
+    expect(errorsOf({ thresholds: { pageFdr: 0.06 } })['thresholds.pageFdr']).toBe(
+      'The false discovery rate to page (0.06) must not be above the one to investigate (0.05).'
+    );
+    expect(errorsOf({ thresholds: { fdr: 0.005 } })['thresholds.pageFdr']).toMatch(/must not be above/);
+  });
+
   test('runbook URLs must be absolute http(s): javascript:, data:, file: and relative links are refused', () => {
     expect(errorsOf({ runbooks: { 'model-rollback': { url: 'https://wiki.example.com/rollback' } } })).toEqual({});
     expect(errorsOf({ runbooks: { 'model-rollback': { url: 'http://wiki.internal/rollback' } } })).toEqual({});

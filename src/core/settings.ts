@@ -316,6 +316,17 @@ function validateThresholds(given: Partial<Thresholds> | undefined, errors: Sett
   if (errors['thresholds.fdr'] === undefined && t.fdr !== undefined && !(t.fdr > 0 && t.fdr < 1)) {
     errors['thresholds.fdr'] = 'The false discovery rate must be between 0 and 1 (0.05 = 5%), exclusive.';
   }
+  if (errors['thresholds.pageFdr'] === undefined && t.pageFdr !== undefined && !(t.pageFdr > 0 && t.pageFdr < 1)) {
+    errors['thresholds.pageFdr'] = 'The false discovery rate to page must be between 0 and 1 (0.01 = 1%), exclusive.';
+  } else if (
+    errors['thresholds.pageFdr'] === undefined &&
+    errors['thresholds.fdr'] === undefined &&
+    value('pageFdr') > value('fdr')
+  ) {
+    // A page is the stronger claim, so it needs the stricter (smaller) rate.
+    errors['thresholds.pageFdr'] =
+      `The false discovery rate to page (${value('pageFdr')}) must not be above the one to investigate (${value('fdr')}).`;
+  }
 }
 
 function validateRunbooks(runbooks: AppSettings['runbooks'], errors: SettingsErrors) {

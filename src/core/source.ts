@@ -16,9 +16,20 @@ export interface SampleRow {
   value: number;
 }
 
+/** One series of a range query: its labels and its samples in time order (NaN and ±Inf kept). */
+export interface RangeSeries {
+  labels: Record<string, string>;
+  samples: Array<{ time: number; value: number }>;
+}
+
 export interface MetricsSource {
   /** Evaluate `expr` as an instant query at `time` (Unix seconds); resolve to its vector. */
   instantQuery(expr: string, time: number): Promise<SampleRow[]>;
+  /**
+   * Evaluate `expr` at start, start + step, … up to end (Unix seconds); resolve to its matrix. The report reads
+   * the traffic's history with it (one query per metric); a source without it gets the fallback dispersion.
+   */
+  rangeQuery?(expr: string, start: number, end: number, step: number): Promise<RangeSeries[]>;
 }
 
 /** The metrics backend could not answer: unreachable, an error status, a timeout, or an unreadable answer. */

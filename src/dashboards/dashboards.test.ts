@@ -160,6 +160,16 @@ describe('plugin.json', () => {
     }
     expect(plugin.includes.filter((i: { type: string }) => i.type === 'page').length).toBeGreaterThan(0);
   });
+
+  it("gives each dashboard include its dashboard's uid, or Grafana links it nowhere in the app's navigation", () => {
+    // pkg/plugins/plugins.go: Includes.DashboardURLPath is "" without a uid, "/d/<uid>" with one.
+    const plugin = JSON.parse(readFileSync(join(__dirname, '..', 'plugin.json'), 'utf8'));
+    for (const file of FILES) {
+      const dashboard = JSON.parse(readFileSync(join(__dirname, file), 'utf8'));
+      const include = plugin.includes.find((i: { path?: string }) => i.path === `dashboards/${file}`);
+      expect([file, include?.uid]).toEqual([file, dashboard.uid]);
+    }
+  });
 });
 
 describe('generated files', () => {

@@ -39,7 +39,7 @@ import { MarkIncidentForm, newDraft, type IncidentDraft } from './incidents/Mark
 import { incidentPath } from './incidents/paths';
 import { mayWriteAnnotations, READ_ONLY_MESSAGE } from './incidents/permissions';
 import { incidentsTestIds } from './incidents/testIds';
-import { parseTimeInput } from './incidents/time';
+import { parseTimeInput, userTimeZone } from '../shared/time';
 import { useIncidentList } from './incidents/useIncidentList';
 
 /** Rows per page of the table: the list can hold thousands. */
@@ -128,6 +128,7 @@ function Filters({
       <Field label="Time" description="Incidents overlapping this range">
         <TimeRangeInput
           value={timeRangeValue(filters)}
+          timeZone={userTimeZone()}
           clearable
           placeholder="Any time"
           onChange={(range) => {

@@ -52,7 +52,7 @@ describe('docker-compose.yaml', () => {
   it("keeps the scaffold's Grafana service, on a Grafana 12 image", () => {
     expect(grafana.extends).toEqual({ file: '.config/docker-compose-base.yaml', service: 'grafana' });
     expect(grafana.build?.args?.grafana_image).toMatch(/^\$\{GRAFANA_IMAGE:-grafana\}$/);
-    expect(grafana.build?.args?.grafana_version).toMatch(/^\$\{GRAFANA_VERSION:-12\.\d+\.\d+\}$/);
+    expect(grafana.build?.args?.grafana_version).toMatch(/^\$\{GRAFANA_VERSION:-13\.\d+\.\d+\}$/);
   });
 
   it('gives Grafana the provisioning that the generator writes, after it has written it', () => {
@@ -251,7 +251,7 @@ const hasDockerCompose = dockerCompose.status === 0;
       const merged = resolved.services.grafana;
       expect(merged.build.context).toBe(join(ROOT, '.config'));
       expect(merged.build.args).toMatchObject({ grafana_image: 'grafana', anonymous_auth_enabled: 'true' });
-      expect(merged.build.args.grafana_version).toMatch(/^12\.\d+\.\d+$/);
+      expect(merged.build.args.grafana_version).toMatch(/^13\.\d+\.\d+$/);
       // The override replaces the base file's ./provisioning mount rather than adding a second one.
       const targets = merged.volumes.map((volume) => mount(volume).target);
       expect(targets.filter((target) => target === DEFAULT_GRAFANA_PROVISIONING_PATH)).toHaveLength(1);

@@ -5,7 +5,10 @@ import { renderMarkdown } from '../core/render';
 import { MetricsSourceError } from '../core/source';
 import {
   FIXTURE_WINDOW,
+  fakeMatrix,
   fakeVector,
+  grafanaMatrixFrames,
+  prometheusMatrixBody,
   grafanaFrames,
   prometheusBody,
   type FixtureOptions,
@@ -22,7 +25,15 @@ jest.mock('@grafana/runtime', () => ({
 const DATASOURCE = { uid: 'prom-uid', type: 'prometheus', name: 'Prometheus' };
 
 interface DsQueryBody {
-  queries: Array<{ refId: string; expr: string; instant: boolean; range: boolean; format: string; datasource: { uid: string; type: string } }>;
+  queries: Array<{
+    refId: string;
+    expr: string;
+    instant: boolean;
+    range: boolean;
+    intervalMs?: number;
+    format: string;
+    datasource: { uid: string; type: string };
+  }>;
   from: string;
   to: string;
 }
@@ -31,8 +42,12 @@ interface DsQueryBody {
 function grafanaAnswering(fixture: FixtureOptions = {}) {
   backendFetch.mockImplementation(({ data }: { data: DsQueryBody }) => {
     const query = data.queries[0];
-    const series = fakeVector(query.expr, Number(data.to) / 1000, fixture);
-    return of({ ok: true, status: 200, data: { results: { [query.refId]: { status: 200, frames: grafanaFrames(series) } } } });
+    const frames = query.range
+      ? grafanaMatrixFrames(
+          fakeMatrix(query.expr, Number(data.from) / 1000, Number(data.to) / 1000, query.intervalMs! / 1000, fixture)
+        )
+      : grafanaFrames(fakeVector(query.expr, Number(data.to) / 1000, fixture));
+    return of({ ok: true, status: 200, data: { results: { [query.refId]: { status: 200, frames } } } });
   });
 }
 
@@ -189,10 +204,14 @@ describe('GrafanaMetricsSource', () => {
 describe('the same Prometheus answer through Prometheus HTTP and through Grafana', () => {
   async function bothReports(options: ImpactOptions, fixture: FixtureOptions = {}) {
     // jsdom has no fetch: PrometheusHttpSource reaches the fake Prometheus through its transport option.
-    const post: HttpPost = async (_url, { body }) => {
-      const form = new URLSearchParams(body);
-      const series = fakeVector(form.get('query')!, Number(form.get('time')), fixture);
-      return { status: 200, statusText: 'OK', location: null, body: prometheusBody(series) };
+    const post: HttpPost = async (_url, request) => {
+      const body = new URLSearchParams(request.body);
+      const text = body.has('start')
+        ? prometheusMatrixBody(
+            fakeMatrix(body.get('query')!, Number(body.get('start')), Number(body.get('end')), Number(body.get('step')), fixture)
+          )
+        : prometheusBody(fakeVector(body.get('query')!, Number(body.get('time')), fixture));
+      return { status: 200, statusText: 'OK', location: null, body: text };
     };
     grafanaAnswering(fixture);
     const viaPrometheus = await buildImpactReport(new PrometheusHttpSource('http://prometheus.test', { post }), options);
@@ -205,6 +224,8 @@ describe('the same Prometheus answer through Prometheus HTTP and through Grafana
     // The fixtures do hold an incident, tainted histograms and missing SLIs: the comparison is not of two empty reports.
     expect(viaPrometheus.findings.map((f) => f.verdict)).toEqual(expect.arrayContaining(['page', 'insufficient_data']));
     expect(viaPrometheus.missingSlis.length).toBeGreaterThan(0);
+    // Both read the history with range queries (Grafana frames a matrix differently) and measured the noise on it.
+    expect(viaGrafana.findings.flatMap((f) => f.tests.map((t) => t.dispersionSource))).toContain('history');
     expect(renderMarkdown(viaGrafana)).toBe(renderMarkdown(viaPrometheus));
     expect(JSON.stringify(viaGrafana)).toBe(JSON.stringify(viaPrometheus));
   });

@@ -31,7 +31,7 @@
  */
 import { getBackendSrv, isFetchError } from '@grafana/runtime';
 import { lastValueFrom, timeout } from 'rxjs';
-import { MetricsSourceError, type MetricsSource, type SampleRow } from '../core/source';
+import { MetricsSourceError, type MetricsSource, type RangeSeries, type SampleRow } from '../core/source';
 
 export { PROMQL_DATASOURCE_TYPES, speaksPromQL } from './promqlDataSources';
 
@@ -90,21 +90,39 @@ export class GrafanaMetricsSource implements MetricsSource {
 
   async instantQuery(expr: string, time: number): Promise<SampleRow[]> {
     const toMs = Math.round(time * 1000);
+    const query = { instant: true, range: false, intervalMs: 15_000, maxDataPoints: 1 };
+    return framesToSampleRows(await this.query(expr, query, toMs - FROM_BEFORE_MS, toMs));
+  }
+
+  /**
+   * A range query (`range: true`). Grafana's promlib aligns the start to a multiple of the step
+   * (models/query.go AlignTimeRange), so the samples may sit on another grid than asked: the core pairs
+   * them by their own timestamps. `interval` is the minimum step, so the step is the one asked for.
+   */
+  async rangeQuery(expr: string, start: number, end: number, step: number): Promise<RangeSeries[]> {
+    const query = {
+      instant: false,
+      range: true,
+      interval: `${step}s`,
+      intervalMs: step * 1000,
+      maxDataPoints: Math.ceil((end - start) / step) + 1,
+    };
+    return framesToRangeSeries(await this.query(expr, query, Math.round(start * 1000), Math.round(end * 1000)));
+  }
+
+  private async query(expr: string, shape: Record<string, unknown>, fromMs: number, toMs: number): Promise<DataFrameJSON[]> {
     const body = {
       queries: [
         {
           refId: REF_ID,
           datasource: { uid: this.datasource.uid, type: this.datasource.type },
           expr,
-          instant: true,
-          range: false,
+          ...shape,
           exemplar: false,
           format: 'time_series',
-          intervalMs: 15_000,
-          maxDataPoints: 1,
         },
       ],
-      from: String(toMs - FROM_BEFORE_MS),
+      from: String(fromMs),
       to: String(toMs),
     };
     let data: DsQueryResponse | undefined;
@@ -118,7 +136,7 @@ export class GrafanaMetricsSource implements MetricsSource {
     } catch (error) {
       throw this.describeFailure(error);
     }
-    return this.rowsOf(data, 200);
+    return this.framesOf(data, 200);
   }
 
   private get label(): string {
@@ -145,7 +163,7 @@ export class GrafanaMetricsSource implements MetricsSource {
     return new MetricsSourceError(`cannot reach Grafana to query ${this.label}: ${reason}`);
   }
 
-  private rowsOf(data: DsQueryResponse | undefined, status: number): SampleRow[] {
+  private framesOf(data: DsQueryResponse | undefined, status: number): DataFrameJSON[] {
     const result = data?.results?.[REF_ID];
     if (!result) {
       throw new MetricsSourceError(`${this.label} gave an unreadable answer: no result for query ${REF_ID}`, status);
@@ -154,7 +172,7 @@ export class GrafanaMetricsSource implements MetricsSource {
     if (result.error) {
       throw new MetricsSourceError(`${this.label} answered ${result.status ?? status}: ${result.error}`, result.status ?? status);
     }
-    return framesToSampleRows(result.frames ?? []);
+    return result.frames ?? [];
   }
 }
 
@@ -205,4 +223,29 @@ export function framesToSampleRows(frames: DataFrameJSON[]): SampleRow[] {
     });
   }
   return rows;
+}
+
+/** Frames of a range query -> one RangeSeries per number field, its samples timed by the frame's time field. */
+export function framesToRangeSeries(frames: DataFrameJSON[]): RangeSeries[] {
+  const series: RangeSeries[] = [];
+  for (const frame of frames) {
+    const fields = frame.schema?.fields ?? [];
+    const values = frame.data?.values ?? [];
+    const entities = frame.data?.entities ?? [];
+    const timeColumn = values[fields.findIndex((field) => field.type === 'time')] ?? [];
+    fields.forEach((field, fieldIndex) => {
+      if (field.type !== 'number') {
+        return;
+      }
+      const column = values[fieldIndex] ?? [];
+      series.push({
+        labels: { ...(field.labels ?? {}) },
+        samples: column.map((raw, row) => ({
+          time: Number(timeColumn[row]) / 1000,
+          value: decodeValue(raw, entities[fieldIndex] ?? undefined, row),
+        })),
+      });
+    });
+  }
+  return series;
 }

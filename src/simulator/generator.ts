@@ -3,6 +3,7 @@
  * one did (outcome, latency, tokens, scores, retrievals, agent steps, tool calls, injection detections),
  * and add them to the endpoint's slots. File mode, live mode and the ground truth all call `stepIncrements`.
  */
+import { type NoiseMode, noisyProfile, type Retries } from './noise';
 import { SeededRandom, streamSeed } from './random';
 import { type BuildInfo, Schedule, type ScenarioDefinition, type Segment, type TrafficProfile } from './scenario';
 import { type EndpointLayout, OUTCOMES, commonLabelsOf, layoutFor, observe as observeImported } from './series';
@@ -22,9 +23,12 @@ export interface SimulationOptions {
   stepSeconds: number;
   /** Multiplies every endpoint's requests per second. */
   rateMultiplier: number;
+  /** Over-dispersed rates, drift, retries and seasonality ('realistic', the default), or Poisson traffic ('none'). */
+  noise?: NoiseMode;
 }
 
 export interface Simulation extends SimulationOptions {
+  noise: NoiseMode;
   schedule: Schedule;
   segments: readonly Segment[];
   layouts: readonly EndpointLayout[];
@@ -34,6 +38,7 @@ export function createSimulation(options: SimulationOptions): Simulation {
   const segments = options.scenario.segments;
   return {
     ...options,
+    noise: options.noise ?? 'realistic',
     schedule: new Schedule(options.scenario, options.origin),
     segments,
     layouts: segments.map((segment) => layoutFor(commonLabelsOf(segment), segment.features)),
@@ -91,13 +96,15 @@ function runAgent(random: SeededRandom, profile: TrafficProfile, layout: Endpoin
   return steps;
 }
 
+/** One request, with the given outcome (a retry that fails again) or a drawn one; returns the outcome. */
 function simulateRequest(
   random: SeededRandom,
   profile: TrafficProfile,
   layout: EndpointLayout,
-  increments: Float64Array
-): void {
-  const outcome = random.pick(profile.outcomeShares);
+  increments: Float64Array,
+  forcedOutcome = -1
+): number {
+  const outcome = forcedOutcome >= 0 ? forcedOutcome : random.pick(profile.outcomeShares);
   increments[layout.requests[outcome]] += 1;
 
   let modelCalls = 1;
@@ -141,6 +148,30 @@ function simulateRequest(
       increments[slot] += 1;
     }
   }
+  return outcome;
+}
+
+const MAX_RETRIES = 3;
+
+/** A client's request and its retries: a failed request is retried, and a retry of a failure often fails again. */
+function simulateClient(
+  random: SeededRandom,
+  profile: TrafficProfile,
+  layout: EndpointLayout,
+  increments: Float64Array,
+  retries: Retries
+): void {
+  let outcome = simulateRequest(random, profile, layout, increments);
+  // No retries draw no random numbers, so noise 'none' is the Poisson simulator of before, sample for sample.
+  if (retries.share === 0) {
+    return;
+  }
+  for (let attempt = 0; attempt < MAX_RETRIES && (outcome === ERROR || outcome === TIMEOUT); attempt++) {
+    if (!random.chance(retries.share)) {
+      return;
+    }
+    outcome = simulateRequest(random, profile, layout, increments, random.chance(retries.failAgain) ? outcome : -1);
+  }
 }
 
 /**
@@ -166,12 +197,18 @@ export function stepIncrements(
   if (simulation.schedule.isZeroTraffic(segment.endpoint, t)) {
     return 'idle';
   }
-  const profile = simulation.schedule.profileAt(segment, t);
+  const { profile, retries } = noisyProfile(
+    simulation.noise,
+    simulation.seed,
+    endpointIndex,
+    t,
+    simulation.schedule.profileAt(segment, t)
+  );
   const layout = simulation.layouts[endpointIndex];
   const random = new SeededRandom(streamSeed(simulation.seed, endpointIndex, step));
   const requests = random.poisson(profile.requestsPerSecond * simulation.rateMultiplier * simulation.stepSeconds);
   for (let i = 0; i < requests; i++) {
-    simulateRequest(random, profile, layout, increments);
+    simulateClient(random, profile, layout, increments, retries);
   }
   return 'traffic';
 }

@@ -21,6 +21,7 @@ export {
   SEGMENTS,
   Schedule,
 } from './scenario';
+export { NOISE_MODES, type NoiseMode } from './noise';
 export { BUCKETS, FAMILIES, LABEL, METRIC } from './series';
 export {
   type GroundTruth,

@@ -7,6 +7,7 @@ import { type IncomingMessage, type ServerResponse, createServer } from 'node:ht
 import { type AddressInfo } from 'node:net';
 
 import { RunningCounters, type Simulation, createSimulation } from './generator';
+import { type NoiseMode } from './noise';
 import { type ScenarioDefinition } from './scenario';
 import { rfc3339 } from './truth';
 import { scrapeExposition } from './writers';
@@ -18,6 +19,8 @@ export interface LiveOptions {
   /** Simulated seconds per real second. */
   speed: number;
   rateMultiplier: number;
+  /** Realistic noise (the default) or independent requests. */
+  noise?: NoiseMode;
   scenario: ScenarioDefinition;
   /** Wall clock in milliseconds; tests replace it. */
   now?: () => number;
@@ -47,6 +50,7 @@ export async function startLiveServer(options: LiveOptions): Promise<LiveServer>
     origin,
     stepSeconds: LIVE_STEP_SECONDS,
     rateMultiplier: options.rateMultiplier,
+    noise: options.noise,
   });
   const counters = new RunningCounters(simulation);
 

@@ -144,6 +144,8 @@ export interface GroundTruth {
   to: string;
   stepSeconds: number;
   rateMultiplier: number;
+  /** 'realistic' (over-dispersed, the default) or 'none' (independent requests). */
+  noise: string;
   segments: Array<Record<(typeof COMMON_LABELS)[number], string>>;
   incidents: TruthIncident[];
   counterResets: Array<{ time: string; endpoint: string }>;
@@ -196,6 +198,7 @@ export function groundTruth(simulation: Simulation, to: number): GroundTruth {
     to: rfc3339(to),
     stepSeconds: simulation.stepSeconds,
     rateMultiplier: simulation.rateMultiplier,
+    noise: simulation.noise,
     segments: simulation.segments.map(({ team, service, endpoint, model }) => ({ team, service, endpoint, model })),
     incidents: incidents.map((incident) => {
       const segment = simulation.segments.find((s) => s.endpoint === incident.endpoint);

@@ -17,6 +17,8 @@ export interface SimulationWindow {
   seed?: number;
   /** Which files to write (default both). */
   formats?: Array<'openmetrics' | 'prometheus'>;
+  /** The simulator's noise (default realistic). */
+  noise?: 'realistic' | 'none';
 }
 
 export interface SimulatedFixture {
@@ -29,7 +31,7 @@ export interface SimulatedFixture {
 }
 
 /** 24 hours of data ending well in the past, aligned to the minute: the tests' fixed interval. */
-export const DEFAULT_SIMULATION: Required<Omit<SimulationWindow, 'formats'>> = {
+export const DEFAULT_SIMULATION: Required<Omit<SimulationWindow, 'formats' | 'noise'>> = {
   from: Date.UTC(2026, 0, 10, 0, 0, 0) / 1000,
   to: Date.UTC(2026, 0, 11, 0, 0, 0) / 1000,
   step: 60,
@@ -59,6 +61,7 @@ export async function simulateFixture(window: SimulationWindow = DEFAULT_SIMULAT
         String(step),
         '--seed',
         String(seed),
+        ...(window.noise ? ['--noise', window.noise] : []),
       ];
       args.push('--out', files[format], '--format', format, '--truth', truthFile);
       const result = await runAisre(args, { timeoutMs: 180_000 });

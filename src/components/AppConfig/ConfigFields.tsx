@@ -67,7 +67,11 @@ const THRESHOLD_TEXT: Record<keyof Thresholds, { label: string; description: str
   psiPage: { label: 'Page at PSI', description: 'Distribution shift that pages. Must be above “Investigate at PSI”.' },
   fdr: {
     label: 'False discovery rate',
-    description: 'Benjamini–Hochberg q a finding must pass, between 0 and 1 (0.05 = 5%).',
+    description: 'Benjamini–Yekutieli q a finding must pass to investigate, between 0 and 1 (0.05 = 5%).',
+  },
+  pageFdr: {
+    label: 'False discovery rate to page',
+    description: 'The stricter q a finding must pass to page (0.01 = 1%). At most the false discovery rate.',
   },
   minVolume: {
     label: 'Minimum volume',

@@ -12,6 +12,7 @@
  * Malformed input (negative or non-finite counts, NaN bounds, mismatched lengths) throws.
  */
 import gammainc from '@stdlib/math-base-special-gammainc';
+import type { Shift } from './dispersion';
 
 /** One cumulative bucket: observations ≤ `le` (`le` may be Infinity). Counts may be non-integer (increase()). */
 export interface CumulativeBucket {
@@ -393,4 +394,119 @@ export function shareBeyond(
     }
   }
   return (side === 'above' ? above : below) / total;
+}
+
+/**
+ * Sampling standard error of histogram_quantile(q, buckets) were the observations independent:
+ * √(q(1 − q)/n) / f(Q), the asymptotic error of a sample quantile, with the density f read the way
+ * histogram_quantile interpolates — uniform within the bucket holding the rank, f = (bucket share)/(bucket
+ * width). A rank inside a wide bucket therefore gets a small density and a large error: the bucket resolution
+ * is part of the error, so a quantile that only moved within a coarse bucket is not called a shift.
+ * NaN with no observations, or when the rank falls in the +Inf bucket or in a first bucket with le ≤ 0
+ * (no width to interpolate in).
+ */
+export function quantileStandardError(q: number, buckets: CumulativeBucket[]): number {
+  assertCumulativeBuckets(buckets, 'quantileStandardError');
+  if (!(q > 0 && q < 1)) {
+    throw new RangeError(`quantileStandardError: q must be in (0, 1), got ${q}`);
+  }
+  const normalised = normalise(buckets);
+  const last = normalised.length - 1;
+  if (normalised.length < 2 || normalised[last].le !== Infinity || normalised[last].count === 0) {
+    return NaN;
+  }
+  const observations = normalised[last].count;
+  const rank = q * observations;
+  let b = 0;
+  while (b < last && normalised[b].count < rank) {
+    b++;
+  }
+  if (b === last || (b === 0 && normalised[0].le <= 0)) {
+    return NaN;
+  }
+  const start = b > 0 ? normalised[b - 1].le : 0;
+  const inBucket = normalised[b].count - (b > 0 ? normalised[b - 1].count : 0);
+  const density = inBucket / observations / (normalised[b].le - start);
+  return Math.sqrt((q * (1 - q)) / observations) / density;
+}
+
+/**
+ * The headline quantile's shift as a log ratio ln(Q_window / Q_baseline), with the sampling variance
+ * (SE_w/Q_w)² + (SE_b/Q_b)² (delta method). Null when either quantile is not positive or has no error.
+ */
+export function quantileShift(
+  q: number,
+  window: CumulativeBucket[],
+  baseline: CumulativeBucket[],
+  wanderLog: number
+): Shift | null {
+  const w = histogramQuantile(q, window);
+  const b = histogramQuantile(q, baseline);
+  const seW = quantileStandardError(q, window);
+  const seB = quantileStandardError(q, baseline);
+  if (!(w > 0 && b > 0 && Number.isFinite(w) && Number.isFinite(b) && seW > 0 && seB > 0)) {
+    return null;
+  }
+  return {
+    difference: Math.log(w / b),
+    samplingVariance: (seW / w) ** 2 + (seB / b) ** 2,
+    wanderSd: wanderLog,
+  };
+}
+
+/** Which tail is bad: above the baseline p95, below its p5, or outside its central 95%. */
+export type BadTail = 'higher' | 'lower' | 'both';
+
+/** The share of a histogram beyond the baseline's bad-tail edge(s); NaN when it cannot be computed. */
+function tailShareOf(tail: BadTail, edges: { low: number; high: number }, histogram: BucketCounts): number {
+  const { upperBounds, counts } = histogram;
+  const beyond = (edge: number, side: 'above' | 'below') =>
+    Number.isFinite(edge) ? shareBeyond(edge, upperBounds, counts, side) : NaN;
+  return tail === 'higher'
+    ? beyond(edges.high, 'above')
+    : tail === 'lower'
+      ? beyond(edges.low, 'below')
+      : beyond(edges.low, 'below') + beyond(edges.high, 'above');
+}
+
+/**
+ * The share of the window beyond the baseline's bad-tail quantile (p95 above, p5 below, or both 2.5% tails),
+ * and the same share of the baseline itself (5% up to bucket rounding), as a shift of a proportion:
+ * sampling variance s̄(1 − s̄)(1/n_w + 1/n_b). Both sides are read through the same bucket model, so the
+ * bucket resolution cancels. Null when either side is empty or the edges cannot be placed.
+ */
+export function tailShareShift(
+  tail: BadTail,
+  window: CumulativeBucket[],
+  baseline: CumulativeBucket[],
+  wanderRelative: number
+): { shift: Shift; windowShare: number } | null {
+  const edges =
+    tail === 'both'
+      ? { low: histogramQuantile(0.025, baseline), high: histogramQuantile(0.975, baseline) }
+      : { low: histogramQuantile(0.05, baseline), high: histogramQuantile(0.95, baseline) };
+  let windowCounts: BucketCounts;
+  let baselineCounts: BucketCounts;
+  try {
+    windowCounts = toBucketCounts(window);
+    baselineCounts = toBucketCounts(baseline);
+  } catch {
+    return null;
+  }
+  const sw = tailShareOf(tail, edges, windowCounts);
+  const sb = tailShareOf(tail, edges, baselineCounts);
+  const nw = sum(windowCounts.counts);
+  const nb = sum(baselineCounts.counts);
+  if (!Number.isFinite(sw) || !Number.isFinite(sb) || nw === 0 || nb === 0) {
+    return null;
+  }
+  const pooled = (sw * nw + sb * nb) / (nw + nb);
+  return {
+    shift: {
+      difference: sw - sb,
+      samplingVariance: pooled * (1 - pooled) * (1 / nw + 1 / nb),
+      wanderSd: wanderRelative * sb,
+    },
+    windowShare: sw,
+  };
 }

@@ -1,12 +1,13 @@
 /**
  * Statistics of proportion SLIs (refusal rate, error rate, empty-retrieval share, …): the Wilson score
  * interval of a rate, the pooled two-proportion z-test of window against baseline, and
- * Benjamini–Hochberg q-values across every test of a report. DESIGN.md "Statistics" defines them.
+ * Benjamini–Hochberg q-values (the base of the report's Benjamini–Yekutieli, ./dispersion). DESIGN.md "Statistics" defines them.
  *
  * Counts are increase() results, so they may be non-integer (Prometheus extrapolates to the interval's
  * edges); everything here accepts any finite non-negative count.
  */
 import erfc from '@stdlib/math-base-special-erfc';
+import type { Shift } from './dispersion';
 
 /** The two-sided 95% normal quantile, Φ⁻¹(0.975), to double precision. */
 export const Z_95 = 1.959963984540054;
@@ -111,4 +112,33 @@ export function benjaminiHochberg(pValues: number[]): number[] {
     qValues[index] = runningMin;
   }
   return qValues;
+}
+
+/**
+ * The window-vs-baseline shift of a rate, p_w − p_b, with its pooled binomial variance
+ * p̄(1 − p̄)(1/n_w + 1/n_b) (the z-test's, so difference/√variance is twoProportionZTest's z) and the
+ * fallback's wander `wanderRelative` × p_b. Null when either side has no total or the pooled rate is 0 or 1.
+ */
+export function proportionShift(
+  windowEvents: number,
+  windowTotal: number,
+  baselineEvents: number,
+  baselineTotal: number,
+  wanderRelative: number
+): Shift | null {
+  assertEventsWithinTotal(windowEvents, windowTotal, 'proportionShift: window');
+  assertEventsWithinTotal(baselineEvents, baselineTotal, 'proportionShift: baseline');
+  const pooledEvents = windowEvents + baselineEvents;
+  const pooledTotal = windowTotal + baselineTotal;
+  if (windowTotal === 0 || baselineTotal === 0 || pooledEvents === 0 || pooledEvents === pooledTotal) {
+    return null;
+  }
+  const pooled = pooledEvents / pooledTotal;
+  const complement = (pooledTotal - pooledEvents) / pooledTotal;
+  const baselineRate = baselineEvents / baselineTotal;
+  return {
+    difference: windowEvents / windowTotal - baselineRate,
+    samplingVariance: pooled * complement * (1 / windowTotal + 1 / baselineTotal),
+    wanderSd: wanderRelative * baselineRate,
+  };
 }

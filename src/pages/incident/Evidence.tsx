@@ -7,8 +7,8 @@ import { type GrafanaTheme2 } from '@grafana/data';
 import { Alert, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
 import React from 'react';
 import { type ChangeEvent } from '../../core/changes';
-import { formatDuration, formatTime } from '../../core/format';
-import { toReportTime } from '../../core/impact';
+import { formatDuration } from '../../core/format';
+import { formatUserTimeWithZone } from '../../shared/time';
 import { ImpactReportView } from '../../panels/impact/ImpactReportView';
 import { incidentsTestIds } from '../incidents/testIds';
 import { type EvidenceState } from './useIncidentEvidence';
@@ -97,7 +97,7 @@ export function ChangeEvents({
     <ul className={styles.changes} aria-label="Changes in or just before the window">
       {changes.map((event) => (
         <li key={`${event.time}${JSON.stringify(event.segment)}${JSON.stringify(event.after)}`}>
-          <span className={styles.time}>{formatTime(toReportTime(event.time))} UTC</span>{' '}
+          <span className={styles.time}>{formatUserTimeWithZone(event.time * 1000)}</span>{' '}
           <span className={styles.muted}>({whenText(event, windowFrom)})</span>
           {segmentText(event.segment) && <span className={styles.segment}> {segmentText(event.segment)}</span>}:{' '}
           {event.changed

@@ -5,7 +5,6 @@
  * and the categories the taxonomy suggests from both. Thresholds and metric names come from the app's settings.
  */
 import { type DataSourceInstanceSettings } from '@grafana/data';
-import { getDataSourceSrv } from '@grafana/runtime';
 import { useEffect, useState } from 'react';
 import { readChangeEvents, type ChangeEvent } from '../../core/changes';
 import { BUILD_INFO_METRIC } from '../../core/metrics';
@@ -25,7 +24,7 @@ import { hasNoData, MIN_WINDOW_SECONDS, promqlString } from '../../panels/impact
 import { baselineExclusions, incidentInterval, type IncidentAnnotation } from '../../shared/annotations';
 import { GrafanaMetricsSource } from '../../shared/grafanaMetricsSource';
 import { logger } from '../../shared/logger';
-import { speaksPromQL } from '../../shared/promqlDataSources';
+import { resolveDataSource, speaksPromQL } from '../../shared/promqlDataSources';
 
 export type EvidenceState =
   | { kind: 'loading' }
@@ -48,22 +47,6 @@ export type EvidenceState =
     };
 
 const BASELINE: BaselineSpec = { mode: 'preceding' };
-
-/**
- * The data source the pages query: the app setting, else Grafana's default data source when it speaks PromQL,
- * else the first one that does.
- */
-export function resolveAppDataSource(uid: string | undefined): DataSourceInstanceSettings | undefined {
-  const srv = getDataSourceSrv();
-  if (uid) {
-    return srv.getInstanceSettings(uid) ?? undefined;
-  }
-  const fallback = srv.getInstanceSettings(null);
-  if (fallback && speaksPromQL(fallback.type)) {
-    return fallback;
-  }
-  return srv.getList({ filter: (ds) => speaksPromQL(ds.type) })[0] ?? fallback ?? undefined;
-}
 
 /** The PromQL matchers for the incident's team (under the label name the settings map `team` to), or none. */
 export function incidentSelector(team: string | undefined, settings: AppSettings): string {
@@ -134,7 +117,7 @@ export function useIncidentEvidence(
   team: string | undefined,
   settings: AppSettings | undefined
 ): EvidenceState {
-  const datasource = settings ? resolveAppDataSource(settings.datasourceUid) : undefined;
+  const datasource = settings ? resolveDataSource(settings.datasourceUid) : undefined;
   const key = JSON.stringify([incident?.id, incident?.time, incident?.timeEnd, team, settings, datasource?.uid]);
   const [state, setState] = useState<{ key: string; state: EvidenceState }>({ key: '', state: { kind: 'loading' } });
 

@@ -6,7 +6,8 @@ import React from 'react';
 import { Link } from 'react-router-dom';
 import { type IncidentStatus } from '../../core/tags';
 import { categoryTitle, type IncidentRow } from './filters';
-import { durationLabel, truncateText, windowLabel } from './format';
+import { windowLabel } from '../../shared/time';
+import { durationLabel, truncateText } from './format';
 import { incidentPath } from './paths';
 import { incidentsTestIds } from './testIds';
 

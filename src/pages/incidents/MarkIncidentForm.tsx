@@ -11,7 +11,7 @@ import { CATEGORIES, isCategoryId } from '../../core/taxonomy';
 import { createIncident, isPermissionError, type IncidentAnnotation } from '../../shared/annotations';
 import { READ_ONLY_MESSAGE } from './permissions';
 import { incidentsTestIds } from './testIds';
-import { formatTimeInput, parseTimeInput } from './time';
+import { formatTimeInput, parseTimeInput, userTimeZone } from '../../shared/time';
 
 export interface IncidentDraft {
   from: string;
@@ -129,13 +129,13 @@ export function MarkIncidentForm({ draft, onDraftChange, onCreated, onDismiss, o
         <Stack gap={2}>
           <Field
             label="From"
-            description="Your browser's time zone; or now-1h, an ISO time"
+            description={`In ${userTimeZone()}, your Grafana time zone; or now-1h, an ISO time`}
             invalid={!!errors.from}
             error={errors.from}
           >
             <Input id="mark-incident-from" value={draft.from} onChange={(e) => set('from')(e.currentTarget.value)} />
           </Field>
-          <Field label="To" description="Your browser's time zone; or now" invalid={!!errors.to} error={errors.to}>
+          <Field label="To" description={`In ${userTimeZone()}; or now`} invalid={!!errors.to} error={errors.to}>
             <Input id="mark-incident-to" value={draft.to} onChange={(e) => set('to')(e.currentTarget.value)} />
           </Field>
         </Stack>

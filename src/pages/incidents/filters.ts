@@ -6,7 +6,7 @@
 import { readClassification, type Classification, type IncidentStatus, type Severity } from '../../core/tags';
 import { categoryById } from '../../core/taxonomy';
 import { type IncidentAnnotation } from '../../shared/annotations';
-import { parseTimeInput } from './time';
+import { parseTimeInput } from '../../shared/time';
 
 /** The category filter's value for incidents without a (readable) category. */
 export const UNCLASSIFIED = 'unclassified';

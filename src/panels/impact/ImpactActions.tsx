@@ -39,7 +39,13 @@ export function ImpactActions({ report, markdown }: { report: ImpactReport; mark
 
   return (
     <Stack gap={1} wrap="wrap">
-      <Button size="sm" icon={copied ? 'check' : 'copy'} variant="secondary" onClick={onCopy} tooltip="Copy the impact section as Markdown">
+      <Button
+        size="sm"
+        icon={copied ? 'check' : 'copy'}
+        variant="secondary"
+        onClick={onCopy}
+        tooltip="Copy the impact section as Markdown"
+      >
         {copied ? 'Copied' : 'Copy Markdown'}
       </Button>
       <Button
@@ -56,7 +62,9 @@ export function ImpactActions({ report, markdown }: { report: ImpactReport; mark
         icon="download-alt"
         variant="secondary"
         aria-label="Download JSON (.json)"
-        onClick={() => downloadText(reportJson(report), exportFileName(report, 'json'), 'application/json;charset=utf-8')}
+        onClick={() =>
+          downloadText(reportJson(report), exportFileName(report, 'json'), 'application/json;charset=utf-8')
+        }
       >
         .json
       </Button>

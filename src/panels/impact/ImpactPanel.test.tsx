@@ -20,15 +20,27 @@ import { DEFAULT_OPTIONS, type ImpactPanelOptions } from './types';
 const backendFetch = jest.fn();
 const publish = jest.fn();
 const getInstanceSettings = jest.fn();
+const getList = jest.fn();
 
 jest.mock('@grafana/runtime', () => ({
   ...jest.requireActual('@grafana/runtime'),
   getBackendSrv: () => ({ fetch: backendFetch }),
-  getDataSourceSrv: () => ({ getInstanceSettings }),
+  getDataSourceSrv: () => ({ getInstanceSettings, getList }),
   getAppEvents: () => ({ publish }),
 }));
 
 const PROMETHEUS = { uid: 'prom-uid', type: 'prometheus', name: 'Prometheus' };
+/** What Grafana's DatasourceSrv gives for `${datasource}`: uid and name un-interpolated, the real one in rawRef (datasource_srv.ts). */
+const VIA_VARIABLE = {
+  ...PROMETHEUS,
+  uid: '${datasource}',
+  name: '${datasource}',
+  isDefault: false,
+  rawRef: { uid: PROMETHEUS.uid, type: PROMETHEUS.type },
+};
+/** Grafana's default data source when none is marked default (pkg/api/frontendsettings.go). */
+const GRAFANA_DEFAULT = { uid: 'grafana', type: 'datasource', name: '-- Grafana --' };
+const byRef = (ref: string | { uid?: string } | null) => (typeof ref === 'string' ? ref : ref?.uid);
 const HOSTILE = ['<img src=x onerror=alert(1)>', '| pipes |', '[link](javascript:alert(1))'];
 
 interface Backend {
@@ -52,6 +64,10 @@ function grafana({ fixture = {}, annotations = [], dsQuery }: Backend = {}) {
       return dsQuery();
     }
     const query = data.queries[0];
+    if (query.datasource.uid !== PROMETHEUS.uid) {
+      // Grafana's answer for a uid it does not know (pkg/api/ds_query.go).
+      return throwError(() => ({ status: 404, data: { message: 'Data source not found' } }));
+    }
     const frames = grafanaFrames(fakeVector(query.expr, Number(data.to) / 1000, fixture));
     return of({ ok: true, status: 200, data: { results: { A: { status: 200, frames } } } });
   });
@@ -108,14 +124,16 @@ beforeAll(() => {
 });
 
 beforeEach(() => {
-  getInstanceSettings.mockImplementation((ref: string | null) =>
-    ref === '${datasource}' || ref === 'prom-uid' ? PROMETHEUS : undefined
+  getInstanceSettings.mockImplementation((ref: string | { uid?: string } | null) =>
+    byRef(ref) === '${datasource}' ? VIA_VARIABLE : byRef(ref) === PROMETHEUS.uid ? PROMETHEUS : undefined
   );
+  getList.mockReturnValue([PROMETHEUS]);
 });
 afterEach(() => {
   backendFetch.mockReset();
   publish.mockReset();
   getInstanceSettings.mockReset();
+  getList.mockReset();
 });
 
 describe('options', () => {
@@ -155,6 +173,27 @@ describe('states', () => {
     renderPanel({ datasource: 'gone' });
     expect(await screen.findByText('No data source')).toBeInTheDocument();
     expect(backendFetch).not.toHaveBeenCalledWith(expect.objectContaining({ url: '/api/ds/query' }));
+  });
+
+  test('queries the data source behind ${datasource} by its real uid (rawRef), not by the variable', async () => {
+    grafana();
+    renderPanel();
+    expect(await screen.findByRole('button', { name: 'Copy Markdown' }, WAIT)).toBeInTheDocument();
+    const uids = backendFetch.mock.calls
+      .filter(([r]) => r.url === '/api/ds/query')
+      .map(([r]) => r.data.queries[0].datasource.uid);
+    expect(uids.length).toBeGreaterThan(0);
+    expect(new Set(uids)).toEqual(new Set([PROMETHEUS.uid]));
+  });
+
+  test('on a dashboard without the variable and no default data source, queries the first PromQL one', async () => {
+    getInstanceSettings.mockImplementation((ref: string | { uid?: string } | null) =>
+      ref === null ? GRAFANA_DEFAULT : byRef(ref) === PROMETHEUS.uid ? PROMETHEUS : undefined
+    );
+    grafana();
+    renderPanel();
+    expect(await screen.findByRole('button', { name: 'Copy Markdown' }, WAIT)).toBeInTheDocument();
+    expect(getList).toHaveBeenCalled();
   });
 
   test('a data source that does not speak PromQL', async () => {

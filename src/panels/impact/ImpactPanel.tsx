@@ -18,13 +18,17 @@ import { incidentLabel, WindowPicker } from './WindowPicker';
 
 /** The incidents in the dashboard's time range, for the window drop-down. */
 function useIncidentsInRange(from: number, to: number) {
-  const [state, setState] = useState<{ key: string; incidents: IncidentAnnotation[]; error?: string }>({ key: '', incidents: [] });
+  const [state, setState] = useState<{ key: string; incidents: IncidentAnnotation[]; error?: string }>({
+    key: '',
+    incidents: [],
+  });
   const key = `${from}-${to}`;
   useEffect(() => {
     let current = true;
     fetchIncidentAnnotations({ from, to }).then(
       (incidents) => current && setState({ key, incidents }),
-      (error: unknown) => current && setState({ key, incidents: [], error: error instanceof Error ? error.message : String(error) })
+      (error: unknown) =>
+        current && setState({ key, incidents: [], error: error instanceof Error ? error.message : String(error) })
     );
     return () => {
       current = false;
@@ -40,21 +44,22 @@ function StateMessage({ state }: { state: ReportState }) {
     case 'no_datasource':
       return (
         <Alert severity="warning" title="No data source">
-          The data source {state.reference} was not found. Pick a Prometheus data source in the panel options (Data source).
+          The data source {state.reference} was not found. Pick a Prometheus data source in the panel options (Data
+          source).
         </Alert>
       );
     case 'not_promql':
       return (
         <Alert severity="warning" title="This data source does not speak PromQL">
-          &apos;{state.name}&apos; is a {state.type} data source. The impact report runs PromQL: pick a Prometheus data source (Prometheus,
-          Mimir, Thanos, Amazon or Azure Managed Prometheus) in the panel options.
+          &apos;{state.name}&apos; is a {state.type} data source. The impact report runs PromQL: pick a Prometheus data
+          source (Prometheus, Mimir, Thanos, Amazon or Azure Managed Prometheus) in the panel options.
         </Alert>
       );
     case 'too_short':
       return (
         <Alert severity="info" title="Window too short">
-          The window is {formatDuration(state.seconds)} long. The impact report needs at least 5 minutes: in less, a handful of scrapes
-          decides every count. Widen the time range or pick a longer incident.
+          The window is {formatDuration(state.seconds)} long. The impact report needs at least 5 minutes: in less, a
+          handful of scrapes decides every count. Widen the time range or pick a longer incident.
         </Alert>
       );
     case 'invalid_options':
@@ -66,7 +71,8 @@ function StateMessage({ state }: { state: ReportState }) {
     case 'query_error':
       return state.status === 401 || state.status === 403 ? (
         <Alert severity="error" title="No permission to query this data source">
-          Grafana refused the query: your role cannot query this data source. Ask an admin for query access to it. ({state.message})
+          Grafana refused the query: your role cannot query this data source. Ask an admin for query access to it. (
+          {state.message})
         </Alert>
       ) : (
         <Alert severity="error" title="The query failed">
@@ -77,8 +83,8 @@ function StateMessage({ state }: { state: ReportState }) {
       return (
         <Alert severity="info" title="No data">
           No SLI of the metrics contract has a series in this window or its baseline for{' '}
-          {state.report.selector ? <code>{state.report.selector}</code> : 'all series'}. Check the dashboard variables, the panel&apos;s
-          selector, and that the metrics are scraped.
+          {state.report.selector ? <code>{state.report.selector}</code> : 'all series'}. Check the dashboard variables,
+          the panel&apos;s selector, and that the metrics are scraped.
         </Alert>
       );
     default:
@@ -86,7 +92,13 @@ function StateMessage({ state }: { state: ReportState }) {
   }
 }
 
-export default function ImpactPanel({ options: stored, timeRange, replaceVariables, width, height }: PanelProps<ImpactPanelOptions>) {
+export default function ImpactPanel({
+  options: stored,
+  timeRange,
+  replaceVariables,
+  width,
+  height,
+}: PanelProps<ImpactPanelOptions>) {
   const styles = useStyles2(getStyles);
   const options = useMemo(() => withDefaults(stored), [stored]);
   const from = timeRange.from.valueOf();
@@ -107,7 +119,12 @@ export default function ImpactPanel({ options: stored, timeRange, replaceVariabl
         <span id="aisre-impact-window-label" className={styles.label}>
           Window
         </span>
-        <WindowPicker incidents={incidents.incidents} selectedId={selectedId} onSelect={setSelectedId} loading={incidents.loading} />
+        <WindowPicker
+          incidents={incidents.incidents}
+          selectedId={selectedId}
+          onSelect={setSelectedId}
+          loading={incidents.loading}
+        />
         {state.kind === 'ready' && (
           <div className={styles.actions}>
             <ImpactActions report={state.report} markdown={state.markdown} />

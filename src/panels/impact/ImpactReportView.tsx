@@ -18,10 +18,12 @@ const VERDICT_LABEL: Record<Verdict, string> = {
   page: 'Page',
   investigate: 'Investigate',
   insufficient_data: 'Insufficient data',
+  no_data: 'No data',
   ok: 'OK',
 };
 
-const ATTENTION_ORDER: Verdict[] = ['page', 'investigate', 'insufficient_data'];
+// No data first: an outage must never hide below the regressions it causes elsewhere.
+const ATTENTION_ORDER: Verdict[] = ['no_data', 'page', 'investigate', 'insufficient_data'];
 
 /** The findings the summary lists: not ok, pages first. */
 export function findingsNeedingAttention(report: ImpactReport): Finding[] {
@@ -34,6 +36,7 @@ export function findingsNeedingAttention(report: ImpactReport): Finding[] {
 export function verdictColor(theme: GrafanaTheme2, verdict: Verdict): string {
   switch (verdict) {
     case 'page':
+    case 'no_data':
       return theme.colors.error.text;
     case 'investigate':
       return theme.colors.warning.text;
@@ -59,7 +62,7 @@ function FindingRow({ finding, report }: { finding: Finding; report: ImpactRepor
       </span>
       <div className={styles.sentence}>
         <SafeMarkdown markdown={findingSentence(finding, report)} className={styles.markdown} />
-        {finding.verdict === 'insufficient_data' && <div className={styles.reason}>{finding.reason}</div>}
+        {(finding.verdict === 'insufficient_data' || finding.verdict === 'no_data') && <div className={styles.reason}>{finding.reason}</div>}
       </div>
     </li>
   );

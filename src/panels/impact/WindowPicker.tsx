@@ -4,18 +4,15 @@
  */
 import { Combobox, type ComboboxOption } from '@grafana/ui';
 import React from 'react';
-import { formatTime } from '../../core/format';
-import { toReportTime } from '../../core/impact';
 import { categoryOf, type IncidentAnnotation, isRegion } from '../../shared/annotations';
+import { windowLabel } from '../../shared/time';
 
 const RANGE_VALUE = 'range';
 const TEXT_IN_LABEL = 80;
 
-/** "2026-11-20 02:00 – 03:00 UTC · infrastructure · provider timeouts on /chat" */
+/** "2026-11-20 02:00 – 03:00 UTC · infrastructure · provider timeouts on /chat", in the user's time zone. */
 export function incidentLabel(incident: IncidentAnnotation): string {
-  const from = formatTime(toReportTime(Math.floor(incident.time / 1000)));
-  const to = formatTime(toReportTime(Math.ceil(incident.timeEnd / 1000)));
-  const period = `${from} – ${from.slice(0, 10) === to.slice(0, 10) ? to.slice(11) : to} UTC`;
+  const period = windowLabel(incident);
   const text = incident.text.replace(/\s+/g, ' ').trim();
   const shortText = text.length > TEXT_IN_LABEL ? `${text.slice(0, TEXT_IN_LABEL - 1)}…` : text;
   return [period, categoryOf(incident) ?? 'unclassified', shortText].filter(Boolean).join(' · ');
@@ -33,7 +30,8 @@ export function WindowPicker({ incidents, selectedId, onSelect, loading }: Props
     { label: 'Dashboard time range', value: RANGE_VALUE },
     ...incidents.filter(isRegion).map((incident) => ({ label: incidentLabel(incident), value: String(incident.id) })),
   ];
-  const value = selectedId !== undefined && options.some((o) => o.value === String(selectedId)) ? String(selectedId) : RANGE_VALUE;
+  const value =
+    selectedId !== undefined && options.some((o) => o.value === String(selectedId)) ? String(selectedId) : RANGE_VALUE;
   return (
     <Combobox
       id="aisre-impact-window"

@@ -1,19 +1,41 @@
 /**
  * The "AI impact" panel plugin (aisre-impact-panel), nested in the AI Reliability app. Grafana loads this module
- * only on dashboards that show the panel, never with the app's preloaded module.
- *
- * The panel is imported eagerly, not lazily: Grafana serves a nested plugin from its own plugin path, while webpack
- * writes lazy chunks to the app's root, so a lazy chunk of this panel would 404 (grafana/plugin-tools#2172).
+ * only on dashboards that show the panel, never with the app's preloaded module. It holds the options only: the
+ * panel itself is a lazy chunk, shared with the app's pages, loaded from the app's folder (see publicPath.ts).
  */
-import { PanelPlugin, type SelectableValue } from '@grafana/data';
-import { COMMON_LABELS, SLI_DEFINITIONS, type SliId } from '../../core/metrics';
+import { PanelPlugin, type PanelProps, type SelectableValue } from '@grafana/data';
+import { LoadingPlaceholder } from '@grafana/ui';
+import React, { lazy, Suspense } from 'react';
+import type * as Metrics from '../../core/metrics';
+import { type SliId } from '../../core/metrics';
 import { DataSourceOptionEditor } from './DataSourceOptionEditor';
-import ImpactPanel from './ImpactPanel';
+import { appPublicPath } from './publicPath';
 import { type BaselineMode, DEFAULT_OPTIONS, type ImpactPanelOptions } from './types';
 
-/** addMultiSelect types its settings' options as arrays of the stored value (SelectableValue<T[]>); each is one T. */
-function multiSelectOptions<T>(options: Array<SelectableValue<T>>): Array<SelectableValue<T[]>> {
-  return options as unknown as Array<SelectableValue<T[]>>;
+declare let __webpack_public_path__: string;
+// Only under webpack (jest imports this module for the options, without a webpack runtime).
+if (typeof __webpack_public_path__ === 'string') {
+  __webpack_public_path__ = appPublicPath(__webpack_public_path__);
+}
+
+const LazyImpactPanel = lazy(() => import('./ImpactPanel'));
+
+function ImpactPanel(props: PanelProps<ImpactPanelOptions>) {
+  return (
+    <Suspense fallback={<LoadingPlaceholder text="" />}>
+      <LazyImpactPanel {...props} />
+    </Suspense>
+  );
+}
+
+/**
+ * addMultiSelect types its settings' options as arrays of the stored value (SelectableValue<T[]>); each is one T.
+ * Read from the metrics contract when the options pane asks, so the contract stays out of this module.
+ */
+function multiSelectOptions<T>(
+  pick: (metrics: typeof Metrics) => Array<SelectableValue<T>>
+): () => Promise<Array<SelectableValue<T[]>>> {
+  return () => import('../../core/metrics').then((metrics) => pick(metrics) as unknown as Array<SelectableValue<T[]>>);
 }
 
 const WHAT = 'What to report on';
@@ -37,7 +59,10 @@ export const plugin = new PanelPlugin<ImpactPanelOptions>(ImpactPanel).setPanelO
       description: 'Leave empty for every SLI of the metrics contract.',
       category: [WHAT],
       defaultValue: DEFAULT_OPTIONS.slis,
-      settings: { options: multiSelectOptions<SliId>(SLI_DEFINITIONS.map((d) => ({ value: d.id, label: d.title }))) },
+      settings: {
+        options: [],
+        getOptions: multiSelectOptions<SliId>((m) => m.SLI_DEFINITIONS.map((d) => ({ value: d.id, label: d.title }))),
+      },
     })
     .addMultiSelect({
       path: 'groupBy',
@@ -45,7 +70,11 @@ export const plugin = new PanelPlugin<ImpactPanelOptions>(ImpactPanel).setPanelO
       description: 'Labels to split findings by (one finding per value). Empty: one finding per SLI.',
       category: [WHAT],
       defaultValue: DEFAULT_OPTIONS.groupBy,
-      settings: { options: multiSelectOptions<string>(COMMON_LABELS.map((label) => ({ value: label, label }))), allowCustomValue: true },
+      settings: {
+        options: [],
+        getOptions: multiSelectOptions<string>((m) => m.COMMON_LABELS.map((label) => ({ value: label, label }))),
+        allowCustomValue: true,
+      },
     })
     .addTextInput({
       path: 'selector',

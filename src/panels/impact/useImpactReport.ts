@@ -4,7 +4,6 @@
  * Every state the panel can be in comes from here, with the words it shows.
  */
 import { type DataSourceInstanceSettings } from '@grafana/data';
-import { getDataSourceSrv } from '@grafana/runtime';
 import { useEffect, useMemo, useState } from 'react';
 import { buildImpactReport, ImpactOptionsError, resolveBaseline, type BaselineSpec } from '../../core/impact';
 import { type ImpactReport } from '../../core/report';
@@ -13,9 +12,9 @@ import { MetricsSourceError, type Interval } from '../../core/source';
 import { baselineExclusions, type IncidentAnnotation } from '../../shared/annotations';
 import { GrafanaMetricsSource } from '../../shared/grafanaMetricsSource';
 import { logger } from '../../shared/logger';
-import { speaksPromQL } from '../../shared/promqlDataSources';
+import { resolveDataSource, speaksPromQL } from '../../shared/promqlDataSources';
 import { baselineSpecOf, hasNoData, impactOptionsOf, MIN_WINDOW_SECONDS } from './scope';
-import { DATASOURCE_VARIABLE, type ImpactPanelOptions } from './types';
+import { type ImpactPanelOptions } from './types';
 
 export type ReportState =
   | { kind: 'loading' }
@@ -33,15 +32,6 @@ export interface ReportRequest {
   selector: string;
   /** The incident being reported on, if one was picked (it is not left out of its own baseline). */
   incident?: IncidentAnnotation;
-}
-
-/** The data source the panel queries: its option, then the dashboard's default when the variable is not defined. */
-export function resolveDataSource(reference: string): DataSourceInstanceSettings | undefined {
-  const srv = getDataSourceSrv();
-  return (
-    srv.getInstanceSettings(reference) ??
-    (reference === DATASOURCE_VARIABLE ? srv.getInstanceSettings(null) : undefined)
-  );
 }
 
 type Precheck = { state: ReportState } | { datasource: DataSourceInstanceSettings; baseline: BaselineSpec };
@@ -91,7 +81,7 @@ async function run(
 
 /** The report for a request; re-runs when anything in it changes, and ignores answers to superseded requests. */
 export function useImpactReport(request: ReportRequest): ReportState {
-  // Resolved on every render: `${datasource}` follows the dashboard variable.
+  // Resolved on every render: `${datasource}` follows the dashboard variable (to the real uid, not `${datasource}`).
   const datasource = resolveDataSource(request.options.datasource);
   const key = JSON.stringify([
     request.options,

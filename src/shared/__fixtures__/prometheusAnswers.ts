@@ -104,3 +104,47 @@ export function grafanaFrames(series: PromSeries[]): DataFrameJSON[] {
     };
   });
 }
+
+export interface PromMatrixSeries {
+  metric: Record<string, string>;
+  values: Array<[number, string]>;
+}
+
+/** The range vector the fake Prometheus answers: the instant answer at every step from start to end. */
+export function fakeMatrix(expr: string, start: number, end: number, step: number, options: FixtureOptions = {}): PromMatrixSeries[] {
+  const byKey = new Map<string, PromMatrixSeries>();
+  for (let time = start; time <= end; time += step) {
+    for (const series of fakeVector(expr, time, options)) {
+      const key = JSON.stringify(series.metric);
+      const entry = byKey.get(key) ?? { metric: series.metric, values: [] };
+      entry.values.push(series.value);
+      byKey.set(key, entry);
+    }
+  }
+  return [...byKey.values()];
+}
+
+/** The body Prometheus' HTTP API answers for a range query. */
+export function prometheusMatrixBody(series: PromMatrixSeries[]): string {
+  return JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: series } });
+}
+
+/** The same matrix as Grafana's Prometheus backend frames it: one frame per series, a row per sample. */
+export function grafanaMatrixFrames(series: PromMatrixSeries[]): DataFrameJSON[] {
+  return series.map((s) => {
+    const frames = grafanaFrames(s.values.map((value) => ({ metric: s.metric, value })));
+    const entities: Record<string, number[]> = {};
+    frames.forEach((frame, row) => {
+      for (const [kind, rows] of Object.entries(frame.data?.entities?.[1] ?? {})) {
+        entities[kind] = [...(entities[kind] ?? []), ...(rows as number[]).map(() => row)];
+      }
+    });
+    return {
+      schema: { ...frames[0].schema, meta: { type: 'numeric-multi', custom: { resultType: 'matrix' } } },
+      data: {
+        values: [frames.flatMap((f) => f.data!.values![0]), frames.flatMap((f) => f.data!.values![1])],
+        ...(Object.keys(entities).length ? { entities: [null, entities] } : {}),
+      },
+    };
+  });
+}

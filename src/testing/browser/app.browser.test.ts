@@ -23,6 +23,34 @@ afterAll(async () => {
   await harness?.close();
 });
 
+describe('on Grafana 13 shared modules (React 19)', () => {
+  let grafana13: BrowserHarness;
+
+  beforeAll(async () => {
+    grafana13 = await startBrowserHarness({ grafana: 13 });
+  }, 600_000);
+
+  afterAll(async () => {
+    await grafana13?.close();
+  });
+
+  it.each([
+    ['incidents', 'data-testid incidents-container'],
+    ['runbooks', 'data-testid runbooks-container'],
+  ])('the %s page renders with no console errors', async (route, testId) => {
+    const opened = await grafana13.openAppPage({ path: `/a/${APP_ID}/${route}` });
+    try {
+      await expect(opened.page.evaluate(() => window.aisreHost!.versions().react)).resolves.toMatch(/^19\./);
+      const container = opened.page.getByTestId(testId);
+      await opened.waitFor(container);
+      await expect(container.innerText()).resolves.toMatch(/\S/);
+      expect(opened.dialogs).toEqual([]);
+    } finally {
+      await opened.close();
+    }
+  });
+});
+
 describe.each([
   { page: 'incidents', title: 'Incidents', testId: 'data-testid incidents-container' },
   { page: 'runbooks', title: 'Runbooks', testId: 'data-testid runbooks-container' },

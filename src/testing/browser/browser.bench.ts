@@ -22,7 +22,9 @@ async function run() {
   await ensureBuiltPlugin();
   const bundleStart = performance.now();
   const bundle = await ensureHostBundle();
-  process.stdout.write(`host bundle ${bundle.built ? 'built' : 'reused from the cache'}: ${(performance.now() - bundleStart).toFixed(0)} ms\n`);
+  process.stdout.write(
+    `host bundle ${bundle.built ? 'built' : 'reused from the cache'}: ${(performance.now() - bundleStart).toFixed(0)} ms\n`
+  );
   const harness = await startBrowserHarness();
   try {
     const hostReady: number[] = [];
@@ -34,7 +36,10 @@ async function run() {
       await page.goto(`${harness.grafana.url}${APP_PATH}`);
       await page.waitForFunction(() => window.aisreHostReady !== undefined, undefined, { timeout: 120_000 });
       const ready = performance.now();
-      await page.evaluate((path) => window.aisreHost!.renderAppPage({ pluginId: 'aisre-reliability-app', path }), APP_PATH);
+      await page.evaluate(
+        (path) => window.aisreHost!.renderAppPage({ pluginId: 'aisre-reliability-app', path }),
+        APP_PATH
+      );
       await page.getByTestId('data-testid incidents-container').waitFor({ timeout: 120_000 });
       hostReady.push(ready - start);
       pageShown.push(performance.now() - ready);

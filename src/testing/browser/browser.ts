@@ -13,7 +13,7 @@ import { type Browser, type BrowserContext, type Locator, type Page, chromium } 
 
 import { REPO_ROOT } from '../aisre';
 import { type FakeGrafana, type FakeGrafanaOptions, startFakeGrafana } from './fakeGrafana';
-import { REFUSED_MODULES, ensureHostBundle } from './hostBundle';
+import { type GrafanaGeneration, REFUSED_MODULES, ensureHostBundle } from './hostBundle';
 import { type DistPlugin, assertHostSupplies, readDistPlugins } from './pluginDist';
 import { type HostTimeRange, type HostVariable, type PanelRenderRequest } from './protocol';
 
@@ -30,7 +30,12 @@ export const CHROMIUM_ARGS = [
 /** Screenshots land here; artifacts/ is gitignored and kept by CI. */
 export const ARTIFACTS_DIR = join(REPO_ROOT, 'artifacts', 'browser');
 
-export type BrowserHarnessOptions = Omit<FakeGrafanaOptions, 'hostBundle' | 'plugins'>;
+export type BrowserHarnessOptions = Omit<FakeGrafanaOptions, 'hostBundle' | 'plugins'> & {
+  /** The browser's own time zone (an IANA name; default UTC), apart from the user's Grafana preference. */
+  browserTimeZone?: string;
+  /** Whose shared modules the host gives the plugin: Grafana 12 (React 18, the default) or 13 (React 19). */
+  grafana?: GrafanaGeneration;
+};
 
 export interface OpenPanelOptions {
   /** The nested plugin's folder under dist/ (e.g. `panels/impact`) or its plugin id. */
@@ -114,7 +119,7 @@ function safeName(name: string): string {
 }
 
 export async function startBrowserHarness(options: BrowserHarnessOptions = {}): Promise<BrowserHarness> {
-  const [hostBundle, plugins] = await Promise.all([ensureHostBundle(), readDistPlugins()]);
+  const [hostBundle, plugins] = await Promise.all([ensureHostBundle(options.grafana), readDistPlugins()]);
   assertHostSupplies(plugins, hostBundle.supplied, REFUSED_MODULES);
   const grafana = await startFakeGrafana({ ...options, hostBundle, plugins });
   let browser: Browser;
@@ -127,7 +132,10 @@ export async function startBrowserHarness(options: BrowserHarnessOptions = {}): 
   const app = plugins.find((p) => p.type === 'app');
 
   async function open(path: string, allowed: RegExp[], render: (page: Page) => Promise<void>): Promise<OpenedPage> {
-    const context: BrowserContext = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const context: BrowserContext = await browser.newContext({
+      viewport: { width: 1400, height: 1000 },
+      timezoneId: options.browserTimeZone ?? 'UTC',
+    });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: grafana.url });
     await context.addInitScript(CLIPBOARD_RECORDER);
     const page = await context.newPage();

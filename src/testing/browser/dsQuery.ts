@@ -10,8 +10,10 @@
  * `{"error": "<errorType>: <error>", "errorSource": "downstream", "status": <Prometheus' HTTP status>}`
  * and the whole response HTTP 400. The query runs at the request's `to` (or the query's own
  * `timeRange.to`), exactly, as promlib's QueryInstant does; `$__range`, `$__range_s` and `$__range_ms`
- * are interpolated from the same range. Not reproduced: range queries (an error says so), the step
- * (`$__interval`, field config `interval`, meta `executedQueryString`), exemplars.
+ * are interpolated from the same range. A range query (`range: true`) runs `/api/v1/query_range` with the
+ * step `intervalMs` and start and end floored to a multiple of it (promlib models/query.go AlignTimeRange, UTC),
+ * one frame per series with a row per sample. Not reproduced: `$__interval`, field config `interval`, meta
+ * `executedQueryString`, exemplars.
  */
 import { type HostDataSource } from './protocol';
 
@@ -26,6 +28,7 @@ interface DsQuery {
   expr?: string;
   instant?: boolean;
   range?: boolean;
+  intervalMs?: number;
   timeRange?: { from?: string | number; to?: string | number };
   legendFormat?: string;
 }
@@ -126,6 +129,25 @@ function seriesFrame(labels: Record<string, string>, sample: [number, string], r
   };
 }
 
+/** One series of a range query: the Time and Value columns hold a row per sample. */
+function matrixFrame(labels: Record<string, string>, samples: Array<[number, string]>, expr: string) {
+  const frames = samples.map((sample) => seriesFrame(labels, sample, 'matrix', expr));
+  const entities: Record<string, number[]> = {};
+  frames.forEach((frame, row) => {
+    const entity = (frame.data.entities as Array<Record<string, number[]> | null> | undefined)?.[1];
+    for (const kind of Object.keys(entity ?? {})) {
+      entities[kind] = [...(entities[kind] ?? []), row];
+    }
+  });
+  const column = (i: number) => frames.map((frame) => (frame.data.values as unknown[][])[i][0]);
+  const data: Record<string, unknown> = { values: [column(0), column(1)] };
+  if (Object.keys(entities).length > 0) {
+    data.entities = [null, entities];
+  }
+  const schema = frames[0]?.schema ?? seriesFrame(labels, [0, '0'], 'matrix', expr).schema;
+  return { schema, data };
+}
+
 /** Converts a Prometheus instant-query answer into Grafana's DataResponse JSON for one refId. */
 export function toDataResponse(answer: PrometheusAnswer, expr: string): Record<string, unknown> {
   const { body, httpStatus } = answer;
@@ -139,7 +161,13 @@ export function toDataResponse(answer: PrometheusAnswer, expr: string): Record<s
   }
   const resultType = body.data?.resultType ?? 'vector';
   let frames: unknown[] = [];
-  if (resultType === 'vector') {
+  if (resultType === 'matrix') {
+    const result = (body.data?.result ?? []) as Array<{
+      metric: Record<string, string>;
+      values: Array<[number, string]>;
+    }>;
+    frames = result.map((series) => matrixFrame(series.metric, series.values, expr));
+  } else if (resultType === 'vector') {
     const result = (body.data?.result ?? []) as Array<{ metric: Record<string, string>; value: [number, string] }>;
     frames = result.map((series) => seriesFrame(series.metric, series.value, resultType, expr));
   } else if (resultType === 'scalar') {
@@ -153,10 +181,23 @@ export function toDataResponse(answer: PrometheusAnswer, expr: string): Record<s
   return { status: httpStatus, frames };
 }
 
-async function queryPrometheus(prometheusUrl: string, expr: string, timeMs: number): Promise<PrometheusAnswer> {
+async function queryPrometheus(
+  prometheusUrl: string,
+  expr: string,
+  timeMs: number,
+  range?: { fromMs: number; stepMs: number }
+): Promise<PrometheusAnswer> {
   // promlib's default HTTP method is POST with a form body; time in seconds with the milliseconds kept.
-  const form = new URLSearchParams({ query: expr, time: String(timeMs / 1000) });
-  const response = await fetch(`${prometheusUrl}/api/v1/query`, {
+  const align = (ms: number) => (range ? Math.floor(ms / range.stepMs) * range.stepMs : ms) / 1000;
+  const form = range
+    ? new URLSearchParams({
+        query: expr,
+        start: String(align(range.fromMs)),
+        end: String(align(timeMs)),
+        step: String(range.stepMs / 1000),
+      })
+    : new URLSearchParams({ query: expr, time: String(timeMs / 1000) });
+  const response = await fetch(`${prometheusUrl}/api/v1/${range ? 'query_range' : 'query'}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
     body: form.toString(),
@@ -208,8 +249,12 @@ export async function handleDsQuery(body: unknown, context: DsQueryContext): Pro
         error: `the test backend runs only Prometheus queries (data source ${source.uid} is ${source.type})`,
         status: 500,
       };
+    } else if (query.range && query.intervalMs) {
+      const expr = interpolateRange(query.expr ?? '', toMs - fromMs);
+      const range = { fromMs, stepMs: query.intervalMs };
+      response = toDataResponse(await queryPrometheus(context.prometheusUrl, expr, toMs, range), expr);
     } else if (!query.instant) {
-      response = { error: 'the test backend runs only instant queries (instant: true)', status: 500 };
+      response = { error: 'the test backend runs instant queries and range queries with intervalMs', status: 500 };
     } else {
       const expr = interpolateRange(query.expr ?? '', toMs - fromMs);
       response = toDataResponse(await queryPrometheus(context.prometheusUrl, expr, toMs), expr);

@@ -55,6 +55,7 @@ beforeAll(async () => {
     css: undefined,
     supplied: ['react', '@grafana/data'],
     built: false,
+    grafanaVersion: '12.4.10',
   };
   plugins = [
     {
@@ -93,6 +94,7 @@ describe('annotations API', () => {
       hostBundle,
       plugins,
       now: () => clock++,
+      dashboards: [{ uid: 'dash-a' }, { uid: 'dash-locked', canEdit: false }],
       annotations: [
         {
           id: 1,
@@ -261,6 +263,63 @@ describe('annotations API', () => {
     expect((await call(grafana, 'GET', '/api/annotations/1')).json.text).toBe('one');
   });
 
+  it('answers 400 to a dashboardUID that names no dashboard (pkg/api/annotations.go GetAnnotations)', async () => {
+    expect(await call(grafana, 'GET', '/api/annotations?dashboardUID=nope')).toMatchObject({
+      status: 400,
+      json: { message: 'Invalid dashboard UID in annotation request' },
+    });
+  });
+
+  it('decides writes per dashboard: an Editor who cannot edit it gets 403 "Access denied to this dashboard"', async () => {
+    // An Admin may edit every dashboard; this Editor may not edit dash-locked.
+    const locked = { text: 'locked', time: base, tags: ['ai-incident'], dashboardUID: 'dash-locked' };
+    expect((await call(grafana, 'POST', '/api/annotations', locked)).json.id).toBe(5);
+    grafana.setOrgRole('Editor');
+    const denied = { status: 403, json: { message: 'Access denied to this dashboard' } };
+    expect(
+      await call(grafana, 'POST', '/api/annotations', { text: 'x', time: base, dashboardUID: 'dash-locked' })
+    ).toMatchObject(denied);
+    expect(await call(grafana, 'PATCH', '/api/annotations/5', { text: 'x' })).toMatchObject(denied);
+    expect(await call(grafana, 'PUT', '/api/annotations/5', { text: 'x' })).toMatchObject(denied);
+    expect(await call(grafana, 'DELETE', '/api/annotations/5')).toMatchObject(denied);
+    // Organisation annotations and an editable dashboard's stay writable.
+    expect((await call(grafana, 'PATCH', '/api/annotations/1', { text: 'x' })).status).toBe(200);
+    expect((await call(grafana, 'PATCH', '/api/annotations/2', { text: 'x' })).status).toBe(200);
+    expect(
+      (await call(grafana, 'POST', '/api/annotations', { text: 'x', time: base, dashboardUID: 'dash-a' })).status
+    ).toBe(200);
+  });
+
+  it('a Viewer creating an organisation annotation gets the access-control 403 of the annotations:create route', async () => {
+    grafana.setOrgRole('Viewer');
+    expect(
+      await call(grafana, 'POST', '/api/annotations', { text: 'x', time: base, tags: ['ai-incident'] })
+    ).toMatchObject({
+      status: 403,
+      json: {
+        title: 'Access denied',
+        message: "You'll need additional permissions to perform this action. Permissions needed: annotations:create",
+      },
+    });
+  });
+
+  it('creates an organisation annotation when the POSTed dashboardUID names no dashboard', async () => {
+    const { json } = await call(grafana, 'POST', '/api/annotations', { text: 'x', time: base, dashboardUID: 'nope' });
+    expect((await call(grafana, 'GET', `/api/annotations/${json.id}`)).json.dashboardUID).toBeUndefined();
+  });
+
+  it('pages with inclusive bounds: an annotation ending at a page’s last timeEnd comes back on the next page', async () => {
+    // The plugin pages with `to` = the earliest timeEnd seen (xorm_store.go: epoch <= to AND epoch_end >= from).
+    const first = await call(grafana, 'GET', '/api/annotations?tags=ai-incident&type=annotation&limit=1');
+    expect(ids(first.json)).toEqual([2]);
+    const next = await call(
+      grafana,
+      'GET',
+      `/api/annotations?tags=ai-incident&type=annotation&from=1&to=${base + 3 * HOUR}&limit=2`
+    );
+    expect(ids(next.json)).toEqual([2, 1]);
+  });
+
   it('injects faults by method and path, for a number of requests, and records every request', async () => {
     grafana.addFault({ method: 'PATCH', path: /^\/api\/annotations\//, respond: { status: 500 }, times: 1 });
     expect((await call(grafana, 'PATCH', '/api/annotations/1', { text: 'x' })).status).toBe(500);
@@ -303,6 +362,12 @@ describe('plugin settings, assets and the host page', () => {
 
   it('serves each plugin from its own folder under /public/plugins/<id>/, as Grafana does, and nothing outside', async () => {
     expect((await call(grafana, 'GET', '/public/plugins/test-app/module.js')).text).toContain('define(');
+    // A child plugin is also under its parent's folder, which is where Grafana says its module is (assetpath.go).
+    expect((await call(grafana, 'GET', '/public/plugins/test-app/panels/impact/module.js')).text).toContain('"slate"');
+    expect((await call(grafana, 'GET', '/api/plugins/test-panel/settings')).json).toMatchObject({
+      module: 'public/plugins/test-app/panels/impact/module.js',
+      baseUrl: 'public/plugins/test-app/panels/impact',
+    });
     expect((await call(grafana, 'GET', '/public/plugins/test-app/123.js?_cache=abc')).status).toBe(200);
     expect((await call(grafana, 'GET', '/public/plugins/test-panel/module.js')).text).toContain('"slate"');
     // The nested panel's folder has no chunks: a chunk requested at the panel's own path is a 404, as in Grafana.
@@ -315,6 +380,28 @@ describe('plugin settings, assets and the host page', () => {
     expect(page.contentType).toMatch(/text\/html/);
     expect(page.text).toContain('window.grafanaBootData');
     expect(page.text).toContain('"uid":"aisre-prometheus"');
+    // No data source is marked default (as `aisre provision` writes them): Grafana's default is then -- Grafana --.
+    expect(page.text).toContain('"defaultDatasource":"-- Grafana --"');
+  });
+
+  it('POST /api/plugins/<id>/settings replaces enabled, pinned and jsonData wholesale, and merges secrets', async () => {
+    // pkg/api/plugins.go UpdatePluginSetting, pkg/services/pluginsettings/service/store.go.
+    await call(grafana, 'POST', '/api/plugins/test-app/settings', {
+      enabled: true,
+      pinned: true,
+      jsonData: { a: 1, b: 2 },
+      secureJsonData: { one: 'x' },
+    });
+    await call(grafana, 'POST', '/api/plugins/test-app/settings', { jsonData: { b: 3 }, secureJsonData: { two: 'y' } });
+    const after = (await call(grafana, 'GET', '/api/plugins/test-app/settings')).json;
+    expect(after).toMatchObject({ enabled: false, pinned: false, jsonData: { b: 3 } });
+    expect(after.jsonData).toEqual({ b: 3 });
+    expect(after.secureJsonFields).toMatchObject({ one: true, two: true });
+    await call(grafana, 'POST', '/api/plugins/test-app/settings', {
+      enabled: true,
+      pinned: true,
+      jsonData: { thresholds: { page: 0.3 } },
+    });
   });
 
   it('GET and POST /api/plugins/<id>/settings keep jsonData and only report which secrets are set', async () => {
@@ -335,7 +422,7 @@ describe('plugin settings, assets and the host page', () => {
     expect(saved.status).toBe(200);
     const after = await call(grafana, 'GET', '/api/plugins/test-app/settings');
     expect(after.json.jsonData).toEqual({ thresholds: { page: 0.4 } });
-    expect(after.json.secureJsonFields).toEqual({ token: true });
+    expect(after.json.secureJsonFields).toMatchObject({ token: true });
     expect(after.text).not.toContain('s3cret');
     grafana.setOrgRole('Editor');
     expect((await call(grafana, 'POST', '/api/plugins/test-app/settings', { jsonData: {} })).status).toBe(403);

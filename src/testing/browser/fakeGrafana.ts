@@ -10,7 +10,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { type AddressInfo } from 'node:net';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join, normalize, relative, sep } from 'node:path';
 
 import { REPO_ROOT } from '../aisre';
 import { type AnnotationSeed, AnnotationStore } from './annotationStore';
@@ -19,6 +19,7 @@ import { type HostBundle } from './hostBundle';
 import { type DistPlugin } from './pluginDist';
 import {
   DEFAULT_DATA_SOURCES,
+  GRAFANA_DATA_SOURCE,
   HOST_ASSET_PREFIX,
   type HostBootData,
   type HostDataSource,
@@ -40,7 +41,27 @@ export interface FakeGrafanaOptions {
   theme?: HostBootData['theme'];
   /** The clock for annotation timestamps and `now` in queries. */
   now?: () => number;
+  /** The user's time zone preference (`user.timezone` in the boot data): Grafana's default is `browser`. */
+  userTimeZone?: string;
+  /**
+   * Where Grafana says the nested panel's module is (the settings' `module`): under the app's folder, as Grafana
+   * does for a child plugin (`under-app`, the default), or under the panel's own id. Both URLs serve it.
+   */
+  nestedPluginPath?: 'under-app' | 'own-id';
+  /**
+   * The org's dashboards (by uid) and whether the signed-in user may edit each; by default the test dashboard
+   * and the bundled ones, editable by an Editor or Admin.
+   */
+  dashboards?: Array<{ uid: string; canEdit?: boolean }>;
 }
+
+/** The dashboards every fake Grafana has unless a test passes others. */
+export const DEFAULT_DASHBOARDS: Array<{ uid: string; canEdit?: boolean }> = [
+  'aisre-test-dashboard',
+  'aisre-model-slis',
+  'aisre-retrieval',
+  'aisre-agents-security',
+].map((uid) => ({ uid }));
 
 /** An injected failure: requests matching method and path get this status and body, or never an answer. */
 export interface Fault {
@@ -108,28 +129,63 @@ const accessDenied = (permission: string) => ({
   },
 });
 
+/** pkg/api/dashboard.go dashboardGuardianResponse: the user may not edit the annotation's dashboard. */
+const dashboardAccessDenied = { status: 403, body: { message: 'Access denied to this dashboard' } };
+
 const ROLE_RANK: Record<OrgRole, number> = { Viewer: 0, Editor: 1, Admin: 2 };
+
+/**
+ * A plugin's base URL as Grafana gives it (pkg/plugins/manager/loader/assetpath/assetpath.go): a child plugin
+ * under its parent's folder (`public/plugins/<app>/<path in the app>`), or under its own id.
+ */
+function pluginBase(
+  plugin: DistPlugin,
+  app: DistPlugin | undefined,
+  layout: FakeGrafanaOptions['nestedPluginPath']
+): string {
+  if (app && plugin !== app && layout !== 'own-id') {
+    return `public/plugins/${app.id}/${relative(app.dir, plugin.dir).split(sep).join('/')}`;
+  }
+  return `public/plugins/${plugin.id}`;
+}
 
 function bootData(options: FakeGrafanaOptions, role: OrgRole): unknown {
   const theme = options.theme ?? 'dark';
+  const app = options.plugins.find((p) => p.type === 'app');
   const panels = Object.fromEntries(
     options.plugins
       .filter((p) => p.type === 'panel')
-      .map((p) => [
-        p.id,
-        { id: p.id, name: p.name, module: `public/plugins/${p.id}/module.js`, baseUrl: `public/plugins/${p.id}` },
-      ])
+      .map((p) => {
+        const baseUrl = pluginBase(p, app, options.nestedPluginPath);
+        return [p.id, { id: p.id, name: p.name, module: `${baseUrl}/module.js`, baseUrl }];
+      })
   );
-  const aisre: HostBootData = { theme, dataSources: options.dataSources ?? DEFAULT_DATA_SOURCES, orgRole: role };
+  const aisre: HostBootData = {
+    theme,
+    dataSources: options.dataSources ?? DEFAULT_DATA_SOURCES,
+    orgRole: role,
+    timeZone: options.userTimeZone ?? 'browser',
+  };
   return {
     settings: {
       appUrl: '/',
       appSubUrl: '',
-      buildInfo: { version: '12.4.0', commit: 'aisre-fake', env: 'production', edition: 'Open Source' },
-      datasources: Object.fromEntries(aisre.dataSources.map((ds) => [ds.name, { ...ds, meta: { id: ds.type } }])),
+      buildInfo: {
+        version: options.hostBundle.grafanaVersion,
+        commit: 'aisre-fake',
+        env: 'production',
+        edition: 'Open Source',
+      },
+      datasources: Object.fromEntries(
+        [...aisre.dataSources, GRAFANA_DATA_SOURCE].map((ds) => [
+          ds.name,
+          { ...ds, meta: { id: ds.uid === 'grafana' ? 'grafana' : ds.type } },
+        ])
+      ),
       panels,
       featureToggles: {},
-      defaultDatasource: aisre.dataSources.find((ds) => ds.isDefault)?.name ?? '',
+      // pkg/api/frontendsettings.go: "-- Grafana --" unless a data source is marked default.
+      defaultDatasource: aisre.dataSources.find((ds) => ds.isDefault)?.name ?? GRAFANA_DATA_SOURCE.name,
     },
     user: {
       id: 1,
@@ -140,7 +196,7 @@ function bootData(options: FakeGrafanaOptions, role: OrgRole): unknown {
       isGrafanaAdmin: role === 'Admin',
       isSignedIn: true,
       theme,
-      timezone: 'utc',
+      timezone: aisre.timeZone,
       locale: 'en-US',
       language: 'en-US',
       regionalFormat: 'en-US',
@@ -213,9 +269,14 @@ export async function startFakeGrafana(options: FakeGrafanaOptions): Promise<Fak
     ])
   );
 
+  const dashboards = new Map((options.dashboards ?? DEFAULT_DASHBOARDS).map((d) => [d.uid, d.canEdit ?? true]));
+  /** Grafana's canEditDashboard: an org Admin edits every dashboard; an Editor those the dashboard's permissions allow. */
+  const canEditDashboard = (uid: string) => role === 'Admin' || (role === 'Editor' && dashboards.get(uid) === true);
+
   const settingsBody = (plugin: DistPlugin) => {
     const state = settings.get(plugin.id)!;
     const json = plugin.json;
+    const baseUrl = pluginBase(plugin, app, options.nestedPluginPath);
     return {
       name: plugin.name,
       type: plugin.type,
@@ -223,8 +284,8 @@ export async function startFakeGrafana(options: FakeGrafanaOptions): Promise<Fak
       enabled: state.enabled,
       pinned: state.pinned,
       autoEnabled: false,
-      module: `public/plugins/${plugin.id}/module.js`,
-      baseUrl: `public/plugins/${plugin.id}`,
+      module: `${baseUrl}/module.js`,
+      baseUrl,
       info: json.info,
       includes: json.includes ?? [],
       dependencies: json.dependencies,
@@ -254,12 +315,25 @@ export async function startFakeGrafana(options: FakeGrafanaOptions): Promise<Fak
     }
     if (path === '/api/annotations') {
       if (method === 'GET') {
+        // pkg/api/annotations.go GetAnnotations: a dashboardUID that names no dashboard is a bad request.
+        const dashboardUID = query.get('dashboardUID');
+        if (dashboardUID && !dashboards.has(dashboardUID)) {
+          return { status: 400, body: { message: 'Invalid dashboard UID in annotation request' } };
+        }
         return annotations.find(query);
       }
       if (method === 'POST') {
-        return canWrite('Editor')
-          ? annotations.add(body as Record<string, unknown>)
-          : accessDenied('annotations:create');
+        // The route's own check (annotations:create, which a Viewer lacks), then PostAnnotation's canCreateAnnotation:
+        // a dashboard annotation needs edit rights on that dashboard; an unknown dashboardUID leaves an org annotation.
+        if (!canWrite('Editor')) {
+          return accessDenied('annotations:create');
+        }
+        const create = body as Record<string, unknown>;
+        const dashboardUID = typeof create.dashboardUID === 'string' ? create.dashboardUID : '';
+        if (dashboardUID && dashboards.has(dashboardUID) && !canEditDashboard(dashboardUID)) {
+          return dashboardAccessDenied;
+        }
+        return annotations.add(dashboards.has(dashboardUID) ? create : { ...create, dashboardUID: '' });
       }
     }
     const annotation = path.match(/^\/api\/annotations\/([^/]+)$/);
@@ -271,8 +345,15 @@ export async function startFakeGrafana(options: FakeGrafanaOptions): Promise<Fak
       if (method === 'GET') {
         return annotations.getOne(id);
       }
-      if (['PUT', 'PATCH', 'DELETE'].includes(method) && !canWrite('Editor')) {
-        return accessDenied(method === 'DELETE' ? 'annotations:delete' : 'annotations:write');
+      if (['PUT', 'PATCH', 'DELETE'].includes(method)) {
+        if (!canWrite('Editor')) {
+          return accessDenied(method === 'DELETE' ? 'annotations:delete' : 'annotations:write');
+        }
+        // canSaveAnnotation: a dashboard annotation needs edit rights on its dashboard.
+        const existing = annotations.all().find((a) => a.id === id);
+        if (existing?.dashboardUID && !canEditDashboard(existing.dashboardUID)) {
+          return dashboardAccessDenied;
+        }
       }
       if (method === 'PUT') {
         return annotations.replace(id, body as Record<string, unknown>);
@@ -304,9 +385,11 @@ export async function startFakeGrafana(options: FakeGrafanaOptions): Promise<Fak
           secureJsonData?: Record<string, string>;
         };
         const state = settings.get(plugin.id)!;
-        state.enabled = update.enabled ?? state.enabled;
-        state.pinned = update.pinned ?? state.pinned;
-        state.jsonData = update.jsonData ?? state.jsonData;
+        // pkg/api/plugins.go UpdatePluginSetting and pkg/services/pluginsettings/service/store.go: enabled, pinned
+        // and jsonData are replaced by what was sent (left out: false, false, none); secrets are merged by key.
+        state.enabled = update.enabled === true;
+        state.pinned = update.pinned === true;
+        state.jsonData = update.jsonData ?? {};
         // Secrets are write-only: Grafana stores them encrypted and only says which keys are set.
         for (const key of Object.keys(update.secureJsonData ?? {})) {
           state.secureJsonFields[key] = true;
@@ -315,7 +398,7 @@ export async function startFakeGrafana(options: FakeGrafanaOptions): Promise<Fak
       }
     }
     if (path === '/api/health') {
-      return { status: 200, body: { database: 'ok', version: '12.4.0' } };
+      return { status: 200, body: { database: 'ok', version: options.hostBundle.grafanaVersion } };
     }
     return { status: 404, body: { message: 'Not found' } };
   }

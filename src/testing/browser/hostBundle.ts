@@ -3,6 +3,9 @@
  * esbuild, plus the host runtime (./host/main.tsx). Cached under node_modules/.cache/aisre-host/<key>/,
  * where the key hashes package-lock.json, the host's sources and esbuild's version: a dependency bump or
  * a change to the host rebuilds it, anything else reuses it.
+ *
+ * Two Grafana generations: `12` takes the shared modules from the repository's own node_modules (@grafana/* 12.4,
+ * React 18); `13` from hosts/grafana-13 (@grafana/* 13, React 19), a small npm project of its own.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -76,14 +79,24 @@ export interface HostBundle {
   supplied: string[];
   /** True when this call built it (false: reused from the cache). */
   built: boolean;
+  /** The Grafana version whose shared modules it holds (@grafana/data's), for the boot data's buildInfo. */
+  grafanaVersion: string;
 }
 
 const HOST_DIR = join(__dirname, 'host');
 const CACHE_ROOT = join(REPO_ROOT, 'node_modules', '.cache', 'aisre-host');
 
-function isInstalled(specifier: string): boolean {
+export type GrafanaGeneration = 12 | 13;
+
+/** Where each generation's shared modules are installed. */
+export const HOST_ROOTS: Record<GrafanaGeneration, string> = {
+  12: REPO_ROOT,
+  13: join(REPO_ROOT, 'hosts', 'grafana-13'),
+};
+
+function isInstalled(specifier: string, root: string): boolean {
   try {
-    require.resolve(specifier, { paths: [REPO_ROOT] });
+    require.resolve(specifier, { paths: [root] });
     return true;
   } catch {
     // Subpath exports (react-dom/client, @grafana/ui/unstable) resolve through their package.json.
@@ -94,7 +107,7 @@ function isInstalled(specifier: string): boolean {
           .slice(0, specifier.startsWith('@') ? 2 : 1)
           .join('/')}/package.json`,
         {
-          paths: [REPO_ROOT],
+          paths: [root],
         }
       );
       return true;
@@ -105,24 +118,24 @@ function isInstalled(specifier: string): boolean {
 }
 
 /** A file inside a package, bypassing its `exports` map (for setters Grafana's shell uses but does not export). */
-function packageFile(pkg: string, file: string): string {
-  const path = join(REPO_ROOT, 'node_modules', pkg, file);
+function packageFile(root: string, pkg: string, file: string): string {
+  const path = join(root, 'node_modules', pkg, file);
   if (!existsSync(path)) {
     throw new Error(`${pkg}: ${file} not found; the host bundle needs it (did ${pkg} change its layout?)`);
   }
   return path;
 }
 
-function entrySource(modules: SharedModule[]): string {
+function entrySource(modules: SharedModule[], root: string): string {
   const lines: string[] = [];
   const sources = [...new Set(modules.map((m) => m.from))];
   sources.forEach((from, i) => lines.push(`import * as m${i} from ${JSON.stringify(from)};`));
   lines.push(`import * as grafanaData from '@grafana/data';`);
   lines.push(
-    `import { setPluginPage } from ${JSON.stringify(packageFile('@grafana/runtime', 'dist/esm/components/PluginPage.mjs'))};`
+    `import { setPluginPage } from ${JSON.stringify(packageFile(root, '@grafana/runtime', 'dist/esm/components/PluginPage.mjs'))};`
   );
   lines.push(
-    `import { initializeI18n, getI18nInstance } from ${JSON.stringify(packageFile('@grafana/i18n', 'dist/esm/i18n.mjs'))};`
+    `import { initializeI18n, getI18nInstance } from ${JSON.stringify(packageFile(root, '@grafana/i18n', 'dist/esm/i18n.mjs'))};`
   );
   lines.push(`import { startHost } from ${JSON.stringify(join(HOST_DIR, 'main.tsx'))};`);
   lines.push('const modules = {};');
@@ -140,9 +153,12 @@ function entrySource(modules: SharedModule[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function cacheKey(modules: SharedModule[]): Promise<string> {
+const generationOf = (root: string) => (root === HOST_ROOTS[13] ? 13 : 12);
+
+async function cacheKey(modules: SharedModule[], root: string): Promise<string> {
   const hash = createHash('sha256');
-  hash.update(await readFile(join(REPO_ROOT, 'package-lock.json')));
+  hash.update(root);
+  hash.update(await readFile(join(root, 'package-lock.json')));
   hash.update(JSON.stringify(modules));
   hash.update(esbuild.version);
   for (const dir of [HOST_DIR, __dirname]) {
@@ -152,26 +168,53 @@ async function cacheKey(modules: SharedModule[]): Promise<string> {
       }
     }
   }
-  return hash.digest('hex').slice(0, 16);
+  return `${generationOf(root)}-${hash.digest('hex').slice(0, 16)}`;
+}
+
+/**
+ * The host's own sources import the shared modules by name: resolve those from the generation's root, so the host
+ * and the plugin share one React and one @grafana/runtime (its setters are module state).
+ */
+function fromRoot(root: string): esbuild.Plugin {
+  return {
+    name: 'aisre-host-root',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, async (args) => {
+        if (args.pluginData === root || !args.importer.startsWith(HOST_DIR)) {
+          return undefined;
+        }
+        const resolved = await build.resolve(args.path, { kind: args.kind, resolveDir: root, pluginData: root });
+        return resolved.errors.length > 0 ? undefined : resolved;
+      });
+    },
+  };
 }
 
 /** Returns the cached host bundle, building it first when package-lock.json or the host changed. */
-export async function ensureHostBundle(): Promise<HostBundle> {
-  const modules = SHARED_MODULES.filter((m) => isInstalled(m.from));
+export async function ensureHostBundle(generation: GrafanaGeneration = 12): Promise<HostBundle> {
+  const root = HOST_ROOTS[generation];
+  if (!existsSync(join(root, 'node_modules'))) {
+    throw new Error(`the Grafana ${generation} host's modules are not installed: run \`npm ci --prefix ${root}\``);
+  }
+  const modules = SHARED_MODULES.filter((m) => isInstalled(m.from, root));
   const supplied = modules.map((m) => m.name);
-  const key = await cacheKey(modules);
+  const grafanaVersion = (
+    JSON.parse(await readFile(packageFile(root, '@grafana/data', 'package.json'), 'utf8')) as { version: string }
+  ).version;
+  const key = await cacheKey(modules, root);
   const dir = join(CACHE_ROOT, key);
   const js = join(dir, 'host.js');
   const cssPath = join(dir, 'host.css');
   if (existsSync(js)) {
-    return { dir, js, css: existsSync(cssPath) ? cssPath : undefined, supplied, built: false };
+    return { dir, js, css: existsSync(cssPath) ? cssPath : undefined, supplied, built: false, grafanaVersion };
   }
   // Build into a private dir and rename: two jest workers may build at once.
   const staging = `${dir}.tmp-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
   const result = await esbuild.build({
-    stdin: { contents: entrySource(modules), resolveDir: REPO_ROOT, sourcefile: 'aisre-host-entry.js', loader: 'js' },
+    stdin: { contents: entrySource(modules, root), resolveDir: root, sourcefile: 'aisre-host-entry.js', loader: 'js' },
+    plugins: [fromRoot(root)],
     bundle: true,
     platform: 'browser',
     // ESM with splitting keeps @grafana/ui's lazy imports lazy (monaco-editor alone is megabytes to run).
@@ -206,11 +249,11 @@ export async function ensureHostBundle(): Promise<HostBundle> {
       throw error;
     }
   });
-  // Older builds are dead weight in the cache.
+  // Older builds are dead weight in the cache (each generation keeps its own).
   for (const name of await readdir(CACHE_ROOT)) {
-    if (name !== key && !name.includes('.tmp-')) {
+    if (name.startsWith(`${generation}-`) && name !== key && !name.includes('.tmp-')) {
       await rm(resolve(CACHE_ROOT, name), { recursive: true, force: true });
     }
   }
-  return { dir, js, css: existsSync(cssPath) ? cssPath : undefined, supplied, built: true };
+  return { dir, js, css: existsSync(cssPath) ? cssPath : undefined, supplied, built: true, grafanaVersion };
 }

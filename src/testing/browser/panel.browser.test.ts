@@ -10,13 +10,10 @@
 import { existsSync } from 'node:fs';
 
 import { SLI_DEFINITIONS } from '../../core/metrics';
-import { runAisre } from '../aisre';
-import { isoSeconds } from '../impactChecks';
-import { type StartedEngine, startPrometheus } from '../prometheus';
-import { DEFAULT_SIMULATION, type SimulatedFixture, simulateFixture } from '../simulateFixture';
-import { findWindow, type TruthIncident, toUnixSeconds } from '../truth';
+import { type StartedEngine } from '../prometheus';
+import { type TruthIncident } from '../truth';
 import { type BrowserHarness, type OpenedPage, startBrowserHarness } from './browser';
-import { ensureBuiltPlugin } from './pluginDist';
+import { firstIncidentOnPrometheus, type IncidentOnPrometheus } from './incidentFixture';
 
 jest.setTimeout(300_000);
 
@@ -27,7 +24,7 @@ const CLI_OPTIONS = ['--by', 'endpoint'];
 const TITLE_BY_SLI = new Map(SLI_DEFINITIONS.map((d) => [d.id, d.title]));
 const HOUR = 3600;
 
-let fixture: SimulatedFixture;
+let started: IncidentOnPrometheus;
 let prometheus: StartedEngine;
 let harness: BrowserHarness;
 let incident: TruthIncident;
@@ -36,36 +33,9 @@ let cliMarkdown: string;
 let opened: OpenedPage;
 
 beforeAll(async () => {
-  // Five hours hold the first incident (+2h to +3h) and its preceding baseline.
-  const [, simulated] = await Promise.all([
-    ensureBuiltPlugin(),
-    simulateFixture({ ...DEFAULT_SIMULATION, to: DEFAULT_SIMULATION.from + 5 * HOUR, formats: ['openmetrics'] }),
-  ]);
-  fixture = simulated;
-  prometheus = await startPrometheus({ openMetricsFile: fixture.openMetricsFile, readyTimeoutMs: 90_000 });
-  const first = fixture.truth.incidents.find((i) => toUnixSeconds(i.to) <= DEFAULT_SIMULATION.from + 5 * HOUR);
-  if (!first) {
-    throw new Error(
-      `the simulation has no incident in its first five hours: ${JSON.stringify(fixture.truth.incidents)}`
-    );
-  }
-  incident = first;
-  const truthWindow = findWindow(fixture.truth, `incident:${incident.id}`);
-  incidentWindow = { from: toUnixSeconds(truthWindow.from), to: toUnixSeconds(truthWindow.to) };
-  const cli = await runAisre([
-    'impact',
-    '--prometheus',
-    prometheus.url,
-    '--from',
-    isoSeconds(incidentWindow.from),
-    '--to',
-    isoSeconds(incidentWindow.to),
-    ...CLI_OPTIONS,
-  ]);
-  if (cli.code !== 0) {
-    throw new Error(`aisre impact exited ${cli.code}: ${cli.stderr}`);
-  }
-  cliMarkdown = cli.stdout;
+  started = await firstIncidentOnPrometheus();
+  ({ prometheus, incident, window: incidentWindow } = started);
+  cliMarkdown = await started.cliMarkdown(CLI_OPTIONS);
   harness = await startBrowserHarness({
     prometheusUrl: prometheus.url,
     annotations: [
@@ -91,8 +61,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await harness?.close();
-  await prometheus?.stop();
-  await fixture?.cleanup();
+  await started?.stop();
 });
 
 describe('the impact panel on an incident window', () => {

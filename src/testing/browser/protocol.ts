@@ -17,10 +17,16 @@ export interface HostDataSource {
   jsonData?: Record<string, unknown>;
 }
 
-/** The Prometheus data source every page gets unless a test passes others. */
+/**
+ * The Prometheus data source every page gets unless a test passes others. Not the default, as `aisre provision`
+ * writes it: Grafana's default is then `-- Grafana --`.
+ */
 export const DEFAULT_DATA_SOURCES: HostDataSource[] = [
-  { uid: 'aisre-prometheus', type: 'prometheus', name: 'Prometheus', isDefault: true, jsonData: {} },
+  { uid: 'aisre-prometheus', type: 'prometheus', name: 'Prometheus', isDefault: false, jsonData: {} },
 ];
+
+/** Grafana's built-in data source, its default when none is marked default (pkg/api/frontendsettings.go). */
+export const GRAFANA_DATA_SOURCE: HostDataSource = { uid: 'grafana', type: 'datasource', name: '-- Grafana --' };
 
 /** Written into the page as `window.grafanaBootData` before the host bundle runs, as Grafana's index.html does. */
 export interface HostBootData {
@@ -28,15 +34,23 @@ export interface HostBootData {
   dataSources: HostDataSource[];
   /** The signed-in user's org role: a Viewer cannot write annotations in Grafana. */
   orgRole: 'Viewer' | 'Editor' | 'Admin';
+  /** The user's time zone preference (`browser`, `utc` or an IANA name), as Grafana's user.timezone. */
+  timeZone: string;
 }
 
 /** A dashboard variable as the panel sees it through `replaceVariables` and `getTemplateSrv()`. */
 export interface HostVariable {
   name: string;
-  /** One value, or several for a multi-value variable. */
+  /** Default `custom`; a `datasource` variable's value is a data source uid or name. */
+  type?: 'custom' | 'query' | 'datasource';
+  /** One value, or several for a multi-value variable; `$__all` (or `['$__all']`) is All. */
   value: string | string[];
   /** Shown text; defaults to the value. */
   text?: string | string[];
+  /** What All stands for: the custom all value (the bundled dashboards' `.*`), else every option. */
+  allValue?: string;
+  /** The variable's options (without All); by default its value(s). */
+  options?: string[];
 }
 
 /** Absolute dashboard time range in epoch milliseconds; `raw` defaults to ISO strings of the same. */
@@ -83,6 +97,8 @@ export interface HostApi {
   currentPath(): string;
   /** Module names the host supplies to plugins. */
   suppliedModules(): string[];
+  /** The React and Grafana versions the host gives plugins. */
+  versions(): { react: string; grafana: string };
 }
 
 declare global {

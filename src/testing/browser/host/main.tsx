@@ -14,6 +14,7 @@ import {
   EventBusSrv,
   type PanelPlugin,
   type PluginMeta,
+  setTimeZoneResolver,
   standardEditorsRegistry,
 } from '@grafana/data';
 import {
@@ -100,6 +101,8 @@ export async function startHost(internals: HostInternals): Promise<void> {
     }
     registry.install(window);
 
+    // As Grafana's boot does (public/app/app.ts): dates format and parse in the user's time zone preference.
+    setTimeZoneResolver(() => config.bootData.user.timezone);
     standardEditorsRegistry.setInit(() => STANDARD_EDITOR_IDS.map((id) => ({ id, name: id, editor: NoOptionEditor })));
     const backendSrv = new HostBackendSrv();
     const appEvents = new HostAppEvents();
@@ -174,6 +177,7 @@ export async function startHost(internals: HostInternals): Promise<void> {
         return `${location.pathname}${location.search}`;
       },
       suppliedModules: () => registry.names(),
+      versions: () => ({ react: React.version, grafana: config.buildInfo.version }),
     };
     window.aisreHost = api;
     window.aisreHostReady = true;

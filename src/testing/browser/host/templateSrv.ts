@@ -2,6 +2,11 @@
  * Dashboard variables for the host page: `replaceVariables` in PanelProps and `getTemplateSrv()` both
  * interpolate `$name`, `${name}`, `${name:format}` and `[[name]]` as Grafana does for custom variables,
  * with the formats a panel is likely to ask for (raw, regex, pipe, csv, json, glob, and a function).
+ *
+ * All, as Grafana's TemplateSrv.replace does (public/app/features/templating/template_srv.ts, 12.4 / 13.0; the
+ * same in Scenes' CustomAllValue): with a custom all value (`allValue`, the bundled dashboards' `.*`) the value
+ * is written raw, without calling the formatter, unless the format is `text` or `percentencode`; otherwise All
+ * stands for every option, formatted like any multi-value.
  */
 import { type ScopedVars, type TimeRange, type TypedVariableModel } from '@grafana/data';
 import { type TemplateSrv } from '@grafana/runtime';
@@ -15,6 +20,9 @@ const escapeRegex = (value: string) => value.replace(/[\\^$*+?.()|[\]{}\/]/g, '\
 
 // TemplateSrv's own signature: a format name or a formatting function.
 type Format = string | Function | undefined;
+
+const ALL_VALUE = '$__all';
+const isAll = (value: string | string[]) => value === ALL_VALUE || (Array.isArray(value) && value[0] === ALL_VALUE);
 
 function formatValue(value: string | string[], format: Format): string {
   if (typeof format === 'function') {
@@ -54,8 +62,10 @@ export class HostTemplateSrv implements TemplateSrv {
       const values = Array.isArray(variable.value) ? variable.value : [variable.value];
       const texts =
         variable.text === undefined ? values : Array.isArray(variable.text) ? variable.text : [variable.text];
+      const all = isAll(variable.value);
+      const options = variable.options ?? (all ? [] : values);
       return {
-        type: 'custom',
+        type: variable.type ?? 'custom',
         id: variable.name,
         name: variable.name,
         label: variable.name,
@@ -68,11 +78,17 @@ export class HostTemplateSrv implements TemplateSrv {
         error: null,
         description: null,
         multi: Array.isArray(variable.value),
-        includeAll: false,
-        allValue: null,
-        query: values.join(','),
-        current: { text: texts, value: values, selected: true },
-        options: values.map((value, i) => ({ text: texts[i] ?? value, value, selected: true })),
+        includeAll: all || variable.allValue !== undefined,
+        allValue: variable.allValue ?? null,
+        query: options.join(','),
+        current: all
+          ? { text: ['All'], value: [ALL_VALUE], selected: true }
+          : { text: texts, value: values, selected: true },
+        // Grafana lists All first when the variable includes it (getAllValue reads options from index 1).
+        options: [
+          ...(all || variable.allValue !== undefined ? [{ text: 'All', value: ALL_VALUE, selected: all }] : []),
+          ...options.map((value, i) => ({ text: texts[i] ?? value, value, selected: !all && values.includes(value) })),
+        ],
       } as unknown as TypedVariableModel;
     });
   }
@@ -91,7 +107,17 @@ export class HostTemplateSrv implements TemplateSrv {
       if (!variable) {
         return match;
       }
-      return formatValue(variable.value, bracketFormat ?? bracedFormat ?? format);
+      const fmt = bracketFormat ?? bracedFormat ?? format;
+      if (isAll(variable.value)) {
+        if (fmt === 'text') {
+          return 'All';
+        }
+        if (variable.allValue !== undefined && fmt !== 'percentencode') {
+          return this.replace(variable.allValue);
+        }
+        return formatValue(variable.options ?? [], fmt);
+      }
+      return formatValue(variable.value, fmt);
     });
   }
 
