@@ -6,6 +6,7 @@
 import {
   bucketIncreaseQuery,
   counterIncreaseQuery,
+  isEventValue,
   SLI_DEFINITIONS,
   splitLabelOf,
   validateLabelNames,
@@ -124,6 +125,8 @@ interface Reading {
   seriesCount: number;
   nanSegments: Set<string>;
   nonInteger: boolean;
+  /** The `--by` labels some series carried (a label no series carries makes one segment '' silently). */
+  labelsCarried: Set<string>;
 }
 
 class QueryRunner {
@@ -175,12 +178,23 @@ async function read(
   splitLabel: string,
   groupBy: string[]
 ): Promise<Reading> {
-  const reading: Reading = { bySegment: new Map(), seriesCount: 0, nanSegments: new Set(), nonInteger: false };
+  const reading: Reading = {
+    bySegment: new Map(),
+    seriesCount: 0,
+    nanSegments: new Set(),
+    nonInteger: false,
+    labelsCarried: new Set(),
+  };
   const results = await Promise.all(pieces.map((piece) => runner.run(expr(piece.to - piece.from), piece.to)));
   for (const rows of results) {
     for (const row of rows) {
       const key = segmentKey(row.labels, groupBy);
       reading.seriesCount++;
+      for (const label of groupBy) {
+        if (row.labels[label] !== undefined) {
+          reading.labelsCarried.add(label);
+        }
+      }
       if (!Number.isFinite(row.value)) {
         reading.nanSegments.add(key);
         continue;
@@ -478,7 +492,8 @@ function proportionFindings(
   [wTotals, bTotals]: Pair,
   groupBy: string[]
 ): Judged[] {
-  const events = (r: Reading, key: string) => sum(definition.eventValues.map((v) => r.bySegment.get(key)?.get(v) ?? 0));
+  const events = (r: Reading, key: string) =>
+    sum([...(r.bySegment.get(key) ?? [])].filter(([value]) => isEventValue(definition, value)).map(([, n]) => n));
   const total = (r: Reading, key: string) => sum(r.bySegment.get(key)?.values() ?? []);
   return segmentKeys(wTotals, bTotals).map((key) => {
     const windowCounts = { events: events(wEvents, key), total: total(wTotals, key) };
@@ -529,24 +544,26 @@ export async function buildImpactReport(source: MetricsSource, options: ImpactOp
       read(runner, expr, [o.window], splitLabel, o.groupBy),
       read(runner, expr, o.baselinePieces, splitLabel, o.groupBy),
     ]);
-  const readCounter = (metric: string) => {
-    const split = splitLabelOf(metric, o.all);
-    return readPair((range) => counterIncreaseQuery(metric, split, o.selector, o.groupBy, range), split);
-  };
+  const readCounter = (metric: string, split: string, matchers?: string) =>
+    readPair((range) => counterIncreaseQuery(metric, split, o.selector, o.groupBy, range, matchers), split);
 
   // All queries start at once (the runner bounds concurrency and shares identical ones between SLIs).
   const perSli = await Promise.all(
     o.definitions.map(
       async (definition): Promise<{ definition: SliDefinition; pairs: Pair[]; judged: () => Judged[] }> => {
         if (definition.kind === 'proportion') {
-          const [events, totals] = await Promise.all([
-            readCounter(definition.metric),
-            readCounter(definition.totalMetric ?? definition.metric),
+          // Events and totals of one counter are one query; a separate total counter is split by its own label.
+          const events = readCounter(definition.metric, definition.eventLabel, definition.matchers);
+          const [eventPair, totals] = await Promise.all([
+            events,
+            definition.totalMetric
+              ? readCounter(definition.totalMetric, splitLabelOf(definition.totalMetric, o.all))
+              : events,
           ]);
           return {
             definition,
-            pairs: [events, totals],
-            judged: () => proportionFindings(definition, events, totals, o.groupBy),
+            pairs: [eventPair, totals],
+            judged: () => proportionFindings(definition, eventPair, totals, o.groupBy),
           };
         }
         const buckets = await readPair((range) => bucketIncreaseQuery(definition, o.selector, o.groupBy, range), 'le');
@@ -560,12 +577,16 @@ export async function buildImpactReport(source: MetricsSource, options: ImpactOp
   );
 
   const missingSlis = perSli.filter((s) => !hasSeries(s.pairs[0])).map((s) => s.definition.id);
-  const findings = perSli
-    .filter((s) => hasSeries(s.pairs[0]))
-    .flatMap((s) => {
-      noteReadings(caveats, s.pairs.flat());
-      return s.judged();
-    });
+  const measured = perSli.filter((s) => hasSeries(s.pairs[0]));
+  const findings = measured.flatMap((s) => {
+    noteReadings(caveats, s.pairs.flat());
+    return s.judged();
+  });
+  noteUncarriedLabels(
+    caveats,
+    o.groupBy,
+    measured.map((s) => ({ title: s.definition.title, readings: s.pairs.flat() }))
+  );
 
   // Benjamini–Hochberg across the whole report, so more segments do not mean more false pages.
   const qValues = benjaminiHochberg(findings.map(({ finding }) => finding.pValue ?? NaN));
@@ -589,6 +610,22 @@ export async function buildImpactReport(source: MetricsSource, options: ImpactOp
     queries: runner.log,
     caveats: [...collectCaveats(o), ...caveats],
   };
+}
+
+/** A `--by` label that no series of an SLI carries: say so, rather than show one segment with an empty value. */
+function noteUncarriedLabels(
+  caveats: Set<string>,
+  groupBy: string[],
+  slis: Array<{ title: string; readings: Reading[] }>
+): void {
+  for (const label of groupBy) {
+    const without = slis.filter((s) => !s.readings.some((r) => r.labelsCarried.has(label))).map((s) => s.title);
+    if (without.length > 0) {
+      caveats.add(
+        `No series of ${without.join(', ')} carries the label '${label}', so ${without.length === 1 ? 'its findings are' : 'their findings are'} not split by it (one segment with ${label} empty). \`aisre doctor\` lists the labels that can segment each SLI.`
+      );
+    }
+  }
 }
 
 function noteReadings(caveats: Set<string>, readings: Reading[]): void {

@@ -178,6 +178,11 @@ export function findingsTable(report: ImpactReport): string {
 
 const VERDICT_ORDER: Verdict[] = ['page', 'investigate', 'insufficient_data', 'ok'];
 
+/** SLIs without data are unknown, not fine: said where the reader looks for the all-clear. */
+export function notMeasuredSentence(report: ImpactReport): string {
+  return `**Not measured:** ${report.missingSlis.map((id) => codeSpan(id)).join(', ')}: no series with this scope, so this report says nothing about them (see docs/opentelemetry.md for what to emit).`;
+}
+
 export function renderMarkdown(report: ImpactReport): string {
   const windowSeconds = seconds(report.window.to) - seconds(report.window.from);
   const baselineSeconds = seconds(report.baseline.to) - seconds(report.baseline.from);
@@ -207,6 +212,7 @@ export function renderMarkdown(report: ImpactReport): string {
             ? `No SLI regressed past the investigate threshold (${formatSignedPercent(t.investigate)}) with significance (q < ${t.fdr}) in this window.`
             : 'Nothing to compare: no SLI of the metrics contract had data for this scope in the window or the baseline.',
         ]),
+    ...(report.missingSlis.length ? ['', notMeasuredSentence(report)] : []),
     '',
     '### All findings',
     '',
@@ -221,9 +227,6 @@ export function renderMarkdown(report: ImpactReport): string {
     ...report.baseline.excluded.map(
       (e) => `- Left out of the baseline (another incident): ${formatPeriod(e.from, e.to)}.`
     ),
-    ...(report.missingSlis.length
-      ? [`- No series with this scope for: ${report.missingSlis.map((id) => codeSpan(id)).join(', ')}.`]
-      : []),
     // Caveats are the core's own sentences; they carry no user-supplied text.
     ...report.caveats.map((c) => `- ${c}`),
     '',

@@ -15,8 +15,8 @@ import {
   MAX_RUNBOOK_MARKDOWN,
   metricNameFromSettings,
   metricsOfDefinitions,
-  NAMING_PRESETS,
   normaliseSettings,
+  PRESET_IDS,
   thresholdsFromSettings,
   validateSettings,
 } from './settings';
@@ -34,10 +34,17 @@ describe('validateSettings', () => {
     expect(errorsOf({})).toEqual({});
   });
 
-  test('every preset is valid', () => {
-    for (const preset of NAMING_PRESETS) {
-      expect(errorsOf({ metricNames: preset.metricNames, labelNames: preset.labelNames })).toEqual({});
+  test('every preset is valid, an unknown one is named', () => {
+    for (const preset of PRESET_IDS) {
+      expect(errorsOf({ preset })).toEqual({});
     }
+    expect(errorsOf({ preset: 'otel' as never }).preset).toMatch(/Unknown preset 'otel': choose contract, otel-genai, openlit/);
+  });
+
+  test('timeout error types and segment labels are checked', () => {
+    const errors = errorsOf({ timeoutErrorTypes: ['timeout', 3 as never], segmentLabels: ['job', 'bad-label'] });
+    expect(errors.timeoutErrorTypes).toMatch(/non-empty strings, not 3/);
+    expect(errors.segmentLabels).toMatch(/"bad-label" is not a label/);
   });
 
   test('metric names must be Prometheus metric names; colons are allowed (recording rules)', () => {
