@@ -83,7 +83,11 @@ async function availability(
       }
       const totals = sli.kind === 'proportion' && sli.totalMetric && !present.has(sli.totalMetric);
       if (totals) {
-        return { ...base, computable: false, why: `no total: ${sli.kind === 'proportion' ? sli.totalMetric : ''} has no series` };
+        return {
+          ...base,
+          computable: false,
+          why: `no total: ${sli.kind === 'proportion' ? sli.totalMetric : ''} has no series`,
+        };
       }
       const own = new Set([...matcherLabels(sli.matchers), ...(sli.kind === 'proportion' ? [sli.eventLabel] : [])]);
       const labels = [...(await labelsOfSeries(source, series, time, 20))].filter(
@@ -130,7 +134,11 @@ function namesRead(profile: TelemetryProfile): string[] {
  * Detects at `time` (the engine's lookback, 5 minutes on Prometheus, decides what is "there"). With
  * `settings.preset` set, reports on that preset rather than choosing.
  */
-export async function detectTelemetry(source: MetricsSource, time: number, settings: AppSettings = {}): Promise<Detection> {
+export async function detectTelemetry(
+  source: MetricsSource,
+  time: number,
+  settings: AppSettings = {}
+): Promise<Detection> {
   const candidates = settings.preset ? [settings.preset] : PRESETS.map((p) => p.id);
   const results: Array<{ profile: TelemetryProfile; fit: PresetFit; slis: SliAvailability[] }> = [];
   for (const id of candidates) {
@@ -139,12 +147,19 @@ export async function detectTelemetry(source: MetricsSource, time: number, setti
     const present = await presentMetricNames(source, namesRead(profile), time);
     const slis = await availability(source, profile, present, time);
     const computable = slis.filter((s) => s.computable).length;
-    results.push({ profile, slis, fit: { preset: id, fits: Boolean(settings.preset) || (await fits(source, profile, present, time)), computable } });
+    results.push({
+      profile,
+      slis,
+      fit: { preset: id, fits: Boolean(settings.preset) || (await fits(source, profile, present, time)), computable },
+    });
   }
   // The fitting preset that computes most; on a tie the more specific one (later in PRESETS).
   const best = results
     .filter((r) => r.fit.fits && r.fit.computable > 0)
-    .reduce<(typeof results)[number] | undefined>((a, b) => (a && a.fit.computable > b.fit.computable ? a : b), undefined);
+    .reduce<(typeof results)[number] | undefined>(
+      (a, b) => (a && a.fit.computable > b.fit.computable ? a : b),
+      undefined
+    );
   const chosen = best ?? results[0];
   const defaults = profileFromSettings({ ...settings, preset: chosen.profile.preset }).metricNames;
   const pinnedNames = Object.fromEntries(
@@ -157,7 +172,10 @@ export async function detectTelemetry(source: MetricsSource, time: number, setti
     [...counted].sort().map(async (label) => {
       const anySli = chosen.slis.find((s) => s.computable && s.segmentLabels.includes(label))!;
       const definition = chosen.profile.definitions.find((d) => d.id === anySli.sli)!;
-      const rows = await source.instantQuery(`count(count by (${label}) (${seriesOf(chosen.profile, definition)}))`, time);
+      const rows = await source.instantQuery(
+        `count(count by (${label}) (${seriesOf(chosen.profile, definition)}))`,
+        time
+      );
       return { label, values: rows[0]?.value ?? 0 };
     })
   );

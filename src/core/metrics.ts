@@ -293,10 +293,7 @@ export function counterIncreaseQuery(
   rangeSeconds: number,
   matchers?: string
 ): string {
-  return sumBy(
-    [splitLabel, ...groupBy],
-    `increase(${vectorSelector(metric, [matchers, selector])}[${rangeSeconds}s])`
-  );
+  return sumBy([splitLabel, ...groupBy], `increase(${vectorSelector(metric, [matchers, selector])}[${rangeSeconds}s])`);
 }
 
 /** Histogram bucket increases over `rangeSeconds`, per `le` and segment. */

@@ -102,7 +102,14 @@ export const PRESETS: readonly Preset[] = [
       'under the contract names, and reported as not measured when absent.',
     metricNames: { [DURATION]: OTEL_DURATION_NAMES },
     labelNames: { model: 'gen_ai_request_model', service: 'job' },
-    segmentLabels: ['job', OPERATION_LABEL, 'gen_ai_request_model', 'gen_ai_provider_name', 'gen_ai_system', 'server_address'],
+    segmentLabels: [
+      'job',
+      OPERATION_LABEL,
+      'gen_ai_request_model',
+      'gen_ai_provider_name',
+      'gen_ai_system',
+      'server_address',
+    ],
     errorsFromErrorType: true,
     unmeasured: [
       'refusal_rate',
@@ -127,10 +134,24 @@ export const PRESETS: readonly Preset[] = [
       rag_retrieval_duration_seconds: ['db_client_operation_duration_seconds', 'db_client_operation_duration'],
     },
     labelNames: { model: 'gen_ai_request_model', service: 'service_name' },
-    segmentLabels: ['service_name', OPERATION_LABEL, 'gen_ai_request_model', 'gen_ai_system', 'server_address', 'deployment_environment'],
+    segmentLabels: [
+      'service_name',
+      OPERATION_LABEL,
+      'gen_ai_request_model',
+      'gen_ai_system',
+      'server_address',
+      'deployment_environment',
+    ],
     errorsFromErrorType: true,
     retrievalOperations: { labels: ['db_operation_name', 'db_operation'], values: OPENLIT_READ_OPERATIONS },
-    unmeasured: ['refusal_rate', 'empty_retrieval_rate', 'injection_rate', 'semantic_similarity', 'confidence', 'agent_steps'],
+    unmeasured: [
+      'refusal_rate',
+      'empty_retrieval_rate',
+      'injection_rate',
+      'semantic_similarity',
+      'confidence',
+      'agent_steps',
+    ],
   },
 ];
 
@@ -160,9 +181,11 @@ export interface TelemetryProfile {
 /** Settings that cannot be used: every problem, by field, in an administrator's words. */
 export class ProfileError extends Error {
   constructor(readonly errors: SettingsErrors) {
-    super(Object.entries(errors)
-      .map(([field, message]) => `${field}: ${message}`)
-      .join('\n'));
+    super(
+      Object.entries(errors)
+        .map(([field, message]) => `${field}: ${message}`)
+        .join('\n')
+    );
     this.name = 'ProfileError';
   }
 }
@@ -185,9 +208,22 @@ function definitionsOf(
       const fromErrorType = { metric: durationCount, eventLabel: ERROR_TYPE_LABEL, totalMetric: undefined };
       switch (renamed.id) {
         case 'error_rate':
-          return { ...renamed, ...fromErrorType, totalNoun: 'model calls', matchers: modelCalls, eventValues: timeouts, eventValuesExcluded: true };
+          return {
+            ...renamed,
+            ...fromErrorType,
+            totalNoun: 'model calls',
+            matchers: modelCalls,
+            eventValues: timeouts,
+            eventValuesExcluded: true,
+          };
         case 'timeout_rate':
-          return { ...renamed, ...fromErrorType, totalNoun: 'model calls', matchers: modelCalls, eventValues: timeouts };
+          return {
+            ...renamed,
+            ...fromErrorType,
+            totalNoun: 'model calls',
+            matchers: modelCalls,
+            eventValues: timeouts,
+          };
         case 'tool_error_rate':
           return {
             ...renamed,
@@ -203,7 +239,10 @@ function definitionsOf(
     }
     if (renamed.id === 'retrieval_latency' && renamed.kind === 'distribution' && preset.retrievalOperations) {
       const label = retrievalOperationLabel ?? preset.retrievalOperations.labels[0];
-      return { ...renamed, matchers: `${label}=~${promqlString(preset.retrievalOperations.values.map(escapeRegex).join('|'))}` };
+      return {
+        ...renamed,
+        matchers: `${label}=~${promqlString(preset.retrievalOperations.values.map(escapeRegex).join('|'))}`,
+      };
     }
     return renamed;
   });
@@ -234,7 +273,9 @@ function assemble(
     unmeasured: [...preset.unmeasured],
     metricNames,
     candidates,
-    retrievalOperationLabel: preset.retrievalOperations ? (retrievalOperationLabel ?? preset.retrievalOperations.labels[0]) : undefined,
+    retrievalOperationLabel: preset.retrievalOperations
+      ? (retrievalOperationLabel ?? preset.retrievalOperations.labels[0])
+      : undefined,
   };
 }
 
@@ -283,7 +324,11 @@ export function profileFromSettings(settings: AppSettings): TelemetryProfile {
 // same MetricsSource every face reads with, so the CLI, the panel and the incident page settle alike.
 
 /** The metric names (of `names`) with a sample at `time` (within the engine's lookback). */
-export async function presentMetricNames(source: MetricsSource, names: readonly string[], time: number): Promise<Set<string>> {
+export async function presentMetricNames(
+  source: MetricsSource,
+  names: readonly string[],
+  time: number
+): Promise<Set<string>> {
   if (names.length === 0) {
     return new Set();
   }
@@ -295,7 +340,12 @@ export async function presentMetricNames(source: MetricsSource, names: readonly 
 }
 
 /** Label names carried by up to `limit` series of `selector` at `time`. */
-export async function labelsOfSeries(source: MetricsSource, selector: string, time: number, limit = 50): Promise<Set<string>> {
+export async function labelsOfSeries(
+  source: MetricsSource,
+  selector: string,
+  time: number,
+  limit = 50
+): Promise<Set<string>> {
   const rows = await source.instantQuery(`topk(${limit}, ${selector})`, time);
   return new Set(rows.flatMap((r) => Object.keys(r.labels)));
 }
@@ -327,7 +377,10 @@ export async function settleNames(
     const carried = await labelsOfSeries(source, `${metricNames.rag_retrieval_duration_seconds}_count`, time, 20);
     retrievalLabel = preset.retrievalOperations.labels.find((l) => carried.has(l)) ?? retrievalLabel;
   }
-  return { ...assemble(preset, profileSettings(settings, profile), metricNames, retrievalLabel), candidates: profile.candidates };
+  return {
+    ...assemble(preset, profileSettings(settings, profile), metricNames, retrievalLabel),
+    candidates: profile.candidates,
+  };
 }
 
 /** The settings a profile was resolved from, with its invalid fields already dropped. */

@@ -38,7 +38,9 @@ describe('validateSettings', () => {
     for (const preset of PRESET_IDS) {
       expect(errorsOf({ preset })).toEqual({});
     }
-    expect(errorsOf({ preset: 'otel' as never }).preset).toMatch(/Unknown preset 'otel': choose contract, otel-genai, openlit/);
+    expect(errorsOf({ preset: 'otel' as never }).preset).toMatch(
+      /Unknown preset 'otel': choose contract, otel-genai, openlit/
+    );
   });
 
   test('timeout error types and segment labels are checked', () => {

@@ -184,7 +184,7 @@ function MetricNamesSection(props: ConfigFieldsProps) {
     <FieldSet label="Metric names">
       <Text element="p" color="secondary">
         The convention your telemetry follows, and the names that differ from it. Leave a name empty to use the
-        preset's. Give histograms their base name, without _bucket.
+        preset’s. Give histograms their base name, without _bucket.
       </Text>
       <PresetPicker {...props} />
       {CONTRACT_METRICS.map((metric) => {
