@@ -3,7 +3,7 @@ import { buildImpactReport, ImpactOptionsError, type BaselineSpec } from '../cor
 import { PrometheusHttpSource } from '../core/prometheus';
 import { renderMarkdown } from '../core/render';
 import { type SliId } from '../core/metrics';
-import { settleNames } from '../core/profile';
+import { profiledImpactOptions } from '../core/profile';
 import { parseFlags, UsageError } from './errors';
 import { PROFILE_FLAGS, PROFILE_USAGE, profileFromFlags } from './profileFlags';
 import { parseTime } from './time';
@@ -111,18 +111,14 @@ function parseImpactArgs(args: string[]) {
     url: url.toString(),
     format,
     settings,
-    profile,
     timeoutMs: parsePositive(values.timeout, '--timeout', 30) * 1000,
     options: {
       window,
       baseline: parseBaseline(values.baseline),
       selector: values.selector,
-      groupBy: list(values.by)?.map((label) => profile.labels[label as keyof typeof profile.labels] ?? label),
+      groupBy: list(values.by),
       slis: list(values.sli) as SliId[] | undefined,
-      thresholds: {
-        ...profile.thresholds,
-        minVolume: parsePositive(values['min-volume'], '--min-volume', profile.thresholds.minVolume),
-      },
+      thresholds: { minVolume: parsePositive(values['min-volume'], '--min-volume', profile.thresholds.minVolume) },
     },
   };
 }
@@ -134,11 +130,9 @@ export async function impactCommand(args: string[]): Promise<void> {
     return;
   }
   const source = new PrometheusHttpSource(parsed.url, { timeoutMs: parsed.timeoutMs });
-  // The preset's candidate names (suffixed or not) settled against this Prometheus at the window's end.
-  const profile = await settleNames(parsed.profile, parsed.settings, source, parsed.options.window.to);
   let report;
   try {
-    report = await buildImpactReport(source, { ...parsed.options, definitions: profile.definitions });
+    report = await buildImpactReport(source, await profiledImpactOptions(source, parsed.settings, parsed.options));
   } catch (error) {
     if (error instanceof ImpactOptionsError) {
       throw new UsageError(error.message);

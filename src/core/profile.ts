@@ -34,6 +34,7 @@ import {
   thresholdsFromSettings,
   validateSettings,
 } from './settings';
+import { type ImpactOptions } from './impact';
 import { type MetricsSource } from './source';
 
 /** `error.type` values real instrumentations record for a timeout (OTel Python/JS, OpenAI SDKs, httpx, gRPC). */
@@ -386,4 +387,24 @@ export async function settleNames(
 /** The settings a profile was resolved from, with its invalid fields already dropped. */
 function profileSettings(settings: AppSettings, profile: TelemetryProfile): AppSettings {
   return { ...settings, timeoutErrorTypes: profile.timeoutErrorTypes, segmentLabels: profile.segmentLabels };
+}
+
+/**
+ * Impact options read through the app's settings: the profile's SLI definitions (names settled against the
+ * source at the window's end), its thresholds under the caller's, and `--by` common labels (model, team…) as
+ * the labels the preset maps them to. The CLI, the impact panel and the incident page all call this, so they
+ * read the same series for the same settings.
+ */
+export async function profiledImpactOptions(
+  source: MetricsSource,
+  settings: AppSettings,
+  options: ImpactOptions
+): Promise<ImpactOptions> {
+  const profile = await settleNames(profileFromSettings(settings), settings, source, options.window.to);
+  return {
+    ...options,
+    definitions: profile.definitions,
+    thresholds: { ...profile.thresholds, ...options.thresholds },
+    groupBy: options.groupBy?.map((label) => profile.labels[label as CommonLabel] ?? label),
+  };
 }

@@ -53,7 +53,9 @@ describe('renderMarkdown', () => {
       '| Refusals | endpoint=/chat | 8.1% (9,755/120,431) | 3.0% (3,000/100,000) | +5.1 pp (+170%) | 1.0e-39 | Page |'
     );
     expect(markdown).toContain('**Scope:** `team="assistants"`, by endpoint.');
-    expect(markdown).toContain('**Not measured:** `agent_steps`: no series with this scope, so this report says nothing about them');
+    expect(markdown).toContain(
+      '**Not measured:** `agent_steps`: no series with this scope, so this report says nothing about them'
+    );
     expect(markdown).toContain('```promql\n# at 2026-11-24T17:00:00Z\nsum by (outcome, endpoint)');
   });
 
