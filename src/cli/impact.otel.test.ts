@@ -1,5 +1,7 @@
 /** @jest-environment node */
 /**
+ * (The JS naming also runs on VictoriaMetrics: the same report, number for number, from a second engine.)
+ *
  * Standard telemetry end to end: a fake app instrumented with the real OpenTelemetry JS SDK and its Prometheus
  * exporter (src/testing/otelApp.ts) records GenAI calls with a known schedule and an incident (timeouts, 3×
  * slower calls); promtool backfills exactly what the exporter served each minute into a real Prometheus; the real
@@ -18,6 +20,7 @@ import { parseJsonOutput, runAisre } from '../testing/aisre';
 import { instantQuery } from '../testing/http';
 import { type Call, INCIDENT, MODELS, type OtelNaming, schedule, START, STEP, writeOtelApp } from '../testing/otelApp';
 import { type StartedEngine, startPrometheus } from '../testing/prometheus';
+import { startVictoriaMetrics } from '../testing/victoriaMetrics';
 
 jest.setTimeout(240_000);
 
@@ -239,6 +242,72 @@ describe('doctor on a Prometheus without LLM telemetry', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(
       /not computable\s+model_latency\s+no series gen_ai_client_operation_duration_seconds_bucket/
+    );
+  });
+});
+
+describe('on VictoriaMetrics', () => {
+  let dir: string;
+  let victoria: StartedEngine;
+  let prometheus: StartedEngine;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'aisre-otel-vm-'));
+    const file = join(dir, 'otel.om');
+    const text = join(dir, 'otel.prom');
+    await writeOtelApp(file, 'js', text);
+    [victoria, prometheus] = await Promise.all([
+      startVictoriaMetrics({ prometheusTextFile: text }),
+      startPrometheus({ openMetricsFile: file, readyTimeoutMs: 90_000 }),
+    ]);
+  });
+
+  afterAll(async () => {
+    await Promise.all([victoria?.stop(), prometheus?.stop()]);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('doctor and impact --preset otel-genai give the same answers as on Prometheus', async () => {
+    const doctor = await runAisre([
+      'doctor',
+      '--prometheus',
+      victoria.url,
+      '--at',
+      String(INCIDENT.to),
+      '--format',
+      'json',
+    ]);
+    expect(doctor.code).toBe(0);
+    expect(JSON.parse(doctor.stdout).preset).toBe('otel-genai');
+    const args = (url: string) => [
+      'impact',
+      '--prometheus',
+      url,
+      '--preset',
+      'otel-genai',
+      '--from',
+      String(INCIDENT.from),
+      '--to',
+      String(INCIDENT.to),
+      '--by',
+      'model',
+      '--format',
+      'json',
+    ];
+    const [onVictoria, onPrometheus] = await Promise.all([
+      runAisre(args(victoria.url)),
+      runAisre(args(prometheus.url)),
+    ]);
+    const counts = (report: ImpactReport) =>
+      report.findings.map((f) =>
+        f.kind === 'proportion'
+          ? [f.sli, f.segment, f.window.events, f.window.total, f.baseline.events, f.baseline.total, f.verdict]
+          : [f.sli, f.segment, f.window.count, f.baseline.count, f.verdict]
+      );
+    const vm = parseJsonOutput<ImpactReport>(onVictoria);
+    expect(counts(vm)).toEqual(counts(parseJsonOutput<ImpactReport>(onPrometheus)));
+    expect(vm.findings.filter((f) => f.verdict === 'page').map((f) => f.sli)).toEqual(
+      expect.arrayContaining(['timeout_rate', 'model_latency'])
     );
   });
 });

@@ -90,8 +90,11 @@ function collectFamilies(text: string, time: number, into: Map<string, { type: s
   }
 }
 
-/** Runs the schedule through the SDK and writes the OpenMetrics file; returns the calls. */
-export async function writeOtelApp(file: string, naming: OtelNaming): Promise<Call[]> {
+/**
+ * Runs the schedule through the SDK and writes the OpenMetrics file (seconds, for promtool) and, when asked,
+ * the same samples as Prometheus text with millisecond timestamps (for VictoriaMetrics' import); returns the calls.
+ */
+export async function writeOtelApp(file: string, naming: OtelNaming, prometheusTextFile?: string): Promise<Call[]> {
   const exporter = new PrometheusExporter({ preventServerStart: true });
   const provider = new MeterProvider({
     readers: [exporter],
@@ -171,13 +174,21 @@ export async function writeOtelApp(file: string, naming: OtelNaming): Promise<Ca
       ? text
       : text.replace(/\b(gen_ai_client_operation_duration|db_client_operation_duration)(?=_|\b)/g, '$1_seconds');
   const out: string[] = [];
+  const text: string[] = [];
   for (const [name, { type, lines }] of families) {
     if (name === 'target_info') {
       continue;
     }
     out.push(rename(`# TYPE ${name} ${type}\n`), ...lines.map((l) => `${rename(l)}\n`));
+    text.push(
+      rename(`# TYPE ${name} ${type}\n`),
+      ...lines.map((l) => `${rename(l).replace(/ (\d+)$/, (_m, seconds: string) => ` ${Number(seconds) * 1000}`)}\n`)
+    );
   }
   out.push('# EOF\n');
   await writeFile(file, out.join(''));
+  if (prometheusTextFile) {
+    await writeFile(prometheusTextFile, text.join(''));
+  }
   return calls;
 }
