@@ -1,4 +1,14 @@
-import { eventMatchers, isEventValue, type ProportionSli } from './metrics';
+import {
+  bucketIncreaseQuery,
+  counterIncreaseQuery,
+  type DistributionSli,
+  eventMatchers,
+  isEventValue,
+  type ProportionSli,
+  SLI_DEFINITIONS,
+  splitLabelOf,
+} from './metrics';
+import { type AppSettings } from './settings';
 import { DEFAULT_TIMEOUT_ERROR_TYPES, PRESETS, ProfileError, profileFromSettings, resolveProfile } from './profile';
 
 const sli = (profile: ReturnType<typeof profileFromSettings>, id: string) =>
@@ -87,5 +97,49 @@ describe('resolveProfile', () => {
       expect(profile.definitions).toHaveLength(12);
       expect(profile.unmeasured).toEqual([...preset.unmeasured]);
     }
+  });
+});
+
+describe('names from the settings (contract preset)', () => {
+  test('no settings: the contract as is', () => {
+    expect(profileFromSettings({}).definitions).toEqual(SLI_DEFINITIONS);
+  });
+
+  test('remaps events and totals together, keeps labels and matchers, and the PromQL reads the new names', () => {
+    const settings: AppSettings = {
+      metricNames: {
+        llm_requests_total: 'chat_requests_total',
+        rag_retrieval_duration_seconds: 'db_client_operation_duration_seconds',
+      },
+    };
+    const defs = profileFromSettings(settings).definitions;
+    const injection = defs.find((d) => d.id === 'injection_rate');
+    expect(injection).toMatchObject({
+      metric: 'llm_injection_detections_total',
+      totalMetric: 'chat_requests_total',
+      eventLabel: 'source',
+    });
+    expect(defs.find((d) => d.id === 'refusal_rate')).toMatchObject({
+      metric: 'chat_requests_total',
+      eventLabel: 'outcome',
+    });
+    const retrieval = defs.find((d) => d.id === 'retrieval_latency') as DistributionSli;
+    expect(bucketIncreaseQuery(retrieval, 'service="rag"', ['endpoint'], 300)).toBe(
+      'sum by (le, endpoint) (increase(db_client_operation_duration_seconds_bucket{service="rag"}[300s]))'
+    );
+    expect(defs.find((d) => d.id === 'response_length')).toMatchObject({ matchers: 'gen_ai_token_type="output"' });
+    // The split label is still found by the remapped counter name.
+    expect(splitLabelOf('chat_requests_total', defs)).toBe('outcome');
+    expect(counterIncreaseQuery('chat_requests_total', 'outcome', '', [], 60)).toBe(
+      'sum by (outcome) (increase(chat_requests_total{}[60s]))'
+    );
+    // The contract itself is untouched.
+    expect(SLI_DEFINITIONS.find((d) => d.id === 'refusal_rate')).toMatchObject({ metric: 'llm_requests_total' });
+  });
+
+  test('an invalid name never reaches a query: it reads as the default', () => {
+    const defs = profileFromSettings({ metricNames: { llm_requests_total: 'bad name{}' } }).definitions;
+    expect(defs.find((d) => d.id === 'refusal_rate')?.metric).toBe('llm_requests_total');
+    expect(profileFromSettings({ metricNames: { llm_build_info: 'model_info' } }).buildInfoMetric).toBe('model_info');
   });
 });

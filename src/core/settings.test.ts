@@ -1,19 +1,10 @@
-import {
-  bucketIncreaseQuery,
-  counterIncreaseQuery,
-  type DistributionSli,
-  SLI_DEFINITIONS,
-  splitLabelOf,
-} from './metrics';
 import { DEFAULT_THRESHOLDS } from './report';
 import {
   type AppSettings,
   CONTRACT_METRICS,
-  definitionsFromSettings,
   jsonDataWithSettings,
   labelNamesFromSettings,
   MAX_RUNBOOK_MARKDOWN,
-  metricNameFromSettings,
   metricsOfDefinitions,
   normaliseSettings,
   PRESET_IDS,
@@ -183,52 +174,6 @@ describe('normaliseSettings', () => {
     });
     expect(normaliseSettings(null)).toEqual({});
     expect(normaliseSettings({ metricNames: ['x'], thresholds: 'high' })).toEqual({});
-  });
-});
-
-describe('definitionsFromSettings', () => {
-  test('no settings: the contract as is', () => {
-    expect(definitionsFromSettings({})).toEqual(SLI_DEFINITIONS);
-  });
-
-  test('remaps events and totals together, keeps labels and matchers, and the PromQL reads the new names', () => {
-    const settings: AppSettings = {
-      metricNames: {
-        llm_requests_total: 'chat_requests_total',
-        rag_retrieval_duration_seconds: 'db_client_operation_duration_seconds',
-      },
-    };
-    const defs = definitionsFromSettings(settings);
-    const injection = defs.find((d) => d.id === 'injection_rate');
-    expect(injection).toMatchObject({
-      metric: 'llm_injection_detections_total',
-      totalMetric: 'chat_requests_total',
-      eventLabel: 'source',
-    });
-    expect(defs.find((d) => d.id === 'refusal_rate')).toMatchObject({
-      metric: 'chat_requests_total',
-      eventLabel: 'outcome',
-    });
-    const retrieval = defs.find((d) => d.id === 'retrieval_latency') as DistributionSli;
-    expect(bucketIncreaseQuery(retrieval, 'service="rag"', ['endpoint'], 300)).toBe(
-      'sum by (le, endpoint) (increase(db_client_operation_duration_seconds_bucket{service="rag"}[300s]))'
-    );
-    expect(defs.find((d) => d.id === 'response_length')).toMatchObject({ matchers: 'gen_ai_token_type="output"' });
-    // The split label is still found by the remapped counter name.
-    expect(splitLabelOf('chat_requests_total', defs)).toBe('outcome');
-    expect(counterIncreaseQuery('chat_requests_total', 'outcome', '', [], 60)).toBe(
-      'sum by (outcome) (increase(chat_requests_total{}[60s]))'
-    );
-    // The contract itself is untouched.
-    expect(SLI_DEFINITIONS.find((d) => d.id === 'refusal_rate')).toMatchObject({ metric: 'llm_requests_total' });
-  });
-
-  test('an invalid name never reaches a query: it reads as the default', () => {
-    const defs = definitionsFromSettings({ metricNames: { llm_requests_total: 'bad name{}' } });
-    expect(defs.find((d) => d.id === 'refusal_rate')?.metric).toBe('llm_requests_total');
-    expect(metricNameFromSettings({ metricNames: { llm_build_info: 'model_info' } }, 'llm_build_info')).toBe(
-      'model_info'
-    );
   });
 });
 

@@ -356,26 +356,6 @@ function hasErrorUnder(errors: SettingsErrors, prefix: string): boolean {
   return Object.keys(errors).some((field) => field.startsWith(prefix));
 }
 
-/** The name a contract metric has in the configured Prometheus. */
-export function metricNameFromSettings(settings: AppSettings, metric: ContractMetric): string {
-  const { errors } = validateSettings(settings);
-  const name = settings.metricNames?.[metric];
-  return name !== undefined && errors[`metricNames.${metric}`] === undefined ? name : metric;
-}
-
-/** SLI_DEFINITIONS with metric names remapped (events and totals alike); labels are remapped by callers. */
-export function definitionsFromSettings(settings: AppSettings): SliDefinition[] {
-  const rename = (metric: string) =>
-    (CONTRACT_METRICS as readonly string[]).includes(metric)
-      ? metricNameFromSettings(settings, metric as ContractMetric)
-      : metric;
-  return SLI_DEFINITIONS.map((d) =>
-    d.kind === 'proportion'
-      ? { ...d, metric: rename(d.metric), ...(d.totalMetric ? { totalMetric: rename(d.totalMetric) } : {}) }
-      : { ...d, metric: rename(d.metric) }
-  );
-}
-
 /**
  * The label each common label (team, service, endpoint, model) has in the configured Prometheus, for callers
  * that build selectors and groupings. Invalid or clashing mappings read as the default.
