@@ -50,6 +50,13 @@ function expectedCounts(calls: Call[], range: { from: number; to: number }, mode
   };
 }
 
+/** `aisre impact` over the incident window. */
+const impactArgs = (url: string, preset: string, by: string, format: 'json' | 'markdown') => [
+  'impact',
+  ...['--prometheus', url, '--preset', preset, '--by', by, '--format', format],
+  ...['--from', String(INCIDENT.from), '--to', String(INCIDENT.to)],
+];
+
 const CASES: Array<{ naming: OtelNaming; preset: string; duration: string }> = [
   { naming: 'js', preset: 'otel-genai', duration: 'gen_ai_client_operation_duration' },
   { naming: 'suffixed', preset: 'otel-genai', duration: 'gen_ai_client_operation_duration_seconds' },
@@ -69,21 +76,7 @@ describe.each(CASES)('$naming naming', ({ naming, preset, duration }) => {
     const file = join(dir, 'otel.om');
     calls = await writeOtelApp(file, naming);
     prometheus = await startPrometheus({ openMetricsFile: file, readyTimeoutMs: 90_000 });
-    const result = await runAisre([
-      'impact',
-      '--prometheus',
-      prometheus.url,
-      '--preset',
-      preset,
-      '--from',
-      String(INCIDENT.from),
-      '--to',
-      String(INCIDENT.to),
-      '--by',
-      'model',
-      '--format',
-      'json',
-    ]);
+    const result = await runAisre(impactArgs(prometheus.url, preset, 'model', 'json'));
     expect(result.stderr).toBe('');
     report = parseJsonOutput<ImpactReport>(result);
   });
@@ -173,19 +166,7 @@ describe.each(CASES)('$naming naming', ({ naming, preset, duration }) => {
     expect(report.missingSlis).toEqual(
       expect.arrayContaining(['refusal_rate', 'semantic_similarity', 'confidence', 'injection_rate'])
     );
-    const markdown = await runAisre([
-      'impact',
-      '--prometheus',
-      prometheus.url,
-      '--preset',
-      preset,
-      '--from',
-      String(INCIDENT.from),
-      '--to',
-      String(INCIDENT.to),
-      '--by',
-      'endpoint',
-    ]);
+    const markdown = await runAisre(impactArgs(prometheus.url, preset, 'endpoint', 'markdown'));
     expect(markdown.code).toBe(0);
     expect(markdown.stdout).toContain('**Not measured:** `refusal_rate`');
     expect(markdown.stdout).toMatch(/No series of Errors, Timeouts, .* carries the label 'endpoint'/);
@@ -279,24 +260,9 @@ describe('on VictoriaMetrics', () => {
     ]);
     expect(doctor.code).toBe(0);
     expect(JSON.parse(doctor.stdout).preset).toBe('otel-genai');
-    const args = (url: string) => [
-      'impact',
-      '--prometheus',
-      url,
-      '--preset',
-      'otel-genai',
-      '--from',
-      String(INCIDENT.from),
-      '--to',
-      String(INCIDENT.to),
-      '--by',
-      'model',
-      '--format',
-      'json',
-    ];
     const [onVictoria, onPrometheus] = await Promise.all([
-      runAisre(args(victoria.url)),
-      runAisre(args(prometheus.url)),
+      runAisre(impactArgs(victoria.url, 'otel-genai', 'model', 'json')),
+      runAisre(impactArgs(prometheus.url, 'otel-genai', 'model', 'json')),
     ]);
     const counts = (report: ImpactReport) =>
       report.findings.map((f) =>

@@ -78,6 +78,16 @@ export interface Preset {
   unmeasured: readonly SliId[];
 }
 
+/** SLIs neither the OpenTelemetry GenAI conventions nor OpenLIT have a signal for. */
+const NO_GENAI_SIGNAL: readonly SliId[] = [
+  'refusal_rate',
+  'empty_retrieval_rate',
+  'injection_rate',
+  'semantic_similarity',
+  'confidence',
+  'agent_steps',
+];
+
 const DURATION: ContractMetric = 'gen_ai_client_operation_duration_seconds';
 const OTEL_DURATION_NAMES = ['gen_ai_client_operation_duration_seconds', 'gen_ai_client_operation_duration'];
 
@@ -112,15 +122,7 @@ export const PRESETS: readonly Preset[] = [
       'server_address',
     ],
     errorsFromErrorType: true,
-    unmeasured: [
-      'refusal_rate',
-      'empty_retrieval_rate',
-      'injection_rate',
-      'semantic_similarity',
-      'confidence',
-      'retrieval_latency',
-      'agent_steps',
-    ],
+    unmeasured: [...NO_GENAI_SIGNAL, 'retrieval_latency'],
   },
   {
     id: 'openlit',
@@ -145,14 +147,7 @@ export const PRESETS: readonly Preset[] = [
     ],
     errorsFromErrorType: true,
     retrievalOperations: { labels: ['db_operation_name', 'db_operation'], values: OPENLIT_READ_OPERATIONS },
-    unmeasured: [
-      'refusal_rate',
-      'empty_retrieval_rate',
-      'injection_rate',
-      'semantic_similarity',
-      'confidence',
-      'agent_steps',
-    ],
+    unmeasured: NO_GENAI_SIGNAL,
   },
 ];
 
@@ -207,24 +202,18 @@ function definitionsOf(
         : { ...d, metric: rename(d.metric) };
     if (preset.errorsFromErrorType && renamed.kind === 'proportion') {
       const fromErrorType = { metric: durationCount, eventLabel: ERROR_TYPE_LABEL, totalMetric: undefined };
+      // Errors and timeouts split the same model calls by error type: timeouts are the listed types.
+      const modelCallErrors = {
+        ...fromErrorType,
+        totalNoun: 'model calls',
+        matchers: modelCalls,
+        eventValues: timeouts,
+      };
       switch (renamed.id) {
         case 'error_rate':
-          return {
-            ...renamed,
-            ...fromErrorType,
-            totalNoun: 'model calls',
-            matchers: modelCalls,
-            eventValues: timeouts,
-            eventValuesExcluded: true,
-          };
+          return { ...renamed, ...modelCallErrors, eventValuesExcluded: true };
         case 'timeout_rate':
-          return {
-            ...renamed,
-            ...fromErrorType,
-            totalNoun: 'model calls',
-            matchers: modelCalls,
-            eventValues: timeouts,
-          };
+          return { ...renamed, ...modelCallErrors };
         case 'tool_error_rate':
           return {
             ...renamed,
