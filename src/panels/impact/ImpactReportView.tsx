@@ -99,7 +99,9 @@ export function ImpactReportView({
             <li key={caveat}>{caveat}</li>
           ))}
           {report.missingSlis.length > 0 && (
-            <li>Not measured (no series with this scope, so nothing is said about them): {report.missingSlis.join(', ')}.</li>
+            <li>
+              Not measured (no series with this scope, so nothing is said about them): {report.missingSlis.join(', ')}.
+            </li>
           )}
         </ul>
       )}
