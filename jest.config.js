@@ -12,6 +12,11 @@ const nodeTests = nodeRoots.map((dir) => `<rootDir>/src/${dir}/**/*.test.ts`);
 
 const shared = {
   ...baseConfig,
+  moduleNameMapper: {
+    ...baseConfig.moduleNameMapper,
+    // the scaffold's mock, minus a regex that took seconds per render of an EmptyState (see the file)
+    'react-inlinesvg': '<rootDir>/tools/jest/reactInlineSvg.tsx',
+  },
   transform: {
     ...baseConfig.transform,
     // d3-color and friends ship .mjs; transform them like the rest (see ENVIRONMENT.md)
@@ -19,17 +24,24 @@ const shared = {
   },
 };
 
+// Both environments also record each test's timeout, for `npm run test:slowest` (tools/slowestTests.js).
 module.exports = {
+  // A page of Grafana UI takes 1-3 s to render and query in jsdom, a day of simulated samples as long in node, and
+  // 3x that on a busy 2-core machine: jest's default 5 s is within reach of ordinary tests. Tests that start
+  // engines or Chromium set their own. `npm run test:slowest` shows each test's margin.
+  testTimeout: 30_000,
   projects: [
     {
       ...shared,
       displayName: 'browser',
+      testEnvironment: '<rootDir>/tools/jest/jsdomEnvironment.js',
       testPathIgnorePatterns: nodeRoots.map((dir) => `<rootDir>/src/${dir}/.*\\.test\\.ts$`),
     },
     {
       ...shared,
       displayName: 'node',
-      testEnvironment: 'node',
+      // Every file under these roots runs here: no `@jest-environment` docblock (it would bypass the recorder).
+      testEnvironment: '<rootDir>/tools/jest/nodeEnvironment.js',
       setupFilesAfterEnv: [],
       testMatch: nodeTests,
     },

@@ -1,4 +1,3 @@
-/** @jest-environment node */
 /**
  * The alerts and the what-changed annotation against a simulated day with six incidents (the
  * simulator's ground truth says when, where and which SLIs shift): every incident pages on each SLI it

@@ -1,4 +1,3 @@
-/** @jest-environment node */
 /**
  * `aisre impact` on bad input, as a process: each case ends in a clear message with the right exit code
  * (2: the command line is wrong; 1: the metrics API failed) or in `insufficient_data` findings — never a

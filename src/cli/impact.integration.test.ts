@@ -1,4 +1,3 @@
-/** @jest-environment node */
 /**
  * `aisre impact` end to end on a real Prometheus: `aisre simulate` writes a day of telemetry with
  * scheduled incidents and its exact ground truth; promtool backfills it; the real command (a process)

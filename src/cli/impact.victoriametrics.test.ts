@@ -1,4 +1,3 @@
-/** @jest-environment node */
 /**
  * The same PromQL on VictoriaMetrics (the engine users scale out to): `aisre simulate` data imported
  * into a real VictoriaMetrics, `aisre impact` as a process, compared with the simulator's truth.

@@ -1,4 +1,3 @@
-/** @jest-environment node */
 /**
  * How readChangeEvents turns build appearances into change events, on a MetricsSource that evaluates its
  * queries over a build timeline in memory. (The PromQL itself runs on a real Prometheus and VictoriaMetrics

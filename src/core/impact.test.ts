@@ -1,4 +1,3 @@
-/** @jest-environment node */
 /**
  * The judging rules of the impact report, on a MetricsSource that answers from a table in memory.
  * (The same code against a real Prometheus is in src/cli/impact.integration.test.ts.)

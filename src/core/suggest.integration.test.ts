@@ -1,4 +1,3 @@
-/** @jest-environment node */
 /**
  * The suggestion rules on reports of the simulator's incidents, one of each category, read from a real
  * Prometheus the way the Incident page reads them: `buildImpactReport` and `readChangeEvents` for the

@@ -1,4 +1,3 @@
-/** @jest-environment node */
 /**
  * The suggestion rules on hand-built reports: which evidence counts, and how change events shift it.
  * (On reports of the simulator's incidents from a real Prometheus: suggest.integration.test.ts.)

@@ -1,4 +1,3 @@
-/** @jest-environment node */
 /** The annotation tag codec: what it reads, what it writes, and that nobody else's tag is ever lost. */
 import { applyClassification, INCIDENT_TAG, mergeTags, readClassification, TagValueError } from './tags';
 

@@ -1,4 +1,3 @@
-/** @jest-environment node */
 /** The taxonomy's ids are what annotation tags store: they must be well-formed, unique, and cover the simulator's. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,4 +1,3 @@
-/** @jest-environment node */
 /**
  * The bundled dashboards as files: valid JSON with the structure Grafana and the provisioning expect,
  * declared in plugin.json, and what src/dashboards/build.ts builds (so nobody edits one and not the other).

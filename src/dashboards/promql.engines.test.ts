@@ -1,4 +1,3 @@
-/** @jest-environment node */
 /**
  * Every PromQL expression of the dashboards (panels, annotations, variables) and of the rules, at a
  * user's default selection, runs without error and returns data on real engines over simulated data:

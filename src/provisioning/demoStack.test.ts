@@ -1,6 +1,4 @@
 /**
- * @jest-environment node
- *
  * The demo stack as files: docker-compose.yaml, docker/prometheus.yml and the aisre image, checked for the
  * wiring that `docker compose up` depends on, and validated by Debian's docker-compose (v1) where installed.
  */

@@ -1,6 +1,4 @@
 /**
- * @jest-environment node
- *
  * The shipped inputs: the sample teams file names the teams the simulator emits, and the bundled
  * dashboards and Grafana alert rules go through the generator as the demo stack runs it.
  */

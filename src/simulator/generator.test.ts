@@ -1,4 +1,3 @@
-/** @jest-environment node */
 import { createSimulation, simulateRange, stepIncrements, type SimulatedRange } from './generator';
 import { SCENARIOS } from './scenario';
 import { METRIC } from './series';

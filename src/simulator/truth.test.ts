@@ -1,4 +1,3 @@
-/** @jest-environment node */
 import { createSimulation, simulateRange } from './generator';
 import { parseExposition } from './parseExposition';
 import { SCENARIOS } from './scenario';

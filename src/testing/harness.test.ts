@@ -1,4 +1,3 @@
-/** @jest-environment node */
 /**
  * Tests of the integration harness itself, on small hand-written data: what is backfilled or imported is
  * what the engines return, the broken fake answers as told, and the real CLI runs as a process.

@@ -25,19 +25,20 @@ function renderAt(path: string) {
   );
 }
 
+// The pages are lazy chunks: loading their modules (Grafana UI and all) takes seconds on a busy machine. Load
+// them once here, so each test measures the route and React.lazy resolves from the module registry.
+beforeAll(() => Promise.all([import('../../pages/Incidents'), import('../../pages/Runbooks')]), 60_000);
+
+const WAIT = { timeout: 10_000 };
+
 describe('App routes', () => {
   test('the default route opens the Incidents page', async () => {
     renderAt('/');
-    // Pages are lazy-loaded: give them room on a 2-core machine.
-    expect(await screen.findByTestId(testIds.incidents.container, {}, { timeout: 10000 })).toHaveTextContent(
-      'ai-incident'
-    );
-  }, 20000);
+    expect(await screen.findByTestId(testIds.incidents.container, {}, WAIT)).toHaveTextContent('ai-incident');
+  });
 
   test('the Runbooks route opens the Runbooks page', async () => {
     renderAt('/runbooks');
-    expect(await screen.findByTestId(testIds.runbooks.container, {}, { timeout: 10000 })).toHaveTextContent(
-      'model rollback'
-    );
-  }, 20000);
+    expect(await screen.findByTestId(testIds.runbooks.container, {}, WAIT)).toHaveTextContent('model rollback');
+  });
 });

@@ -1,4 +1,3 @@
-/** @jest-environment node */
 /**
  * The built app plugin (dist/module.js) in real Chromium, loaded as Grafana loads it: an AMD module whose
  * shared dependencies come from the host page, its pages lazy-loaded from chunks at its public path.

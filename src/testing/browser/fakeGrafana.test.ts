@@ -1,4 +1,3 @@
-/** @jest-environment node */
 /**
  * The fake Grafana backend itself, over HTTP, without a browser: the annotations API follows Grafana's
  * documented semantics, ds/query answers from a real Prometheus in Grafana's frame shape, plugin assets are

@@ -1,4 +1,3 @@
-/** @jest-environment node */
 /**
  * The built app's Incidents and Incident pages in real Chromium (dist/module.js loaded as Grafana loads it), against
  * the fake Grafana's annotations API (Grafana's documented semantics, seeded per test) and a real Prometheus holding

@@ -1,4 +1,3 @@
-/** @jest-environment node */
 /**
  * The built impact panel (dist/panels/impact/module.js) in real Chromium, loaded as Grafana loads a nested
  * panel plugin, over simulated telemetry in a real Prometheus:
