@@ -1,4 +1,3 @@
-/** @jest-environment node */
 /**
  * (The JS naming also runs on VictoriaMetrics: the same report, number for number, from a second engine.)
  *
