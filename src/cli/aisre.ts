@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** `aisre`: the command line face of the core (impact reports, simulated telemetry, per-team provisioning). */
 import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './errors';
+import { doctorCommand } from './doctor';
 import { impactCommand } from './impact';
 import { provisionCommand } from './provision';
 import { simulateCommand } from './simulate';
@@ -9,6 +10,7 @@ const USAGE = `Usage: aisre <command> [options]
 
 Commands:
   impact     Write the postmortem impact section for a time window (Markdown or JSON)
+  doctor     Say which telemetry convention a Prometheus holds and which SLIs it can compute
   simulate   Write or serve synthetic LLM telemetry with scheduled incidents
   provision  Write Grafana provisioning files (folders, dashboards, data source) for each team
 
@@ -18,6 +20,7 @@ type Command = (args: string[]) => Promise<void>;
 
 const commands: Record<string, Command> = {
   impact: impactCommand,
+  doctor: doctorCommand,
   simulate: simulateCommand,
   provision: provisionCommand,
 };

@@ -3,7 +3,9 @@ import { buildImpactReport, ImpactOptionsError, type BaselineSpec } from '../cor
 import { PrometheusHttpSource } from '../core/prometheus';
 import { renderMarkdown } from '../core/render';
 import { type SliId } from '../core/metrics';
+import { profiledImpactOptions } from '../core/profile';
 import { parseFlags, UsageError } from './errors';
+import { PROFILE_FLAGS, PROFILE_USAGE, profileFromFlags } from './profileFlags';
 import { parseTime } from './time';
 
 export const IMPACT_USAGE = `Usage: aisre impact --prometheus <url> --from <time> --to <time> [options]
@@ -18,11 +20,13 @@ Options:
   --baseline <spec>      preceding (default: the interval of equal length before the window),
                          <N>d (the same window N days earlier), or <from>..<to>
   --selector <matchers>  PromQL label matchers for every query, e.g. 'team="search",endpoint="/chat"'
-  --by <labels>          Split findings by these labels, comma-separated (e.g. endpoint,model)
+  --by <labels>          Split findings by these labels, comma-separated (e.g. endpoint,model; team, service,
+                         endpoint and model read the label the preset maps them to)
   --sli <ids>            Only these SLIs, comma-separated (default: all)
   --format <format>      markdown (default) or json
   --min-volume <n>       Fewest requests/observations in window and baseline for a verdict (default 100)
   --timeout <seconds>    Give up on a query after this long (default 30)
+${PROFILE_USAGE}
   -h, --help             Show this help
 
 Exit codes: 0 report written, 1 the metrics API failed, 2 the command line is wrong.`;
@@ -74,6 +78,7 @@ function parseImpactArgs(args: string[]) {
       format: { type: 'string' },
       'min-volume': { type: 'string' },
       timeout: { type: 'string' },
+      ...PROFILE_FLAGS,
       help: { type: 'boolean', short: 'h' },
     },
     IMPACT_USAGE
@@ -96,6 +101,7 @@ function parseImpactArgs(args: string[]) {
   } catch {
     throw new UsageError(`--prometheus must be a URL such as http://localhost:9090, not '${values.prometheus}'`);
   }
+  const { settings, profile } = profileFromFlags(values);
   const now = Date.now() / 1000;
   const window = { from: parseTime(values.from!, '--from', now), to: parseTime(values.to!, '--to', now) };
   if (window.to <= window.from) {
@@ -104,6 +110,7 @@ function parseImpactArgs(args: string[]) {
   return {
     url: url.toString(),
     format,
+    settings,
     timeoutMs: parsePositive(values.timeout, '--timeout', 30) * 1000,
     options: {
       window,
@@ -111,7 +118,7 @@ function parseImpactArgs(args: string[]) {
       selector: values.selector,
       groupBy: list(values.by),
       slis: list(values.sli) as SliId[] | undefined,
-      thresholds: { minVolume: parsePositive(values['min-volume'], '--min-volume', 100) },
+      thresholds: { minVolume: parsePositive(values['min-volume'], '--min-volume', profile.thresholds.minVolume) },
     },
   };
 }
@@ -125,7 +132,7 @@ export async function impactCommand(args: string[]): Promise<void> {
   const source = new PrometheusHttpSource(parsed.url, { timeoutMs: parsed.timeoutMs });
   let report;
   try {
-    report = await buildImpactReport(source, parsed.options);
+    report = await buildImpactReport(source, await profiledImpactOptions(source, parsed.settings, parsed.options));
   } catch (error) {
     if (error instanceof ImpactOptionsError) {
       throw new UsageError(error.message);
