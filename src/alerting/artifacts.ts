@@ -15,8 +15,12 @@ export function generatedArtifacts(): Map<string, string> {
     [ALERT_RULES_FILE, alertRulesYaml()],
     [GRAFANA_ALERT_RULES_FILE, grafanaAlertRulesYaml()],
   ]);
-  for (const dashboard of buildDashboards()) {
+  for (const dashboard of buildDashboards('raw')) {
     files.set(`src/dashboards/${dashboard.file}`, `${JSON.stringify(dashboard.json, null, 2)}\n`);
+  }
+  // The same dashboards reading the recording rules: provision these instead once the rules are loaded.
+  for (const dashboard of buildDashboards('recorded')) {
+    files.set(`src/dashboards/recorded/${dashboard.file}`, `${JSON.stringify(dashboard.json, null, 2)}\n`);
   }
   return files;
 }

@@ -2,6 +2,7 @@
 /** `aisre`: the command line face of the core (impact reports, simulated telemetry, per-team provisioning). */
 import { version } from '../../package.json';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './errors';
+import { doctorCommand } from './doctor';
 import { impactCommand } from './impact';
 import { provisionCommand } from './provision';
 import { simulateCommand } from './simulate';
@@ -10,6 +11,7 @@ const USAGE = `Usage: aisre <command> [options]
 
 Commands:
   impact     Write the postmortem impact section for a time window (Markdown or JSON)
+  doctor     Say which telemetry convention a Prometheus holds and which SLIs it can compute
   simulate   Write or serve synthetic LLM telemetry with scheduled incidents
   provision  Write Grafana provisioning files (folders, dashboards, data source) for each team
 
@@ -20,6 +22,7 @@ type Command = (args: string[]) => Promise<number | void>;
 
 const commands: Record<string, Command> = {
   impact: impactCommand,
+  doctor: doctorCommand,
   simulate: simulateCommand,
   provision: provisionCommand,
 };

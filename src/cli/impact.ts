@@ -1,12 +1,14 @@
 /** `aisre impact`: the postmortem impact section for a window, read from a Prometheus-compatible API. */
 import { buildImpactReport, ImpactOptionsError, resolveBaseline, type BaselineSpec } from '../core/impact';
 import { type SliId } from '../core/metrics';
+import { profiledImpactOptions } from '../core/profile';
 import { DEFAULT_MAX_SERIES, PrometheusHttpSource, SeriesLimitError } from '../core/prometheus';
 import { renderMarkdown } from '../core/render';
 import { type ImpactReport } from '../core/report';
 import { MetricsSourceError, type Interval } from '../core/source';
 import { CONNECTION_FLAGS, CONNECTION_USAGE, parseConnection, withoutSecrets } from './connection';
 import { parseFlags, UsageError } from './errors';
+import { PROFILE_FLAGS, PROFILE_USAGE, profileFromFlags } from './profileFlags';
 import { parseTime } from './time';
 
 const MAX_TIMEOUT_SECONDS = 3600;
@@ -26,7 +28,8 @@ Options:
   --baseline <spec>      preceding (default: the interval of equal length before the window),
                          <N>d (the same window N days earlier, N >= 1), or <from>..<to>
   --selector <matchers>  PromQL label matchers for every query, e.g. 'team="search",endpoint="/chat"'
-  --by <labels>          Split findings by these labels, comma-separated (e.g. endpoint,model)
+  --by <labels>          Split findings by these labels, comma-separated (e.g. endpoint,model; team, service,
+                         endpoint and model read the label the preset maps them to)
   --sli <ids>            Only these SLIs, comma-separated (default: all)
   --format <format>      markdown (default) or json
   --min-volume <n>       Fewest requests/observations in window and baseline for a verdict (default 100)
@@ -34,6 +37,7 @@ Options:
   --deadline <seconds>   Give up on the whole report after this long (default ${DEFAULT_DEADLINE_SECONDS}, at most ${MAX_DEADLINE_SECONDS})
   --max-series <n>       Most series one query may return (default ${DEFAULT_MAX_SERIES})
   --max-segments <n>     Most segments (combinations of --by values) a report may hold (default ${DEFAULT_MAX_SEGMENTS})
+${PROFILE_USAGE}
   -h, --help             Show this help
 
 ${CONNECTION_USAGE}
@@ -59,6 +63,7 @@ const IMPACT_FLAGS = {
   deadline: { type: 'string' },
   'max-series': { type: 'string' },
   'max-segments': { type: 'string' },
+  ...PROFILE_FLAGS,
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -140,6 +145,7 @@ function parseImpactArgs(args: string[]) {
   if (format !== 'markdown' && format !== 'json') {
     throw new UsageError(`--format must be markdown or json, not '${format}'`);
   }
+  const { settings, profile } = profileFromFlags(values);
   const now = Math.floor(Date.now() / 1000);
   const window = { from: parseTime(values.from!, '--from', now), to: parseTime(values.to!, '--to', now) };
   if (window.to <= window.from) {
@@ -158,6 +164,7 @@ function parseImpactArgs(args: string[]) {
   return {
     connection,
     format,
+    settings,
     timeoutMs: parseNumber(values.timeout, '--timeout', 30, { max: MAX_TIMEOUT_SECONDS }) * 1000,
     deadlineMs:
       parseNumber(values.deadline, '--deadline', DEFAULT_DEADLINE_SECONDS, { max: MAX_DEADLINE_SECONDS }) * 1000,
@@ -173,7 +180,9 @@ function parseImpactArgs(args: string[]) {
       groupBy: list(values.by, '--by'),
       slis: list(values.sli, '--sli') as SliId[] | undefined,
       thresholds: {
-        minVolume: parseNumber(values['min-volume'], '--min-volume', 100, { max: Number.MAX_SAFE_INTEGER }),
+        minVolume: parseNumber(values['min-volume'], '--min-volume', profile.thresholds.minVolume, {
+          max: Number.MAX_SAFE_INTEGER,
+        }),
       },
     },
   };
@@ -195,7 +204,7 @@ async function runReport(parsed: NonNullable<ReturnType<typeof parseImpactArgs>>
     post: parsed.connection.post,
   });
   try {
-    return await buildImpactReport(source, parsed.options);
+    return await buildImpactReport(source, await profiledImpactOptions(source, parsed.settings, parsed.options));
   } catch (error) {
     run.abort(error);
     if (error instanceof ImpactOptionsError || error instanceof SeriesLimitError) {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -56,6 +56,17 @@ describe('aisre provision', () => {
     expect(error).toBeInstanceOf(UsageError);
     return (error as Error).message;
   }
+
+  it('writes the preset or config as the app’s jsonData, and refuses an invalid one', async () => {
+    await run('--preset', 'otel-genai');
+    const app = readFileSync(join(out, 'plugins', 'aisre.yaml'), 'utf8');
+    expect(app).toMatch(/jsonData:\n\s+preset: otel-genai/);
+    const config = join(work, 'settings.json');
+    writeFileSync(config, JSON.stringify({ preset: 'openlit', thresholds: { page: 0.01 } }));
+    expect(await usageErrorOf(run('--config', config, '--force'))).toMatch(
+      /thresholds\.page: The page relative regression/
+    );
+  });
 
   it('writes the tree for two teams and says what it did', async () => {
     await run();

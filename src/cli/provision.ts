@@ -16,7 +16,9 @@ import {
 } from '../provisioning/sources';
 import { TeamsFileError } from '../provisioning/teams';
 import { OutputDirectoryError, writeProvisioning } from '../provisioning/write';
+import { type AppSettings } from '../core/settings';
 import { parseFlags, UsageError } from './errors';
+import { PROFILE_FLAGS, PROFILE_USAGE, profileFromFlags } from './profileFlags';
 
 export const PROVISION_USAGE = `Usage: aisre provision --teams <teams.yaml> --out <dir> [options]
 
@@ -39,6 +41,8 @@ Options:
   --grafana-path <path>       Where Grafana sees <dir> (default ${DEFAULT_GRAFANA_PROVISIONING_PATH})
   --org-id <n>                Grafana organisation (default 1)
   --force                     Overwrite files at generated paths that an earlier run did not write
+${PROFILE_USAGE}
+                         (written as the app's jsonData, which the panel and the incident page read)
   -h, --help                  Show this help
 
 It prints every file it wrote, left unchanged or removed, and which parts it skipped.
@@ -61,6 +65,7 @@ interface ProvisionArgs {
   grafanaPath: string;
   orgId: number;
   force: boolean;
+  appSettings?: AppSettings;
 }
 
 function parseProvisionArgs(args: string[]): ProvisionArgs | undefined {
@@ -79,6 +84,7 @@ function parseProvisionArgs(args: string[]): ProvisionArgs | undefined {
       'grafana-path': { type: 'string' },
       'org-id': { type: 'string' },
       force: { type: 'boolean' },
+      ...PROFILE_FLAGS,
       help: { type: 'boolean', short: 'h' },
     },
     PROVISION_USAGE
@@ -128,6 +134,8 @@ function parseProvisionArgs(args: string[]): ProvisionArgs | undefined {
     grafanaPath,
     orgId,
     force: values.force ?? false,
+    appSettings:
+      values.preset !== undefined || values.config !== undefined ? profileFromFlags(values).settings : undefined,
   };
 }
 
@@ -160,6 +168,7 @@ export async function provisionCommand(args: string[]): Promise<void> {
       },
       orgId: options.orgId,
       grafanaProvisioningPath: options.grafanaPath,
+      appSettings: options.appSettings,
     });
     const result = writeProvisioning(options.out, files, { force: options.force });
     const parts = [

@@ -6,6 +6,7 @@
 import {
   bucketIncreaseQuery,
   counterIncreaseQuery,
+  isEventValue,
   SLI_DEFINITIONS,
   splitLabelOf,
   validateLabelNames,
@@ -139,6 +140,8 @@ interface Reading {
   /** Segments with a histogram bucket whose `le` is not a number (a broken exporter or proxy). */
   badBoundSegments: Set<string>;
   nonInteger: boolean;
+  /** The `--by` labels some series carried (a label no series carries makes one segment '' silently). */
+  labelsCarried: Set<string>;
 }
 
 class QueryRunner {
@@ -232,10 +235,16 @@ function emptyReading(): Reading {
     nanSegments: new Set(),
     badBoundSegments: new Set(),
     nonInteger: false,
+    labelsCarried: new Set(),
   };
 }
 
 function accumulate(reading: Reading, row: SampleRow, splitLabel: string, groupBy: string[]): void {
+  for (const label of groupBy) {
+    if (row.labels[label] !== undefined) {
+      reading.labelsCarried.add(label);
+    }
+  }
   add(reading, segmentKey(row.labels, groupBy), splitLabel, row.labels[splitLabel] ?? '', row.value);
 }
 
@@ -703,7 +712,8 @@ function proportionFindings(
   history: { events: Map<number, Pair>; totals: Map<number, Pair> },
   minVolume: number
 ): Judged[] {
-  const events = (r: Reading, key: string) => sum(definition.eventValues.map((v) => r.bySegment.get(key)?.get(v) ?? 0));
+  const events = (r: Reading, key: string) =>
+    sum([...(r.bySegment.get(key) ?? [])].filter(([value]) => isEventValue(definition, value)).map(([, n]) => n));
   const total = (r: Reading, key: string) => sum(r.bySegment.get(key)?.values() ?? []);
   // Past pairs of the same segment, where both counters were read at the same times and nothing was NaN.
   const pastPairs = [...history.events].flatMap(([time, eventsPair]) => {
@@ -797,14 +807,11 @@ export async function buildImpactReport(source: MetricsSource, options: ImpactOp
       read(runner, expr, [o.window], splitLabel, o.groupBy),
       read(runner, expr, o.baselinePieces, splitLabel, o.groupBy),
     ]);
-  const counterQuery = (metric: string) => {
-    const split = splitLabelOf(metric, o.all);
-    return { split, expr: (range: number) => counterIncreaseQuery(metric, split, o.selector, o.groupBy, range) };
-  };
-  const readCounter = (metric: string) => {
-    const { split, expr } = counterQuery(metric);
-    return readPair(expr, split);
-  };
+  // A counter's increase split by the label that tells events apart (outcome, error_type…), with the SLI's matchers.
+  const counterQuery =
+    (metric: string, split: string, matchers?: string) =>
+    (range: number): string =>
+      counterIncreaseQuery(metric, split, o.selector, o.groupBy, range, matchers);
   const plan = historyPlan(o.window, o.baseline, options.excludeFromBaseline ?? []);
   if (!plan) {
     caveats.add(
@@ -835,22 +842,24 @@ export async function buildImpactReport(source: MetricsSource, options: ImpactOp
       return new Map();
     }
   };
-  const counterHistory = (metric: string) => {
-    const { split, expr } = counterQuery(metric);
-    return historyOf(expr, split);
-  };
 
   // All queries start at once (the runner bounds concurrency and shares identical ones between SLIs).
   const perSli = await Promise.all(
     o.definitions.map(
       async (definition): Promise<{ definition: SliDefinition; pairs: Pair[]; judged: () => Judged[] }> => {
         if (definition.kind === 'proportion') {
-          const totalMetric = definition.totalMetric ?? definition.metric;
+          // Events and totals of one counter are one query (the runner shares it); a separate total counter
+          // is split by its own label.
+          const eventQuery = counterQuery(definition.metric, definition.eventLabel, definition.matchers);
+          const totalSplit = definition.totalMetric
+            ? splitLabelOf(definition.totalMetric, o.all)
+            : definition.eventLabel;
+          const totalQuery = definition.totalMetric ? counterQuery(definition.totalMetric, totalSplit) : eventQuery;
           const [events, totals, pastEvents, pastTotals] = await Promise.all([
-            readCounter(definition.metric),
-            readCounter(totalMetric),
-            counterHistory(definition.metric),
-            counterHistory(totalMetric),
+            readPair(eventQuery, definition.eventLabel),
+            readPair(totalQuery, totalSplit),
+            historyOf(eventQuery, definition.eventLabel),
+            historyOf(totalQuery, totalSplit),
           ]);
           const history = { events: pastEvents, totals: pastTotals };
           return {
@@ -871,12 +880,16 @@ export async function buildImpactReport(source: MetricsSource, options: ImpactOp
   );
 
   const missingSlis = perSli.filter((s) => !hasSeries(s.pairs[0])).map((s) => s.definition.id);
-  const findings = perSli
-    .filter((s) => hasSeries(s.pairs[0]))
-    .flatMap((s) => {
-      noteReadings(caveats, s.pairs.flat());
-      return s.judged();
-    });
+  const measured = perSli.filter((s) => hasSeries(s.pairs[0]));
+  const findings = measured.flatMap((s) => {
+    noteReadings(caveats, s.pairs.flat());
+    return s.judged();
+  });
+  noteUncarriedLabels(
+    caveats,
+    o.groupBy,
+    measured.map((s) => ({ title: s.definition.title, readings: s.pairs.flat() }))
+  );
 
   // Benjamini–Yekutieli across every test of the report: more segments do not mean more false pages, and it
   // holds for the dependence between the exclusive outcomes of the same requests.
@@ -904,6 +917,22 @@ export async function buildImpactReport(source: MetricsSource, options: ImpactOp
     queries: runner.log,
     caveats: [...collectCaveats(o), ...caveats],
   };
+}
+
+/** A `--by` label that no series of an SLI carries: say so, rather than show one segment with an empty value. */
+function noteUncarriedLabels(
+  caveats: Set<string>,
+  groupBy: string[],
+  slis: Array<{ title: string; readings: Reading[] }>
+): void {
+  for (const label of groupBy) {
+    const without = slis.filter((s) => !s.readings.some((r) => r.labelsCarried.has(label))).map((s) => s.title);
+    if (without.length > 0) {
+      caveats.add(
+        `No series of ${without.join(', ')} carries the label '${label}', so ${without.length === 1 ? 'its findings are' : 'their findings are'} not split by it (one segment with ${label} empty). \`aisre doctor\` lists the labels that can segment each SLI.`
+      );
+    }
+  }
 }
 
 function noteReadings(caveats: Set<string>, readings: Reading[]): void {

@@ -30,9 +30,17 @@ export interface ProportionSli {
   totalNoun: string;
   /** Counter whose increase is split by `eventLabel` into events and the rest. */
   metric: string;
+  /** Extra matchers that pick this SLI's operations out of a shared counter (OTel tool calls by operation). */
+  matchers?: string;
   /** Label that tells events from non-events (`outcome`), and its values that count as events. */
   eventLabel: string;
   eventValues: string[];
+  /**
+   * Events are every value of `eventLabel` that is set and NOT in `eventValues`: OpenTelemetry records a failed
+   * operation as `error_type=<class>`, a success without the label, so "errors" are the error types that are not
+   * timeouts.
+   */
+  eventValuesExcluded?: boolean;
   /**
    * When the events are a different counter from the total (injection detections / requests):
    * the total is read from this counter instead, summed over all its label values.
@@ -246,15 +254,54 @@ export function rangeDuration(seconds: number): string {
   return Number.isInteger(seconds) ? `${seconds}s` : `${Math.round(seconds * 1000)}ms`;
 }
 
+/** Whether a value of the SLI's event label (`''` when a series lacks the label) counts as an event. */
+export function isEventValue(sli: ProportionSli, value: string): boolean {
+  return sli.eventValuesExcluded ? value !== '' && !sli.eventValues.includes(value) : sli.eventValues.includes(value);
+}
+
+/** A PromQL double-quoted string literal. */
+export function promqlString(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+}
+
+/** A literal value inside a PromQL (RE2) regex. */
+export function escapeRegex(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Values as one `=~`/`!~` string literal matching exactly one of them (`"timeout|TimeoutError"`). */
+function alternatives(values: readonly string[]): string {
+  return promqlString(values.map(escapeRegex).join('|'));
+}
+
+/** The label matchers that select the SLI's events: `outcome="refused"`, or `error_type!="",error_type!~"timeout|…"`. */
+export function eventMatchers(sli: ProportionSli): string[] {
+  if (sli.eventValuesExcluded) {
+    return [
+      `${sli.eventLabel}!=""`,
+      ...(sli.eventValues.length ? [`${sli.eventLabel}!~${alternatives(sli.eventValues)}`] : []),
+    ];
+  }
+  return [
+    sli.eventValues.length === 1
+      ? `${sli.eventLabel}=${promqlString(sli.eventValues[0])}`
+      : `${sli.eventLabel}=~${alternatives(sli.eventValues)}`,
+  ];
+}
+
 /** Counter increase over `rangeSeconds`, split by the label that tells events apart (outcome, result, …). */
 export function counterIncreaseQuery(
   metric: string,
   splitLabel: string,
   selector: string,
   groupBy: string[],
-  rangeSeconds: number
+  rangeSeconds: number,
+  matchers?: string
 ): string {
-  return sumBy([splitLabel, ...groupBy], `increase(${vectorSelector(metric, [selector])}[${rangeDuration(rangeSeconds)}])`);
+  return sumBy(
+    [splitLabel, ...groupBy],
+    `increase(${vectorSelector(metric, [matchers, selector])}[${rangeDuration(rangeSeconds)}])`
+  );
 }
 
 /** Histogram bucket increases over `rangeSeconds`, per `le` and segment. */

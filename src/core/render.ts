@@ -226,6 +226,11 @@ export function findingsTable(report: ImpactReport): string {
 // No data first: an outage must never read as OK, nor hide below the regressions it causes elsewhere.
 const VERDICT_ORDER: Verdict[] = ['no_data', 'page', 'investigate', 'insufficient_data', 'ok'];
 
+/** SLIs without data are unknown, not fine: said where the reader looks for the all-clear. */
+export function notMeasuredSentence(report: ImpactReport): string {
+  return `**Not measured:** ${report.missingSlis.map((id) => codeSpan(id)).join(', ')}: no series with this scope in the window or the baseline (not instrumented, renamed, or filtered out), so this report says nothing about them (see docs/opentelemetry.md for what to emit).`;
+}
+
 export function renderMarkdown(report: ImpactReport): string {
   const windowSeconds = seconds(report.window.to) - seconds(report.window.from);
   const baselineSeconds = seconds(report.baseline.to) - seconds(report.baseline.from);
@@ -238,11 +243,7 @@ export function renderMarkdown(report: ImpactReport): string {
   const regressions = report.findings
     .filter((f) => f.verdict === 'no_data' || f.verdict === 'page' || f.verdict === 'investigate')
     .sort((a, b) => VERDICT_ORDER.indexOf(a.verdict) - VERDICT_ORDER.indexOf(b.verdict));
-  const missing = report.missingSlis.length
-    ? [
-        `- **No data** for ${report.missingSlis.map((id) => codeSpan(id)).join(', ')}: no series with this scope in the window or the baseline (not instrumented, renamed, or filtered out). **No data.**`,
-      ]
-    : [];
+  const missing = report.missingSlis.length ? [`- ${notMeasuredSentence(report)}`] : [];
   const tooNoisy = report.findings.filter((f) => f.tooNoisy);
   const t = report.thresholds;
   const lines: string[] = [
@@ -280,9 +281,6 @@ export function renderMarkdown(report: ImpactReport): string {
     ...report.baseline.excluded.map(
       (e) => `- Left out of the baseline (another incident): ${formatPeriod(e.from, e.to)}.`
     ),
-    ...(report.missingSlis.length
-      ? [`- No series with this scope for: ${report.missingSlis.map((id) => codeSpan(id)).join(', ')}.`]
-      : []),
     // Caveats are the core's own sentences; they carry no user-supplied text.
     ...report.caveats.map((c) => `- ${c}`),
     '',

@@ -1,22 +1,13 @@
-import {
-  bucketIncreaseQuery,
-  counterIncreaseQuery,
-  type DistributionSli,
-  SLI_DEFINITIONS,
-  splitLabelOf,
-} from './metrics';
 import { DEFAULT_THRESHOLDS } from './report';
 import {
   type AppSettings,
   CONTRACT_METRICS,
-  definitionsFromSettings,
   jsonDataWithSettings,
   labelNamesFromSettings,
   MAX_RUNBOOK_MARKDOWN,
-  metricNameFromSettings,
   metricsOfDefinitions,
-  NAMING_PRESETS,
   normaliseSettings,
+  PRESET_IDS,
   thresholdsFromSettings,
   validateSettings,
 } from './settings';
@@ -34,10 +25,19 @@ describe('validateSettings', () => {
     expect(errorsOf({})).toEqual({});
   });
 
-  test('every preset is valid', () => {
-    for (const preset of NAMING_PRESETS) {
-      expect(errorsOf({ metricNames: preset.metricNames, labelNames: preset.labelNames })).toEqual({});
+  test('every preset is valid, an unknown one is named', () => {
+    for (const preset of PRESET_IDS) {
+      expect(errorsOf({ preset })).toEqual({});
     }
+    expect(errorsOf({ preset: 'otel' as never }).preset).toMatch(
+      /Unknown preset 'otel': choose contract, otel-genai, openlit/
+    );
+  });
+
+  test('timeout error types and segment labels are checked', () => {
+    const errors = errorsOf({ timeoutErrorTypes: ['timeout', 3 as never], segmentLabels: ['job', 'bad-label'] });
+    expect(errors.timeoutErrorTypes).toMatch(/non-empty strings, not 3/);
+    expect(errors.segmentLabels).toMatch(/"bad-label" is not a label/);
   });
 
   test('metric names must be Prometheus metric names; colons are allowed (recording rules)', () => {
@@ -184,52 +184,6 @@ describe('normaliseSettings', () => {
     });
     expect(normaliseSettings(null)).toEqual({});
     expect(normaliseSettings({ metricNames: ['x'], thresholds: 'high' })).toEqual({});
-  });
-});
-
-describe('definitionsFromSettings', () => {
-  test('no settings: the contract as is', () => {
-    expect(definitionsFromSettings({})).toEqual(SLI_DEFINITIONS);
-  });
-
-  test('remaps events and totals together, keeps labels and matchers, and the PromQL reads the new names', () => {
-    const settings: AppSettings = {
-      metricNames: {
-        llm_requests_total: 'chat_requests_total',
-        rag_retrieval_duration_seconds: 'db_client_operation_duration_seconds',
-      },
-    };
-    const defs = definitionsFromSettings(settings);
-    const injection = defs.find((d) => d.id === 'injection_rate');
-    expect(injection).toMatchObject({
-      metric: 'llm_injection_detections_total',
-      totalMetric: 'chat_requests_total',
-      eventLabel: 'source',
-    });
-    expect(defs.find((d) => d.id === 'refusal_rate')).toMatchObject({
-      metric: 'chat_requests_total',
-      eventLabel: 'outcome',
-    });
-    const retrieval = defs.find((d) => d.id === 'retrieval_latency') as DistributionSli;
-    expect(bucketIncreaseQuery(retrieval, 'service="rag"', ['endpoint'], 300)).toBe(
-      'sum by (le, endpoint) (increase(db_client_operation_duration_seconds_bucket{service="rag"}[300s]))'
-    );
-    expect(defs.find((d) => d.id === 'response_length')).toMatchObject({ matchers: 'gen_ai_token_type="output"' });
-    // The split label is still found by the remapped counter name.
-    expect(splitLabelOf('chat_requests_total', defs)).toBe('outcome');
-    expect(counterIncreaseQuery('chat_requests_total', 'outcome', '', [], 60)).toBe(
-      'sum by (outcome) (increase(chat_requests_total{}[60s]))'
-    );
-    // The contract itself is untouched.
-    expect(SLI_DEFINITIONS.find((d) => d.id === 'refusal_rate')).toMatchObject({ metric: 'llm_requests_total' });
-  });
-
-  test('an invalid name never reaches a query: it reads as the default', () => {
-    const defs = definitionsFromSettings({ metricNames: { llm_requests_total: 'bad name{}' } });
-    expect(defs.find((d) => d.id === 'refusal_rate')?.metric).toBe('llm_requests_total');
-    expect(metricNameFromSettings({ metricNames: { llm_build_info: 'model_info' } }, 'llm_build_info')).toBe(
-      'model_info'
-    );
   });
 });
 

@@ -30,9 +30,19 @@ export type ContractMetric = (typeof CONTRACT_METRICS)[number];
 
 export type CommonLabel = (typeof COMMON_LABELS)[number];
 
+/** The telemetry conventions the app reads (src/core/profile.ts describes each). */
+export const PRESET_IDS = ['contract', 'otel-genai', 'openlit'] as const;
+export type PresetId = (typeof PRESET_IDS)[number];
+
 export interface AppSettings {
   /** The Prometheus-compatible data source the app's pages query. Unset: Grafana's default data source. */
   datasourceUid?: string;
+  /** Which convention the telemetry follows; names below override the preset's. Unset: the contract. */
+  preset?: PresetId;
+  /** `error_type` values that mean "timed out" (OpenTelemetry / OpenLIT presets). Unset: DEFAULT_TIMEOUT_ERROR_TYPES. */
+  timeoutErrorTypes?: string[];
+  /** Labels a report can be split by. Unset: the preset's. */
+  segmentLabels?: string[];
   /** Contract metric -> the name it has in your Prometheus. Histograms by base name (without `_bucket`). */
   metricNames?: Partial<Record<ContractMetric, string>>;
   /** Common label -> the label your series carry instead (e.g. model -> gen_ai_request_model). */
@@ -54,6 +64,7 @@ const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const RESERVED_LABELS = new Set<string>([
   'le',
   'gen_ai_token_type',
+  'error_type',
   ...SLI_DEFINITIONS.flatMap((d) => (d.kind === 'proportion' ? [d.eventLabel] : [])),
 ]);
 
@@ -73,48 +84,6 @@ export function metricsOfDefinitions(definitions: readonly SliDefinition[] = SLI
   names.add(BUILD_INFO_METRIC);
   return [...names];
 }
-
-// ---------------------------------------------------------------------------------------------------
-// Presets: name mappings for common instrumentation, filled into the form, then editable.
-
-export interface NamingPreset {
-  id: 'contract' | 'otel-genai' | 'openlit';
-  title: string;
-  description: string;
-  metricNames: Partial<Record<ContractMetric, string>>;
-  labelNames: Partial<Record<CommonLabel, string>>;
-}
-
-export const NAMING_PRESETS: readonly NamingPreset[] = [
-  {
-    id: 'contract',
-    title: 'Metrics contract (defaults)',
-    description: 'The names the bundled dashboards, the simulator and the CLI use.',
-    metricNames: {},
-    labelNames: {},
-  },
-  {
-    id: 'otel-genai',
-    title: 'OpenTelemetry GenAI',
-    description:
-      'OTel GenAI semantic conventions exported to Prometheus (underscores, unit suffixes): gen_ai.request.model becomes ' +
-      'gen_ai_request_model, and the resource service.name becomes the job label. Token usage and operation duration ' +
-      'already use the OTel names; the other SLIs have no OTel convention and keep the contract names.',
-    metricNames: {},
-    labelNames: { model: 'gen_ai_request_model', service: 'job' },
-  },
-  {
-    id: 'openlit',
-    title: 'OpenLIT',
-    description:
-      'OpenLIT SDK metrics through an OpenTelemetry Collector to Prometheus: gen_ai.client.token.usage, ' +
-      'gen_ai.client.operation.duration, and db.client.operation.duration (recorded by its vector database ' +
-      'instrumentations) as retrieval latency; labels service_name and gen_ai_request_model. OpenLIT has no ' +
-      'refusal, similarity, confidence, injection or agent step metrics: those keep the contract names.',
-    metricNames: { rag_retrieval_duration_seconds: 'db_client_operation_duration_seconds' },
-    labelNames: { model: 'gen_ai_request_model', service: 'service_name' },
-  },
-];
 
 // ---------------------------------------------------------------------------------------------------
 // Normalising what was stored: jsonData can come from an older version or a hand-written provisioning file.
@@ -177,6 +146,15 @@ function runbookEntries(raw: unknown): AppSettings['runbooks'] {
   return Object.keys(out).length ? out : undefined;
 }
 
+function stringList(raw: unknown): string[] | undefined {
+  if (!Array.isArray(raw)) {
+    return undefined;
+  }
+  // Non-strings are kept as they are so validation can name them rather than drop them silently.
+  const out = raw.map((v) => (typeof v === 'string' ? v.trim() : v)).filter((v) => v !== '') as string[];
+  return out.length ? out : undefined;
+}
+
 /** The known fields of stored jsonData, blank values dropped; unknown keys and wrong shapes are ignored. */
 export function normaliseSettings(raw: unknown): AppSettings {
   if (!isRecord(raw)) {
@@ -185,6 +163,9 @@ export function normaliseSettings(raw: unknown): AppSettings {
   const settings: AppSettings = {
     datasourceUid:
       typeof raw.datasourceUid === 'string' && raw.datasourceUid.trim() ? raw.datasourceUid.trim() : undefined,
+    preset: typeof raw.preset === 'string' && raw.preset.trim() ? (raw.preset.trim() as PresetId) : undefined,
+    timeoutErrorTypes: stringList(raw.timeoutErrorTypes),
+    segmentLabels: stringList(raw.segmentLabels),
     metricNames: stringEntries(raw.metricNames, CONTRACT_METRICS),
     labelNames: stringEntries(raw.labelNames, COMMON_LABELS),
     thresholds: thresholdEntries(raw.thresholds),
@@ -252,7 +233,7 @@ function validateLabelNames(labels: AppSettings['labelNames'], errors: SettingsE
       }
       if (RESERVED_LABELS.has(name)) {
         errors[field] =
-          `'${name}' is a label the app reads itself (le, outcome, result, source, status, gen_ai_token_type).`;
+          `'${name}' is a label the app reads itself (le, outcome, result, source, status, gen_ai_token_type, error_type).`;
         continue;
       }
     }
@@ -359,6 +340,19 @@ export function validateSettings(settings: AppSettings): { errors: SettingsError
   ) {
     errors.datasourceUid = 'Choose a data source, or leave it unset for the default one.';
   }
+  if (settings.preset !== undefined && !(PRESET_IDS as readonly string[]).includes(settings.preset)) {
+    errors.preset = `Unknown preset '${String(settings.preset)}': choose ${PRESET_IDS.join(', ')}.`;
+  }
+  const badTimeout = settings.timeoutErrorTypes?.find((v) => typeof v !== 'string' || !v.trim());
+  if (badTimeout !== undefined) {
+    errors.timeoutErrorTypes = `Timeout error types are non-empty strings, not ${JSON.stringify(badTimeout)}.`;
+  }
+  const badLabel = settings.segmentLabels?.find(
+    (l) => typeof l !== 'string' || !LABEL_NAME.test(l) || l.startsWith('__') || l === 'le'
+  );
+  if (badLabel !== undefined) {
+    errors.segmentLabels = `${JSON.stringify(badLabel)} is not a label a report can be split by (a Prometheus label name, not le or __…).`;
+  }
   validateMetricNames(settings.metricNames, errors);
   validateLabelNames(settings.labelNames, errors);
   validateThresholds(settings.thresholds, errors);
@@ -371,26 +365,6 @@ export function validateSettings(settings: AppSettings): { errors: SettingsError
 
 function hasErrorUnder(errors: SettingsErrors, prefix: string): boolean {
   return Object.keys(errors).some((field) => field.startsWith(prefix));
-}
-
-/** The name a contract metric has in the configured Prometheus. */
-export function metricNameFromSettings(settings: AppSettings, metric: ContractMetric): string {
-  const { errors } = validateSettings(settings);
-  const name = settings.metricNames?.[metric];
-  return name !== undefined && errors[`metricNames.${metric}`] === undefined ? name : metric;
-}
-
-/** SLI_DEFINITIONS with metric names remapped (events and totals alike); labels are remapped by callers. */
-export function definitionsFromSettings(settings: AppSettings): SliDefinition[] {
-  const rename = (metric: string) =>
-    (CONTRACT_METRICS as readonly string[]).includes(metric)
-      ? metricNameFromSettings(settings, metric as ContractMetric)
-      : metric;
-  return SLI_DEFINITIONS.map((d) =>
-    d.kind === 'proportion'
-      ? { ...d, metric: rename(d.metric), ...(d.totalMetric ? { totalMetric: rename(d.totalMetric) } : {}) }
-      : { ...d, metric: rename(d.metric) }
-  );
 }
 
 /**
@@ -421,6 +395,9 @@ export function thresholdsFromSettings(settings: AppSettings): Thresholds {
 
 const SETTINGS_KEYS: ReadonlyArray<keyof AppSettings> = [
   'datasourceUid',
+  'preset',
+  'timeoutErrorTypes',
+  'segmentLabels',
   'metricNames',
   'labelNames',
   'thresholds',

@@ -1,7 +1,9 @@
 /**
  * The three bundled dashboards (Model SLIs, Retrieval, Agents & security), built from the recording
- * rules of src/alerting/recordings.ts so that every panel query exists in two forms: the recorded one
- * the JSON ships, and the raw one the benchmark compares it with. `src/alerting/generate.ts` writes
+ * rules of src/alerting/recordings.ts so that every panel query exists in two forms: the raw one the
+ * bundled JSON ships (it works on any Prometheus, with or without our rules, and on history older than
+ * them), and the recorded one, an accelerator for those who load the recording rules
+ * (`src/dashboards/recorded/`). `src/alerting/generate.ts` writes
  * the JSON files; a test checks they are what this module builds.
  */
 import { type PromqlPair, promql, select } from '../alerting/promql';
@@ -33,7 +35,7 @@ const PAGE = 1 + PAGE_REGRESSION;
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
 const BASELINE_NOTE =
-  `Dashed lines: the baseline (the trailing ${BASELINE_WINDOW}, from the recording rules, so it exists minutes ` +
+  `Dashed lines: the baseline (the trailing ${BASELINE_WINDOW}, so it exists minutes ` +
   `after telemetry starts), and the investigate (${pct(INVESTIGATE_REGRESSION)}) and page (${pct(PAGE_REGRESSION)}) ` +
   `relative regressions from it.`;
 
@@ -542,11 +544,14 @@ function thresholdOverrides() {
   return [line('/^Baseline/', 'blue'), line('/^Investigate/', 'orange'), line('/^Page/', 'red')];
 }
 
-function panelJson(spec: PanelSpec, id: number, gridPos: object) {
+/** Which form of each query a dashboard ships: raw series (the default) or the recording rules. */
+export type QueryForm = keyof PromqlPair;
+
+function panelJson(spec: PanelSpec, id: number, gridPos: object, form: QueryForm) {
   const targets = spec.queries.map((q) => ({
     refId: q.refId,
     datasource: DATASOURCE,
-    expr: q.expr.recorded,
+    expr: q.expr[form],
     legendFormat: q.legend,
     range: true,
     instant: false,
@@ -650,7 +655,7 @@ function impactPanel(id: number, y: number, slis: SliId[]) {
   };
 }
 
-function dashboard(meta: DashboardMeta): DashboardDefinition {
+function dashboard(meta: DashboardMeta, form: QueryForm): DashboardDefinition {
   const panels: object[] = [];
   const queries: DashboardQuery[] = [];
   let id = 1;
@@ -672,7 +677,7 @@ function dashboard(meta: DashboardMeta): DashboardDefinition {
         x = 0;
         y += 8;
       }
-      panels.push(panelJson(spec, id, { h: 8, w, x, y }));
+      panels.push(panelJson(spec, id, { h: 8, w, x, y }, form));
       spec.queries.forEach((q) =>
         queries.push({ dashboard: meta.uid, panel: spec.title, refId: q.refId, expr: q.expr })
       );
@@ -721,60 +726,69 @@ function dashboard(meta: DashboardMeta): DashboardDefinition {
   return { file: meta.file, uid: meta.uid, json, queries };
 }
 
-export function buildDashboards(): DashboardDefinition[] {
+export function buildDashboards(form: QueryForm = 'raw'): DashboardDefinition[] {
   const requests = proportion('refusal_rate').total.metric;
   return [
-    dashboard({
-      file: 'model-slis.json',
-      uid: 'aisre-model-slis',
-      title: 'AI Reliability / Model SLIs',
-      description:
-        'Refusal, error and timeout rates, semantic drift, output distributions and model latency, against a trailing baseline.',
-      primaryMetric: requests,
-      rows: modelSlis(),
-      impactSlis: [],
-      extraVariables: [
-        {
-          type: 'query',
-          name: 'similarity_threshold',
-          label: 'Similarity threshold',
-          datasource: DATASOURCE,
-          query: {
-            query: `label_values(${distribution('semantic_similarity').sli.metric}_bucket, le)`,
-            refId: 'PrometheusVariableQueryEditor-VariableQuery',
+    dashboard(
+      {
+        file: 'model-slis.json',
+        uid: 'aisre-model-slis',
+        title: 'AI Reliability / Model SLIs',
+        description:
+          'Refusal, error and timeout rates, semantic drift, output distributions and model latency, against a trailing baseline.',
+        primaryMetric: requests,
+        rows: modelSlis(),
+        impactSlis: [],
+        extraVariables: [
+          {
+            type: 'query',
+            name: 'similarity_threshold',
+            label: 'Similarity threshold',
+            datasource: DATASOURCE,
+            query: {
+              query: `label_values(${distribution('semantic_similarity').sli.metric}_bucket, le)`,
+              refId: 'PrometheusVariableQueryEditor-VariableQuery',
+            },
+            definition: `label_values(${distribution('semantic_similarity').sli.metric}_bucket, le)`,
+            description:
+              'A bucket edge of the similarity histogram: the panel shows the share of responses at or below it.',
+            current: { selected: true, text: '0.5', value: '0.5' },
+            hide: 0,
+            includeAll: false,
+            multi: false,
+            options: [],
+            refresh: 1,
+            regex: '/^[0-9.]+$/',
+            sort: 3,
           },
-          definition: `label_values(${distribution('semantic_similarity').sli.metric}_bucket, le)`,
-          description:
-            'A bucket edge of the similarity histogram: the panel shows the share of responses at or below it.',
-          current: { selected: true, text: '0.5', value: '0.5' },
-          hide: 0,
-          includeAll: false,
-          multi: false,
-          options: [],
-          refresh: 1,
-          regex: '/^[0-9.]+$/',
-          sort: 3,
-        },
-      ],
-    }),
-    dashboard({
-      file: 'retrieval.json',
-      uid: 'aisre-retrieval',
-      title: 'AI Reliability / Retrieval',
-      description: 'Retrieval latency and empty or failed retrievals of RAG endpoints, against a trailing baseline.',
-      primaryMetric: proportion('empty_retrieval_rate').events.metric,
-      rows: retrieval(),
-      impactSlis: ['empty_retrieval_rate', 'retrieval_latency', 'semantic_similarity'],
-    }),
-    dashboard({
-      file: 'agents-security.json',
-      uid: 'aisre-agents-security',
-      title: 'AI Reliability / Agents & security',
-      description: 'Agent steps, tool errors and prompt-injection detections by source, against a trailing baseline.',
-      primaryMetric: requests,
-      rows: agentsSecurity(),
-      impactSlis: ['tool_error_rate', 'agent_steps', 'injection_rate'],
-    }),
+        ],
+      },
+      form
+    ),
+    dashboard(
+      {
+        file: 'retrieval.json',
+        uid: 'aisre-retrieval',
+        title: 'AI Reliability / Retrieval',
+        description: 'Retrieval latency and empty or failed retrievals of RAG endpoints, against a trailing baseline.',
+        primaryMetric: proportion('empty_retrieval_rate').events.metric,
+        rows: retrieval(),
+        impactSlis: ['empty_retrieval_rate', 'retrieval_latency', 'semantic_similarity'],
+      },
+      form
+    ),
+    dashboard(
+      {
+        file: 'agents-security.json',
+        uid: 'aisre-agents-security',
+        title: 'AI Reliability / Agents & security',
+        description: 'Agent steps, tool errors and prompt-injection detections by source, against a trailing baseline.',
+        primaryMetric: requests,
+        rows: agentsSecurity(),
+        impactSlis: ['tool_error_rate', 'agent_steps', 'injection_rate'],
+      },
+      form
+    ),
   ];
 }
 

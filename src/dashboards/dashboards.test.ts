@@ -25,6 +25,9 @@ interface Panel {
   options?: Record<string, unknown>;
 }
 
+/** A recording rule's name (`level:metric:operations`). */
+const RECORDED_NAME = /\b[a-zA-Z_][a-zA-Z0-9_]*:[a-zA-Z0-9_:]+/;
+
 const load = (file: string) => JSON.parse(readFileSync(join(__dirname, file), 'utf8'));
 
 describe.each(FILES)('%s', (file) => {
@@ -133,16 +136,27 @@ describe.each(FILES)('%s', (file) => {
     expect(legends).toEqual(expect.arrayContaining(['Baseline', 'Investigate (+5%)', 'Page (+30%)']));
   });
 
-  it('reads only recording rules that exist, and resolves every variable at the default selection', () => {
-    const names = new Set(allRecordings().map((r) => r.name));
+  it('reads raw series only (no recording rule), and resolves every variable at the default selection', () => {
     const values = defaultSelection(dashboard);
     for (const { where, kind, expr } of dashboardExpressions(dashboard)) {
       const resolved = substituteVariables(expr, values);
       expect([where, resolved.includes('$')]).toEqual([where, false]);
       if (kind === 'panel') {
-        const recorded = expr.match(/\b[a-zA-Z_][a-zA-Z0-9_]*:[a-zA-Z0-9_:]+/g) ?? [];
-        expect([where, recorded.length > 0]).toEqual([where, true]);
-        for (const name of recorded) {
+        expect([where, expr.match(RECORDED_NAME)]).toEqual([where, null]);
+      }
+    }
+  });
+
+  it('has a recorded variant: the same panels, each reading recording rules that exist', () => {
+    const names = new Set(allRecordings().map((r) => r.name));
+    const recorded = load(join('recorded', file));
+    const titles = (d: { panels: Panel[] }) => d.panels.map((p) => p.title);
+    expect(titles(recorded)).toEqual(titles(dashboard));
+    for (const { where, kind, expr } of dashboardExpressions(recorded)) {
+      if (kind === 'panel') {
+        const used = expr.match(new RegExp(RECORDED_NAME.source, 'g')) ?? [];
+        expect([where, used.length > 0]).toEqual([where, true]);
+        for (const name of used) {
           expect([where, names.has(name)]).toEqual([where, true]);
         }
       }

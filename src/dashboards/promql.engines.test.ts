@@ -1,11 +1,13 @@
 /**
  * Every PromQL expression of the dashboards (panels, annotations, variables) and of the rules, at a
  * user's default selection, runs without error and returns data on real engines over simulated data:
- * - Prometheus, with the recording rules backfilled over the data (`promtool tsdb create-blocks-from
- *   rules`), runs the expressions as shipped;
- * - VictoriaMetrics has no ruler here, so it runs the same expressions with each recording rule
- *   expanded into its expression (what a Grafana-managed rule runs); the Prometheus half checks that
- *   every stored recording equals its expression evaluated at the same instant.
+ * - the bundled dashboards read raw series: they return data on a Prometheus WITHOUT any recording rule
+ *   (what a user who installs the plugin and cannot change their Prometheus' rules has), and on
+ *   VictoriaMetrics;
+ * - the recorded variant (src/dashboards/recorded/) runs on a Prometheus with the recording rules
+ *   backfilled over the data (`promtool tsdb create-blocks-from rules`), and on VictoriaMetrics with each
+ *   recording rule expanded into its expression (what a Grafana-managed rule runs); the rules half checks
+ *   that every stored recording equals its expression evaluated at the same instant.
  * Four simulated hours (one incident, 02:00-03:00 on /chat) keep the rule backfill under a minute;
  * src/alerting/incidents.test.ts covers a whole day's incidents.
  */
@@ -17,7 +19,7 @@ import { allRecordings, expandRecordings } from '../alerting/recordings';
 import { labelValues, type PrometheusWithRules, rangeQuery, startPrometheusWithRules } from '../alerting/ruleEngines';
 import { alertSpecs, grafanaQueryExpr, prometheusAlertExpr } from '../alerting/rules';
 import { instantQuery } from '../testing/http';
-import { type StartedEngine } from '../testing/prometheus';
+import { type StartedEngine, startPrometheus } from '../testing/prometheus';
 import { DEFAULT_SIMULATION, type SimulatedFixture, simulateFixture } from '../testing/simulateFixture';
 import { startVictoriaMetrics } from '../testing/victoriaMetrics';
 import { dashboardExpressions, defaultSelection, parseLabelValues, substituteVariables } from './dashboardPromql';
@@ -33,40 +35,45 @@ const STEP = 300;
 /** The simulated incident in these hours: /chat's provider outage, 02:00-03:00. */
 const INCIDENT_CHECK_TIME = FROM + 2 * 3600 + 45 * 60;
 
-const DASHBOARDS = ['model-slis.json', 'retrieval.json', 'agents-security.json'].map((file) => ({
-  file,
-  json: JSON.parse(readFileSync(join(__dirname, file), 'utf8')),
-}));
+const FILES = ['model-slis.json', 'retrieval.json', 'agents-security.json'];
 
-const expressions = DASHBOARDS.flatMap(({ file, json }) => {
-  const values = defaultSelection(json);
-  return dashboardExpressions(json).map((e) => ({ ...e, file, resolved: substituteVariables(e.expr, values) }));
-});
+function expressionsOf(dir: string) {
+  return FILES.flatMap((file) => {
+    const json = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+    const values = defaultSelection(json);
+    return dashboardExpressions(json).map((e) => ({ ...e, file, resolved: substituteVariables(e.expr, values) }));
+  });
+}
+
+const expressions = expressionsOf(__dirname);
 const queries = expressions.filter((e) => e.kind !== 'variable');
 const variables = expressions.filter((e) => e.kind === 'variable');
+const recordedQueries = expressionsOf(join(__dirname, 'recorded')).filter((e) => e.kind !== 'variable');
 
 const hasData = (series: Array<{ values: Array<[number, number]> }>) =>
   series.some((s) => s.values.some(([, v]) => Number.isFinite(v)));
 
 let fixture: SimulatedFixture;
 let prometheus: PrometheusWithRules;
+let plainPrometheus: StartedEngine;
 let victoria: StartedEngine;
 
 beforeAll(async () => {
   fixture = await simulateFixture({ from: FROM, to: TO, step: 60 });
-  [prometheus, victoria] = await Promise.all([
+  [prometheus, plainPrometheus, victoria] = await Promise.all([
     startPrometheusWithRules({
       openMetricsFile: fixture.openMetricsFile,
       ruleFiles: [join(ROOT, RECORDING_RULES_FILE)],
       from: FROM,
       to: TO,
     }),
+    startPrometheus({ openMetricsFile: fixture.openMetricsFile, readyTimeoutMs: 120_000 }),
     startVictoriaMetrics({ prometheusTextFile: fixture.prometheusTextFile }),
   ]);
 });
 
 afterAll(async () => {
-  await Promise.all([prometheus?.stop(), victoria?.stop()]);
+  await Promise.all([prometheus?.stop(), plainPrometheus?.stop(), victoria?.stop()]);
   await fixture?.cleanup();
 });
 
@@ -75,18 +82,26 @@ describe('dashboard queries at the default selection', () => {
   // (incidents.test.ts checks the mid-day prompt and model changes). Grafana runs it at a 60 s step.
   const window = (kind: string) => (kind === 'annotation' ? { from: FROM, step: 60 } : { from: VIEW_FROM, step: STEP });
 
+  it('the bundled dashboards read no recorded series', () => {
+    const recorded = allRecordings().map((r) => r.name);
+    expect(queries.filter((q) => recorded.some((name) => q.resolved.includes(name)))).toEqual([]);
+  });
+
   it.each(queries.map((q) => [`${q.file} ${q.where}`, q]))(
-    '%s returns data on Prometheus (recording rules)',
+    '%s returns data on Prometheus without recording rules, and on VictoriaMetrics',
     async (_n, q) => {
       const { from, step } = window(q.kind);
-      expect(hasData(await rangeQuery(prometheus.url, q.resolved, from, TO, step))).toBe(true);
+      for (const url of [plainPrometheus.url, victoria.url]) {
+        expect([url, hasData(await rangeQuery(url, q.resolved, from, TO, step))]).toEqual([url, true]);
+      }
     }
   );
 
-  it.each(queries.map((q) => [`${q.file} ${q.where}`, q]))(
-    '%s returns data on VictoriaMetrics (expanded)',
+  it.each(recordedQueries.map((q) => [`recorded/${q.file} ${q.where}`, q]))(
+    '%s returns data on Prometheus (recording rules) and VictoriaMetrics (expanded)',
     async (_n, q) => {
       const { from, step } = window(q.kind);
+      expect(hasData(await rangeQuery(prometheus.url, q.resolved, from, TO, step))).toBe(true);
       expect(hasData(await rangeQuery(victoria.url, expandRecordings(q.resolved), from, TO, step))).toBe(true);
     }
   );

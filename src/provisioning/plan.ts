@@ -3,6 +3,7 @@
  * the data source, the app, the dashboards provider, one folder of pinned dashboards per team, and the
  * Grafana-managed alert rules. Same input, same bytes, so re-running the generator changes nothing.
  */
+import { type AppSettings, jsonDataWithSettings } from '../core/settings';
 import { stringify as stringifyYaml } from 'yaml';
 import {
   DashboardSourceError,
@@ -45,6 +46,8 @@ export interface ProvisioningPlanInput {
   orgId: number;
   /** Where Grafana will see the output directory (the dashboards provider needs an absolute path). */
   grafanaProvisioningPath: string;
+  /** The app's settings for the provisioned Grafana (`aisre provision --preset/--config`); none: the defaults. */
+  appSettings?: AppSettings;
 }
 
 /** The files to write, keyed by POSIX path relative to the output directory, in sorted order. */
@@ -94,7 +97,19 @@ function datasourceFile(input: ProvisioningPlanInput): string {
 }
 
 function pluginFile(input: ProvisioningPlanInput): string {
-  return yamlFile({ apiVersion: 1, apps: [{ type: PLUGIN_ID, org_id: input.orgId, disabled: false }] });
+  // The app's settings (preset, names, thresholds) as its jsonData: the panel and the pages read that profile.
+  const jsonData = input.appSettings ? jsonDataWithSettings({}, input.appSettings) : {};
+  return yamlFile({
+    apiVersion: 1,
+    apps: [
+      {
+        type: PLUGIN_ID,
+        org_id: input.orgId,
+        disabled: false,
+        ...(Object.keys(jsonData).length ? { jsonData } : {}),
+      },
+    ],
+  });
 }
 
 function dashboardProviderFile(input: ProvisioningPlanInput): string {

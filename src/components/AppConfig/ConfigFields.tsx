@@ -4,7 +4,7 @@
  */
 import { css } from '@emotion/css';
 import { type GrafanaTheme2, type SelectableValue } from '@grafana/data';
-import { DataSourcePicker } from '@grafana/runtime';
+import { DataSourcePicker, getDataSourceSrv } from '@grafana/runtime';
 import {
   Button,
   Combobox,
@@ -21,13 +21,10 @@ import React, { useState } from 'react';
 import { COMMON_LABELS, SLI_DEFINITIONS } from '../../core/metrics';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../../core/report';
 import { RUNBOOKS, type RunbookId } from '../../core/runbooks';
-import {
-  CONTRACT_METRICS,
-  type ContractMetric,
-  MAX_RUNBOOK_MARKDOWN,
-  NAMING_PRESETS,
-  type SettingsErrors,
-} from '../../core/settings';
+import { CONTRACT_METRICS, type ContractMetric, MAX_RUNBOOK_MARKDOWN, type SettingsErrors } from '../../core/settings';
+import { detectTelemetry } from '../../core/detect';
+import { presetById, PRESETS, profileFromSettings } from '../../core/profile';
+import { GrafanaMetricsSource } from '../../shared/grafanaMetricsSource';
 import { PROMQL_DATASOURCE_TYPES } from '../../shared/promqlDataSources';
 import { applyPreset, type ConfigForm, type RunbookForm, type RunbookMode, THRESHOLD_KEYS } from './configForm';
 
@@ -119,46 +116,79 @@ function DataSourceSection({ form, onChange, errors, disabled }: ConfigFieldsPro
   );
 }
 
+type DetectState = { kind: 'idle' } | { kind: 'running' } | { kind: 'done'; message: string; ok: boolean };
+
+/** Reads the data source with the same detection `aisre doctor` runs, and sets the preset it finds. */
+async function detectInDataSource(form: ConfigForm): Promise<{ form?: ConfigForm; message: string }> {
+  const datasource = getDataSourceSrv().getInstanceSettings(form.datasourceUid || undefined);
+  if (!datasource) {
+    return { message: 'Choose a data source first: there is no default one.' };
+  }
+  const source = new GrafanaMetricsSource({ uid: datasource.uid, type: datasource.type, name: datasource.name });
+  const detection = await detectTelemetry(source, Math.floor(Date.now() / 1000));
+  if (!detection.preset) {
+    return { message: `No telemetry this app reads in ${datasource.name} in the last 5 minutes.` };
+  }
+  const preset = presetById(detection.preset);
+  const computable = detection.slis.filter((s) => s.computable).map((s) => s.title);
+  return {
+    form: applyPreset(form, preset, detection.pinnedNames),
+    message: `${preset.title}: ${computable.length} of ${detection.slis.length} SLIs computable (${computable.join(', ')}). Save to use it.`,
+  };
+}
+
 function PresetPicker({ form, onChange, disabled }: ConfigFieldsProps) {
-  const [preset, setPreset] = useState<string | undefined>();
-  const chosen = NAMING_PRESETS.find((p) => p.id === preset);
+  const [detect, setDetect] = useState<DetectState>({ kind: 'idle' });
+  const chosen = presetById(form.preset || undefined);
+  const runDetect = () => {
+    setDetect({ kind: 'running' });
+    detectInDataSource(form).then(
+      (result) => {
+        if (result.form) {
+          onChange(result.form);
+        }
+        setDetect({ kind: 'done', message: result.message, ok: Boolean(result.form) });
+      },
+      (error: unknown) =>
+        setDetect({ kind: 'done', ok: false, message: error instanceof Error ? error.message : String(error) })
+    );
+  };
   return (
-    <Stack direction="row" gap={1} alignItems="flex-end">
-      <Field
-        label="Fill in from"
-        description={chosen?.description ?? 'Names used by common instrumentation. You can edit every name afterwards.'}
-        disabled={disabled}
-      >
-        <Combobox
-          id="aisre-config-preset"
-          width={40}
-          disabled={disabled}
-          value={preset ?? null}
-          placeholder="Choose a naming preset"
-          options={NAMING_PRESETS.map((p) => ({ value: p.id, label: p.title }))}
-          onChange={(option) => setPreset(option.value)}
-        />
-      </Field>
-      <Field>
-        <Button
-          variant="secondary"
-          disabled={disabled || !chosen}
-          onClick={() => chosen && onChange(applyPreset(form, chosen))}
-        >
-          Fill in metric and label names
-        </Button>
-      </Field>
+    <Stack direction="column" gap={1}>
+      <Stack direction="row" gap={1} alignItems="flex-end">
+        <Field label="Telemetry convention" description={chosen.description} disabled={disabled}>
+          <Combobox
+            id="aisre-config-preset"
+            width={40}
+            disabled={disabled}
+            value={chosen.id}
+            options={PRESETS.map((p) => ({ value: p.id, label: p.title }))}
+            onChange={(option) => onChange(applyPreset(form, presetById(option.value)))}
+          />
+        </Field>
+        <Field>
+          <Button variant="secondary" disabled={disabled || detect.kind === 'running'} onClick={runDetect}>
+            {detect.kind === 'running' ? 'Detecting…' : 'Detect'}
+          </Button>
+        </Field>
+      </Stack>
+      {detect.kind === 'done' && (
+        <Text element="p" color={detect.ok ? 'success' : 'error'}>
+          {detect.message}
+        </Text>
+      )}
     </Stack>
   );
 }
 
 function MetricNamesSection(props: ConfigFieldsProps) {
   const { form, onChange, errors, disabled } = props;
+  const presetNames = profileFromSettings({ preset: form.preset || undefined }).metricNames;
   return (
     <FieldSet label="Metric names">
       <Text element="p" color="secondary">
-        The names your Prometheus uses for the metrics contract. Leave a name empty to use the default shown. Give
-        histograms their base name, without _bucket.
+        The convention your telemetry follows, and the names that differ from it. Leave a name empty to use the
+        preset’s. Give histograms their base name, without _bucket.
       </Text>
       <PresetPicker {...props} />
       {CONTRACT_METRICS.map((metric) => {
@@ -174,7 +204,7 @@ function MetricNamesSection(props: ConfigFieldsProps) {
           >
             <Input
               id={`aisre-config-metric-${metric}`}
-              placeholder={metric}
+              placeholder={presetNames[metric] ?? metric}
               value={form.metricNames[metric]}
               onChange={(e) =>
                 onChange({ ...form, metricNames: { ...form.metricNames, [metric]: e.currentTarget.value } })

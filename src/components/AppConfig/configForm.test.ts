@@ -1,4 +1,4 @@
-import { NAMING_PRESETS } from '../../core/settings';
+import { presetById } from '../../core/profile';
 import { applyPreset, formFromSettings, settingsFromForm } from './configForm';
 
 describe('the configuration form', () => {
@@ -37,19 +37,22 @@ describe('the configuration form', () => {
     expect(settings.runbooks).toEqual({ 'retrieval-quarantine': { markdown: '## Ours' } });
   });
 
-  test('a preset fills metric and label names and resets the others to their defaults', () => {
+  test('a preset is saved by id, clears the name overrides (the preset names them) and keeps what Detect pinned', () => {
     const form = formFromSettings({
       metricNames: { agent_steps: 'steps' },
       labelNames: { team: 'owner' },
       thresholds: { page: 0.5 },
     });
-    const openlit = NAMING_PRESETS.find((p) => p.id === 'openlit')!;
-    const { settings, errors } = settingsFromForm(applyPreset(form, openlit));
+    const openlit = presetById('openlit');
+    const { settings, errors } = settingsFromForm(
+      applyPreset(form, openlit, { gen_ai_client_operation_duration_seconds: 'gen_ai_client_operation_duration' })
+    );
     expect(errors).toEqual({});
     expect(settings).toEqual({
-      metricNames: { rag_retrieval_duration_seconds: 'db_client_operation_duration_seconds' },
-      labelNames: { model: 'gen_ai_request_model', service: 'service_name' },
+      preset: 'openlit',
+      metricNames: { gen_ai_client_operation_duration_seconds: 'gen_ai_client_operation_duration' },
       thresholds: { page: 0.5 },
     });
+    expect(settingsFromForm(applyPreset(form, presetById('contract'))).settings).toEqual({ thresholds: { page: 0.5 } });
   });
 });

@@ -5,13 +5,14 @@
  */
 import { COMMON_LABELS } from '../../core/metrics';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../../core/report';
+import { type Preset } from '../../core/profile';
 import { RUNBOOK_IDS, type RunbookId } from '../../core/runbooks';
 import {
   type AppSettings,
   type CommonLabel,
   CONTRACT_METRICS,
   type ContractMetric,
-  type NamingPreset,
+  type PresetId,
   type SettingsErrors,
   validateSettings,
 } from '../../core/settings';
@@ -26,6 +27,8 @@ export interface RunbookForm {
 
 export interface ConfigForm {
   datasourceUid: string;
+  /** '' for the contract. */
+  preset: PresetId | '';
   metricNames: Record<ContractMetric, string>;
   labelNames: Record<CommonLabel, string>;
   thresholds: Record<keyof Thresholds, string>;
@@ -41,6 +44,7 @@ function record<K extends string, V>(keys: readonly K[], value: (key: K) => V): 
 export function formFromSettings(settings: AppSettings): ConfigForm {
   return {
     datasourceUid: settings.datasourceUid ?? '',
+    preset: settings.preset ?? '',
     metricNames: record(CONTRACT_METRICS, (m) => settings.metricNames?.[m] ?? ''),
     labelNames: record(COMMON_LABELS, (l) => settings.labelNames?.[l] ?? ''),
     thresholds: record(THRESHOLD_KEYS, (k) =>
@@ -111,6 +115,8 @@ export function settingsFromForm(form: ConfigForm): { settings: AppSettings; err
   const parseErrors: SettingsErrors = {};
   const settings: AppSettings = {
     datasourceUid: form.datasourceUid.trim() || undefined,
+    // The contract is the default: saved as no preset at all.
+    preset: form.preset && form.preset !== 'contract' ? form.preset : undefined,
     metricNames: filled(form.metricNames),
     labelNames: filled(form.labelNames),
     thresholds: thresholdsFromForm(form, parseErrors),
@@ -124,11 +130,19 @@ export function settingsFromForm(form: ConfigForm): { settings: AppSettings; err
   return { settings, errors: { ...validateSettings(settings).errors, ...parseErrors } };
 }
 
-/** The form with a naming preset's metric and label names filled in (every other name back to its default). */
-export function applyPreset(form: ConfigForm, preset: NamingPreset): ConfigForm {
+/**
+ * The form set to a preset: the preset supplies metric and label names, so the overrides are cleared, except the
+ * `pinned` ones (what Detect found in the data source, e.g. the JS exporter's unsuffixed duration).
+ */
+export function applyPreset(
+  form: ConfigForm,
+  preset: Preset,
+  pinned: Partial<Record<ContractMetric, string>> = {}
+): ConfigForm {
   return {
     ...form,
-    metricNames: record(CONTRACT_METRICS, (m) => preset.metricNames[m] ?? ''),
-    labelNames: record(COMMON_LABELS, (l) => preset.labelNames[l] ?? ''),
+    preset: preset.id,
+    metricNames: record(CONTRACT_METRICS, (m) => pinned[m] ?? ''),
+    labelNames: record(COMMON_LABELS, () => ''),
   };
 }

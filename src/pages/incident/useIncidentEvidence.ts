@@ -7,17 +7,11 @@
 import { type DataSourceInstanceSettings } from '@grafana/data';
 import { useEffect, useState } from 'react';
 import { readChangeEvents, type ChangeEvent } from '../../core/changes';
-import { BUILD_INFO_METRIC } from '../../core/metrics';
 import { buildImpactReport, ImpactOptionsError, resolveBaseline, type BaselineSpec } from '../../core/impact';
 import { type ImpactReport } from '../../core/report';
 import { renderMarkdown } from '../../core/render';
-import {
-  type AppSettings,
-  definitionsFromSettings,
-  metricNameFromSettings,
-  labelNamesFromSettings,
-  thresholdsFromSettings,
-} from '../../core/settings';
+import { profiledImpactOptions, profileFromSettings } from '../../core/profile';
+import { type AppSettings } from '../../core/settings';
 import { MetricsSourceError } from '../../core/source';
 import { CHANGE_LEAD_SECONDS, suggestCategories, type Suggestion } from '../../core/suggest';
 import { hasNoData, MIN_WINDOW_SECONDS, promqlString } from '../../panels/impact/scope';
@@ -48,9 +42,9 @@ export type EvidenceState =
 
 const BASELINE: BaselineSpec = { mode: 'preceding' };
 
-/** The PromQL matchers for the incident's team (under the label name the settings map `team` to), or none. */
+/** The PromQL matchers for the incident's team (under the label name the profile maps `team` to), or none. */
 export function incidentSelector(team: string | undefined, settings: AppSettings): string {
-  return team ? `${labelNamesFromSettings(settings).team}=${promqlString(team)}` : '';
+  return team ? `${profileFromSettings(settings).labels.team}=${promqlString(team)}` : '';
 }
 
 interface Request {
@@ -67,14 +61,15 @@ async function run({ incident, team, settings, datasource }: Request): Promise<E
   const { excluded, note } = await baselineExclusions(resolveBaseline(window, BASELINE), incident);
   let report: ImpactReport;
   try {
-    report = await buildImpactReport(source, {
-      window,
-      baseline: BASELINE,
-      excludeFromBaseline: excluded,
-      selector,
-      thresholds: thresholdsFromSettings(settings),
-      definitions: definitionsFromSettings(settings),
-    });
+    report = await buildImpactReport(
+      source,
+      await profiledImpactOptions(source, settings, {
+        window,
+        baseline: BASELINE,
+        excludeFromBaseline: excluded,
+        selector,
+      })
+    );
   } catch (error) {
     if (error instanceof MetricsSourceError) {
       return { kind: 'error', message: error.message, status: error.status };
@@ -91,7 +86,7 @@ async function run({ incident, team, settings, datasource }: Request): Promise<E
       window,
       lookbackSeconds: CHANGE_LEAD_SECONDS,
       selector,
-      metric: metricNameFromSettings(settings, BUILD_INFO_METRIC),
+      metric: profileFromSettings(settings).buildInfoMetric,
     });
   } catch (error) {
     // Suggestions without change events are weaker but still useful; the page says what is missing.

@@ -13,6 +13,7 @@ import {
 } from '../../shared/__fixtures__/prometheusAnswers';
 import { type IncidentAnnotation } from '../../shared/annotations';
 import { GrafanaMetricsSource } from '../../shared/grafanaMetricsSource';
+import { SETTINGS_URL } from '../../shared/settings';
 import ImpactPanel from './ImpactPanel';
 import { plugin } from './module';
 import { DEFAULT_OPTIONS, type ImpactPanelOptions } from './types';
@@ -48,11 +49,16 @@ interface Backend {
   annotations?: IncidentAnnotation[];
   /** Replaces the data source's answer to every query. */
   dsQuery?: () => unknown;
+  /** The app's stored jsonData (default: the settings API fails, so the panel reads the defaults). */
+  appJsonData?: Record<string, unknown>;
 }
 
 /** A fake Grafana: annotations from a list (those overlapping the asked range), queries from the fixtures. */
-function grafana({ fixture = {}, annotations = [], dsQuery }: Backend = {}) {
+function grafana({ fixture = {}, annotations = [], dsQuery, appJsonData }: Backend = {}) {
   backendFetch.mockImplementation(({ url, data, params }) => {
+    if (appJsonData && url === SETTINGS_URL) {
+      return of({ ok: true, status: 200, data: { enabled: true, pinned: true, jsonData: appJsonData } });
+    }
     if (url === '/api/annotations') {
       return of({
         ok: true,
@@ -455,6 +461,19 @@ describe('hostile label values', () => {
     expect(screen.getAllByText(/<img src=x onerror=alert\(1\)>/).length).toBeGreaterThan(0);
     expect(document.querySelector('img')).toBeNull();
     expect(document.querySelector('a[href^="javascript"]')).toBeNull();
+  });
+
+  test('reads the telemetry profile of the app’s settings, as the incident page and the CLI do', async () => {
+    grafana({ appJsonData: { preset: 'otel-genai' } });
+    renderPanel();
+    await screen.findByText(/Not measured/, {}, WAIT);
+    const exprs: string[] = backendFetch.mock.calls
+      .filter(([r]) => r.url === '/api/ds/query')
+      .map(([r]) => r.data.queries[0].expr);
+    expect(exprs).toContain(
+      'sum by (error_type) (increase(gen_ai_client_operation_duration_seconds_count{gen_ai_operation_name!~"execute_tool|invoke_agent|create_agent"}[3600s]))'
+    );
+    expect(exprs.some((e) => e.includes('llm_requests_total'))).toBe(true); // refusals: read, reported as not measured
   });
 
   test('dashboard variables scope the queries', async () => {

@@ -101,7 +101,11 @@ export function ImpactReportView({
           {caveats.map((caveat) => (
             <li key={caveat}>{caveat}</li>
           ))}
-          {report.missingSlis.length > 0 && <li>No series with this scope for: {report.missingSlis.join(', ')}.</li>}
+          {report.missingSlis.length > 0 && (
+            <li>
+              Not measured (no series with this scope, so nothing is said about them): {report.missingSlis.join(', ')}.
+            </li>
+          )}
         </ul>
       )}
       <Collapse

@@ -5,7 +5,7 @@
  */
 import { dateMath, type InterpolateFunction } from '@grafana/data';
 import { type BaselineSpec, type ImpactOptions } from '../../core/impact';
-import { COMMON_LABELS } from '../../core/metrics';
+import { COMMON_LABELS, escapeRegex, promqlString } from '../../core/metrics';
 import { type ImpactReport } from '../../core/report';
 import { type Interval } from '../../core/source';
 import { type IncidentAnnotation, incidentInterval, isRegion } from '../../shared/annotations';
@@ -34,15 +34,8 @@ export function chooseWindow(
     : { window: windowFromRange(range.from, range.to) };
 }
 
-/** A PromQL double-quoted string literal. */
-export function promqlString(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
-}
-
-/** A literal value inside a PromQL (RE2) regex. */
-export function escapeRegex(value: string): string {
-  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
+// The PromQL string and regex escapes live with the rest of the PromQL the core writes.
+export { escapeRegex, promqlString };
 
 /** What a dashboard variable is set to: several values, every value, or a raw regex (a custom all value). */
 export type VariableValue = { values: string[] } | { all: true } | { regex: string };

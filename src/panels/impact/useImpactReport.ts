@@ -6,6 +6,8 @@
 import { type DataSourceInstanceSettings } from '@grafana/data';
 import { useEffect, useMemo, useState } from 'react';
 import { buildImpactReport, ImpactOptionsError, resolveBaseline, type BaselineSpec } from '../../core/impact';
+import { profiledImpactOptions } from '../../core/profile';
+import { type AppSettings } from '../../core/settings';
 import { type ImpactReport } from '../../core/report';
 import { renderMarkdown } from '../../core/render';
 import { MetricsSourceError, type Interval } from '../../core/source';
@@ -13,6 +15,7 @@ import { baselineExclusions, type IncidentAnnotation } from '../../shared/annota
 import { GrafanaMetricsSource } from '../../shared/grafanaMetricsSource';
 import { logger } from '../../shared/logger';
 import { resolveDataSource, speaksPromQL } from '../../shared/promqlDataSources';
+import { useAppSettings } from '../../shared/settings';
 import { baselineSpecOf, hasNoData, impactOptionsOf, MIN_WINDOW_SECONDS } from './scope';
 import { type ImpactPanelOptions } from './types';
 
@@ -56,15 +59,15 @@ function precheck({ options, window }: ReportRequest, datasource: DataSourceInst
 async function run(
   request: ReportRequest,
   datasource: DataSourceInstanceSettings,
-  baseline: BaselineSpec
+  baseline: BaselineSpec,
+  settings: AppSettings
 ): Promise<ReportState> {
   const { excluded, note } = await baselineExclusions(resolveBaseline(request.window, baseline), request.incident);
   try {
     const source = new GrafanaMetricsSource({ uid: datasource.uid, type: datasource.type, name: datasource.name });
-    const report = await buildImpactReport(
-      source,
-      impactOptionsOf(request.options, request.window, baseline, request.selector, excluded)
-    );
+    // The app's telemetry profile (preset, names, thresholds), as the incident page and the CLI read it.
+    const options = impactOptionsOf(request.options, request.window, baseline, request.selector, excluded);
+    const report = await buildImpactReport(source, await profiledImpactOptions(source, settings, options));
     const markdown = renderMarkdown(report);
     return { kind: hasNoData(report) ? 'no_data' : 'ready', report, markdown, note };
   } catch (error) {
@@ -83,7 +86,9 @@ async function run(
 export function useImpactReport(request: ReportRequest): ReportState {
   // Resolved on every render: `${datasource}` follows the dashboard variable (to the real uid, not `${datasource}`).
   const datasource = resolveDataSource(request.options.datasource);
+  const app = useAppSettings();
   const key = JSON.stringify([
+    app.kind === 'loading' ? null : app.settings,
     request.options,
     request.window,
     request.selector,
@@ -96,12 +101,12 @@ export function useImpactReport(request: ReportRequest): ReportState {
   const [state, setState] = useState<{ key: string; state: ReportState }>({ key: '', state: { kind: 'loading' } });
 
   useEffect(() => {
-    if ('state' in checked) {
+    if ('state' in checked || app.kind === 'loading') {
       return;
     }
     // Until this run answers, state.key differs from key and the panel shows loading.
     let current = true;
-    run(request, checked.datasource, checked.baseline).then((next) => {
+    run(request, checked.datasource, checked.baseline, app.settings).then((next) => {
       if (current) {
         setState({ key, state: next });
       }

@@ -140,6 +140,8 @@ describe('the impact panel on an incident window', () => {
     expect([...paths].sort()).toEqual([
       'GET /api/annotations',
       'GET /api/plugins/aisre-impact-panel/settings',
+      // The app's settings: the telemetry profile the panel reads, as the incident page does.
+      'GET /api/plugins/aisre-reliability-app/settings',
       'POST /api/ds/query',
     ]);
     await opened.close();
