@@ -13,7 +13,8 @@ export type FakeBehaviour =
   | { kind: 'malformed'; body?: string }
   /** Answers a well-formed success only after `delayMs` (longer than the client's timeout). */
   | { kind: 'slow'; delayMs: number }
-  /** 200 with this JSON (a success whose series are malformed, a matrix where a vector belongs). */
+  /** 200 with this JSON (a success whose series are malformed, a matrix where a vector belongs); a vector is
+   *  answered to range queries as a matrix of the same series, one sample each. */
   | { kind: 'answer'; json: unknown }
   /** A redirect to `location` (a path on this server or another URL). */
   | { kind: 'redirect'; status: number; location: string };
@@ -29,7 +30,18 @@ export interface FakeMetricsApi {
   stop(): Promise<void>;
 }
 
-function respond(behaviour: FakeBehaviour, res: ServerResponse): void {
+function asMatrix(json: unknown): unknown {
+  const answer = json as { data?: { resultType?: string; result?: unknown } };
+  if (answer?.data?.resultType !== 'vector' || !Array.isArray(answer.data.result)) {
+    return json;
+  }
+  const result = answer.data.result.map((series: unknown) =>
+    series && typeof series === 'object' ? { ...series, values: [(series as { value?: unknown }).value] } : series
+  );
+  return { ...answer, data: { resultType: 'matrix', result } };
+}
+
+function respond(behaviour: FakeBehaviour, res: ServerResponse, path = ''): void {
   switch (behaviour.kind) {
     case 'status': {
       const body =
@@ -57,7 +69,7 @@ function respond(behaviour: FakeBehaviour, res: ServerResponse): void {
     }
     case 'answer':
       res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify(behaviour.json));
+      res.end(JSON.stringify(path.includes('query_range') ? asMatrix(behaviour.json) : behaviour.json));
       return;
     case 'redirect':
       res.writeHead(behaviour.status, { Location: behaviour.location });
@@ -78,7 +90,7 @@ export async function startFakeMetricsApi(behaviour: FakeBehaviour): Promise<Fak
     });
     // Drain a POSTed form before answering, as a real server would.
     req.resume();
-    req.on('end', () => respond(behaviour, res));
+    req.on('end', () => respond(behaviour, res, req.url));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
