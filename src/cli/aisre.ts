@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** `aisre`: the command line face of the core (impact reports, simulated telemetry, per-team provisioning). */
+import { version } from '../../package.json';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './errors';
 import { doctorCommand } from './doctor';
 import { impactCommand } from './impact';
@@ -14,9 +15,10 @@ Commands:
   simulate   Write or serve synthetic LLM telemetry with scheduled incidents
   provision  Write Grafana provisioning files (folders, dashboards, data source) for each team
 
-Run 'aisre <command> --help' for a command's options.`;
+Run 'aisre <command> --help' for a command's options; 'aisre --version' for the version.`;
 
-type Command = (args: string[]) => Promise<void>;
+/** A command resolves to its exit code (nothing: 0) or throws; a UsageError exits 2, anything else 1. */
+type Command = (args: string[]) => Promise<number | void>;
 
 const commands: Record<string, Command> = {
   impact: impactCommand,
@@ -31,14 +33,17 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return name ? 0 : EXIT_USAGE;
   }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    process.stdout.write(`aisre ${version}\n`);
+    return 0;
+  }
   const command = commands[name];
   if (!command) {
     process.stderr.write(`aisre: unknown command '${name}'\n\n${USAGE}\n`);
     return EXIT_USAGE;
   }
   try {
-    await command(args);
-    return 0;
+    return (await command(args)) ?? 0;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`aisre ${name}: ${message}\n`);

@@ -28,9 +28,16 @@ const ALL_SLIS = SLI_DEFINITIONS.map((d) => d.id);
 /** A Node stack frame in the output means the command crashed instead of explaining itself. */
 const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;
 
+/** Exit 3: the report was written but nothing in it could be judged (no data, no traffic). */
+const EXIT_NOTHING_JUDGED = 3;
+
 async function impactJson(prometheusUrl: string, ...args: string[]) {
+  return impactJsonExiting(0, prometheusUrl, ...args);
+}
+
+async function impactJsonExiting(code: number, prometheusUrl: string, ...args: string[]) {
   const result = await runAisre(['impact', '--prometheus', prometheusUrl, '--format', 'json', ...args]);
-  expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
+  expect({ code: result.code, stderr: result.stderr }).toEqual({ code, stderr: expect.any(String) });
   return { result, report: parseJsonOutput<ImpactReport>(result) };
 }
 
@@ -133,9 +140,10 @@ describe('on simulated data', () => {
     expect(countMismatches(report, window)).toEqual([]);
   });
 
-  it('a window beyond the data: exit 0, every SLI missing, no finding, and the command says so', async () => {
+  it('a window beyond the data: exit 3, every SLI missing, no finding, and the command says so', async () => {
     const from = DEFAULT_SIMULATION.to + 3600;
-    const { result, report } = await impactJson(
+    const { result, report } = await impactJsonExiting(
+      EXIT_NOTHING_JUDGED,
       prometheus.url,
       '--from',
       String(from),
@@ -157,15 +165,17 @@ describe('on simulated data', () => {
       '--to',
       String(from + 3600),
     ]);
-    expect(markdown.code).toBe(0);
+    expect(markdown.code).toBe(EXIT_NOTHING_JUDGED);
+    expect(markdown.stdout).toContain('Nothing to compare');
     for (const sli of ALL_SLIS) {
       expect(markdown.stdout).toContain(sli);
     }
   });
 
-  it('an empty baseline (before the data starts): insufficient_data everywhere, baseline rates null', async () => {
+  it('an empty baseline (before the data starts): insufficient_data everywhere, baseline rates null, exit 3', async () => {
     const from = DEFAULT_SIMULATION.from;
-    const { report } = await impactJson(
+    const { report } = await impactJsonExiting(
+      EXIT_NOTHING_JUDGED,
       prometheus.url,
       '--from',
       String(from),

@@ -1,12 +1,21 @@
 /** `aisre impact`: the postmortem impact section for a window, read from a Prometheus-compatible API. */
-import { buildImpactReport, ImpactOptionsError, type BaselineSpec } from '../core/impact';
-import { PrometheusHttpSource } from '../core/prometheus';
-import { renderMarkdown } from '../core/render';
+import { buildImpactReport, ImpactOptionsError, resolveBaseline, type BaselineSpec } from '../core/impact';
 import { type SliId } from '../core/metrics';
 import { profiledImpactOptions } from '../core/profile';
+import { DEFAULT_MAX_SERIES, PrometheusHttpSource, SeriesLimitError } from '../core/prometheus';
+import { renderMarkdown } from '../core/render';
+import { type ImpactReport } from '../core/report';
+import { MetricsSourceError, type Interval } from '../core/source';
+import { CONNECTION_FLAGS, CONNECTION_USAGE, parseConnection, withoutSecrets } from './connection';
 import { parseFlags, UsageError } from './errors';
 import { PROFILE_FLAGS, PROFILE_USAGE, profileFromFlags } from './profileFlags';
 import { parseTime } from './time';
+
+const MAX_TIMEOUT_SECONDS = 3600;
+const DEFAULT_DEADLINE_SECONDS = 300;
+const MAX_DEADLINE_SECONDS = 86_400;
+const DEFAULT_MAX_SEGMENTS = 1000;
+const MAX_LIMIT = 10_000_000;
 
 export const IMPACT_USAGE = `Usage: aisre impact --prometheus <url> --from <time> --to <time> [options]
 
@@ -14,75 +23,116 @@ Writes the impact section of a postmortem for the window [from, to]: every SLI o
 compared with a baseline, as Markdown (default) or JSON.
 
 Options:
-  --prometheus <url>     Prometheus-compatible API (Prometheus, Mimir, Thanos, VictoriaMetrics)
   --from <time>          Window start: RFC 3339 (2026-11-24T14:00:00Z), Unix seconds, or now-<duration>
-  --to <time>            Window end, same forms (also: now)
+  --to <time>            Window end, same forms (also: now, the current whole second)
   --baseline <spec>      preceding (default: the interval of equal length before the window),
-                         <N>d (the same window N days earlier), or <from>..<to>
+                         <N>d (the same window N days earlier, N >= 1), or <from>..<to>
   --selector <matchers>  PromQL label matchers for every query, e.g. 'team="search",endpoint="/chat"'
   --by <labels>          Split findings by these labels, comma-separated (e.g. endpoint,model; team, service,
                          endpoint and model read the label the preset maps them to)
   --sli <ids>            Only these SLIs, comma-separated (default: all)
   --format <format>      markdown (default) or json
   --min-volume <n>       Fewest requests/observations in window and baseline for a verdict (default 100)
-  --timeout <seconds>    Give up on a query after this long (default 30)
+  --timeout <seconds>    Give up on one query after this long (default 30, at most ${MAX_TIMEOUT_SECONDS})
+  --deadline <seconds>   Give up on the whole report after this long (default ${DEFAULT_DEADLINE_SECONDS}, at most ${MAX_DEADLINE_SECONDS})
+  --max-series <n>       Most series one query may return (default ${DEFAULT_MAX_SERIES})
+  --max-segments <n>     Most segments (combinations of --by values) a report may hold (default ${DEFAULT_MAX_SEGMENTS})
 ${PROFILE_USAGE}
   -h, --help             Show this help
 
-Exit codes: 0 report written, 1 the metrics API failed, 2 the command line is wrong.`;
+${CONNECTION_USAGE}
 
-function parseBaseline(spec: string | undefined): BaselineSpec {
+Exit codes: 0 report written; 3 report written, but no SLI could be judged (no data, or no traffic, in the
+window or the baseline: never read it as an all-clear); 1 the metrics API failed; 2 the command line is
+wrong or asks for more than the limits allow.`;
+
+/** Exit code of a report that was written but judges nothing: an outage with no data must not read as exit 0. */
+export const EXIT_NOTHING_JUDGED = 3;
+
+const IMPACT_FLAGS = {
+  ...CONNECTION_FLAGS,
+  from: { type: 'string' },
+  to: { type: 'string' },
+  baseline: { type: 'string' },
+  selector: { type: 'string' },
+  by: { type: 'string' },
+  sli: { type: 'string' },
+  format: { type: 'string' },
+  'min-volume': { type: 'string' },
+  timeout: { type: 'string' },
+  deadline: { type: 'string' },
+  'max-series': { type: 'string' },
+  'max-segments': { type: 'string' },
+  ...PROFILE_FLAGS,
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function parseBaseline(spec: string | undefined, window: Interval): BaselineSpec {
   if (spec === undefined || spec === 'preceding') {
     return { mode: 'preceding' };
   }
   const days = /^(\d+)d$/.exec(spec);
   if (days) {
-    return { mode: 'days_earlier', days: Number(days[1]) };
+    const n = Number(days[1]);
+    if (n < 1) {
+      throw new UsageError(`--baseline ${spec} would compare the window with itself: give 1d or more`);
+    }
+    if (n * 86_400 < window.to - window.from) {
+      throw new UsageError(`--baseline ${spec} overlaps the window (it is longer than ${n} d): give more days`);
+    }
+    return { mode: 'days_earlier', days: n };
   }
   const range = spec.split('..');
   if (range.length === 2) {
-    return { mode: 'fixed', from: parseTime(range[0], '--baseline start'), to: parseTime(range[1], '--baseline end') };
+    const from = parseTime(range[0], '--baseline start');
+    const to = parseTime(range[1], '--baseline end');
+    if (to <= from) {
+      throw new UsageError(`--baseline end (${range[1]}) must be after its start (${range[0]})`);
+    }
+    if (from < window.to && to > window.from) {
+      throw new UsageError(`--baseline ${spec} overlaps the window: a baseline must be outside it`);
+    }
+    return { mode: 'fixed', from, to };
   }
   throw new UsageError(`--baseline must be 'preceding', '<N>d' or '<from>..<to>', not '${spec}'`);
 }
 
-function parsePositive(value: string | undefined, flag: string, fallback: number): number {
+function parseNumber(
+  value: string | undefined,
+  flag: string,
+  fallback: number,
+  { max, integer = false }: { max: number; integer?: boolean }
+): number {
   if (value === undefined) {
     return fallback;
   }
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) {
-    throw new UsageError(`${flag} must be a positive number, not '${value}'`);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw new UsageError(`${flag} must be a positive ${integer ? 'integer' : 'number'}, not '${value}'`);
+  }
+  if (n > max) {
+    throw new UsageError(`${flag} must be at most ${max}, not '${value}'`);
   }
   return n;
 }
 
-function list(value: string | undefined): string[] | undefined {
-  return value
-    ?.split(',')
+/** A comma-separated list; given but empty is a mistake (it would silently mean "none" or "all"). */
+function list(value: string | undefined, flag: string): string[] | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  const items = value
+    .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+  if (items.length === 0) {
+    throw new UsageError(`${flag} is empty: give at least one name, or leave the flag out`);
+  }
+  return items;
 }
 
 function parseImpactArgs(args: string[]) {
-  const values = parseFlags(
-    args,
-    {
-      prometheus: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      baseline: { type: 'string' },
-      selector: { type: 'string' },
-      by: { type: 'string' },
-      sli: { type: 'string' },
-      format: { type: 'string' },
-      'min-volume': { type: 'string' },
-      timeout: { type: 'string' },
-      ...PROFILE_FLAGS,
-      help: { type: 'boolean', short: 'h' },
-    },
-    IMPACT_USAGE
-  );
+  const values = parseFlags(args, IMPACT_FLAGS, IMPACT_USAGE);
   if (values.help) {
     return undefined;
   }
@@ -95,54 +145,111 @@ function parseImpactArgs(args: string[]) {
   if (format !== 'markdown' && format !== 'json') {
     throw new UsageError(`--format must be markdown or json, not '${format}'`);
   }
-  let url: URL;
-  try {
-    url = new URL(values.prometheus!);
-  } catch {
-    throw new UsageError(`--prometheus must be a URL such as http://localhost:9090, not '${values.prometheus}'`);
-  }
   const { settings, profile } = profileFromFlags(values);
-  const now = Date.now() / 1000;
+  const now = Math.floor(Date.now() / 1000);
   const window = { from: parseTime(values.from!, '--from', now), to: parseTime(values.to!, '--to', now) };
   if (window.to <= window.from) {
     throw new UsageError(`--to (${values.to}) must be after --from (${values.from})`);
   }
+  if (values.selector !== undefined && values.selector.trim() === '') {
+    throw new UsageError(
+      '--selector is empty: leave it out to read all series, or give matchers such as team="search"'
+    );
+  }
+  const baseline = parseBaseline(values.baseline, window);
+  if (resolveBaseline(window, baseline).from < 0) {
+    throw new UsageError(`--baseline ${values.baseline ?? 'preceding'} would start before 1970-01-01`);
+  }
+  const connection = parseConnection(values);
   return {
-    url: url.toString(),
+    connection,
     format,
     settings,
-    timeoutMs: parsePositive(values.timeout, '--timeout', 30) * 1000,
+    timeoutMs: parseNumber(values.timeout, '--timeout', 30, { max: MAX_TIMEOUT_SECONDS }) * 1000,
+    deadlineMs:
+      parseNumber(values.deadline, '--deadline', DEFAULT_DEADLINE_SECONDS, { max: MAX_DEADLINE_SECONDS }) * 1000,
+    maxSeries: parseNumber(values['max-series'], '--max-series', DEFAULT_MAX_SERIES, { max: MAX_LIMIT, integer: true }),
+    maxSegments: parseNumber(values['max-segments'], '--max-segments', DEFAULT_MAX_SEGMENTS, {
+      max: MAX_LIMIT,
+      integer: true,
+    }),
     options: {
       window,
-      baseline: parseBaseline(values.baseline),
+      baseline,
       selector: values.selector,
-      groupBy: list(values.by),
-      slis: list(values.sli) as SliId[] | undefined,
-      thresholds: { minVolume: parsePositive(values['min-volume'], '--min-volume', profile.thresholds.minVolume) },
+      groupBy: list(values.by, '--by'),
+      slis: list(values.sli, '--sli') as SliId[] | undefined,
+      thresholds: {
+        minVolume: parseNumber(values['min-volume'], '--min-volume', profile.thresholds.minVolume, {
+          max: Number.MAX_SAFE_INTEGER,
+        }),
+      },
     },
   };
 }
 
-export async function impactCommand(args: string[]): Promise<void> {
+/** Runs the report under the deadline; the first failure cancels every query still in flight. */
+async function runReport(parsed: NonNullable<ReturnType<typeof parseImpactArgs>>): Promise<ImpactReport> {
+  const run = new AbortController();
+  const deadline = setTimeout(
+    () =>
+      run.abort(new MetricsSourceError(`the report did not finish within --deadline ${parsed.deadlineMs / 1000} s`)),
+    parsed.deadlineMs
+  );
+  const source = new PrometheusHttpSource(parsed.connection.url, {
+    timeoutMs: parsed.timeoutMs,
+    headers: parsed.connection.headers,
+    signal: run.signal,
+    maxSeries: parsed.maxSeries,
+    post: parsed.connection.post,
+  });
+  try {
+    return await buildImpactReport(source, await profiledImpactOptions(source, parsed.settings, parsed.options));
+  } catch (error) {
+    run.abort(error);
+    if (error instanceof ImpactOptionsError || error instanceof SeriesLimitError) {
+      throw new UsageError(error.message);
+    }
+    throw error;
+  } finally {
+    clearTimeout(deadline);
+    parsed.connection.close();
+  }
+}
+
+/** Exit code 0, or EXIT_NOTHING_JUDGED with the reason on stderr. */
+export async function impactCommand(args: string[]): Promise<number | void> {
   const parsed = parseImpactArgs(args);
   if (!parsed) {
     process.stdout.write(`${IMPACT_USAGE}\n`);
     return;
   }
-  const source = new PrometheusHttpSource(parsed.url, { timeoutMs: parsed.timeoutMs });
-  let report;
+  let report: ImpactReport;
   try {
-    report = await buildImpactReport(source, await profiledImpactOptions(source, parsed.settings, parsed.options));
+    report = await runReport(parsed);
   } catch (error) {
-    if (error instanceof ImpactOptionsError) {
-      throw new UsageError(error.message);
+    if (error instanceof Error) {
+      error.message = withoutSecrets(error.message, parsed.connection.secrets);
     }
     throw error;
   }
-  process.stdout.write(parsed.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderMarkdown(report));
-  if (report.findings.length === 0) {
-    process.stderr.write(
-      `aisre impact: no SLI had data for this window and scope (${report.missingSlis.length} missing)\n`
+  const segments = new Set(report.findings.map((f) => JSON.stringify(f.segment))).size;
+  if (segments > parsed.maxSegments) {
+    throw new UsageError(
+      `the report has ${segments} segments, more than --max-segments ${parsed.maxSegments}: ` +
+        'narrow --selector or --by, or raise --max-segments'
     );
   }
+  process.stdout.write(parsed.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderMarkdown(report));
+  const judged = report.findings.filter((f) => f.verdict !== 'insufficient_data' && f.verdict !== 'no_data').length;
+  if (judged > 0) {
+    return;
+  }
+  process.stderr.write(
+    report.findings.length === 0
+      ? `aisre impact: no SLI had data for this window and scope (${report.missingSlis.length} missing); exit ${EXIT_NOTHING_JUDGED}\n`
+      : `aisre impact: no SLI could be judged: all ${report.findings.length} findings are insufficient_data or ` +
+          `no_data (no or too little traffic); exit ${EXIT_NOTHING_JUDGED}\n`
+  );
+  return EXIT_NOTHING_JUDGED;
 }

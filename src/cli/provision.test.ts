@@ -6,6 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { UsageError } from './errors';
 import { provisionCommand } from './provision';
 import { fixtureBundle, readTree } from '../provisioning/testFixtures';
+import { runAisre } from '../testing/aisre';
 
 describe('aisre provision', () => {
   let work: string;
@@ -100,7 +101,9 @@ describe('aisre provision', () => {
     await run();
     expect(existsSync(join(out, 'dashboards', 'Assistants'))).toBe(false);
     expect(existsSync(join(out, 'dashboards', 'Search', 'model-slis.json'))).toBe(true);
-    expect(stdout).toHaveBeenCalledWith('  removed dashboards/Assistants/model-slis.json\n');
+    expect(stdout).toHaveBeenCalledWith(
+      expect.stringContaining('\n  removed   dashboards/Assistants/model-slis.json\n')
+    );
   });
 
   it('passes the data source flags into the files', async () => {
@@ -176,6 +179,19 @@ describe('aisre provision', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(`aisre provision: ${teams}: teams[0] and teams[1] are both named 'search'\n`);
     expect(existsSync(out)).toBe(false);
+  }, 30_000);
+
+  it("run from another directory with only --dashboards: the package's own alert rules are written, and every part is listed", async () => {
+    const root = resolve(__dirname, '../..');
+    const result = await runAisre(['provision', '--teams', teams, '--out', out, '--dashboards', dashboards], {
+      cwd: work,
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`alert rules: alert-rules.yaml from ${join(root, 'alerting', 'grafana')}`);
+    expect(result.stdout).toContain('written   alerting/alert-rules.yaml');
+    expect(result.stdout).toContain(`dashboards: 3 from ${dashboards}, one copy per team`);
+    expect(existsSync(join(out, 'alerting', 'alert-rules.yaml'))).toBe(true);
   }, 30_000);
 
   it('prints its help', async () => {

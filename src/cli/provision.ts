@@ -35,8 +35,9 @@ Options:
   --datasource-name <name>    Its name (default '${DEFAULT_DATASOURCE.name}')
   --existing-datasource       Do not write datasources/aisre.yaml: --datasource-uid names one Grafana already has
   --scrape-interval <dur>     Prometheus scrape interval, Grafana's minimum step (default 15s)
-  --dashboards <dir>          Bundled dashboards to copy, *.json (default ${DEFAULT_DASHBOARDS_DIR})
-  --alerting <dir>            Grafana alerting provisioning files to copy (default ${DEFAULT_ALERTING_DIR}, if present)
+  --dashboards <dir>          Dashboards to copy, *.json (default: the package's own, ${DEFAULT_DASHBOARDS_DIR})
+  --alerting <dir>            Grafana alerting provisioning files to copy (default: the package's own,
+                              ${DEFAULT_ALERTING_DIR})
   --grafana-path <path>       Where Grafana sees <dir> (default ${DEFAULT_GRAFANA_PROVISIONING_PATH})
   --org-id <n>                Grafana organisation (default 1)
   --force                     Overwrite files at generated paths that an earlier run did not write
@@ -44,7 +45,10 @@ ${PROFILE_USAGE}
                          (written as the app's jsonData, which the panel and the incident page read)
   -h, --help                  Show this help
 
-Exit codes: 0 files written, 2 the command line, the teams file or a dashboard is wrong.`;
+It prints every file it wrote, left unchanged or removed, and which parts it skipped.
+
+Exit codes: 0 files written, 2 the command line, the teams file, a dashboard or the output directory is wrong
+(nothing is written or deleted outside <dir>, nor through a symlink inside it).`;
 
 const DURATION = /^\d+(ms|s|m|h)$/;
 
@@ -142,14 +146,20 @@ export async function provisionCommand(args: string[]): Promise<void> {
     return;
   }
   try {
-    if (options.alertingRequired && !isDirectory(options.alerting)) {
-      throw new UsageError(`--alerting directory ${options.alerting} does not exist`);
+    if (!isDirectory(options.alerting)) {
+      throw new UsageError(
+        options.alertingRequired
+          ? `--alerting directory ${options.alerting} does not exist`
+          : `the package's alert rules (${options.alerting}) are missing: reinstall aisre, or give --alerting <dir>`
+      );
     }
     const teams = readTeamsFile(options.teams);
+    const dashboards = readDashboards(options.dashboards);
+    const alerting = readAlerting(options.alerting);
     const files = planProvisioning({
       teams,
-      dashboards: readDashboards(options.dashboards),
-      alerting: readAlerting(options.alerting),
+      dashboards,
+      alerting,
       datasource: {
         uid: options.datasourceUid,
         name: options.datasourceName,
@@ -161,13 +171,23 @@ export async function provisionCommand(args: string[]): Promise<void> {
       appSettings: options.appSettings,
     });
     const result = writeProvisioning(options.out, files, { force: options.force });
+    const parts = [
+      `dashboards: ${dashboards.length} from ${options.dashboards}, one copy per team`,
+      `alert rules: ${alerting.length ? `${alerting.map((a) => a.file).join(', ')} from ${options.alerting}` : `none (${options.alerting} has no *.yaml, *.yml or *.json)`}`,
+      options.datasourceUrl === undefined
+        ? `data source: skipped (--existing-datasource: dashboards use uid ${options.datasourceUid})`
+        : `data source: ${options.datasourceName} at ${options.datasourceUrl}`,
+    ];
+    const listed = [
+      ...result.written.map((path) => `written   ${path}`),
+      ...result.unchanged.map((path) => `unchanged ${path}`),
+      ...result.removed.map((path) => `removed   ${path}`),
+    ];
     process.stdout.write(
       `aisre provision: ${teams.length} team(s) in ${options.out}: ` +
-        `${result.written.length} written, ${result.unchanged.length} unchanged, ${result.removed.length} removed\n`
+        `${result.written.length} written, ${result.unchanged.length} unchanged, ${result.removed.length} removed\n` +
+        [...parts, ...listed].map((line) => `  ${line}\n`).join('')
     );
-    for (const path of result.removed) {
-      process.stdout.write(`  removed ${path}\n`);
-    }
   } catch (error) {
     if (
       error instanceof TeamsFileError ||

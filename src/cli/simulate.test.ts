@@ -29,7 +29,17 @@ describe('aisre simulate', () => {
 
   it.each([
     [['--from', '2024-05-01T00:00:00Z', '--to', '2024-05-01T01:00:00Z'], /missing --out/],
-    [['--from', 'yesterday', '--to', '2024-05-01T01:00:00Z', '--out', 'x'], /--from 'yesterday' is not a time/],
+    [['--from', 'yesterday', '--to', '2024-05-01T01:00:00Z', '--out', 'x'], /--from: 'yesterday' is not a time/],
+    [['--from', '2024-02-30T00:00:00Z', '--to', '2024-05-01T01:00:00Z', '--out', 'x'], /not a date that exists/],
+    [
+      ['--from', '1714521600', '--to', '1714525200', '--out', 'x', '--truth', 'x'],
+      /--truth and --out are the same file/,
+    ],
+    [
+      ['--from', '1714521600', '--to', '1714525200', '--out', 'x', '--truth', './x'],
+      /--truth and --out are the same file/,
+    ],
+    [['--from', '1714521600', '--to', '1714525200', '--out', '-', '--truth', '-'], /would both write to stdout/],
     [['--from', '2024-05-01T01:00:00Z', '--to', '2024-05-01T00:00:00Z', '--out', 'x'], /must be after --from/],
     [['--from', '1714521600', '--to', '1714521630', '--out', 'x'], /whole number of --step/],
     [['--from', '1714521600', '--to', '1714525200', '--out', 'x', '--step', '0'], /--step must be at least 1/],
@@ -45,6 +55,28 @@ describe('aisre simulate', () => {
     const run = simulateCommand(args);
     await expect(run).rejects.toThrow(message);
     await expect(run).rejects.toBeInstanceOf(UsageError);
+  });
+
+  it('writes the truth to stdout for --truth -, and the samples only to --out', async () => {
+    const out = join(directory, 'out.om');
+    await simulateCommand([
+      '--from',
+      '1714521600',
+      '--to',
+      '1714525200',
+      '--scenario',
+      'compressed',
+      '--rate',
+      '0.1',
+      '--out',
+      out,
+      '--truth',
+      '-',
+    ]);
+    const truth = JSON.parse(stdout.mock.calls.map((call) => String(call[0])).join(''));
+    expect(truth).toHaveProperty('incidents');
+    expect(await readFile(out, 'utf8')).toMatch(/# EOF\n$/);
+    await expect(readFile(join(process.cwd(), '-'), 'utf8')).rejects.toThrow(/ENOENT/);
   });
 
   it('writes an OpenMetrics file and its ground truth', async () => {

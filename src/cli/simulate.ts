@@ -4,8 +4,9 @@
  * served live on /metrics for a demo. See docs/simulator.md.
  */
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 
 import {
   FILE_FORMATS,
@@ -25,6 +26,7 @@ import {
 } from '../simulator';
 
 import { parseFlags, UsageError } from './errors';
+import { parseTime as parseCommandLineTime } from './time';
 
 const USAGE = `Usage:
   aisre simulate --from <time> --to <time> --out <file> [options]   write samples for a backfill
@@ -38,7 +40,8 @@ File mode:
   --format <name>     openmetrics (default): seconds, for 'promtool tsdb create-blocks-from openmetrics';
                       prometheus: text format with millisecond timestamps, for VictoriaMetrics'
                       /api/v1/import/prometheus
-  --truth <file>      also write the ground truth (schedule, change events, exact window counts) as JSON
+  --truth <file>      also write the ground truth (schedule, change events, exact window counts) as JSON;
+                      - for stdout (then --out must be a file); never the same file as --out
 
 Live mode:
   --serve <port>      listen on this port (0 picks a free one): /metrics, /scenario, /-/healthy
@@ -99,29 +102,16 @@ function numberFlag(
   return value;
 }
 
-const RELATIVE_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
-
-/** A time flag as unix seconds: RFC 3339, unix seconds, `now` or `now-<n><unit>` (rounded down to the step). */
+/**
+ * A time flag as unix seconds, read as every command reads times (./time.ts), then kept to whole seconds;
+ * `now` and `now-<duration>` are rounded down to the step so now-based ranges fall on whole steps.
+ */
 export function parseTime(name: string, raw: string, stepSeconds: number, nowMs = Date.now()): number {
-  const relative = /^now(?:-(\d+)([smhd]))?$/.exec(raw);
+  const relative = /^now(-.+)?$/.test(raw.trim());
+  const seconds = parseCommandLineTime(raw, `--${name}`, Math.floor(nowMs / 1000));
   if (relative) {
-    const offset = relative[1] ? Number(relative[1]) * RELATIVE_UNITS[relative[2]] : 0;
-    const seconds = Math.floor(nowMs / 1000) - offset;
-    return seconds - (((seconds % stepSeconds) + stepSeconds) % stepSeconds);
-  }
-  let seconds: number;
-  if (/^\d+(\.\d+)?$/.test(raw)) {
-    seconds = Number(raw);
-  } else if (RFC3339.test(raw)) {
-    seconds = Date.parse(raw.replace(' ', 'T')) / 1000;
-  } else {
-    throw new UsageError(
-      `--${name} '${raw}' is not a time: use RFC 3339 (2024-05-01T00:00:00Z), unix seconds, now or now-24h`
-    );
-  }
-  if (!Number.isFinite(seconds)) {
-    throw new UsageError(`--${name} '${raw}' is not a valid date`);
+    const whole = Math.floor(seconds);
+    return whole - (((whole % stepSeconds) + stepSeconds) % stepSeconds);
   }
   if (!Number.isInteger(seconds)) {
     throw new UsageError(`--${name} '${raw}' must fall on a whole second`);
@@ -193,6 +183,19 @@ async function serve(flags: Flags): Promise<void> {
   });
 }
 
+/** Whether two paths name one file, also through symlinks or hard links. */
+function sameFile(a: string, b: string): boolean {
+  if (resolve(a) === resolve(b)) {
+    return true;
+  }
+  try {
+    const [sa, sb] = [statSync(a), statSync(b)];
+    return sa.dev === sb.dev && sa.ino === sb.ino;
+  } catch {
+    return false;
+  }
+}
+
 async function openOutput(path: string): Promise<NodeJS.WritableStream & { close?: () => void }> {
   if (path === '-') {
     return process.stdout;
@@ -207,6 +210,17 @@ async function writeFileMode(flags: Flags): Promise<void> {
   const missing = (['from', 'to', 'out'] as const).filter((name) => flags[name] === undefined);
   if (missing.length > 0) {
     throw new UsageError(`missing ${missing.map((name) => `--${name}`).join(', ')} (or use --serve)\n\n${USAGE}`);
+  }
+  if (flags.truth !== undefined) {
+    if (flags.truth === '') {
+      throw new UsageError('--truth needs a file name, or - for stdout');
+    }
+    if (flags.truth === '-' && flags.out === '-') {
+      throw new UsageError('--out - and --truth - would both write to stdout: give one of them a file');
+    }
+    if (flags.truth !== '-' && flags.out !== '-' && sameFile(flags.truth, flags.out!)) {
+      throw new UsageError(`--truth and --out are the same file (${flags.out}): the truth would overwrite the samples`);
+    }
   }
   const stepSeconds = numberFlag('step', flags.step, 60, { integer: true, min: 1, max: 86400 });
   const from = parseTime('from', flags.from!, stepSeconds);
@@ -253,7 +267,12 @@ async function writeFileMode(flags: Flags): Promise<void> {
   }
   if (flags.truth) {
     const truth = groundTruth(simulation, to);
-    await writeFile(flags.truth, `${JSON.stringify(truth, null, 2)}\n`);
+    const json = `${JSON.stringify(truth, null, 2)}\n`;
+    if (flags.truth === '-') {
+      process.stdout.write(json);
+    } else {
+      await writeFile(flags.truth, json);
+    }
     notes.push(
       `truth: ${plural(truth.incidents.length, 'incident')}, ${plural(truth.counterResets.length, 'counter reset')}, ` +
         `${plural(truth.zeroTraffic.length, 'zero-traffic interval')} -> ${flags.truth}`

@@ -18,6 +18,24 @@ describe('parseTime', () => {
     }
   );
 
+  test('to the millisecond: fractional seconds are kept, finer ones refused', () => {
+    expect(parseTime('1795528800.25', '--from')).toBe(1_795_528_800.25);
+    expect(parseTime('2026-11-24T14:00:00.123Z', '--from')).toBe(1_795_528_800.123);
+    expect(parseTime('2028-02-29T00:00:00Z', '--from')).toBe(Date.UTC(2028, 1, 29) / 1000);
+    expect(() => parseTime('1795528800.1234', '--from')).toThrow(/finer than a millisecond/);
+  });
+
+  test.each([
+    ['2026-02-30T00:00:00Z', /not a date that exists/],
+    ['2026-02-29T00:00:00Z', /not a date that exists/],
+    ['2026-11-24T24:00:00Z', /not a date that exists/],
+    ['2026-11-24T14:00:00+25:00', /not a date that exists/],
+    ['99999999999999', /outside 1970-01-01 .. 9999-12-31/],
+    ['1795528800000', /looks like milliseconds/],
+  ])('%s is refused: %s', (text, why) => {
+    expect(() => parseTime(text, '--to')).toThrow(why);
+  });
+
   test('durations', () => {
     expect(parseDuration('90s', 'x')).toBe(90);
     expect(parseDuration('7d', 'x')).toBe(604_800);

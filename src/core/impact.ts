@@ -137,6 +137,8 @@ interface Reading {
   bySegment: Map<string, Map<string, number>>;
   seriesCount: number;
   nanSegments: Set<string>;
+  /** Segments with a histogram bucket whose `le` is not a number (a broken exporter or proxy). */
+  badBoundSegments: Set<string>;
   nonInteger: boolean;
   /** The `--by` labels some series carried (a label no series carries makes one segment '' silently). */
   labelsCarried: Set<string>;
@@ -148,6 +150,7 @@ class QueryRunner {
   private readonly rangeCache = new Map<string, Promise<RangeSeries[]>>();
   private readonly queue: Array<() => void> = [];
   private running = 0;
+  private failure: unknown;
 
   constructor(private readonly source: MetricsSource) {}
 
@@ -184,7 +187,14 @@ class QueryRunner {
     }
     this.running++;
     try {
+      // One failed query fails the report: sending the queued ones would only keep a broken server busy.
+      if (this.failure !== undefined) {
+        throw this.failure;
+      }
       return await task();
+    } catch (error) {
+      this.failure ??= error;
+      throw error;
     } finally {
       this.running--;
       this.queue.shift()?.();
@@ -219,7 +229,14 @@ async function read(
 }
 
 function emptyReading(): Reading {
-  return { bySegment: new Map(), seriesCount: 0, nanSegments: new Set(), nonInteger: false, labelsCarried: new Set() };
+  return {
+    bySegment: new Map(),
+    seriesCount: 0,
+    nanSegments: new Set(),
+    badBoundSegments: new Set(),
+    nonInteger: false,
+    labelsCarried: new Set(),
+  };
 }
 
 function accumulate(reading: Reading, row: SampleRow, splitLabel: string, groupBy: string[]): void {
@@ -228,14 +245,18 @@ function accumulate(reading: Reading, row: SampleRow, splitLabel: string, groupB
       reading.labelsCarried.add(label);
     }
   }
-  add(reading, segmentKey(row.labels, groupBy), row.labels[splitLabel] ?? '', row.value);
+  add(reading, segmentKey(row.labels, groupBy), splitLabel, row.labels[splitLabel] ?? '', row.value);
 }
 
 /** Add one series' value to its segment's entry for its split-label value (`le`, `outcome`…). */
-function add(reading: Reading, key: string, splitValue: string, value: number): void {
+function add(reading: Reading, key: string, splitLabel: string, splitValue: string, value: number): void {
   reading.seriesCount++;
   if (!Number.isFinite(value)) {
     reading.nanSegments.add(key);
+    return;
+  }
+  if (splitLabel === 'le' && Number.isNaN(parsePrometheusFloat(splitValue))) {
+    reading.badBoundSegments.add(key);
     return;
   }
   reading.nonInteger ||= !Number.isInteger(value);
@@ -312,7 +333,7 @@ function readingsByTime(series: RangeSeries[], splitLabel: string, groupBy: stri
         reading = emptyReading();
         byTime.set(time, reading);
       }
-      add(reading, key, splitValue, value);
+      add(reading, key, splitLabel, splitValue, value);
     }
   }
   return byTime;
@@ -572,6 +593,7 @@ function volumeOf(finding: Finding): { window: number; baseline: number } {
 }
 
 const NAN_REASON = 'some series returned NaN or ±Inf in this segment';
+const BAD_BOUND_REASON = 'a histogram bucket bound (le) in this segment is not a number';
 
 function dispersionPhrase(test: SignificanceTest): string {
   if (test.dispersion === null) {
@@ -679,7 +701,7 @@ type Judged = { finding: Finding; definition: SliDefinition; tainted: string | n
 type Pair = [window: Reading, baseline: Reading];
 
 function segmentKeys(...readings: Reading[]): string[] {
-  return [...new Set(readings.flatMap((r) => [...r.bySegment.keys(), ...r.nanSegments]))].sort();
+  return [...new Set(readings.flatMap((r) => [...r.bySegment.keys(), ...r.nanSegments, ...r.badBoundSegments]))].sort();
 }
 
 function proportionFindings(
@@ -754,11 +776,13 @@ function distributionFindings(
     });
   return segmentKeys(wBuckets, bBuckets).map((key) => {
     // A NaN bucket makes the whole histogram of that segment unreadable: compare nothing rather than guess.
-    const tainted = wBuckets.nanSegments.has(key) || bBuckets.nanSegments.has(key);
+    const nan = wBuckets.nanSegments.has(key) || bBuckets.nanSegments.has(key);
+    const badBound = wBuckets.badBoundSegments.has(key) || bBuckets.badBoundSegments.has(key);
+    const tainted = nan ? NAN_REASON : badBound ? BAD_BOUND_REASON : null;
     const buckets = (r: Reading) => (tainted ? [] : toCumulative(r.bySegment.get(key)));
     return {
       definition,
-      tainted: tainted ? NAN_REASON : null,
+      tainted,
       finding: compareDistributions(
         definition,
         segmentOf(key, groupBy),
@@ -827,7 +851,9 @@ export async function buildImpactReport(source: MetricsSource, options: ImpactOp
           // Events and totals of one counter are one query (the runner shares it); a separate total counter
           // is split by its own label.
           const eventQuery = counterQuery(definition.metric, definition.eventLabel, definition.matchers);
-          const totalSplit = definition.totalMetric ? splitLabelOf(definition.totalMetric, o.all) : definition.eventLabel;
+          const totalSplit = definition.totalMetric
+            ? splitLabelOf(definition.totalMetric, o.all)
+            : definition.eventLabel;
           const totalQuery = definition.totalMetric ? counterQuery(definition.totalMetric, totalSplit) : eventQuery;
           const [events, totals, pastEvents, pastTotals] = await Promise.all([
             readPair(eventQuery, definition.eventLabel),
@@ -912,6 +938,11 @@ function noteUncarriedLabels(
 function noteReadings(caveats: Set<string>, readings: Reading[]): void {
   if (readings.some((r) => r.nanSegments.size > 0)) {
     caveats.add('Some series returned NaN or ±Inf; their segments are marked insufficient_data rather than guessed.');
+  }
+  if (readings.some((r) => r.badBoundSegments.size > 0)) {
+    caveats.add(
+      'Some histogram buckets have a bound (le) that is not a number; their segments are marked insufficient_data.'
+    );
   }
   if (readings.some((r) => r.nonInteger)) {
     caveats.add(

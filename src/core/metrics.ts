@@ -249,6 +249,11 @@ function sumBy(labels: string[], inner: string): string {
   return `sum by (${labels.join(', ')}) (${inner})`;
 }
 
+/** A PromQL range: whole seconds as `3600s`, anything finer in milliseconds (`1010666730ms`); PromQL rejects `1.5s`. */
+export function rangeDuration(seconds: number): string {
+  return Number.isInteger(seconds) ? `${seconds}s` : `${Math.round(seconds * 1000)}ms`;
+}
+
 /** Whether a value of the SLI's event label (`''` when a series lacks the label) counts as an event. */
 export function isEventValue(sli: ProportionSli, value: string): boolean {
   return sli.eventValuesExcluded ? value !== '' && !sli.eventValues.includes(value) : sli.eventValues.includes(value);
@@ -293,7 +298,10 @@ export function counterIncreaseQuery(
   rangeSeconds: number,
   matchers?: string
 ): string {
-  return sumBy([splitLabel, ...groupBy], `increase(${vectorSelector(metric, [matchers, selector])}[${rangeSeconds}s])`);
+  return sumBy(
+    [splitLabel, ...groupBy],
+    `increase(${vectorSelector(metric, [matchers, selector])}[${rangeDuration(rangeSeconds)}])`
+  );
 }
 
 /** Histogram bucket increases over `rangeSeconds`, per `le` and segment. */
@@ -305,7 +313,7 @@ export function bucketIncreaseQuery(
 ): string {
   return sumBy(
     ['le', ...groupBy],
-    `increase(${vectorSelector(`${sli.metric}_bucket`, [sli.matchers, selector])}[${rangeSeconds}s])`
+    `increase(${vectorSelector(`${sli.metric}_bucket`, [sli.matchers, selector])}[${rangeDuration(rangeSeconds)}])`
   );
 }
 

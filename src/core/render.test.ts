@@ -128,6 +128,14 @@ describe('renderMarkdown', () => {
     expect(renderMarkdown(reportWith(calm))).toContain('No other SLI regressed past the investigate threshold (+5.0%)');
   });
 
+  test('a report where nothing could be judged (zero traffic) is never headlined as an all-clear', () => {
+    const silent = { ...refusals('/chat'), verdict: 'insufficient_data' as const, reason: '0 requests in the window' };
+    const markdown = renderMarkdown(reportWith(silent));
+    expect(markdown).toContain('SLI could be judged: every finding is insufficient_data or no_data');
+    expect(markdown).toContain('This is not an all-clear.');
+    expect(markdown).not.toContain('No SLI regressed');
+  });
+
   test.each([
     ['<img src=x onerror=alert(1)>', '&lt;img src=x onerror=alert\\(1\\)&gt;'],
     ['| pipes |', '\\| pipes \\|'],

@@ -260,9 +260,11 @@ export function renderMarkdown(report: ImpactReport): string {
     ...(regressions.some((f) => f.verdict !== 'no_data')
       ? []
       : [
-          report.findings.length
-            ? `No${regressions.length || missing.length ? ' other' : ''} SLI regressed past the investigate threshold (${formatSignedPercent(t.investigate)}) with significance (q < ${t.fdr}) in this window.`
-            : 'Nothing to compare: no SLI of the metrics contract had data for this scope in the window or the baseline.',
+          !report.findings.length
+            ? 'Nothing to compare: no SLI of the metrics contract had data for this scope in the window or the baseline.'
+            : report.findings.every((f) => f.verdict === 'insufficient_data' || f.verdict === 'no_data')
+              ? `No${regressions.length || missing.length ? ' other' : ''} SLI could be judged: every finding is insufficient_data or no_data (no or too little traffic in the window or the baseline). This is not an all-clear.`
+              : `No${regressions.length || missing.length ? ' other' : ''} SLI regressed past the investigate threshold (${formatSignedPercent(t.investigate)}) with significance (q < ${t.fdr}) in this window.`,
         ]),
     ...(tooNoisy.length ? ['', '#### Too noisy to call', '', ...tooNoisy.map((f) => `- ${tooNoisySentence(f)}`)] : []),
     '',

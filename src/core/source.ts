@@ -44,8 +44,14 @@ export class MetricsSourceError extends Error {
   }
 }
 
-/** Prometheus' text for a float ("1.5", "+Inf", "-Inf", "NaN") as a number; JavaScript's Number() reads "+Inf" as NaN. */
-export function parsePrometheusFloat(text: string | undefined): number {
+/**
+ * Prometheus' text for a float ("1.5", "+Inf", "-Inf", "NaN") as a number; JavaScript's Number() reads "+Inf"
+ * as NaN. Anything else a broken server sends (null, a number, "abc") is NaN: not a number we can trust.
+ */
+export function parsePrometheusFloat(text: unknown): number {
+  if (typeof text !== 'string') {
+    return NaN;
+  }
   switch (text) {
     case '+Inf':
     case 'Inf':
@@ -53,6 +59,6 @@ export function parsePrometheusFloat(text: string | undefined): number {
     case '-Inf':
       return -Infinity;
     default:
-      return text === undefined || text.trim() === '' ? NaN : Number(text);
+      return text.trim() === '' ? NaN : Number(text);
   }
 }

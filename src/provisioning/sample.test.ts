@@ -11,8 +11,8 @@ import { SEGMENTS } from '../simulator/scenario';
 
 const ROOT = resolve(__dirname, '../..');
 const teams = readTeamsFile(join(ROOT, 'provisioning/teams.yaml'));
-const dashboards = readDashboards(join(ROOT, DEFAULT_DASHBOARDS_DIR));
-const alerting = readAlerting(join(ROOT, DEFAULT_ALERTING_DIR));
+const dashboards = readDashboards(DEFAULT_DASHBOARDS_DIR);
+const alerting = readAlerting(DEFAULT_ALERTING_DIR);
 
 const files = planProvisioning({
   teams,

@@ -5,8 +5,18 @@ import { assertDashboard, DashboardSourceError } from './dashboard';
 import { type AlertingFile, type BundledDashboard } from './plan';
 import { parseTeamsFile, TeamsFileError, type Team } from './teams';
 
-export const DEFAULT_DASHBOARDS_DIR = 'src/dashboards';
-export const DEFAULT_ALERTING_DIR = 'alerting/grafana';
+/**
+ * The product's own dashboards and alert rules, found next to this code, never from the working directory:
+ * in the repository src/dashboards and alerting/grafana, in the installed CLI package the copies its build
+ * puts beside dist/ (see cli/build.mjs).
+ */
+function bundled(...candidates: string[][]): string {
+  const paths = candidates.map((parts) => join(__dirname, ...parts));
+  return paths.find(isDirectory) ?? paths[0];
+}
+
+export const DEFAULT_DASHBOARDS_DIR = bundled(['..', 'dashboards']);
+export const DEFAULT_ALERTING_DIR = bundled(['..', 'alerting', 'grafana'], ['..', '..', 'alerting', 'grafana']);
 
 export function readTeamsFile(path: string): Team[] {
   if (!existsSync(path) || !statSync(path).isFile()) {

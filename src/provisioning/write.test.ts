@@ -6,6 +6,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -111,5 +112,61 @@ describe('writeProvisioning', () => {
   it('refuses a manifest that another tool wrote', () => {
     writeFileSync(join(out, MANIFEST_FILE), JSON.stringify({ files: ['x'] }));
     expect(() => writeProvisioning(out, twoTeams)).toThrow(/was not written by aisre provision/);
+  });
+
+  describe('symlinks inside the output directory', () => {
+    let outside: string;
+    beforeEach(() => {
+      outside = mkdtempSync(join(tmpdir(), 'aisre-outside-'));
+      writeFileSync(join(outside, 'a.json'), 'keep');
+    });
+    afterEach(() => {
+      rmSync(outside, { recursive: true, force: true });
+    });
+
+    it('refuses to write through a symlinked subtree, and changes nothing on either side', () => {
+      mkdirSync(join(out, 'dashboards'));
+      symlinkSync(outside, join(out, 'dashboards', 'Chat'));
+      const before = readTree(outside);
+      expect(() => writeProvisioning(out, twoTeams)).toThrow(
+        /refusing to write dashboards\/Chat\/a\.json: dashboards\/Chat in .* is a symlink/
+      );
+      expect(readTree(outside)).toEqual(before);
+      expect(existsSync(join(out, 'dashboards', 'Search'))).toBe(false);
+      expect(existsSync(join(out, MANIFEST_FILE))).toBe(false);
+    });
+
+    it('refuses a manifest naming a file behind a symlink: nothing outside is deleted', () => {
+      symlinkSync(outside, join(out, 'link'));
+      writeFileSync(join(out, MANIFEST_FILE), JSON.stringify({ generator: 'aisre provision', files: ['link/a.json'] }));
+      expect(() => writeProvisioning(out, twoTeams)).toThrow(/link in .* is a symlink/);
+      expect(readFileSync(join(outside, 'a.json'), 'utf8')).toBe('keep');
+    });
+
+    it('refuses a generated file that is itself a symlink', () => {
+      mkdirSync(join(out, 'plugins'));
+      symlinkSync(join(outside, 'a.json'), join(out, 'plugins', 'aisre.yaml'));
+      expect(() => writeProvisioning(out, twoTeams, { force: true })).toThrow(
+        /plugins\/aisre\.yaml in .* is a symlink/
+      );
+      expect(readFileSync(join(outside, 'a.json'), 'utf8')).toBe('keep');
+    });
+
+    it('follows a symlink that is the output directory itself (the user chose it)', () => {
+      const link = `${out}-link`;
+      symlinkSync(out, link);
+      try {
+        writeProvisioning(link, twoTeams);
+        expect(readTree(out)['plugins/aisre.yaml']).toBe('apiVersion: 1\n');
+      } finally {
+        rmSync(link);
+      }
+    });
+  });
+
+  it('fails at once on an output directory that cannot be made (/proc)', () => {
+    expect(() => writeProvisioning('/proc/aisre-cannot-exist/out', twoTeams)).toThrow(
+      /cannot use \/proc\/aisre-cannot-exist\/out as the output directory: ENOENT/
+    );
   });
 });

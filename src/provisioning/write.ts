@@ -4,7 +4,17 @@
  * owns: only those are ever overwritten or deleted, so removing a team from the teams file removes its
  * folder and nothing else. Node-only.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmdirSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 
 export const MANIFEST_FILE = '.aisre-provision.json';
@@ -26,9 +36,13 @@ export interface WriteOptions {
 
 /** Write `files` (relative POSIX path -> content) into `outDir`, deleting what an earlier run owned and this one does not. */
 export function writeProvisioning(outDir: string, files: Map<string, string>, options: WriteOptions = {}): WriteResult {
-  const root = resolve(outDir);
+  const root = prepareRoot(outDir);
   const owned = readManifest(root);
   const target = (path: string) => insideRoot(root, path);
+  // Every path is checked before anything is written: a refusal leaves the directory as it was.
+  for (const path of [MANIFEST_FILE, ...files.keys(), ...owned]) {
+    refuseSymlinks(root, path);
+  }
 
   const foreign = [...files.keys()].filter((path) => {
     const file = target(path);
@@ -48,7 +62,7 @@ export function writeProvisioning(outDir: string, files: Map<string, string>, op
       result.unchanged.push(path);
       continue;
     }
-    mkdirSync(dirname(file), { recursive: true });
+    makeDirectories(root, dirname(path));
     writeFileSync(file, content);
     result.written.push(path);
   }
@@ -68,10 +82,68 @@ export function writeProvisioning(outDir: string, files: Map<string, string>, op
   const manifest = `${JSON.stringify({ generator: MANIFEST_GENERATOR, files: [...files.keys()] }, null, 2)}\n`;
   const manifestFile = join(root, MANIFEST_FILE);
   if (!existsSync(manifestFile) || readFileSync(manifestFile, 'utf8') !== manifest) {
-    mkdirSync(root, { recursive: true });
     writeFileSync(manifestFile, manifest);
   }
   return result;
+}
+
+/**
+ * The output directory, created one level at a time (a recursive mkdir under /proc never returns), and
+ * resolved through symlinks: the directory the user named may be a link, nothing inside it may be.
+ */
+function prepareRoot(outDir: string): string {
+  const wanted = resolve(outDir);
+  const missing: string[] = [];
+  let existing = wanted;
+  while (!existsSync(existing)) {
+    missing.unshift(existing);
+    existing = dirname(existing);
+  }
+  try {
+    for (const dir of missing) {
+      mkdirSync(dir);
+    }
+    const root = realpathSync(wanted);
+    if (!lstatSync(root).isDirectory()) {
+      throw Object.assign(new Error(), { code: 'ENOTDIR' });
+    }
+    return root;
+  } catch (error) {
+    throw new OutputDirectoryError(
+      `cannot use ${outDir} as the output directory: ${(error as { code?: string }).code ?? String(error)}`
+    );
+  }
+}
+
+/** Refuses `path` under `root` when any existing part of it is a symlink: writing through one escapes the root. */
+function refuseSymlinks(root: string, path: string): void {
+  const parts = insideRelative(root, path).split(sep);
+  let current = root;
+  for (const part of parts) {
+    current = join(current, part);
+    let isLink: boolean;
+    try {
+      isLink = lstatSync(current).isSymbolicLink();
+    } catch {
+      return;
+    }
+    if (isLink) {
+      throw new OutputDirectoryError(
+        `refusing to write ${path}: ${relative(root, current)} in ${root} is a symlink, which could lead outside it`
+      );
+    }
+  }
+}
+
+/** `dir` (relative) under `root`, made one level at a time; refuseSymlinks has checked its parts. */
+function makeDirectories(root: string, dir: string): void {
+  let current = root;
+  for (const part of dir === '.' ? [] : normalize(dir).split(sep)) {
+    current = join(current, part);
+    if (!existsSync(current)) {
+      mkdirSync(current);
+    }
+  }
 }
 
 /** The paths an earlier run wrote; a manifest that is not ours, or names paths outside the root, is refused. */
@@ -100,12 +172,15 @@ function readManifest(root: string): Set<string> {
 
 /** The absolute path of `path` under `root`, refusing anything that would escape it. */
 function insideRoot(root: string, path: string): string {
-  const file = resolve(root, path);
-  const rel = relative(root, file);
+  return join(root, insideRelative(root, path));
+}
+
+function insideRelative(root: string, path: string): string {
+  const rel = relative(root, resolve(root, path));
   if (isAbsolute(path) || rel === '' || rel.startsWith('..') || normalize(path).split(sep).includes('..')) {
     throw new OutputDirectoryError(`refusing to touch '${path}': it is not inside ${root}`);
   }
-  return file;
+  return rel;
 }
 
 /** Remove directories left empty by deletions, up to but never including the root. */

@@ -1,6 +1,6 @@
 import { of, NEVER, throwError } from 'rxjs';
 import { buildImpactReport, type ImpactOptions } from '../core/impact';
-import { PrometheusHttpSource } from '../core/prometheus';
+import { type HttpPost, PrometheusHttpSource } from '../core/prometheus';
 import { renderMarkdown } from '../core/render';
 import { MetricsSourceError } from '../core/source';
 import {
@@ -202,30 +202,19 @@ describe('GrafanaMetricsSource', () => {
 });
 
 describe('the same Prometheus answer through Prometheus HTTP and through Grafana', () => {
-  const realFetch = (global as { fetch?: unknown }).fetch;
-  const realTimeout = (AbortSignal as { timeout?: unknown }).timeout;
-
-  beforeEach(() => {
-    // jsdom has neither fetch nor AbortSignal.timeout; PrometheusHttpSource gets the fake Prometheus through them.
-    (AbortSignal as unknown as { timeout: () => AbortSignal }).timeout = () => new AbortController().signal;
-  });
-  afterEach(() => {
-    (global as { fetch?: unknown }).fetch = realFetch;
-    (AbortSignal as { timeout?: unknown }).timeout = realTimeout;
-  });
-
   async function bothReports(options: ImpactOptions, fixture: FixtureOptions = {}) {
-    (global as { fetch?: unknown }).fetch = jest.fn(async (_url: string, init: { body: URLSearchParams }) => {
-      const body = init.body;
+    // jsdom has no fetch: PrometheusHttpSource reaches the fake Prometheus through its transport option.
+    const post: HttpPost = async (_url, request) => {
+      const body = new URLSearchParams(request.body);
       const text = body.has('start')
         ? prometheusMatrixBody(
             fakeMatrix(body.get('query')!, Number(body.get('start')), Number(body.get('end')), Number(body.get('step')), fixture)
           )
         : prometheusBody(fakeVector(body.get('query')!, Number(body.get('time')), fixture));
-      return { ok: true, status: 200, statusText: 'OK', text: async () => text };
-    });
+      return { status: 200, statusText: 'OK', location: null, body: text };
+    };
     grafanaAnswering(fixture);
-    const viaPrometheus = await buildImpactReport(new PrometheusHttpSource('http://prometheus.test'), options);
+    const viaPrometheus = await buildImpactReport(new PrometheusHttpSource('http://prometheus.test', { post }), options);
     const viaGrafana = await buildImpactReport(new GrafanaMetricsSource(DATASOURCE), options);
     return { viaPrometheus, viaGrafana };
   }

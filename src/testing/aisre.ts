@@ -10,13 +10,15 @@ export interface AisreOptions {
   /** Kill it after this long (default 60 s); the result then says timedOut. */
   timeoutMs?: number;
   env?: NodeJS.ProcessEnv;
+  /** Working directory (default the repository root). */
+  cwd?: string;
 }
 
 /** `node node_modules/tsx/dist/cli.mjs src/cli/aisre.ts <args>` in the repo root, stdin closed. */
 export function runAisre(args: string[], options: AisreOptions = {}): Promise<CommandResult> {
   const tsx = join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
   return runCommand(process.execPath, [tsx, join(REPO_ROOT, 'src', 'cli', 'aisre.ts'), ...args], {
-    cwd: REPO_ROOT,
+    cwd: options.cwd ?? REPO_ROOT,
     env: { ...process.env, NO_COLOR: '1', ...options.env },
     timeoutMs: options.timeoutMs ?? 60_000,
   });

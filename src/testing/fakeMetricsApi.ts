@@ -12,16 +12,36 @@ export type FakeBehaviour =
   /** 200 with a body that is not JSON (a proxy's HTML page, a truncated answer). */
   | { kind: 'malformed'; body?: string }
   /** Answers a well-formed success only after `delayMs` (longer than the client's timeout). */
-  | { kind: 'slow'; delayMs: number };
+  | { kind: 'slow'; delayMs: number }
+  /** 200 with this JSON (a success whose series are malformed, a matrix where a vector belongs); a vector is
+   *  answered to range queries as a matrix of the same series, one sample each. */
+  | { kind: 'answer'; json: unknown }
+  /** A redirect to `location` (a path on this server or another URL). */
+  | { kind: 'redirect'; status: number; location: string };
 
 export interface FakeMetricsApi {
   url: string;
   /** Path and query of every request received, in order. */
   requests: string[];
+  /** Method of every request received, in order. */
+  methods: string[];
+  /** Requests whose client hung up before the answer (a cancelled query). */
+  cancelled(): number;
   stop(): Promise<void>;
 }
 
-function respond(behaviour: FakeBehaviour, res: ServerResponse): void {
+function asMatrix(json: unknown): unknown {
+  const answer = json as { data?: { resultType?: string; result?: unknown } };
+  if (answer?.data?.resultType !== 'vector' || !Array.isArray(answer.data.result)) {
+    return json;
+  }
+  const result = answer.data.result.map((series: unknown) =>
+    series && typeof series === 'object' ? { ...series, values: [(series as { value?: unknown }).value] } : series
+  );
+  return { ...answer, data: { resultType: 'matrix', result } };
+}
+
+function respond(behaviour: FakeBehaviour, res: ServerResponse, path = ''): void {
   switch (behaviour.kind) {
     case 'status': {
       const body =
@@ -47,16 +67,30 @@ function respond(behaviour: FakeBehaviour, res: ServerResponse): void {
       res.on('close', () => clearTimeout(timer));
       return;
     }
+    case 'answer':
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(path.includes('query_range') ? asMatrix(behaviour.json) : behaviour.json));
+      return;
+    case 'redirect':
+      res.writeHead(behaviour.status, { Location: behaviour.location });
+      res.end();
+      return;
   }
 }
 
 export async function startFakeMetricsApi(behaviour: FakeBehaviour): Promise<FakeMetricsApi> {
   const requests: string[] = [];
+  const methods: string[] = [];
+  let cancelled = 0;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     requests.push(req.url ?? '');
+    methods.push(req.method ?? '');
+    res.on('close', () => {
+      cancelled += res.writableFinished ? 0 : 1;
+    });
     // Drain a POSTed form before answering, as a real server would.
     req.resume();
-    req.on('end', () => respond(behaviour, res));
+    req.on('end', () => respond(behaviour, res, req.url));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -66,6 +100,8 @@ export async function startFakeMetricsApi(behaviour: FakeBehaviour): Promise<Fak
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    methods,
+    cancelled: () => cancelled,
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
