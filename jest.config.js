@@ -30,6 +30,8 @@ module.exports = {
   // 3x that on a busy 2-core machine: jest's default 5 s is within reach of ordinary tests. Tests that start
   // engines or Chromium set their own. `npm run test:slowest` shows each test's margin.
   testTimeout: 30_000,
+  // `aisre` as a process runs the CLI package's bundle (src/testing/aisre.ts), built once here.
+  globalSetup: '<rootDir>/tools/jest/globalSetup.js',
   projects: [
     {
       ...shared,

@@ -188,7 +188,8 @@ describe('aisre provision', () => {
     });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`alert rules: alert-rules.yaml from ${join(root, 'alerting', 'grafana')}`);
+    // The CLI under test is the package's bundle (src/testing/aisre.ts), so its rules are the copies beside it.
+    expect(result.stdout).toContain(`alert rules: alert-rules.yaml from ${join(root, 'cli', 'alerting', 'grafana')}`);
     expect(result.stdout).toContain('written   alerting/alert-rules.yaml');
     expect(result.stdout).toContain(`dashboards: 3 from ${dashboards}, one copy per team`);
     expect(existsSync(join(out, 'alerting', 'alert-rules.yaml'))).toBe(true);

@@ -1,4 +1,5 @@
 /** Runs the real `aisre` command line as a separate process, the way a user does. */
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import { type CommandResult, runCommand } from './processes';
@@ -14,10 +15,15 @@ export interface AisreOptions {
   cwd?: string;
 }
 
-/** `node node_modules/tsx/dist/cli.mjs src/cli/aisre.ts <args>` in the repo root, stdin closed. */
+/** The CLI as it ships: the `@aisre/cli` bundle, built by jest's global setup (tools/jest/globalSetup.js). */
+export const AISRE_BUNDLE = join(REPO_ROOT, 'cli', 'dist', 'aisre.js');
+
+/** `node cli/dist/aisre.js <args>` in the repo root, stdin closed. */
 export function runAisre(args: string[], options: AisreOptions = {}): Promise<CommandResult> {
-  const tsx = join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-  return runCommand(process.execPath, [tsx, join(REPO_ROOT, 'src', 'cli', 'aisre.ts'), ...args], {
+  if (!existsSync(AISRE_BUNDLE)) {
+    throw new Error(`${AISRE_BUNDLE} is missing: run \`npm run build:cli\` (jest's global setup does)`);
+  }
+  return runCommand(process.execPath, [AISRE_BUNDLE, ...args], {
     cwd: options.cwd ?? REPO_ROOT,
     env: { ...process.env, NO_COLOR: '1', ...options.env },
     timeoutMs: options.timeoutMs ?? 60_000,
