@@ -131,10 +131,7 @@ describe.each([
   // Every dashboard on each generation (one harness per host); one is enough for the other layout.
   const cases = nestedPluginPath === 'under-app' ? dashboards : dashboards.slice(0, 1);
   it.each(cases.map((d) => [d.uid, d]))('on %s prints what `aisre impact` prints', async (_uid, dashboard) => {
-    const [expected, shown] = await Promise.all([
-      cliMarkdown(dashboard),
-      panelMarkdown(harness, dashboard, grafana),
-    ]);
+    const [expected, shown] = await Promise.all([cliMarkdown(dashboard), panelMarkdown(harness, dashboard, grafana)]);
     expect(shown).toBe(expected);
     // The queries named the data source behind ${datasource}, and its chunk came from the app's folder.
     const queried = harness.grafana.requests.filter((r) => r.path === '/api/ds/query');
