@@ -11,7 +11,7 @@
  *   at most `limit` (default 100), ordered by timeEnd then time, newest first. There is no offset: we page by
  *   moving `to` back (see listIncidents).
  * - `GET /api/annotations/:id` returns one annotation (404 when it does not exist; pkg/api/api.go registers it in
- *   the Grafana versions this app supports, >= 12.3).
+ *   the Grafana versions this app supports, >= 12.4).
  * - `POST /api/annotations {time, timeEnd, tags, text, dashboardUID?}` -> `{id, message}`; `text` is required.
  * - `PATCH /api/annotations/:id {tags}` changes only what it is given: the text, times and dashboard stay.
  *   Grafana has no conditional update (no version or ETag), so a read-modify-write is the best a client can do:

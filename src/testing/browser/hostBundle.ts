@@ -8,9 +8,9 @@
  * React 18); `13` from hosts/grafana-13 (@grafana/* 13, React 19), a small npm project of its own.
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 
 import * as esbuild from 'esbuild';
 
@@ -94,27 +94,58 @@ export const HOST_ROOTS: Record<GrafanaGeneration, string> = {
   13: join(REPO_ROOT, 'hosts', 'grafana-13'),
 };
 
+const INSTALL_HINT: Record<GrafanaGeneration, string> = {
+  12: 'run `npm ci`',
+  13: 'run `npm run test:hosts` (after `rm -rf hosts/grafana-13/node_modules` if an install was cut short)',
+};
+
+/**
+ * Throws, naming the fix, unless every package the generation's package.json depends on is installed in its own
+ * node_modules. Node's and esbuild's resolution walk up to the repository's node_modules, so without this a missing
+ * or partial hosts/grafana-13 install would quietly bundle the repository's React 18 as "Grafana 13".
+ */
+export function assertHostInstalled(generation: GrafanaGeneration, root: string = HOST_ROOTS[generation]): void {
+  const manifest = join(root, 'package.json');
+  const declared = existsSync(manifest)
+    ? Object.keys((JSON.parse(readFileSync(manifest, 'utf8')) as { dependencies?: object }).dependencies ?? {})
+    : [];
+  const missing = declared.filter((pkg) => !existsSync(join(root, 'node_modules', pkg, 'package.json')));
+  if (declared.length === 0 || missing.length > 0) {
+    const what = declared.length === 0 ? `${manifest} declares no dependencies` : `missing ${missing.join(', ')}`;
+    throw new Error(
+      `the Grafana ${generation} host's modules are not installed in ${root} (${what}): ${INSTALL_HINT[generation]}`
+    );
+  }
+}
+
+/** Whether `specifier` resolves inside the generation's own node_modules (not one found by walking up). */
 function isInstalled(specifier: string, root: string): boolean {
+  const inRoot = (path: string) => path.startsWith(join(root, 'node_modules') + sep);
   try {
-    require.resolve(specifier, { paths: [root] });
-    return true;
+    return inRoot(require.resolve(specifier, { paths: [root] }));
   } catch {
     // Subpath exports (react-dom/client, @grafana/ui/unstable) resolve through their package.json.
     try {
-      require.resolve(
-        `${specifier
-          .split('/')
-          .slice(0, specifier.startsWith('@') ? 2 : 1)
-          .join('/')}/package.json`,
-        {
-          paths: [root],
-        }
-      );
-      return true;
+      const pkg = specifier
+        .split('/')
+        .slice(0, specifier.startsWith('@') ? 2 : 1)
+        .join('/');
+      return inRoot(require.resolve(`${pkg}/package.json`, { paths: [root] }));
     } catch {
       return false;
     }
   }
+}
+
+/**
+ * The bundled files that came from outside the generation's own node_modules and the host's sources: for the
+ * Grafana 13 host, a package esbuild found by walking up to the repository's (Grafana 12) node_modules.
+ */
+export function foreignInputs(inputs: string[], root: string): string[] {
+  const allowed = [join(root, 'node_modules') + sep, HOST_DIR + sep];
+  return inputs
+    .map((input) => resolve(input))
+    .filter((path) => path.includes(`${sep}node_modules${sep}`) && !allowed.some((dir) => path.startsWith(dir)));
 }
 
 /** A file inside a package, bypassing its `exports` map (for setters Grafana's shell uses but does not export). */
@@ -193,9 +224,7 @@ function fromRoot(root: string): esbuild.Plugin {
 /** Returns the cached host bundle, building it first when package-lock.json or the host changed. */
 export async function ensureHostBundle(generation: GrafanaGeneration = 12): Promise<HostBundle> {
   const root = HOST_ROOTS[generation];
-  if (!existsSync(join(root, 'node_modules'))) {
-    throw new Error(`the Grafana ${generation} host's modules are not installed: run \`npm ci --prefix ${root}\``);
-  }
+  assertHostInstalled(generation, root);
   const modules = SHARED_MODULES.filter((m) => isInstalled(m.from, root));
   const supplied = modules.map((m) => m.name);
   const grafanaVersion = (
@@ -238,9 +267,18 @@ export async function ensureHostBundle(generation: GrafanaGeneration = 12): Prom
     legalComments: 'none',
     // Minified: every page parses this bundle, and an 18 MB script takes Chromium seconds to parse here.
     minify: true,
+    metafile: true,
   });
   if (result.errors.length > 0) {
     throw new Error(`host bundle: ${result.errors.map((e) => e.text).join('\n')}`);
+  }
+  const foreign = foreignInputs(Object.keys(result.metafile.inputs), root);
+  if (foreign.length > 0) {
+    await rm(staging, { recursive: true, force: true });
+    throw new Error(
+      `the Grafana ${generation} host would bundle ${foreign.length} file(s) from outside ${root}/node_modules ` +
+        `(e.g. ${foreign.slice(0, 3).join(', ')}): ${INSTALL_HINT[generation]}`
+    );
   }
   await rename(staging, dir).catch(async (error: NodeJS.ErrnoException) => {
     // Another worker finished first: use its build.
