@@ -271,7 +271,9 @@ export async function withPrometheus<T>(
   const run = new AbortController();
   const deadline = setTimeout(
     () =>
-      run.abort(new MetricsSourceError(`the ${what} did not finish within --deadline ${connection.deadlineMs / 1000} s`)),
+      run.abort(
+        new MetricsSourceError(`the ${what} did not finish within --deadline ${connection.deadlineMs / 1000} s`)
+      ),
     connection.deadlineMs
   );
   const source = new PrometheusHttpSource(connection.url, {

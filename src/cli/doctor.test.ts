@@ -44,8 +44,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const doctor = (...args: string[]) =>
-  runAisre(['doctor', '--at', String(INCIDENT.to), '--format', 'json', ...args]);
+const doctor = (...args: string[]) => runAisre(['doctor', '--at', String(INCIDENT.to), '--format', 'json', ...args]);
 
 function expectNoSecret(result: { stdout: string; stderr: string }) {
   expect(result.stdout).not.toContain(TOKEN);
