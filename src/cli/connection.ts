@@ -8,13 +8,18 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { rootCertificates } from 'node:tls';
 
-import { AnswerTooLargeError, type HttpPost } from '../core/prometheus';
-import { UsageError } from './errors';
+import { AnswerTooLargeError, type HttpPost, PrometheusHttpSource } from '../core/prometheus';
+import { MetricsSourceError } from '../core/source';
+import { parseNumber, UsageError } from './errors';
 
 /** The environment variable `--user` reads its password from when no `--password-file` is given. */
 export const PASSWORD_ENV = 'AISRE_PROMETHEUS_PASSWORD';
 
-/** The flags of every command that queries Prometheus (impact; doctor may share them). */
+const MAX_TIMEOUT_SECONDS = 3600;
+const DEFAULT_DEADLINE_SECONDS = 300;
+const MAX_DEADLINE_SECONDS = 86_400;
+
+/** The flags of every command that queries Prometheus (impact, doctor): where, as whom, for how long. */
 export const CONNECTION_FLAGS = {
   prometheus: { type: 'string' },
   header: { type: 'string', multiple: true },
@@ -22,6 +27,8 @@ export const CONNECTION_FLAGS = {
   user: { type: 'string' },
   'password-file': { type: 'string' },
   'ca-file': { type: 'string' },
+  timeout: { type: 'string' },
+  deadline: { type: 'string' },
 } as const;
 
 export const CONNECTION_USAGE = `Connection:
@@ -30,7 +37,9 @@ export const CONNECTION_USAGE = `Connection:
   --bearer-token-file <file>  Authorization: Bearer <the file's content>
   --user <name>               Basic auth user; the password from --password-file or $${PASSWORD_ENV}
   --password-file <file>      Basic auth password
-  --ca-file <file>            PEM certificates to trust for https (a private CA)`;
+  --ca-file <file>            PEM certificates to trust for https (a private CA)
+  --timeout <seconds>         Give up on one query after this long (default 30, at most ${MAX_TIMEOUT_SECONDS})
+  --deadline <seconds>        Give up on the whole command after this long (default ${DEFAULT_DEADLINE_SECONDS}, at most ${MAX_DEADLINE_SECONDS})`;
 
 export interface ConnectionValues {
   prometheus?: string;
@@ -39,12 +48,17 @@ export interface ConnectionValues {
   user?: string;
   'password-file'?: string;
   'ca-file'?: string;
+  timeout?: string;
+  deadline?: string;
 }
 
 export interface Connection {
   url: string;
   headers: Record<string, string>;
   post: HttpPost;
+  /** Longest wait for one query, and for the whole command. */
+  timeoutMs: number;
+  deadlineMs: number;
   /** Strings that must never be printed: tokens, passwords, header values. */
   secrets: string[];
   /** Closes idle connections so the process can exit. */
@@ -173,8 +187,11 @@ export function parseConnection(values: ConnectionValues, env: NodeJS.ProcessEnv
       throw new UsageError('--ca-file is for https URLs; --prometheus is http');
     }
   }
+  const timeoutMs = parseNumber(values.timeout, '--timeout', 30, { max: MAX_TIMEOUT_SECONDS }) * 1000;
+  const deadlineMs =
+    parseNumber(values.deadline, '--deadline', DEFAULT_DEADLINE_SECONDS, { max: MAX_DEADLINE_SECONDS }) * 1000;
   const transport = nodeTransport(ca);
-  return { url: url.toString().replace(/\/+$/, ''), headers, secrets, ...transport };
+  return { url: url.toString().replace(/\/+$/, ''), headers, secrets, timeoutMs, deadlineMs, ...transport };
 }
 
 /** node:http(s) POST with a trusted CA, no redirects followed, the answer read up to maxBytes. */
@@ -238,4 +255,44 @@ export function withoutSecrets(message: string, secrets: string[]): string {
     .filter((s) => s.length > 0)
     .sort((a, b) => b.length - a.length)
     .reduce((text, secret) => text.split(secret).join('<redacted>'), message);
+}
+
+/**
+ * Runs `work` against the connection's Prometheus under its --timeout and --deadline: the first failure
+ * cancels every query still in flight, the connections are closed after, and no error message carries a secret.
+ * `what` names the work in the deadline's message ("the report did not finish …").
+ */
+export async function withPrometheus<T>(
+  connection: Connection,
+  what: string,
+  { maxSeries }: { maxSeries?: number },
+  work: (source: PrometheusHttpSource) => Promise<T>
+): Promise<T> {
+  const run = new AbortController();
+  const deadline = setTimeout(
+    () =>
+      run.abort(
+        new MetricsSourceError(`the ${what} did not finish within --deadline ${connection.deadlineMs / 1000} s`)
+      ),
+    connection.deadlineMs
+  );
+  const source = new PrometheusHttpSource(connection.url, {
+    timeoutMs: connection.timeoutMs,
+    headers: connection.headers,
+    signal: run.signal,
+    maxSeries,
+    post: connection.post,
+  });
+  try {
+    return await work(source);
+  } catch (error) {
+    run.abort(error);
+    if (error instanceof Error) {
+      error.message = withoutSecrets(error.message, connection.secrets);
+    }
+    throw error;
+  } finally {
+    clearTimeout(deadline);
+    connection.close();
+  }
 }

@@ -4,8 +4,8 @@
  * when nothing the app reads is there (an empty or unrelated Prometheus), so a setup script can stop.
  */
 import { detectTelemetry, type Detection } from '../core/detect';
-import { PrometheusHttpSource } from '../core/prometheus';
 import { presetById } from '../core/profile';
+import { CONNECTION_FLAGS, CONNECTION_USAGE, parseConnection, withPrometheus } from './connection';
 import { parseFlags, UsageError } from './errors';
 import { PROFILE_FLAGS, PROFILE_USAGE, settingsFromFlags } from './profileFlags';
 import { parseTime } from './time';
@@ -16,13 +16,13 @@ Reads which metric names and labels a Prometheus holds (bounded instant queries)
 convention that fits, and says per SLI whether it can be computed, and which labels can segment a report.
 
 Options:
-  --prometheus <url>     Prometheus-compatible API (Prometheus, Mimir, Thanos, VictoriaMetrics)
   --at <time>            Look at the series present at this time (default now; the engine's 5-minute lookback)
   --format <format>      text (default) or json
-  --timeout <seconds>    Give up on a query after this long (default 30)
 ${PROFILE_USAGE}
                          (with --preset or a config's preset, that convention is checked instead of chosen)
   -h, --help             Show this help
+
+${CONNECTION_USAGE}
 
 Exit codes: 0 something computable, 1 nothing this app reads (or the API failed), 2 the command line is wrong.`;
 
@@ -64,10 +64,9 @@ export async function doctorCommand(args: string[]): Promise<void> {
   const values = parseFlags(
     args,
     {
-      prometheus: { type: 'string' },
+      ...CONNECTION_FLAGS,
       at: { type: 'string' },
       format: { type: 'string' },
-      timeout: { type: 'string' },
       ...PROFILE_FLAGS,
       help: { type: 'boolean', short: 'h' },
     },
@@ -80,28 +79,18 @@ export async function doctorCommand(args: string[]): Promise<void> {
   if (!values.prometheus) {
     throw new UsageError(`--prometheus is required\n\n${DOCTOR_USAGE}`);
   }
-  let url: URL;
-  try {
-    url = new URL(values.prometheus);
-  } catch {
-    throw new UsageError(`--prometheus must be a URL such as http://localhost:9090, not '${values.prometheus}'`);
-  }
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json') {
     throw new UsageError(`--format must be text or json, not '${format}'`);
   }
-  const timeout = Number(values.timeout ?? '30');
-  if (!Number.isFinite(timeout) || timeout <= 0) {
-    throw new UsageError(`--timeout must be a positive number, not '${values.timeout}'`);
-  }
   const settings = settingsFromFlags(values);
   const at = values.at === undefined ? Date.now() / 1000 : parseTime(values.at, '--at');
-  const source = new PrometheusHttpSource(url.toString(), { timeoutMs: timeout * 1000 });
-  const detection = await detectTelemetry(source, at, settings);
+  const connection = parseConnection(values);
+  const detection = await withPrometheus(connection, 'check', {}, (source) => detectTelemetry(source, at, settings));
   process.stdout.write(
     format === 'json'
       ? `${JSON.stringify({ preset: detection.preset, pinnedNames: detection.pinnedNames, fits: detection.fits, slis: detection.slis, segmentLabels: detection.segmentLabels }, null, 2)}\n`
-      : renderText(url.toString(), detection)
+      : renderText(connection.url, detection)
   );
   if (!detection.slis.some((s) => s.computable) || detection.preset === null) {
     throw new NothingToReadError(

@@ -22,3 +22,23 @@ export function parseFlags<T extends FlagOptions>(args: string[], options: T, us
     throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
   }
 }
+
+/** A positive number flag (default `fallback`), at most `max`: zero, negative, NaN or too large is a UsageError. */
+export function parseNumber(
+  value: string | undefined,
+  flag: string,
+  fallback: number,
+  { max, integer = false }: { max: number; integer?: boolean }
+): number {
+  if (value === undefined) {
+    return fallback;
+  }
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw new UsageError(`${flag} must be a positive ${integer ? 'integer' : 'number'}, not '${value}'`);
+  }
+  if (n > max) {
+    throw new UsageError(`${flag} must be at most ${max}, not '${value}'`);
+  }
+  return n;
+}

@@ -2,18 +2,15 @@
 import { buildImpactReport, ImpactOptionsError, resolveBaseline, type BaselineSpec } from '../core/impact';
 import { type SliId } from '../core/metrics';
 import { profiledImpactOptions } from '../core/profile';
-import { DEFAULT_MAX_SERIES, PrometheusHttpSource, SeriesLimitError } from '../core/prometheus';
+import { DEFAULT_MAX_SERIES, SeriesLimitError } from '../core/prometheus';
 import { renderMarkdown } from '../core/render';
 import { type ImpactReport } from '../core/report';
-import { MetricsSourceError, type Interval } from '../core/source';
-import { CONNECTION_FLAGS, CONNECTION_USAGE, parseConnection, withoutSecrets } from './connection';
-import { parseFlags, UsageError } from './errors';
+import { type Interval } from '../core/source';
+import { CONNECTION_FLAGS, CONNECTION_USAGE, parseConnection, withPrometheus } from './connection';
+import { parseFlags, parseNumber, UsageError } from './errors';
 import { PROFILE_FLAGS, PROFILE_USAGE, profileFromFlags } from './profileFlags';
 import { parseTime } from './time';
 
-const MAX_TIMEOUT_SECONDS = 3600;
-const DEFAULT_DEADLINE_SECONDS = 300;
-const MAX_DEADLINE_SECONDS = 86_400;
 const DEFAULT_MAX_SEGMENTS = 1000;
 const MAX_LIMIT = 10_000_000;
 
@@ -33,8 +30,6 @@ Options:
   --sli <ids>            Only these SLIs, comma-separated (default: all)
   --format <format>      markdown (default) or json
   --min-volume <n>       Fewest requests/observations in window and baseline for a verdict (default 100)
-  --timeout <seconds>    Give up on one query after this long (default 30, at most ${MAX_TIMEOUT_SECONDS})
-  --deadline <seconds>   Give up on the whole report after this long (default ${DEFAULT_DEADLINE_SECONDS}, at most ${MAX_DEADLINE_SECONDS})
   --max-series <n>       Most series one query may return (default ${DEFAULT_MAX_SERIES})
   --max-segments <n>     Most segments (combinations of --by values) a report may hold (default ${DEFAULT_MAX_SEGMENTS})
 ${PROFILE_USAGE}
@@ -59,8 +54,6 @@ const IMPACT_FLAGS = {
   sli: { type: 'string' },
   format: { type: 'string' },
   'min-volume': { type: 'string' },
-  timeout: { type: 'string' },
-  deadline: { type: 'string' },
   'max-series': { type: 'string' },
   'max-segments': { type: 'string' },
   ...PROFILE_FLAGS,
@@ -95,25 +88,6 @@ function parseBaseline(spec: string | undefined, window: Interval): BaselineSpec
     return { mode: 'fixed', from, to };
   }
   throw new UsageError(`--baseline must be 'preceding', '<N>d' or '<from>..<to>', not '${spec}'`);
-}
-
-function parseNumber(
-  value: string | undefined,
-  flag: string,
-  fallback: number,
-  { max, integer = false }: { max: number; integer?: boolean }
-): number {
-  if (value === undefined) {
-    return fallback;
-  }
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
-    throw new UsageError(`${flag} must be a positive ${integer ? 'integer' : 'number'}, not '${value}'`);
-  }
-  if (n > max) {
-    throw new UsageError(`${flag} must be at most ${max}, not '${value}'`);
-  }
-  return n;
 }
 
 /** A comma-separated list; given but empty is a mistake (it would silently mean "none" or "all"). */
@@ -165,9 +139,6 @@ function parseImpactArgs(args: string[]) {
     connection,
     format,
     settings,
-    timeoutMs: parseNumber(values.timeout, '--timeout', 30, { max: MAX_TIMEOUT_SECONDS }) * 1000,
-    deadlineMs:
-      parseNumber(values.deadline, '--deadline', DEFAULT_DEADLINE_SECONDS, { max: MAX_DEADLINE_SECONDS }) * 1000,
     maxSeries: parseNumber(values['max-series'], '--max-series', DEFAULT_MAX_SERIES, { max: MAX_LIMIT, integer: true }),
     maxSegments: parseNumber(values['max-segments'], '--max-segments', DEFAULT_MAX_SEGMENTS, {
       max: MAX_LIMIT,
@@ -188,33 +159,18 @@ function parseImpactArgs(args: string[]) {
   };
 }
 
-/** Runs the report under the deadline; the first failure cancels every query still in flight. */
-async function runReport(parsed: NonNullable<ReturnType<typeof parseImpactArgs>>): Promise<ImpactReport> {
-  const run = new AbortController();
-  const deadline = setTimeout(
-    () =>
-      run.abort(new MetricsSourceError(`the report did not finish within --deadline ${parsed.deadlineMs / 1000} s`)),
-    parsed.deadlineMs
-  );
-  const source = new PrometheusHttpSource(parsed.connection.url, {
-    timeoutMs: parsed.timeoutMs,
-    headers: parsed.connection.headers,
-    signal: run.signal,
-    maxSeries: parsed.maxSeries,
-    post: parsed.connection.post,
-  });
-  try {
-    return await buildImpactReport(source, await profiledImpactOptions(source, parsed.settings, parsed.options));
-  } catch (error) {
-    run.abort(error);
-    if (error instanceof ImpactOptionsError || error instanceof SeriesLimitError) {
-      throw new UsageError(error.message);
+/** The report, under the connection's deadline; over-limit answers are the command line's to fix (exit 2). */
+function runReport(parsed: NonNullable<ReturnType<typeof parseImpactArgs>>): Promise<ImpactReport> {
+  return withPrometheus(parsed.connection, 'report', { maxSeries: parsed.maxSeries }, async (source) => {
+    try {
+      return await buildImpactReport(source, await profiledImpactOptions(source, parsed.settings, parsed.options));
+    } catch (error) {
+      if (error instanceof ImpactOptionsError || error instanceof SeriesLimitError) {
+        throw new UsageError(error.message);
+      }
+      throw error;
     }
-    throw error;
-  } finally {
-    clearTimeout(deadline);
-    parsed.connection.close();
-  }
+  });
 }
 
 /** Exit code 0, or EXIT_NOTHING_JUDGED with the reason on stderr. */
@@ -224,15 +180,7 @@ export async function impactCommand(args: string[]): Promise<number | void> {
     process.stdout.write(`${IMPACT_USAGE}\n`);
     return;
   }
-  let report: ImpactReport;
-  try {
-    report = await runReport(parsed);
-  } catch (error) {
-    if (error instanceof Error) {
-      error.message = withoutSecrets(error.message, parsed.connection.secrets);
-    }
-    throw error;
-  }
+  const report = await runReport(parsed);
   const segments = new Set(report.findings.map((f) => JSON.stringify(f.segment))).size;
   if (segments > parsed.maxSegments) {
     throw new UsageError(

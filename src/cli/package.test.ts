@@ -85,7 +85,7 @@ describe('the @aisre/cli package, installed from its tarball', () => {
   it('--version and --help', async () => {
     expect(await aisre('--version')).toMatchObject({ code: 0, stdout: `aisre ${version}\n` });
     expect(await aisre('--help')).toMatchObject({ code: 0, stdout: expect.stringContaining('Commands:') });
-    for (const command of ['impact', 'simulate', 'provision']) {
+    for (const command of ['impact', 'doctor', 'simulate', 'provision']) {
       expect(await aisre(command, '--help')).toMatchObject({ code: 0, stdout: expect.stringContaining('Usage:') });
     }
     expect(await aisre('bogus')).toMatchObject({ code: 2, stderr: expect.stringContaining("unknown command 'bogus'") });

@@ -165,6 +165,13 @@ describe('aisre provision', () => {
     expect(await usageErrorOf(provisionCommand(args))).toMatch(message);
   });
 
+  it('refuses credentials in --datasource-url without printing them', async () => {
+    const url = 'http://reports:pa55-w0rd-never-printed@prometheus:9090';
+    const message = await usageErrorOf(provisionCommand(['--teams', 'x.yaml', '--out', 'o', '--datasource-url', url]));
+    expect(message).toMatch(/--datasource-url must not carry credentials.*use http:\/\/prometheus:9090 /);
+    expect(message).not.toContain('pa55-w0rd-never-printed');
+  });
+
   it('exits with 2 and the reason on stderr when run as `aisre provision`', () => {
     writeFileSync(teams, 'teams:\n  - name: search\n  - name: search\n');
     const root = resolve(__dirname, '../..');

@@ -105,6 +105,14 @@ function parseProvisionArgs(args: string[]): ProvisionArgs | undefined {
   const datasourceUrl = values['existing-datasource']
     ? undefined
     : (values['datasource-url'] ?? DEFAULT_DATASOURCE_URL);
+  // Credentials in the URL would be written in clear into the provisioning YAML (Grafana keeps secrets in
+  // secureJsonData) and echoed here: refuse them without printing them.
+  if (datasourceUrl !== undefined && /^https?:\/\/[^/@\s]*@/.test(datasourceUrl)) {
+    throw new UsageError(
+      `--datasource-url must not carry credentials (they would be written in clear): ` +
+        `use ${datasourceUrl.replace(/\/\/[^/@\s]*@/, '//')} and set the data source's auth in Grafana`
+    );
+  }
   if (datasourceUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(datasourceUrl)) {
     throw new UsageError(`--datasource-url must be an http(s) URL, not '${datasourceUrl}'`);
   }
