@@ -37,7 +37,7 @@ export const MIN_VOLUME_PER_SECOND = 0.1;
  * divided by √dispersion; 3 is one-sided p ≈ 0.001). Rare events on small endpoints (1% timeouts of a
  * few requests a second) otherwise jump 30% on noise alone, and bursty traffic far more often.
  */
-export const MIN_Z_SCORE = 3;
+export const MIN_Z_SCORE = 3.5;
 /**
  * SLO target of each proportion SLI: the share of its denominator that must not be an event, over 30
  * days. Defaults that need no settings; the budget is 1 − target. Tune them in a copy of the rule files.
