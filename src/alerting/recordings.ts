@@ -71,7 +71,8 @@ export interface ProportionRecordings {
   ratio: Record<Window, Recording>;
   /**
    * Dispersion factor of the alert window's ratio over the trailing day: the observed variance of
-   * ratio_rate30m (sampled every DISPERSION_STEP) over the binomial variance p̄(1 − p̄)/n̄ that independent
+   * ratio_rate30m (sampled every DISPERSION_STEP, from its interquartile range) over the binomial variance
+   * p̄(1 − p̄)/n̄ that independent
    * requests would give, floored at 1. The day ends one alert window ago, so the window judged is not
    * part of its own yardstick. Segments with no events in the day get 1.
    */
@@ -143,14 +144,18 @@ function buildRecordings() {
     const current = ratio[ALERT_WINDOW];
     const totalRate = (matchers: readonly string[]) =>
       `sum without (${total.splitLabel}) (${total.rate[ALERT_WINDOW].rawWith(matchers)})`;
-    const overDay = (fn: string, inner: string) =>
-      `${fn}((${inner})[${BASELINE_WINDOW}:${DISPERSION_STEP}] offset ${ALERT_WINDOW})`;
+    /** `call` (`avg_over_time(`, `quantile_over_time(0.75, `) of `inner` sampled over the day before the alert window. */
+    const overDay = (call: string, inner: string) =>
+      `${call}(${inner})[${BASELINE_WINDOW}:${DISPERSION_STEP}] offset ${ALERT_WINDOW})`;
     const dispersion: Recording = {
       name: `${LEVEL}:${name}:ratio_dispersion${BASELINE_WINDOW}`,
       rawWith: (matchers) => {
-        const mean = overDay('avg_over_time', current.rawWith(matchers));
-        const requests = `(${overDay('avg_over_time', totalRate(matchers))} * ${WINDOW_SECONDS[ALERT_WINDOW]})`;
-        const observed = `${overDay('stddev_over_time', current.rawWith(matchers))} ^ 2`;
+        const mean = overDay('avg_over_time(', current.rawWith(matchers));
+        const requests = `(${overDay('avg_over_time(', totalRate(matchers))} * ${WINDOW_SECONDS[ALERT_WINDOW]})`;
+        // The spread is the interquartile range (σ ≈ IQR / 1.349), so a regression that fills less than a
+        // quarter of the day does not widen its own yardstick the way a standard deviation would.
+        const quartile = (q: number) => overDay(`quantile_over_time(${q}, `, current.rawWith(matchers));
+        const observed = `((${quartile(0.75)} - ${quartile(0.25)}) / 1.349) ^ 2`;
         // `>= 1 or … * 0 + 1` floors at 1 and also answers 1 where the ratio is 0/0 (no events all day).
         return `(\n  ${observed}\n  /\n  (${mean} * (1 - ${mean}) / ${requests})\n) >= 1\nor\n${requests} * 0 + 1`;
       },
