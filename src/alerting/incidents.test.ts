@@ -35,10 +35,9 @@ let fixture: SimulatedFixture;
 let prometheus: StartedEngine;
 
 beforeAll(async () => {
-  // Without the realistic noise: the bundled rules' significance guard is a fixed z against the trailing day,
-  // which over-dispersed traffic defeats (a /agent tool-error page in a quiet 5-minute window with noise on).
-  // The report is calibrated for that noise (docs/statistics.md); the rules are not yet (docs/alerting.md).
-  fixture = await simulateFixture({ ...DEFAULT_SIMULATION, formats: ['openmetrics'], noise: 'none' });
+  // With the simulator's default, realistic noise (over-dispersed traffic): the significance guard widens its z
+  // by the dispersion factor recorded from the trailing day (docs/alerting.md), so bursts do not page.
+  fixture = await simulateFixture({ ...DEFAULT_SIMULATION, formats: ['openmetrics'] });
   prometheus = await startPrometheus({ openMetricsFile: fixture.openMetricsFile });
 });
 

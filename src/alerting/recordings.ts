@@ -14,17 +14,23 @@ import { type Recording, selector } from './promql';
 export const LEVEL = COMMON_LABELS.join('_');
 export const BY_SEGMENT = COMMON_LABELS.join(', ');
 
-/** Rate windows of the recording rules; `1d` is the baseline. */
-export const RATE_WINDOWS = ['5m', '30m', '1h', '6h'] as const;
+/** Rate windows of the recording rules; `1d` is the baseline, `3d` only the slowest burn-rate tier's long window. */
+export const RATE_WINDOWS = ['5m', '30m', '1h', '2h', '6h'] as const;
 export const BASELINE_WINDOW = '1d';
-export type Window = (typeof RATE_WINDOWS)[number] | typeof BASELINE_WINDOW;
-export const ALL_WINDOWS: readonly Window[] = [...RATE_WINDOWS, BASELINE_WINDOW];
+export const LONGEST_WINDOW = '3d';
+export type Window = (typeof RATE_WINDOWS)[number] | typeof BASELINE_WINDOW | typeof LONGEST_WINDOW;
+export const ALL_WINDOWS: readonly Window[] = [...RATE_WINDOWS, BASELINE_WINDOW, LONGEST_WINDOW];
+/** Windows evaluated in the slow group: they move slowly and cost the most. */
+const SLOW_WINDOWS: readonly Window[] = [BASELINE_WINDOW, LONGEST_WINDOW];
+/** Step of the subquery that samples the alert window's ratio across the trailing day for the dispersion. */
+export const DISPERSION_STEP = '5m';
 
 /** Windows of the histogram rules: buckets for heatmaps and quantiles over a selection, quantiles for alerts. */
 export const BUCKET_WINDOWS: readonly Window[] = ['5m', BASELINE_WINDOW];
 export const QUANTILE_WINDOWS: readonly Window[] = ['30m', BASELINE_WINDOW];
 /** The window the investigate/page alerts compare with the baseline. */
-export const ALERT_WINDOW: Window = '30m';
+export const ALERT_WINDOW = '30m' satisfies Window;
+export const WINDOW_SECONDS: Readonly<Record<string, number>> = { '5m': 300, '30m': 1800, '1h': 3600, '6h': 21600 };
 
 /** Name of each proportion SLI's ratio rules: what is counted, in the contract's words. */
 const RATIO_NAMES: Record<string, string> = {
@@ -63,6 +69,14 @@ export interface ProportionRecordings {
   eventMatcher: string;
   /** events / total per segment, per window. */
   ratio: Record<Window, Recording>;
+  /**
+   * Dispersion factor of the alert window's ratio over the trailing day: the observed variance of
+   * ratio_rate30m (sampled every DISPERSION_STEP, from its interquartile range) over the binomial variance
+   * p̄(1 − p̄)/n̄ that independent
+   * requests would give, floored at 1. The day ends one alert window ago, so the window judged is not
+   * part of its own yardstick. Segments with no events in the day get 1.
+   */
+  dispersion: Recording;
 }
 
 export interface DistributionRecordings {
@@ -127,7 +141,26 @@ function buildRecordings() {
           sumBySegment([], `rate(${selector(total.metric, matchers)}[${window}])`),
       };
     }
-    proportions.push({ sli, events, total, eventMatcher, ratio });
+    const current = ratio[ALERT_WINDOW];
+    const totalRate = (matchers: readonly string[]) =>
+      `sum without (${total.splitLabel}) (${total.rate[ALERT_WINDOW].rawWith(matchers)})`;
+    /** `call` (`avg_over_time(`, `quantile_over_time(0.75, `) of `inner` sampled over the day before the alert window. */
+    const overDay = (call: string, inner: string) =>
+      `${call}(${inner})[${BASELINE_WINDOW}:${DISPERSION_STEP}] offset ${ALERT_WINDOW})`;
+    const dispersion: Recording = {
+      name: `${LEVEL}:${name}:ratio_dispersion${BASELINE_WINDOW}`,
+      rawWith: (matchers) => {
+        const mean = overDay('avg_over_time(', current.rawWith(matchers));
+        const requests = `(${overDay('avg_over_time(', totalRate(matchers))} * ${WINDOW_SECONDS[ALERT_WINDOW]})`;
+        // The spread is the interquartile range (σ ≈ IQR / 1.349), so a regression that fills less than a
+        // quarter of the day does not widen its own yardstick the way a standard deviation would.
+        const quartile = (q: number) => overDay(`quantile_over_time(${q}, `, current.rawWith(matchers));
+        const observed = `((${quartile(0.75)} - ${quartile(0.25)}) / 1.349) ^ 2`;
+        // `>= 1 or … * 0 + 1` floors at 1 and also answers 1 where the ratio is 0/0 (no events all day).
+        return `(\n  ${observed}\n  /\n  (${mean} * (1 - ${mean}) / ${requests})\n) >= 1\nor\n${requests} * 0 + 1`;
+      },
+    };
+    proportions.push({ sli, events, total, eventMatcher, ratio, dispersion });
   }
   for (const sli of SLI_DEFINITIONS.filter((d): d is DistributionSli => d.kind === 'distribution')) {
     const base = [sli.metric, ...matcherValues(sli.matchers)].join('_');
@@ -200,7 +233,7 @@ export function recordingGroups(): RecordingGroup[] {
   const baseline: Recording[] = [];
   const place = (window: Window, recording: Recording | undefined) => {
     if (recording) {
-      (window === BASELINE_WINDOW ? baseline : fast).push(recording);
+      (SLOW_WINDOWS.includes(window) ? baseline : fast).push(recording);
     }
   };
   for (const family of RECORDINGS.families) {
@@ -208,6 +241,7 @@ export function recordingGroups(): RecordingGroup[] {
   }
   for (const p of RECORDINGS.proportions) {
     ALL_WINDOWS.forEach((w) => place(w, p.ratio[w]));
+    baseline.push(p.dispersion);
   }
   for (const d of RECORDINGS.distributions) {
     ALL_WINDOWS.forEach((w) => place(w, d.buckets[w]));

@@ -7,6 +7,8 @@ import { DEFAULT_THRESHOLDS } from '../core/report';
 import { stringify } from 'yaml';
 
 import { type DistributionSli, type SliId } from '../core/metrics';
+import { CATEGORIES } from '../core/taxonomy';
+import { runbookPath } from '../pages/incidents/paths';
 import { type PromqlPair, promql, select } from './promql';
 import {
   ALERT_WINDOW,
@@ -14,10 +16,10 @@ import {
   BY_SEGMENT,
   type DistributionRecordings,
   type ProportionRecordings,
-  proportion,
   RECORDINGS,
   recordingGroups,
   type Window,
+  WINDOW_SECONDS,
 } from './recordings';
 
 /** Relative regression against the baseline that asks for a look, and that pages: the report's own defaults. */
@@ -30,24 +32,50 @@ export const PAGE_REGRESSION = DEFAULT_THRESHOLDS.page;
 export const MIN_VOLUME_PER_SECOND = 0.1;
 /**
  * A proportion alert also needs the shift to be significant: the window's rate is at least this many
- * standard errors above the baseline's (z of a one-sample test against the baseline proportion;
- * 3 is one-sided p ≈ 0.001). Rare events on small endpoints (1% timeouts of a few requests a
- * second) otherwise jump 30% on noise alone.
+ * standard errors above the baseline's, the binomial standard error widened by the SLI's recorded
+ * dispersion factor of the trailing day (z of a one-sample test against the baseline proportion,
+ * divided by √dispersion; 3 is one-sided p ≈ 0.001). Rare events on small endpoints (1% timeouts of a
+ * few requests a second) otherwise jump 30% on noise alone, and bursty traffic far more often.
  */
-export const MIN_Z_SCORE = 3;
-/** The refusal-rate SLO: share of requests not refused, over 30 days. */
-export const REFUSAL_SLO_TARGET = 0.97;
-/** Multi-window, multi-burn-rate alerts (Google SRE workbook, ch. 5): long window, short window, burn rate. */
+export const MIN_Z_SCORE = 3.5;
+/**
+ * SLO target of each proportion SLI: the share of its denominator that must not be an event, over 30
+ * days. Defaults that need no settings; the budget is 1 − target. Tune them in a copy of the rule files.
+ */
+export const SLO_TARGETS: Readonly<Partial<Record<SliId, number>>> = {
+  refusal_rate: 0.97,
+  error_rate: 0.99,
+  timeout_rate: 0.99,
+  empty_retrieval_rate: 0.95,
+  injection_rate: 0.99,
+  tool_error_rate: 0.95,
+};
+/**
+ * Multi-window, multi-burn-rate alerts (Google SRE workbook, ch. 5, "Alerting on SLOs"): long window,
+ * short window, burn rate. The two fast tiers page (2% and 5% of a 30-day budget spent); the two slow
+ * ones open a ticket (10% in a day, the whole budget's pace over three days).
+ */
 export const BURN_RATE_ALERTS = [
-  { name: 'Fast', long: '1h', short: '5m', burnRate: 14.4, for: '2m' },
-  { name: 'Slow', long: '6h', short: '30m', burnRate: 6, for: '15m' },
-] as const;
+  { name: 'Fast', long: '1h', short: '5m', burnRate: 14.4, for: '2m', severity: 'page' },
+  { name: 'Slow', long: '6h', short: '30m', burnRate: 6, for: '15m', severity: 'page' },
+  { name: 'Day', long: '1d', short: '2h', burnRate: 3, for: '1h', severity: 'ticket' },
+  { name: 'ThreeDay', long: '3d', short: '6h', burnRate: 1, for: '3h', severity: 'ticket' },
+] as const satisfies ReadonlyArray<{
+  name: string;
+  long: Window;
+  short: Window;
+  burnRate: number;
+  for: string;
+  severity: Severity;
+}>;
 
 /** What the Grafana-managed rules query: the data source uid that the provisioning writes. */
 export const GRAFANA_DATASOURCE_UID = 'aisre-prometheus';
 export const GRAFANA_RULE_FOLDER = 'AI Reliability';
 
-export type Severity = 'investigate' | 'page';
+/** investigate: look when you can; ticket: a slow budget burn to fix this week; page: now. */
+export type Severity = 'investigate' | 'ticket' | 'page';
+export const SEVERITIES: readonly Severity[] = ['investigate', 'ticket', 'page'];
 
 export type AlertCondition =
   | { op: '>' | '<'; threshold: number }
@@ -68,6 +96,19 @@ export interface AlertSpec {
   description: string;
 }
 
+/**
+ * The Runbooks page entry of the SLI's category (the first category of the taxonomy that lists the SLI
+ * among its signals): its runbook, or its investigation path when it has none. A path on the Grafana
+ * server, as the app's own links are.
+ */
+export function runbookUrl(sli: SliId): string {
+  const category = CATEGORIES.find((c) => c.signals.includes(sli)) ?? CATEGORIES.find((c) => c.id === 'undetermined');
+  if (!category) {
+    throw new Error(`no taxonomy category for SLI '${sli}'`);
+  }
+  return runbookPath(category);
+}
+
 const pascal = (id: string) => id.replace(/(^|_)([a-z])/g, (_m, _s, c: string) => c.toUpperCase());
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
@@ -75,14 +116,13 @@ function volumeGuardOfProportion(p: ProportionRecordings, window: Window): Promq
   return promql`sum without (${p.total.splitLabel}) (${select(p.total.rate[window])}) > ${MIN_VOLUME_PER_SECOND}`;
 }
 
-const WINDOW_SECONDS: Record<string, number> = { '5m': 300, '30m': 1800, '1h': 3600, '6h': 21600 };
-
-/** (p_window − p_baseline) / sqrt(p_baseline (1 − p_baseline) / n_window) > MIN_Z_SCORE. */
+/** (p_window − p_baseline) / sqrt(dispersion · p_baseline (1 − p_baseline) / n_window) > MIN_Z_SCORE. */
 function significanceGuard(p: ProportionRecordings): PromqlPair {
   const current = select(p.ratio[ALERT_WINDOW]);
   const baseline = select(p.ratio[BASELINE_WINDOW]);
+  const dispersion = select(p.dispersion);
   const total = promql`sum without (${p.total.splitLabel}) (${select(p.total.rate[ALERT_WINDOW])})`;
-  return promql`(${current} - ${baseline}) / sqrt(${baseline} * (1 - ${baseline}) / (${total} * ${WINDOW_SECONDS[ALERT_WINDOW]})) > ${MIN_Z_SCORE}`;
+  return promql`(${current} - ${baseline}) / sqrt(${dispersion} * ${baseline} * (1 - ${baseline}) / (${total} * ${WINDOW_SECONDS[ALERT_WINDOW]})) > ${MIN_Z_SCORE}`;
 }
 
 function proportionAlerts(p: ProportionRecordings): AlertSpec[] {
@@ -148,24 +188,30 @@ function distributionAlerts(d: DistributionRecordings): AlertSpec[] {
   });
 }
 
-function refusalBurnRateAlerts(): AlertSpec[] {
-  const refusals = proportion('refusal_rate');
-  const budget = round(1 - REFUSAL_SLO_TARGET);
+/** The SLI's name in an alert: `refusal_rate` → `Refusal`, `tool_error_rate` → `ToolError`. */
+const budgetName = (id: SliId) => pascal(id.replace(/_rate$/, ''));
+
+function burnRateAlerts(p: ProportionRecordings): AlertSpec[] {
+  const target = SLO_TARGETS[p.sli.id];
+  if (target === undefined) {
+    throw new Error(`no SLO target for the proportion SLI '${p.sli.id}'`);
+  }
+  const budget = round(1 - target);
   return BURN_RATE_ALERTS.map((b) => ({
-    alert: `AisreRefusalBudget${b.name}Burn`,
-    sli: 'refusal_rate' as const,
-    severity: 'page' as const,
+    alert: `Aisre${budgetName(p.sli.id)}Budget${b.name}Burn`,
+    sli: p.sli.id,
+    severity: b.severity,
     for: b.for,
-    value: promql`(${select(refusals.ratio[b.long])} / ${budget})`,
+    value: promql`(${select(p.ratio[b.long])} / ${budget})`,
     condition: { op: '>', threshold: b.burnRate },
     guards: [
-      promql`(${select(refusals.ratio[b.short])} / ${budget}) > ${b.burnRate}`,
-      volumeGuardOfProportion(refusals, b.long),
+      promql`(${select(p.ratio[b.short])} / ${budget}) > ${b.burnRate}`,
+      volumeGuardOfProportion(p, b.long),
     ],
-    summary: `Refusal error budget burning ${b.burnRate}× too fast (${b.long} and ${b.short} windows)`,
+    summary: `${p.sli.title} error budget burning ${b.burnRate}× too fast (${b.long} and ${b.short} windows)`,
     description:
-      `{{ $labels.endpoint }} (service {{ $labels.service }}, model {{ $labels.model }}, team {{ $labels.team }}) ` +
-      `refuses {{ $value | printf "%.1f" }}× the rate its ${REFUSAL_SLO_TARGET * 100}% non-refused SLO allows ` +
+      `{{ $labels.endpoint }} (service {{ $labels.service }}, model {{ $labels.model }}, team {{ $labels.team }}): ` +
+      `${p.sli.title.toLowerCase()} at {{ $value | printf "%.1f" }}× the rate its ${round(target * 100)}% SLO allows ` +
       `over ${b.long}, and still over ${b.short}.`,
   }));
 }
@@ -174,7 +220,7 @@ export function alertSpecs(): AlertSpec[] {
   return [
     ...RECORDINGS.proportions.flatMap(proportionAlerts),
     ...RECORDINGS.distributions.flatMap(distributionAlerts),
-    ...refusalBurnRateAlerts(),
+    ...RECORDINGS.proportions.flatMap(burnRateAlerts),
   ];
 }
 
@@ -222,12 +268,8 @@ export function recordingRulesYaml(): string {
 export function alertRulesYaml(): string {
   const specs = alertSpecs();
   const groupOf = (spec: AlertSpec) =>
-    spec.alert.includes('Budget')
-      ? 'aisre-refusal-slo'
-      : spec.severity === 'page'
-        ? 'aisre-sli-page'
-        : 'aisre-sli-investigate';
-  const groups = ['aisre-sli-investigate', 'aisre-sli-page', 'aisre-refusal-slo'].map((name) => ({
+    spec.alert.includes('Budget') ? 'aisre-slo-burn' : spec.severity === 'page' ? 'aisre-sli-page' : 'aisre-sli-investigate';
+  const groups = ['aisre-sli-investigate', 'aisre-sli-page', 'aisre-slo-burn'].map((name) => ({
     name,
     interval: '1m',
     rules: specs
@@ -237,7 +279,7 @@ export function alertRulesYaml(): string {
         expr: prometheusAlertExpr(s),
         for: s.for,
         labels: { severity: s.severity, sli: s.sli },
-        annotations: { summary: s.summary, description: s.description },
+        annotations: { summary: s.summary, description: s.description, runbook_url: runbookUrl(s.sli) },
       })),
   }));
   return (
@@ -270,7 +312,7 @@ const kebab = (name: string) =>
 /** Grafana alert rule provisioning (apiVersion 1): the same specs, on the raw series. */
 export function grafanaAlertRulesYaml(datasourceUid = GRAFANA_DATASOURCE_UID): string {
   const specs = alertSpecs();
-  const groups = (['investigate', 'page'] as const).map((severity) => ({
+  const groups = SEVERITIES.map((severity) => ({
     orgId: 1,
     name: `aisre-${severity}`,
     folder: GRAFANA_RULE_FOLDER,
@@ -316,7 +358,11 @@ export function grafanaAlertRulesYaml(datasourceUid = GRAFANA_DATASOURCE_UID): s
         for: s.for,
         isPaused: false,
         labels: { severity: s.severity, sli: s.sli },
-        annotations: { summary: s.summary, description: grafanaTemplate(s.description) },
+        annotations: {
+          summary: s.summary,
+          description: grafanaTemplate(s.description),
+          runbook_url: runbookUrl(s.sli),
+        },
       })),
   }));
   return (
