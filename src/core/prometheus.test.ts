@@ -48,9 +48,12 @@ describe('PrometheusHttpSource with fetch', () => {
 
   it('cancels a query past its timeout: the server sees the connection closed', async () => {
     const server = await serve({ kind: 'slow', delayMs: 60_000 });
-    await expect(new PrometheusHttpSource(server.url, { timeoutMs: 200 }).instantQuery('up', 1)).rejects.toThrow(
-      /did not answer within 0.2 s/
+    // Long enough that the request reaches the server first even on a busy machine (at 0.2 s it sometimes did not,
+    // and a query cancelled before it was sent leaves the server nothing to see).
+    await expect(new PrometheusHttpSource(server.url, { timeoutMs: 1500 }).instantQuery('up', 1)).rejects.toThrow(
+      /did not answer within 1.5 s/
     );
+    expect(server.requests).toHaveLength(1);
     await waitFor(
       async () => server.cancelled() === 1,
       5000,
