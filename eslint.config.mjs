@@ -42,7 +42,10 @@ export default defineConfig([
     rules: {
       'no-console': 'error',
       'no-restricted-globals': ['error', 'alert', 'confirm'],
-      'no-restricted-properties': ['error', { object: 'window', property: 'location', message: 'Use locationService.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'window', property: 'location', message: 'Use locationService.' },
+      ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
     },
   },

@@ -204,10 +204,7 @@ function burnRateAlerts(p: ProportionRecordings): AlertSpec[] {
     for: b.for,
     value: promql`(${select(p.ratio[b.long])} / ${budget})`,
     condition: { op: '>', threshold: b.burnRate },
-    guards: [
-      promql`(${select(p.ratio[b.short])} / ${budget}) > ${b.burnRate}`,
-      volumeGuardOfProportion(p, b.long),
-    ],
+    guards: [promql`(${select(p.ratio[b.short])} / ${budget}) > ${b.burnRate}`, volumeGuardOfProportion(p, b.long)],
     summary: `${p.sli.title} error budget burning ${b.burnRate}× too fast (${b.long} and ${b.short} windows)`,
     description:
       `{{ $labels.endpoint }} (service {{ $labels.service }}, model {{ $labels.model }}, team {{ $labels.team }}): ` +
@@ -268,7 +265,11 @@ export function recordingRulesYaml(): string {
 export function alertRulesYaml(): string {
   const specs = alertSpecs();
   const groupOf = (spec: AlertSpec) =>
-    spec.alert.includes('Budget') ? 'aisre-slo-burn' : spec.severity === 'page' ? 'aisre-sli-page' : 'aisre-sli-investigate';
+    spec.alert.includes('Budget')
+      ? 'aisre-slo-burn'
+      : spec.severity === 'page'
+        ? 'aisre-sli-page'
+        : 'aisre-sli-investigate';
   const groups = ['aisre-sli-investigate', 'aisre-sli-page', 'aisre-slo-burn'].map((name) => ({
     name,
     interval: '1m',

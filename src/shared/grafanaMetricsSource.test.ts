@@ -143,14 +143,21 @@ describe('GrafanaMetricsSource', () => {
 
   test('returns the rows of the frames', async () => {
     grafanaAnswering();
-    const rows = await source().instantQuery('sum by (outcome) (increase(llm_requests_total{}[3600s]))', FIXTURE_WINDOW.to);
+    const rows = await source().instantQuery(
+      'sum by (outcome) (increase(llm_requests_total{}[3600s]))',
+      FIXTURE_WINDOW.to
+    );
     expect(rows).toContainEqual({ labels: { outcome: 'refused' }, value: 300 });
     expect(rows).toHaveLength(4);
   });
 
   test('a query error in the result (HTTP 400 from Grafana) becomes a MetricsSourceError with its message', async () => {
     backendFetch.mockReturnValue(
-      fetchError(400, { results: { A: { status: 400, error: 'bad_data: 1:5: parse error: unexpected "}"' } } }, 'Bad Request')
+      fetchError(
+        400,
+        { results: { A: { status: 400, error: 'bad_data: 1:5: parse error: unexpected "}"' } } },
+        'Bad Request'
+      )
     );
     const failure = source().instantQuery('sum(', 1);
     await expect(failure).rejects.toThrow(MetricsSourceError);
@@ -161,8 +168,13 @@ describe('GrafanaMetricsSource', () => {
   });
 
   test('a query error with HTTP 207 (multi-status) is an error too', async () => {
-    backendFetch.mockReturnValue(of({ ok: true, status: 207, data: { results: { A: { status: 500, error: 'upstream timeout' } } } }));
-    await expect(source().instantQuery('up', 1)).rejects.toMatchObject({ status: 500, message: expect.stringContaining('upstream timeout') });
+    backendFetch.mockReturnValue(
+      of({ ok: true, status: 207, data: { results: { A: { status: 500, error: 'upstream timeout' } } } })
+    );
+    await expect(source().instantQuery('up', 1)).rejects.toMatchObject({
+      status: 500,
+      message: expect.stringContaining('upstream timeout'),
+    });
   });
 
   test('403 is worded as a refusal and keeps its status', async () => {
@@ -184,7 +196,9 @@ describe('GrafanaMetricsSource', () => {
   test('an unreachable Grafana has no status', async () => {
     backendFetch.mockReturnValue(throwError(() => new TypeError('Failed to fetch')));
     const failure = source().instantQuery('up', 1);
-    await expect(failure).rejects.toMatchObject({ message: "cannot reach Grafana to query data source 'Prometheus': Failed to fetch" });
+    await expect(failure).rejects.toMatchObject({
+      message: "cannot reach Grafana to query data source 'Prometheus': Failed to fetch",
+    });
     await expect(failure).rejects.toHaveProperty('status', undefined);
   });
 
@@ -208,13 +222,22 @@ describe('the same Prometheus answer through Prometheus HTTP and through Grafana
       const body = new URLSearchParams(request.body);
       const text = body.has('start')
         ? prometheusMatrixBody(
-            fakeMatrix(body.get('query')!, Number(body.get('start')), Number(body.get('end')), Number(body.get('step')), fixture)
+            fakeMatrix(
+              body.get('query')!,
+              Number(body.get('start')),
+              Number(body.get('end')),
+              Number(body.get('step')),
+              fixture
+            )
           )
         : prometheusBody(fakeVector(body.get('query')!, Number(body.get('time')), fixture));
       return { status: 200, statusText: 'OK', location: null, body: text };
     };
     grafanaAnswering(fixture);
-    const viaPrometheus = await buildImpactReport(new PrometheusHttpSource('http://prometheus.test', { post }), options);
+    const viaPrometheus = await buildImpactReport(
+      new PrometheusHttpSource('http://prometheus.test', { post }),
+      options
+    );
     const viaGrafana = await buildImpactReport(new GrafanaMetricsSource(DATASOURCE), options);
     return { viaPrometheus, viaGrafana };
   }
@@ -233,7 +256,11 @@ describe('the same Prometheus answer through Prometheus HTTP and through Grafana
   test('agree when grouped by a label whose values are hostile text', async () => {
     const endpoints = ['/chat', '<img src=x onerror=alert(1)>', '| pipes |'];
     const { viaPrometheus, viaGrafana } = await bothReports(
-      { window: FIXTURE_WINDOW, groupBy: ['endpoint'], excludeFromBaseline: [{ from: FIXTURE_WINDOW.from - 1800, to: FIXTURE_WINDOW.from - 1200 }] },
+      {
+        window: FIXTURE_WINDOW,
+        groupBy: ['endpoint'],
+        excludeFromBaseline: [{ from: FIXTURE_WINDOW.from - 1800, to: FIXTURE_WINDOW.from - 1200 }],
+      },
       { endpoints }
     );
     expect(new Set(viaPrometheus.findings.map((f) => f.segment.endpoint))).toEqual(new Set(endpoints));

@@ -110,7 +110,12 @@ export class GrafanaMetricsSource implements MetricsSource {
     return framesToRangeSeries(await this.query(expr, query, Math.round(start * 1000), Math.round(end * 1000)));
   }
 
-  private async query(expr: string, shape: Record<string, unknown>, fromMs: number, toMs: number): Promise<DataFrameJSON[]> {
+  private async query(
+    expr: string,
+    shape: Record<string, unknown>,
+    fromMs: number,
+    toMs: number
+  ): Promise<DataFrameJSON[]> {
     const body = {
       queries: [
         {
@@ -151,15 +156,22 @@ export class GrafanaMetricsSource implements MetricsSource {
     if (isFetchError(error) && error.status > 0) {
       const result = (error.data as DsQueryResponse | undefined)?.results?.[REF_ID];
       if (result?.error) {
-        return new MetricsSourceError(`${this.label} answered ${result.status ?? error.status}: ${result.error}`, result.status ?? error.status);
+        return new MetricsSourceError(
+          `${this.label} answered ${result.status ?? error.status}: ${result.error}`,
+          result.status ?? error.status
+        );
       }
       const detail = (error.data as { message?: string } | undefined)?.message || error.statusText || 'no details';
       if (error.status === 401 || error.status === 403) {
-        return new MetricsSourceError(`Grafana refused the query to ${this.label} (HTTP ${error.status}): ${detail}`, error.status);
+        return new MetricsSourceError(
+          `Grafana refused the query to ${this.label} (HTTP ${error.status}): ${detail}`,
+          error.status
+        );
       }
       return new MetricsSourceError(`Grafana answered ${error.status} for ${this.label}: ${detail}`, error.status);
     }
-    const reason = error instanceof Error ? error.message : (error as { statusText?: string })?.statusText || String(error);
+    const reason =
+      error instanceof Error ? error.message : (error as { statusText?: string })?.statusText || String(error);
     return new MetricsSourceError(`cannot reach Grafana to query ${this.label}: ${reason}`);
   }
 
@@ -170,7 +182,10 @@ export class GrafanaMetricsSource implements MetricsSource {
     }
     // With the datasourceQueryMultiStatus feature a query error arrives with HTTP 207, the error in the result.
     if (result.error) {
-      throw new MetricsSourceError(`${this.label} answered ${result.status ?? status}: ${result.error}`, result.status ?? status);
+      throw new MetricsSourceError(
+        `${this.label} answered ${result.status ?? status}: ${result.error}`,
+        result.status ?? status
+      );
     }
     return result.frames ?? [];
   }
@@ -204,7 +219,9 @@ export function framesToSampleRows(frames: DataFrameJSON[]): SampleRow[] {
     const fields = frame.schema?.fields ?? [];
     const values = frame.data?.values ?? [];
     const entities = frame.data?.entities ?? [];
-    const labelColumns = fields.flatMap((field, i) => (field.type === 'string' && field.name ? [{ name: field.name, i }] : []));
+    const labelColumns = fields.flatMap((field, i) =>
+      field.type === 'string' && field.name ? [{ name: field.name, i }] : []
+    );
     fields.forEach((field, fieldIndex) => {
       if (field.type !== 'number') {
         return;

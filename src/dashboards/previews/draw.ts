@@ -242,7 +242,9 @@ function timeFrame(page: PreviewPage, plot: Plot, tx: (t: number) => number, gri
     const a = Math.max(plot.x, tx(r.from));
     const b = Math.min(plot.x + plot.w, tx(r.to));
     if (b > a) {
-      out.push(`<rect x="${a.toFixed(1)}" y="${plot.y}" width="${(b - a).toFixed(1)}" height="${plot.h}" fill="${REGION_FILL}"/>`);
+      out.push(
+        `<rect x="${a.toFixed(1)}" y="${plot.y}" width="${(b - a).toFixed(1)}" height="${plot.h}" fill="${REGION_FILL}"/>`
+      );
       labels.push(
         `<text x="${(a + 3).toFixed(1)}" y="${plot.y + 10}" font-size="9" fill="${REGION_TEXT}">${escapeHtml(r.label)}</text>`
       );
@@ -362,9 +364,7 @@ function timeseriesSvg(page: PreviewPage, panel: TimeseriesPanel, width: number,
       // Fill down to the line below (or the axis): the band is this series' own share.
       const below = i > 0 ? lines[i - 1].points : undefined;
       const top = l.points.filter(([, v]) => Number.isFinite(v));
-      const bottom = top
-        .map(([t]): [number, number] => [t, below?.find(([bt]) => bt === t)?.[1] ?? NaN])
-        .reverse();
+      const bottom = top.map(([t]): [number, number] => [t, below?.find(([bt]) => bt === t)?.[1] ?? NaN]).reverse();
       const poly = [
         ...top.map(([t, v]) => `${tx(t).toFixed(1)},${ty(v).toFixed(1)}`),
         ...bottom.map(([t, v]) => `${tx(t).toFixed(1)},${(Number.isFinite(v) ? ty(v) : base).toFixed(1)}`),
@@ -462,7 +462,12 @@ function panelHtml(page: PreviewPage, panel: PreviewPanel, step: number): string
     const chartH = box.height - 30 - 22;
     return `<div class="panel" style="${style(box.height)}">${title}${heatmapSvg(page, panel, inner, chartH)}${heatmapLegend(panel)}</div>`;
   }
-  const legend = panel.lines.length ? legendLines(panel.lines.map((l) => l.name), inner) : 0;
+  const legend = panel.lines.length
+    ? legendLines(
+        panel.lines.map((l) => l.name),
+        inner
+      )
+    : 0;
   const chartH = box.height - 30 - legend * 17 - 6;
   return `<div class="panel" style="${style(box.height)}">${title}${timeseriesSvg(page, panel, inner, chartH, step)}${legendHtml(panel.lines)}</div>`;
 }

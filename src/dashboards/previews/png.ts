@@ -32,7 +32,7 @@ function decode(png: Buffer): Image {
   let height = 0;
   let channels = 0;
   const idat: Buffer[] = [];
-  for (let pos = 8; pos < png.length; ) {
+  for (let pos = 8; pos < png.length;) {
     const length = png.readUInt32BE(pos);
     const type = png.toString('ascii', pos + 4, pos + 8);
     const data = png.subarray(pos + 8, pos + 8 + length);
@@ -94,9 +94,7 @@ export function toPalettePng(png: Buffer, keep: string[] = []): Buffer {
   }
   const kept = [...new Set(keep.map((hex) => parseInt(hex.slice(1, 7), 16)))];
   const frequent = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([k]) => k);
-  const palette = [...new Set([...kept, ...frequent])]
-    .slice(0, 256)
-    .map((k) => [k >> 16, (k >> 8) & 255, k & 255]);
+  const palette = [...new Set([...kept, ...frequent])].slice(0, 256).map((k) => [k >> 16, (k >> 8) & 255, k & 255]);
   const index = new Map<number, number>();
   const nearest = (k: number) => {
     let found = index.get(k);

@@ -320,6 +320,8 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`render-dashboard-previews: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `render-dashboard-previews: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`
+  );
   process.exitCode = 1;
 });

@@ -62,7 +62,9 @@ function FindingRow({ finding, report }: { finding: Finding; report: ImpactRepor
       </span>
       <div className={styles.sentence}>
         <SafeMarkdown markdown={findingSentence(finding, report)} className={styles.markdown} />
-        {(finding.verdict === 'insufficient_data' || finding.verdict === 'no_data') && <div className={styles.reason}>{finding.reason}</div>}
+        {(finding.verdict === 'insufficient_data' || finding.verdict === 'no_data') && (
+          <div className={styles.reason}>{finding.reason}</div>
+        )}
       </div>
     </li>
   );

@@ -63,16 +63,24 @@ export function fakeVector(expr: string, time: number, options: FixtureOptions =
       }
     } else if (expr.includes('gen_ai_client_operation_duration_seconds_bucket')) {
       const counts = inWindow ? LATENCY_WINDOW : LATENCY_BASELINE;
-      LATENCY_LE.forEach((le, i) => series.push({ metric: { le, ...extra }, value: [time, prometheusText(counts[i] * scale)] }));
+      LATENCY_LE.forEach((le, i) =>
+        series.push({ metric: { le, ...extra }, value: [time, prometheusText(counts[i] * scale)] })
+      );
     } else if (expr.includes('llm_response_confidence_bucket')) {
       // A histogram that went NaN in the window: its segment must come out insufficient_data through both sources.
       LATENCY_LE.forEach((le, i) =>
-        series.push({ metric: { le, ...extra }, value: [time, prometheusText(inWindow && i === 2 ? NaN : (i + 1) * 100 * scale)] })
+        series.push({
+          metric: { le, ...extra },
+          value: [time, prometheusText(inWindow && i === 2 ? NaN : (i + 1) * 100 * scale)],
+        })
       );
     } else if (expr.includes('agent_steps_bucket')) {
       // +Inf as a value (not a label): also a tainted segment.
       LATENCY_LE.forEach((le, i) =>
-        series.push({ metric: { le, ...extra }, value: [time, prometheusText(inWindow && i === 5 ? Infinity : (i + 1) * 50 * scale)] })
+        series.push({
+          metric: { le, ...extra },
+          value: [time, prometheusText(inWindow && i === 5 ? Infinity : (i + 1) * 50 * scale)],
+        })
       );
     }
   });
@@ -88,7 +96,13 @@ export function prometheusBody(series: PromSeries[]): string {
 export function grafanaFrames(series: PromSeries[]): DataFrameJSON[] {
   return series.map((s) => {
     const value = Number(s.value[1] === '+Inf' ? Infinity : s.value[1] === '-Inf' ? -Infinity : s.value[1]);
-    const special = Number.isNaN(value) ? 'NaN' : value === Infinity ? 'Inf' : value === -Infinity ? 'NegInf' : undefined;
+    const special = Number.isNaN(value)
+      ? 'NaN'
+      : value === Infinity
+        ? 'Inf'
+        : value === -Infinity
+          ? 'NegInf'
+          : undefined;
     return {
       schema: {
         meta: { type: 'numeric-multi', custom: { resultType: 'vector' } },
@@ -111,7 +125,13 @@ export interface PromMatrixSeries {
 }
 
 /** The range vector the fake Prometheus answers: the instant answer at every step from start to end. */
-export function fakeMatrix(expr: string, start: number, end: number, step: number, options: FixtureOptions = {}): PromMatrixSeries[] {
+export function fakeMatrix(
+  expr: string,
+  start: number,
+  end: number,
+  step: number,
+  options: FixtureOptions = {}
+): PromMatrixSeries[] {
   const byKey = new Map<string, PromMatrixSeries>();
   for (let time = start; time <= end; time += step) {
     for (const series of fakeVector(expr, time, options)) {
