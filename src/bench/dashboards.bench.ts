@@ -15,7 +15,6 @@
  * The raw form costs minutes per load at large sizes: it is measured up to AISRE_BENCH_RAW_MAX_SERIES
  * (default 20000), with a time budget per dashboard, and the table says so where it stops.
  */
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,11 +24,11 @@ import { parse, stringify } from 'yaml';
 import { RECORDING_RULES_FILE } from '../alerting/artifacts';
 import { buildDashboards, type QueryForm } from '../dashboards/build';
 import { dashboardExpressions, defaultSelection, substituteVariables } from '../dashboards/dashboardPromql';
-import { AISRE_BUNDLE, REPO_ROOT, runAisre } from '../testing/aisre';
+import { REPO_ROOT } from '../testing/aisre';
 import { httpRequest } from '../testing/http';
 import { runOrThrow } from '../testing/processes';
 import { conditions, formatSpread, MIN_RUNS, ms, prometheusVersion, ratio, type Spread, spread } from './measure';
-import { copiesFor, readExposition, seriesCount, writeCopies } from './series';
+import { copiesFor, readExposition, seriesCount, simulateOpenMetrics, writeCopies } from './series';
 import {
   backfillOpenMetrics,
   backfillRules,
@@ -103,7 +102,7 @@ function mentions(expr: string, record: string): boolean {
 export function rulesRead(groups: RuleGroup[], exprs: string[]): string[] {
   const all = groups.flatMap((g) => g.rules.filter((r) => r.record));
   const needed = new Set(all.filter((r) => exprs.some((e) => mentions(e, r.record))).map((r) => r.record));
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const rule of all.filter((r) => needed.has(r.record))) {
       for (const dep of all.filter((d) => !needed.has(d.record) && mentions(rule.expr, d.record))) {
@@ -228,29 +227,21 @@ async function measure(
     load: spread(totals),
     series: last.reduce((sum, q) => sum + q.series, 0),
     slowest: [...last].sort((a, b) => b.ms - a.ms).slice(0, 3),
-    note: totals.length < MIN_RUNS ? `${totals.length} of ${MIN_RUNS} runs: over the ${budgetMs / 1000} s budget` : undefined,
+    note:
+      totals.length < MIN_RUNS
+        ? `${totals.length} of ${MIN_RUNS} runs: over the ${budgetMs / 1000} s budget`
+        : undefined,
   };
 }
 
 function sizesFromEnvironment(): number[] {
   const sizes = (process.env.AISRE_BENCH_SERIES ?? '2500,20000,200000').split(',').map((s) => Number(s.trim()));
   if (sizes.some((s) => !Number.isInteger(s) || s <= 0)) {
-    throw new Error(`AISRE_BENCH_SERIES: expected comma-separated series counts, got ${process.env.AISRE_BENCH_SERIES}`);
+    throw new Error(
+      `AISRE_BENCH_SERIES: expected comma-separated series counts, got ${process.env.AISRE_BENCH_SERIES}`
+    );
   }
   return sizes;
-}
-
-async function simulateBase(dir: string, from: number, to: number): Promise<string> {
-  if (!existsSync(AISRE_BUNDLE)) {
-    await runOrThrow(process.execPath, [join(REPO_ROOT, 'cli', 'build.mjs')], { cwd: REPO_ROOT });
-  }
-  const file = join(dir, 'simulated.om');
-  const args = ['simulate', '--from', String(from), '--to', String(to), '--step', String(SCRAPE_SECONDS)];
-  const result = await runAisre([...args, '--out', file, '--format', 'openmetrics'], { timeoutMs: 1_800_000 });
-  if (result.code !== 0) {
-    throw new Error(`aisre ${args.join(' ')} failed: ${result.stderr.slice(-2000)}`);
-  }
-  return file;
 }
 
 /** Raw series for `copies` copies, compacted; cached by the simulation's content and the copy count. */
@@ -316,7 +307,8 @@ async function run(): Promise<void> {
   const seriesBySize: number[] = [];
   try {
     const setupStart = performance.now();
-    const baseFile = await simulateBase(work, DATA_START, to);
+    const baseFile = join(work, 'simulated.om');
+    await simulateOpenMetrics(baseFile, { from: DATA_START, to, step: SCRAPE_SECONDS });
     const base = await readExposition(baseFile);
     const baseKey = contentKey(await readFile(baseFile));
     await rm(baseFile);
@@ -358,7 +350,11 @@ async function run(): Promise<void> {
           const rawCell: Cell =
             series <= rawMaxSeries
               ? await measure(served.url, dashboard, 'raw', to, budgetMs)
-              : { series: 0, slowest: [], note: `raw not measured above ${rawMaxSeries.toLocaleString('en-US')} series` };
+              : {
+                  series: 0,
+                  slowest: [],
+                  note: `raw not measured above ${rawMaxSeries.toLocaleString('en-US')} series`,
+                };
           results.set(`${dashboard.uid} raw ${series}`, rawCell);
           process.stdout.write(
             row([

@@ -4,9 +4,31 @@
  * series with the simulator's shapes. The copies are streamed to OpenMetrics files a bounded number of copies
  * at a time (promtool reads a whole file, and 200,000 series of a day would not fit on disk as one).
  */
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { once } from 'node:events';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+
+import { AISRE_BUNDLE, REPO_ROOT, runAisre } from '../testing/aisre';
+import { runOrThrow } from '../testing/processes';
+
+/** `aisre simulate` (the CLI as it ships, built first if needed) into `file` as OpenMetrics. */
+export async function simulateOpenMetrics(
+  file: string,
+  options: { from: number; to: number; step: number; seed?: number }
+): Promise<void> {
+  if (!existsSync(AISRE_BUNDLE)) {
+    await runOrThrow(process.execPath, [join(REPO_ROOT, 'cli', 'build.mjs')], { cwd: REPO_ROOT });
+  }
+  const args = ['simulate', '--from', String(options.from), '--to', String(options.to), '--step', String(options.step)];
+  if (options.seed !== undefined) {
+    args.push('--seed', String(options.seed));
+  }
+  const result = await runAisre([...args, '--out', file, '--format', 'openmetrics'], { timeoutMs: 1_800_000 });
+  if (result.code !== 0) {
+    throw new Error(`aisre ${args.join(' ')} failed: ${result.stderr.slice(-2000)}`);
+  }
+}
 
 /** One metric family: its `# TYPE`/`# HELP` lines and its sample lines split around the service value's end. */
 interface Family {
