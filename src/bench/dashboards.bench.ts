@@ -348,7 +348,7 @@ async function run(): Promise<void> {
           const rec = await measure(served.url, dashboard, 'recorded', to, budgetMs);
           results.set(`${dashboard.uid} recorded ${series}`, rec);
           const rawCell: Cell =
-            series <= rawMaxSeries
+            size <= rawMaxSeries
               ? await measure(served.url, dashboard, 'raw', to, budgetMs)
               : {
                   series: 0,
