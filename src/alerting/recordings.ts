@@ -13,6 +13,7 @@
 import {
   COMMON_LABELS,
   type DistributionSli,
+  escapeRegex,
   eventMatchers,
   type ProportionSli,
   SLI_DEFINITIONS,
@@ -148,6 +149,25 @@ export interface Recordings {
   distributions: DistributionRecordings[];
 }
 
+/**
+ * A selector of `metric` (a name, or a name with a `_count`/`_bucket` suffix) with matchers. Where the profile
+ * leaves a name to be settled between candidates (OpenTelemetry's `..._duration_seconds`, as the Collector
+ * writes it, or `..._duration`, as the JS exporter does), it selects every candidate by `__name__`: a bundled
+ * dashboard or rule then reads whichever the Prometheus has, without anyone editing it.
+ */
+export function seriesSelector(profile: TelemetryProfile, metric: string, matchers: readonly string[]): string {
+  for (const names of Object.values(profile.candidates)) {
+    const base = [...(names ?? [])]
+      .sort((a, b) => b.length - a.length)
+      .find((n) => metric === n || metric.startsWith(`${n}_`));
+    if (names && base && names.length > 1) {
+      const suffix = metric.slice(base.length);
+      return `{${[`__name__=~"${names.map((n) => escapeRegex(n + suffix)).join('|')}"`, ...matchers].join(', ')}}`;
+    }
+  }
+  return selector(metric, matchers);
+}
+
 function sumBy(labels: string[], inner: string): string {
   return `sum by (${labels.join(', ')}) (${inner})`;
 }
@@ -174,6 +194,7 @@ export function recordingsFor(profile: TelemetryProfile): Recordings {
   const bySegment = segmentLabels.join(', ');
   const team = profile.labels.team;
   const sumBySegment = (extraLabels: string[], inner: string) => sumBy([...segmentLabels, ...extraLabels], inner);
+  const series = (metric: string, matchers: readonly string[]) => seriesSelector(profile, metric, matchers);
   const measured = profile.definitions.filter((d) => !profile.unmeasured.includes(d.id));
   const contract = (sli: { id: SliId; metric: string }) =>
     SLI_DEFINITIONS.some((d) => d.id === sli.id && d.metric === sli.metric);
@@ -192,7 +213,7 @@ export function recordingsFor(profile: TelemetryProfile): Recordings {
       rate[window] = {
         name: `${level}_${splitLabel}:${base}:rate${window}`,
         rawWith: (extra) =>
-          sumBySegment([splitLabel], `rate(${selector(metric, [...matcherList(matchers), ...extra])}[${window}])`),
+          sumBySegment([splitLabel], `rate(${series(metric, [...matcherList(matchers), ...extra])}[${window}])`),
       };
       if (ROLLUP_WINDOWS.includes(window)) {
         leveledRates[window] = leveled(
@@ -225,13 +246,13 @@ export function recordingsFor(profile: TelemetryProfile): Recordings {
       ? (RATIO_NAMES[sli.id] ?? `${stripTotal(sli.metric)}_${sli.eventValues.join('_or_')}`)
       : `${events.rate['5m'].name.split(':')[1]}_${slug(sli.eventNoun)}`;
     const totalSelector = (extra: readonly string[]) =>
-      selector(total.metric, [...matcherList(total.matchers), ...extra]);
+      series(total.metric, [...matcherList(total.matchers), ...extra]);
     const ratio = {} as Record<Window, Recording>;
     for (const window of ALL_WINDOWS) {
       ratio[window] = {
         name: `${level}:${name}:ratio_rate${window}`,
         rawWith: (extra) =>
-          `${sumBySegment([], `rate(${selector(events.metric, [...matcherList(events.matchers), ...matchers, ...extra])}[${window}])`)}\n/\n` +
+          `${sumBySegment([], `rate(${series(events.metric, [...matcherList(events.matchers), ...matchers, ...extra])}[${window}])`)}\n/\n` +
           sumBySegment([], `rate(${totalSelector(extra)}[${window}])`),
       };
     }
@@ -262,7 +283,7 @@ export function recordingsFor(profile: TelemetryProfile): Recordings {
       const base = sli.matchers ? `${sli.metric}_${selectionName(sli.matchers, sli.totalNoun)}` : sli.metric;
       const fixed = matcherList(sli.matchers);
       const bucketRate = (window: Window, extra: readonly string[]) =>
-        sumBySegment(['le'], `rate(${selector(`${sli.metric}_bucket`, [...fixed, ...extra])}[${window}])`);
+        sumBySegment(['le'], `rate(${series(`${sli.metric}_bucket`, [...fixed, ...extra])}[${window}])`);
       const buckets: Partial<Record<Window, Recording>> = {};
       const leveledBuckets: Partial<Record<Window, Leveled>> = {};
       for (const window of BUCKET_WINDOWS) {
@@ -276,7 +297,7 @@ export function recordingsFor(profile: TelemetryProfile): Recordings {
       const count: Recording = {
         name: `${level}:${base}_count:rate${ALERT_WINDOW}`,
         rawWith: (extra) =>
-          sumBySegment([], `rate(${selector(`${sli.metric}_count`, [...fixed, ...extra])}[${ALERT_WINDOW}])`),
+          sumBySegment([], `rate(${series(`${sli.metric}_count`, [...fixed, ...extra])}[${ALERT_WINDOW}])`),
       };
       const percent = Math.round(sli.headlineQuantile * 100);
       const quantile: Partial<Record<Window, Recording>> = {};
@@ -379,18 +400,21 @@ function splitMatchers(inside: string): string[] {
  */
 export function expandRecordings(expr: string, recordings: Recordings = RECORDINGS): string {
   const byName = new Map(allRecordings(recordings).map((r) => [r.name, r]));
-  // Quoted strings are skipped: a matcher's value may spell a rule's name (the All view's gates do).
-  return expr.replace(
-    /"(?:[^"\\]|\\.)*"|\b([a-zA-Z_][a-zA-Z0-9_]*:[a-zA-Z0-9_:]+)(\{((?:[^}"]|"(?:[^"\\]|\\.)*")*)\})?/g,
-    (match, name: string | undefined, _b, inside?: string) => {
-      if (name === undefined) {
-        return match;
+  // Quoted strings are skipped: a matcher's value may spell a rule's name (the All view's gates do); a rule
+  // named by a `__name__` matcher is read as `name{…}` first.
+  return expr
+    .replace(/\{__name__="([a-zA-Z_][a-zA-Z0-9_]*:[a-zA-Z0-9_:]+)",\s*/g, '$1{')
+    .replace(
+      /"(?:[^"\\]|\\.)*"|\b([a-zA-Z_][a-zA-Z0-9_]*:[a-zA-Z0-9_:]+)(\{((?:[^}"]|"(?:[^"\\]|\\.)*")*)\})?/g,
+      (match, name: string | undefined, _b, inside?: string) => {
+        if (name === undefined) {
+          return match;
+        }
+        const recording = byName.get(name);
+        if (!recording) {
+          throw new Error(`'${name}' is not one of the recording rules`);
+        }
+        return `(${recording.rawWith(inside ? splitMatchers(inside) : [])})`;
       }
-      const recording = byName.get(name);
-      if (!recording) {
-        throw new Error(`'${name}' is not one of the recording rules`);
-      }
-      return `(${recording.rawWith(inside ? splitMatchers(inside) : [])})`;
-    }
-  );
+    );
 }

@@ -133,7 +133,12 @@ type SegmentlessSpec = Omit<AlertSpec, 'segment'>;
 function segmentText(recordings: Recordings): Record<'team' | 'service' | 'endpoint' | 'model', string> {
   const { labels } = recordings.profile;
   const label = (name: string) => `{{ $labels.${name} }}`;
-  return { team: label(labels.team), service: label(labels.service), endpoint: label(labels.endpoint), model: label(labels.model) };
+  return {
+    team: label(labels.team),
+    service: label(labels.service),
+    endpoint: label(labels.endpoint),
+    model: label(labels.model),
+  };
 }
 
 function proportionAlerts(p: ProportionRecordings, recordings: Recordings): SegmentlessSpec[] {
@@ -328,7 +333,10 @@ const kebab = (name: string) =>
     .toLowerCase();
 
 /** Grafana alert rule provisioning (apiVersion 1): the same specs, on the raw series. */
-export function grafanaAlertRulesYaml(datasourceUid = GRAFANA_DATASOURCE_UID, recordings: Recordings = RECORDINGS): string {
+export function grafanaAlertRulesYaml(
+  datasourceUid = GRAFANA_DATASOURCE_UID,
+  recordings: Recordings = RECORDINGS
+): string {
   const specs = alertSpecs(recordings);
   const groups = SEVERITIES.map((severity) => ({
     orgId: 1,

@@ -33,6 +33,7 @@ import {
   type ProportionRecordings,
   RECORDINGS,
   type Recordings,
+  seriesSelector,
 } from '../alerting/recordings';
 import { INVESTIGATE_REGRESSION, PAGE_REGRESSION } from '../alerting/rules';
 import { COMMON_LABELS, type SliId } from '../core/metrics';
@@ -196,11 +197,13 @@ function overSelection(ctx: Context, rule: Leveled, by: string[], extra: string[
   const sum = (inner: string) => (by.length ? `sum by (${by.join(', ')}) (${inner})` : `sum(${inner})`);
   const [global, team, segment] = rule.levels;
   const matchers = [...extra, ...ctx.selection];
-  const gated = (name: string, variables: string[]) => `__name__!~"${name}${variables.join('')}"`;
+  // Prometheus takes two name matchers only inside the braces: `{__name__="x", __name__!~"x.*"}`.
+  const gated = (name: string, variables: string[]) =>
+    `{${[`__name__="${name}"`, ...matchers, `__name__!~"${name}${variables.join('')}"`].join(', ')}}`;
   const branches = [
     select(global, matchers).recorded,
-    select(team, [...matchers, gated(team.name, ctx.gates[0])]).recorded,
-    select(segment, [...matchers, gated(segment.name, ctx.gates[1])]).recorded,
+    gated(team.name, ctx.gates[0]),
+    gated(segment.name, ctx.gates[1]),
   ].map(sum);
   return { raw: sum(select(segment, matchers).raw), recorded: `(\n  ${branches.join('\n  or\n  ')}\n)` };
 }
@@ -611,7 +614,13 @@ function retrieval(ctx: Context): RowSpec[] {
               's',
               [0.5, 0.95, 0.99]
             ),
-            heatmap(ctx, latency, 'Retrieval latency distribution', 'Duration of each retrieval. Mass moving up is worse.', 's'),
+            heatmap(
+              ctx,
+              latency,
+              'Retrieval latency distribution',
+              'Duration of each retrieval. Mass moving up is worse.',
+              's'
+            ),
           ]
         : [],
     },
@@ -716,7 +725,7 @@ function variables(ctx: Context, primaryMetric: string, extra: QueryVariable[]):
   };
   const chained = COMMON_LABELS.map((variable, index): QueryVariable => {
     const parents = COMMON_LABELS.slice(0, index).map((p) => `${labels[p]}=~"$${p}"`);
-    const query = `label_values(${parents.length ? `${primaryMetric}{${parents.join(', ')}}` : primaryMetric}, ${labels[variable]})`;
+    const query = `label_values(${seriesSelector(ctx.recordings.profile, primaryMetric, parents)}, ${labels[variable]})`;
     return {
       type: 'query',
       name: variable,
@@ -742,7 +751,7 @@ function variables(ctx: Context, primaryMetric: string, extra: QueryVariable[]):
 export function whatChangedExpr(recordings: Recordings): string {
   const { profile } = recordings;
   const labels = [...recordings.segmentLabels, 'response_model', 'prompt_version'].join(', ');
-  const selected = `${profile.buildInfoMetric}{${contextOf(recordings).selection.join(', ')}}`;
+  const selected = seriesSelector(profile, profile.buildInfoMetric, contextOf(recordings).selection);
   // The offset is the step Grafana runs the query at ($__interval), whatever the range, so each change marks
   // exactly one step: a fixed `offset 1m` misses every change once Grafana widens the step past a minute.
   return `count by (${labels}) (${selected})\nunless\ncount by (${labels}) (${selected} offset $__interval)`;
@@ -787,17 +796,17 @@ function annotations(recordings: Recordings): AnnotationQuery[] {
     },
   ];
   const whatChanged: PromAnnotation = {
-      name: 'What changed',
-      datasource: DATASOURCE,
-      enable: true,
-      hide: false,
-      iconColor: 'purple',
-      expr,
-      titleFormat: `Changed: {{${labels.endpoint}}} ({{${labels.service}}})`,
-      textFormat: `model {{${labels.model}}}, provider returned {{response_model}}, prompt {{prompt_version}}`,
-      tagKeys: [...recordings.segmentLabels, 'prompt_version'].join(','),
-      useValueForTime: false,
-      target: { refId: 'Anno', expr, interval: '1m' },
+    name: 'What changed',
+    datasource: DATASOURCE,
+    enable: true,
+    hide: false,
+    iconColor: 'purple',
+    expr,
+    titleFormat: `Changed: {{${labels.endpoint}}} ({{${labels.service}}})`,
+    textFormat: `model {{${labels.model}}}, provider returned {{response_model}}, prompt {{prompt_version}}`,
+    tagKeys: [...recordings.segmentLabels, 'prompt_version'].join(','),
+    useValueForTime: false,
+    target: { refId: 'Anno', expr, interval: '1m' },
   };
   return [...incidents, whatChanged];
 }
@@ -996,7 +1005,14 @@ function dashboard(meta: DashboardMeta, ctx: Context, form: QueryForm): Dashboar
     }
   }
   for (const row of rows) {
-    panels.push({ id: id++, type: 'row', title: row.row, collapsed: false, gridPos: { h: 1, w: 24, x: 0, y }, panels: [] });
+    panels.push({
+      id: id++,
+      type: 'row',
+      title: row.row,
+      collapsed: false,
+      gridPos: { h: 1, w: 24, x: 0, y },
+      panels: [],
+    });
     y += 1;
     let x = 0;
     for (const spec of row.panels) {
@@ -1075,7 +1091,7 @@ export function buildDashboards(form: QueryForm = 'raw', recordings: Recordings 
     return p ? p.total.metric : d ? `${d.sli.metric}_count` : '';
   };
   const similarity = ctx.measured('semantic_similarity')
-    ? `label_values(${distribution('semantic_similarity', recordings).sli.metric}_bucket, le)`
+    ? `label_values(${seriesSelector(recordings.profile, `${distribution('semantic_similarity', recordings).sli.metric}_bucket`, [])}, le)`
     : undefined;
   const metas: DashboardMeta[] = [
     {
