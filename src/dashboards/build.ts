@@ -682,7 +682,7 @@ function agentsSecurity(ctx: Context): RowSpec[] {
                     refId: 'A',
                     legend: '{{source}}',
                     expr: promql`${overSelection(ctx, leveledRate(injections.events, CURRENT), ['source'])}
-  / ignoring (source) group_left
+  / ignoring (source) group_left ()
 ${overSelection(ctx, leveledRate(injections.total, CURRENT), [])}`,
                   },
                 ],
