@@ -134,7 +134,8 @@ describe('rules', () => {
     const [stamp] = await instantQuery(prometheus.url, `max(timestamp(${r.name}))`, FROM + 3 * 3600);
     const [recorded, raw] = await Promise.all([
       instantQuery(prometheus.url, r.name, stamp.value),
-      instantQuery(prometheus.url, r.rawWith([]), stamp.value),
+      // What the rule file evaluates: a rollup sums the finer rule's stored series, the others read raw series.
+      instantQuery(prometheus.url, r.ruleExpr ?? r.rawWith([]), stamp.value),
     ]);
     const key = (m: Record<string, string>) =>
       JSON.stringify(
