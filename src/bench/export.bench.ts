@@ -6,7 +6,8 @@
  *
  * The TSDB is backfilled once in large blocks and compacted by Prometheus before anything is timed (cached by
  * the simulation's content, src/bench/tsdb.ts). The reference, measured in the same run, is the engine's share:
- * the report's own queries (as the report logs them) sent one after another without the core.
+ * the report's own queries (as the report logs them) sent one after another without the core. For contrast,
+ * the same exports on the same data as a fresh backfill serves it (promtool's 2-hour blocks, uncompacted).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,33 +17,15 @@ import { buildImpactReport } from '../core/impact';
 import { PrometheusHttpSource } from '../core/prometheus';
 import { renderMarkdown } from '../core/render';
 import { type ImpactReport } from '../core/report';
-import { conditions, formatSpread, MIN_RUNS, prometheusVersion, ratio, spread, timeRuns } from './measure';
+import { conditions, formatSpread, MIN_RUNS, prometheusVersion, ratio, type Spread, spread, timeRuns } from './measure';
 import { readExposition, seriesCount, simulateOpenMetrics } from './series';
-import { backfillOpenMetrics, cached, compactTsdb, contentKey, serveCopy } from './tsdb';
+import { backfillOpenMetrics, cached, compactTsdb, contentKey, listBlocks, serveCopy, startPrometheusOn } from './tsdb';
 
 const DAY = 86_400;
 const FROM = Date.UTC(2026, 0, 1) / 1000;
 // 5-minute samples keep two weeks of ~300 series to a backfill of a minute or two.
 const STEP = 300;
 const SEED = 3;
-
-/** Two weeks of simulated telemetry, backfilled and compacted; cached by the simulation's content. */
-async function compactedTsdb(): Promise<{ dataDir: string; built: boolean; series: number }> {
-  const work = await mkdtemp(join(tmpdir(), 'aisre-bench-export-'));
-  try {
-    const file = join(work, 'simulated.om');
-    await simulateOpenMetrics(file, { from: FROM, to: FROM + 14 * DAY, step: STEP, seed: SEED });
-    const series = seriesCount(await readExposition(file), 1);
-    const { dir, built } = await cached(`export-${contentKey(await readFile(file))}`, async (building) => {
-      const dataDir = join(building, 'data');
-      await backfillOpenMetrics(file, dataDir);
-      await compactTsdb(dataDir);
-    });
-    return { dataDir: join(dir, 'data'), built, series };
-  } finally {
-    await rm(work, { recursive: true, force: true });
-  }
-}
 
 /** The report's queries again, one after another, through the same source: what the engine alone takes. */
 async function replay(source: PrometheusHttpSource, queries: ImpactReport['queries']): Promise<void> {
@@ -56,44 +39,79 @@ async function replay(source: PrometheusHttpSource, queries: ImpactReport['queri
   }
 }
 
+interface Exports {
+  spread: Spread;
+  report: ImpactReport;
+  markdown: string;
+}
+
+/** One untimed export (it warms Prometheus' caches, as a dashboard in use has them warm), then MIN_RUNS timed. */
+async function timeExports(source: PrometheusHttpSource): Promise<Exports> {
+  const window = { from: FROM + 7 * DAY, to: FROM + 14 * DAY };
+  const exportOnce = async () => {
+    const report = await buildImpactReport(source, { window, groupBy: ['endpoint'] });
+    return { report, markdown: renderMarkdown(report) };
+  };
+  const last = await exportOnce();
+  const timings = await timeRuns(MIN_RUNS, exportOnce);
+  return { spread: spread(timings), ...last };
+}
+
 export async function run(): Promise<void> {
-  const setupStart = Date.now();
-  const { dataDir, built, series } = await compactedTsdb();
-  const prometheus = await serveCopy(dataDir);
+  const work = await mkdtemp(join(tmpdir(), 'aisre-bench-export-'));
   try {
-    const source = new PrometheusHttpSource(prometheus.url, { timeoutMs: 300_000 });
-    const window = { from: FROM + 7 * DAY, to: FROM + 14 * DAY };
-    let report: ImpactReport | undefined;
-    let markdown = '';
-    const exportOnce = async () => {
-      report = await buildImpactReport(source, { window, groupBy: ['endpoint'] });
-      markdown = renderMarkdown(report);
-    };
-    // One untimed export warms Prometheus' caches, as a dashboard in use has them warm.
-    await exportOnce();
-    const exports = spread(await timeRuns(MIN_RUNS, exportOnce));
-    const queries = report?.queries ?? [];
-    const reference = spread(await timeRuns(MIN_RUNS, () => replay(source, queries)));
-    const samples = prometheus.blocks.reduce((sum, b) => sum + b.numSamples, 0);
-    process.stdout.write(
-      [
-        conditions({
-          engine: await prometheusVersion(prometheus.url),
-          series,
-          'data span': `14 d at ${STEP} s`,
-          'TSDB blocks (compacted)': prometheus.blocks.length,
-          samples,
-          data: built ? `generated in ${((Date.now() - setupStart) / 1000).toFixed(0)} s` : 'from the cache',
-        }),
-        `7-day window, preceding 7-day baseline, by endpoint: ${report?.findings.length} findings, ${queries.length} queries, ${(markdown.length / 1024).toFixed(0)} KiB of Markdown`,
-        `export to Markdown:                        ${formatSpread(exports)}`,
-        `reference, its queries one after another:  ${formatSpread(reference)}`,
-        `export / reference (median):               ${ratio(exports.median, reference.median)}`,
-        '',
-      ].join('\n')
-    );
+    const setupStart = Date.now();
+    const file = join(work, 'simulated.om');
+    await simulateOpenMetrics(file, { from: FROM, to: FROM + 14 * DAY, step: STEP, seed: SEED });
+    const series = seriesCount(await readExposition(file), 1);
+    const { dir, built } = await cached(`export-${contentKey(await readFile(file))}`, async (building) => {
+      const dataDir = join(building, 'data');
+      await backfillOpenMetrics(file, dataDir);
+      await compactTsdb(dataDir);
+    });
+    const generated = built ? `generated in ${((Date.now() - setupStart) / 1000).toFixed(0)} s` : 'from the cache';
+
+    // Side by side: the same data as a fresh backfill serves it, from promtool's 2-hour blocks.
+    const freshDir = join(work, 'fresh', 'data');
+    await backfillOpenMetrics(file, freshDir, '2h');
+    const freshBlocks = (await listBlocks(freshDir)).length;
+    const fresh = await startPrometheusOn(freshDir);
+    let uncompacted: Spread;
+    try {
+      uncompacted = (await timeExports(new PrometheusHttpSource(fresh.url, { timeoutMs: 300_000 }))).spread;
+    } finally {
+      await fresh.stop();
+    }
+
+    const prometheus = await serveCopy(join(dir, 'data'));
+    try {
+      const source = new PrometheusHttpSource(prometheus.url, { timeoutMs: 300_000 });
+      const { spread: exports, report, markdown } = await timeExports(source);
+      const reference = spread(await timeRuns(MIN_RUNS, () => replay(source, report.queries)));
+      process.stdout.write(
+        [
+          conditions({
+            engine: await prometheusVersion(prometheus.url),
+            series,
+            'data span': `14 d at ${STEP} s`,
+            'TSDB blocks (compacted)': prometheus.blocks.length,
+            samples: prometheus.blocks.reduce((sum, b) => sum + b.numSamples, 0),
+            data: generated,
+          }),
+          `7-day window, preceding 7-day baseline, by endpoint: ${report.findings.length} findings, ${report.queries.length} queries, ${(markdown.length / 1024).toFixed(0)} KiB of Markdown`,
+          `export to Markdown:                              ${formatSpread(exports)}`,
+          `reference, its queries one after another:        ${formatSpread(reference)}`,
+          `export / reference (median):                     ${ratio(exports.median, reference.median)}`,
+          `uncompacted (${freshBlocks} fresh 2-hour blocks):         ${formatSpread(uncompacted)}`,
+          `uncompacted / compacted (median):                ${ratio(uncompacted.median, exports.median)}`,
+          '',
+        ].join('\n')
+      );
+    } finally {
+      await prometheus.stop();
+    }
   } finally {
-    await prometheus.stop();
+    await rm(work, { recursive: true, force: true });
   }
 }
 

@@ -180,11 +180,14 @@ export async function serveCopy(cachedDataDir: string): Promise<ServedTsdb> {
   }
 }
 
-/** `promtool tsdb create-blocks-from openmetrics` with blocks as large as Prometheus compacts to (31 days). */
-export async function backfillOpenMetrics(file: string, dataDir: string): Promise<void> {
+/**
+ * `promtool tsdb create-blocks-from openmetrics`, by default with blocks as large as Prometheus compacts to
+ * (31 days); `'2h'` gives promtool's default, the many small blocks a fresh backfill is served from.
+ */
+export async function backfillOpenMetrics(file: string, dataDir: string, maxBlockDuration = '744h'): Promise<void> {
   await runOrThrow(
     'promtool',
-    ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', '--max-block-duration=744h', file, dataDir],
+    ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', `--max-block-duration=${maxBlockDuration}`, file, dataDir],
     { timeoutMs: 3_600_000 }
   );
 }
