@@ -115,7 +115,8 @@ export async function startPrometheusOn(dataDir: string, readyTimeoutMs = 600_00
   return { url, stop: () => server.stop() };
 }
 
-async function metricValue(url: string, name: string): Promise<number | undefined> {
+/** One of Prometheus' own metrics, from its /metrics page. */
+export async function prometheusMetric(url: string, name: string): Promise<number | undefined> {
   const body = (await httpRequest(`${url}/metrics`)).body;
   const line = body.split('\n').find((l) => l.startsWith(`${name} `));
   return line === undefined ? undefined : Number(line.slice(name.length + 1));
@@ -132,8 +133,8 @@ export async function compactTsdb(dataDir: string): Promise<void> {
     let state = '';
     await waitFor(
       async () => {
-        const triggered = (await metricValue(prometheus.url, 'prometheus_tsdb_compactions_triggered_total')) ?? 0;
-        const loaded = await metricValue(prometheus.url, 'prometheus_tsdb_blocks_loaded');
+        const triggered = (await prometheusMetric(prometheus.url, 'prometheus_tsdb_compactions_triggered_total')) ?? 0;
+        const loaded = await prometheusMetric(prometheus.url, 'prometheus_tsdb_blocks_loaded');
         const blocks = await listBlocks(dataDir);
         state = `${blocks.length} blocks on disk, ${loaded} loaded, ${triggered} compactions triggered`;
         return triggered >= 1 && !overlapping(blocks) && loaded === blocks.length;
