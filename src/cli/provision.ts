@@ -1,6 +1,8 @@
 /** `aisre provision`: Grafana provisioning files that give each team of a teams file its own pinned dashboards. */
-import { DashboardSourceError } from '../provisioning/dashboard';
+import { assertDashboard, DashboardSourceError } from '../provisioning/dashboard';
 import {
+  type AlertingFile,
+  type BundledDashboard,
   DEFAULT_DATASOURCE,
   DEFAULT_DATASOURCE_URL,
   DEFAULT_GRAFANA_PROVISIONING_PATH,
@@ -20,8 +22,6 @@ import { profileArtifacts } from '../alerting/artifacts';
 import { recordingsFor } from '../alerting/recordings';
 import { type TelemetryProfile } from '../core/profile';
 import { type AppSettings } from '../core/settings';
-import { assertDashboard } from '../provisioning/dashboard';
-import { type AlertingFile, type BundledDashboard } from '../provisioning/plan';
 import { parseFlags, UsageError } from './errors';
 import { PROFILE_FLAGS, PROFILE_USAGE, profileFromFlags } from './profileFlags';
 

@@ -760,7 +760,7 @@ export function whatChangedExpr(recordings: Recordings): string {
 function annotations(recordings: Recordings): AnnotationQuery[] {
   const { labels } = recordings.profile;
   const expr = whatChangedExpr(recordings);
-  const incidents: AnnotationQuery<TagsQuery>[] = [
+  const incidents: Array<AnnotationQuery<TagsQuery>> = [
     {
       builtIn: 1,
       datasource: GRAFANA_DATASOURCE,
