@@ -167,7 +167,7 @@ describe.each(CASES)('$naming naming', ({ naming, preset, duration }) => {
     );
     const markdown = await runAisre(impactArgs(prometheus.url, preset, 'endpoint', 'markdown'));
     expect(markdown.code).toBe(0);
-    expect(markdown.stdout).toContain('**Not measured:** `refusal_rate`');
+    expect(markdown.stdout).toContain('**Not measured:** Refusals');
     expect(markdown.stdout).toMatch(/No series of Errors, Timeouts, .* carries the label 'endpoint'/);
   });
 

@@ -56,7 +56,7 @@ describe('renderMarkdown', () => {
     );
     expect(markdown).toContain('**Scope:** `team="assistants"`, by endpoint.');
     expect(markdown).toContain(
-      '- **Not measured:** `agent_steps`: no series with this scope in the window or the baseline (not instrumented, renamed, or filtered out), so this report says nothing about them'
+      '- **Not measured:** Agent steps: no series with this scope in the window or the baseline (not instrumented, renamed, or filtered out), so this report says nothing about them'
     );
     expect(markdown).toContain('```promql\n# at 2026-11-24T17:00:00Z\nsum by (outcome, endpoint)');
   });
@@ -70,7 +70,7 @@ describe('renderMarkdown', () => {
     const markdown = renderMarkdown(reportWith(refusals('/chat'), { findings: [refusals('/chat'), stopped] }));
     const noData = markdown.indexOf('- **Refusals** to /agent: no requests in the window, 3,600 in the baseline');
     const page = markdown.indexOf('- **Refusals**: 8.1% of 120,431 requests to /chat');
-    const missing = markdown.indexOf('- **Not measured:** `agent_steps`');
+    const missing = markdown.indexOf('- **Not measured:** Agent steps');
     expect(missing).toBeGreaterThan(0);
     expect(noData).toBeGreaterThan(missing);
     expect(page).toBeGreaterThan(noData);
