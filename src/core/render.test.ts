@@ -52,7 +52,7 @@ describe('renderMarkdown', () => {
         'versus a baseline of 3.0% of 100,000 (95% CI 2.9–3.1%). +5.1 pp (+170%), p < 0.001, ≈ 6,142 excess refusals. **Page.**'
     );
     expect(markdown).toContain(
-      '| Refusals | endpoint=/chat | 8.1% (9,755/120,431) | 3.0% (3,000/100,000) | +5.1 pp (+170%) | 1.0e-39 | n/a | Page |'
+      '| Refusals | endpoint=/chat | 8.1% (9,755/120,431) | 3.0% (3,000/100,000) | +5.1 pp (+170%) | < 0.001 | n/a | Page |'
     );
     expect(markdown).toContain('**Scope:** `team="assistants"`, by endpoint.');
     expect(markdown).toContain(

@@ -43,7 +43,7 @@ const seconds = (iso: string) => Date.parse(iso) / 1000;
 export const GLOSSARY: ReadonlyArray<readonly [string, string]> = [
   [
     'q',
-    'the chance that a shift this large is noise, corrected for testing every SLI and segment at once (Benjamini–Yekutieli); below 0.05 counts as real.',
+    'the p-value adjusted for testing every SLI and segment at once (Benjamini–Yekutieli): the share of findings this significant that would be noise; below 0.05 counts as a real shift.',
   ],
   [
     'PSI',
