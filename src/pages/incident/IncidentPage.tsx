@@ -7,7 +7,7 @@
 import { css } from '@emotion/css';
 import { type GrafanaTheme2, locationUtil } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
-import { Alert, Badge, LinkButton, LoadingPlaceholder, TextLink, useStyles2 } from '@grafana/ui';
+import { Alert, Badge, Button, LinkButton, LoadingPlaceholder, TextLink, useStyles2 } from '@grafana/ui';
 import React, { useState } from 'react';
 import { useParams, useSearchParams } from 'react-router-dom';
 import { useAsyncRetry } from 'react-use';
@@ -26,6 +26,7 @@ import { mayWriteAnnotations } from '../incidents/permissions';
 import { incidentsTestIds } from '../incidents/testIds';
 import { ClassifySection } from './Classify';
 import { formFromTags } from './classify';
+import { EditIncident } from './EditIncident';
 import { EvidenceSection } from './Evidence';
 import { findingPanelLink } from './findingLinks';
 import { IncidentLinks } from './Links';
@@ -178,6 +179,7 @@ function IncidentView({
   const saved = readClassification(incident.tags).classification;
   const [form, setForm] = useState<Classification>(() => formFromTags(incident.tags));
   const [deniedByServer, setDeniedByServer] = useState(false);
+  const [editing, setEditing] = useState(false);
   const readOnly = deniedByServer || mayWriteAnnotations('annotations:write') === false;
   const evidence = useIncidentEvidence(
     incident,
@@ -200,7 +202,22 @@ function IncidentView({
             color={saved.status === 'resolved' ? 'green' : saved.status === 'classified' ? 'blue' : 'orange'}
           />
           {saved.severity && <Badge text={saved.severity} color={saved.severity === 'page' ? 'red' : 'orange'} />}
+          {!readOnly && !editing && (
+            <Button size="sm" variant="secondary" fill="outline" icon="pen" onClick={() => setEditing(true)}>
+              Edit window and text
+            </Button>
+          )}
         </div>
+        {editing && (
+          <EditIncident
+            incident={incident}
+            onCancel={() => setEditing(false)}
+            onSaved={(next) => {
+              setEditing(false);
+              onIncidentChange(next);
+            }}
+          />
+        )}
         {/* Hostile input: React text only. */}
         <p className={styles.text} data-testid={incidentsTestIds.incident.text}>
           {incident.text || <span className={styles.muted}>(no text)</span>}

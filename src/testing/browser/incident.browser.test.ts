@@ -77,7 +77,16 @@ beforeAll(async () => {
   });
 }, 600_000);
 
-beforeEach(() => harness.grafana.clearFaults());
+const SEED_TAGS = ['ai-incident', 'owner:alice'];
+
+beforeEach(() => {
+  harness.grafana.clearFaults();
+  const { window } = started;
+  harness.grafana.annotations.reset([
+    { id: ID, time: window.from * 1000, timeEnd: window.to * 1000, text: TEXT, tags: SEED_TAGS },
+  ]);
+  harness.grafana.requests.length = 0;
+});
 
 afterAll(async () => {
   await harness?.close();
@@ -159,6 +168,38 @@ describe('the incident page draws the shift', () => {
       await opened.page.setViewportSize({ width: 800, height: 1000 });
       await expect(columnsOf()).resolves.toBe(1);
       expect(existsSync(await opened.screenshot('incident-page-800'))).toBe(true);
+    } finally {
+      await opened.close();
+    }
+  });
+});
+
+describe('editing the incident', () => {
+  it('moves the window and rewrites the text with a PATCH that keeps every tag, even one written meanwhile', async () => {
+    const opened = await openIncident();
+    try {
+      const { page } = opened;
+      await opened.waitFor(page.getByRole('button', { name: 'Edit window and text' }), 60_000);
+      await page.getByRole('button', { name: 'Edit window and text' }).click();
+      const to = page.locator('#incident-edit-to');
+      await opened.waitFor(to);
+      // Someone else tags the incident while the form is open.
+      harness.grafana.annotations.patch(ID, { tags: [...SEED_TAGS, 'jira:OPS-7'] });
+      const later = new Date((started.window.to + 600) * 1000).toISOString().replace('.000Z', 'Z');
+      await to.fill(later);
+      await page.locator('#incident-edit-text').fill('Provider timeouts on /chat (rolled back at 03:10)');
+      await page.getByRole('button', { name: 'Save window and text' }).click();
+      await opened.waitFor(
+        page.getByRole('heading', { level: 1, name: 'Provider timeouts on /chat (rolled back at 03:10)' })
+      );
+
+      const patches = harness.grafana.requests.filter((r) => r.method === 'PATCH');
+      expect(patches).toHaveLength(1);
+      expect(Object.keys(patches[0].body as object).sort()).toEqual(['text', 'time', 'timeEnd']);
+      const stored = harness.grafana.annotations.all().find((a) => a.id === ID)!;
+      expect(stored.tags).toEqual([...SEED_TAGS, 'jira:OPS-7']);
+      expect(stored.timeEnd).toBe((started.window.to + 600) * 1000);
+      expect(stored.text).toBe('Provider timeouts on /chat (rolled back at 03:10)');
     } finally {
       await opened.close();
     }
