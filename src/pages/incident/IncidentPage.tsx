@@ -50,7 +50,7 @@ function useIncidentRef(): { id: number | undefined; window?: { time: number; ti
 }
 
 /** The page's title: the description people recognise the incident by (its first line), else its window. */
-export function incidentTitle(incident: IncidentAnnotation): string {
+function incidentTitle(incident: IncidentAnnotation): string {
   const line = incident.text.split('\n')[0].replace(/\s+/g, ' ').trim();
   if (!line) {
     return `Incident ${windowLabel(incident)}`;

@@ -56,7 +56,7 @@ function windowAnnotation(ready: ImpactReady): DataFrame {
 }
 
 /** The SLI and its baseline level over time: one frame, as a Prometheus query would give it. */
-export function seriesFrame(finding: Finding, points: ShiftPoint[], baseline: number | null): DataFrame {
+function seriesFrame(finding: Finding, points: ShiftPoint[], baseline: number | null): DataFrame {
   return createDataFrame({
     name: finding.title,
     fields: [
@@ -68,7 +68,7 @@ export function seriesFrame(finding: Finding, points: ShiftPoint[], baseline: nu
 }
 
 /** The window's quantiles against the baseline's: the report's own numbers. */
-export function quantilesFrame(finding: DistributionFinding): DataFrame {
+function quantilesFrame(finding: DistributionFinding): DataFrame {
   const quantiles = ['p50', 'p95', 'p99'] as const;
   return createDataFrame({
     name: `${finding.title} quantiles`,

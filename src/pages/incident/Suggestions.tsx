@@ -17,7 +17,7 @@ export function shownSuggestions(suggestions: Suggestion[]): Suggestion[] {
 }
 
 /** A suggestion's strength next to the strongest one's, in words: the top one is not a certainty. */
-export function relativeStrength(score: number, strongest: number): string {
+function relativeStrength(score: number, strongest: number): string {
   if (score <= 0 || strongest <= 0) {
     return 'no signal of its own';
   }

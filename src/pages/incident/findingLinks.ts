@@ -16,7 +16,7 @@ interface DashboardJson {
 
 const DASHBOARDS = [modelSlis, retrieval, agentsSecurity] as DashboardJson[];
 
-export interface PanelLink {
+interface PanelLink {
   href: string;
   /** "Model SLIs › Refusals (share of requests)". */
   label: string;

@@ -125,7 +125,7 @@ export async function readShiftSeries(context: ImpactContext, finding: Finding):
     : distributionSeries(ranged, sli, selector, span, step);
 }
 
-export interface ShiftLevels {
+interface ShiftLevels {
   /** The baseline's rate, or its headline quantile. */
   baseline: number | null;
   /** Where a change starts to ask for a look and to page, in the bad direction(s). */

@@ -15,11 +15,11 @@ import { type ImpactReady } from '../../shared/impact/impact';
 import { useImpact, type ImpactView } from '../../shared/impact/useImpact';
 
 /** The PromQL matchers for the incident's team (under the label name the profile maps `team` to), or none. */
-export function incidentSelector(team: string | undefined, settings: AppSettings): string {
+function incidentSelector(team: string | undefined, settings: AppSettings): string {
   return team ? `${profileFromSettings(settings).labels.team}=${promqlString(team)}` : '';
 }
 
-export interface ChangesView {
+interface ChangesView {
   loading: boolean;
   changes: ChangeEvent[];
   /** Why the change events are missing, when they could not be read. */

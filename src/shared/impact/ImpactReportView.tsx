@@ -11,16 +11,8 @@ import { css } from '@emotion/css';
 import { type GrafanaTheme2, renderMarkdown as markdownToSafeHtml } from '@grafana/data';
 import { Collapse, RadioButtonGroup, useStyles2 } from '@grafana/ui';
 import React, { useState } from 'react';
-import { findingSentence, findingsTable, GLOSSARY, sliTitles } from '../../core/render';
+import { findingSentence, findingsTable, GLOSSARY, sliTitles, VERDICT_WORD } from '../../core/render';
 import { type Finding, type ImpactReport, type Verdict } from '../../core/report';
-
-const VERDICT_LABEL: Record<Verdict, string> = {
-  page: 'Page',
-  investigate: 'Investigate',
-  insufficient_data: 'Insufficient data',
-  no_data: 'No data',
-  ok: 'OK',
-};
 
 // No data first: an outage must never hide below the regressions it causes elsewhere.
 const ATTENTION_ORDER: Verdict[] = ['no_data', 'page', 'investigate', 'insufficient_data'];
@@ -66,7 +58,7 @@ function FindingRow({ finding, report }: { finding: Finding; report: ImpactRepor
   return (
     <li className={styles.row} data-testid="impact-finding" data-verdict={finding.verdict}>
       <span className={verdictStyle} data-testid="impact-verdict">
-        {VERDICT_LABEL[finding.verdict]}
+        {VERDICT_WORD[finding.verdict]}
       </span>
       <div className={styles.sentence}>
         <SafeMarkdown markdown={findingSentence(finding, report)} className={styles.markdown} />

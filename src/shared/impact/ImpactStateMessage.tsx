@@ -8,7 +8,7 @@ import { formatDuration } from '../../core/format';
 import { type ImpactView } from './useImpact';
 
 /** Where the data source and options are set: the panel's options, or the app's Configuration page. */
-export type ImpactFace = 'panel' | 'page';
+type ImpactFace = 'panel' | 'page';
 
 const WHERE: Record<ImpactFace, string> = {
   panel: 'in the panel options (Data source)',

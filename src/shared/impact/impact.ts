@@ -25,7 +25,7 @@ import { logger } from '../logger';
 import { resolveDataSource, speaksPromQL } from '../promqlDataSources';
 
 /** Shorter windows are left to a few scrapes each: the faces explain instead of reporting. */
-export const MIN_WINDOW_SECONDS = 300;
+const MIN_WINDOW_SECONDS = 300;
 
 /** What the report was read through and with: the charts read the SLIs' series through the same. */
 export interface ImpactContext {
@@ -55,7 +55,7 @@ export type ImpactState =
       context: ImpactContext;
     };
 
-export type ImpactFailure = Exclude<ImpactState, { kind: 'ready' }>;
+type ImpactFailure = Exclude<ImpactState, { kind: 'ready' }>;
 export type ImpactReady = Extract<ImpactState, { kind: 'ready' }>;
 
 export interface ImpactRequest {
@@ -94,7 +94,7 @@ export function precheckImpact(
 }
 
 /** A failure as the state the faces show: the data source's own message, or the options' problem. */
-export function failureOf(error: unknown, where: string): ImpactFailure {
+function failureOf(error: unknown, where: string): ImpactFailure {
   if (error instanceof MetricsSourceError) {
     return { kind: 'query_error', message: error.message, status: error.status };
   }
