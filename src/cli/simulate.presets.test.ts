@@ -8,7 +8,7 @@
  *
  * Counts are exact for the reason given in impact.integration.test.ts: every window starts and ends on a sample.
  */
-import { type SliId } from '../core/metrics';
+import { SLI_DEFINITIONS, type SliId } from '../core/metrics';
 import { type ImpactReport } from '../core/report';
 import { parseJsonOutput, runAisre } from '../testing/aisre';
 import { instantQuery } from '../testing/http';
@@ -25,6 +25,13 @@ const FROM = Date.UTC(2026, 1, 2, 0, 0, 0) / 1000;
 const TO = FROM + 6 * 3600;
 
 const CASES = [
+  {
+    name: 'contract (the default names)',
+    args: [],
+    preset: 'contract',
+    duration: 'gen_ai_client_operation_duration_seconds',
+    engine: 'prometheus',
+  },
   {
     name: 'otel-genai, suffixed (Collector, Python exporter, OTLP receiver)',
     args: ['--preset', 'otel-genai'],
@@ -49,6 +56,7 @@ const CASES = [
 ] as const;
 
 const MEASURED: Record<string, SliId[]> = {
+  contract: SLI_DEFINITIONS.map((d) => d.id),
   'otel-genai': ['error_rate', 'timeout_rate', 'tool_error_rate', 'response_length', 'model_latency'],
   openlit: ['error_rate', 'timeout_rate', 'tool_error_rate', 'response_length', 'model_latency', 'retrieval_latency'],
 };
@@ -113,17 +121,41 @@ describe.each(CASES)('$name', ({ args, preset, duration, engine }) => {
     expect([...measured].sort()).toEqual([...MEASURED[preset]].sort());
     // The retrieval drift moves empty retrievals and similarity: neither convention has a signal for them.
     const drift = incidents().find((i) => i.category === 'data-retrieval')!;
-    expect(drift.expectedShifts).toEqual([]);
-    expect(drift).toMatchObject({ unmeasuredShifts: ['empty_retrieval_rate', 'semantic_similarity'] });
+    const shifted = ['empty_retrieval_rate', 'semantic_similarity'];
+    if (preset === 'contract') {
+      expect(drift.expectedShifts).toEqual(shifted);
+      expect(drift).not.toHaveProperty('unmeasuredShifts');
+    } else {
+      expect(drift.expectedShifts).toEqual([]);
+      expect(drift).toMatchObject({ unmeasuredShifts: shifted });
+    }
   });
 
   test(`reads ${duration}`, () => {
     const report = reports.get(incidents()[0].id)!;
     const read = report.queries.map((q) => q.expr).join('\n');
-    expect(read).toContain(`${duration}_count{`);
+    if (preset !== 'contract') {
+      // Errors and timeouts are the duration histogram's _count split by error_type.
+      expect(read).toContain(`${duration}_count{`);
+    }
     expect(read).toContain(`${duration}_bucket{`);
-    expect(report.missingSlis).toEqual(
-      expect.arrayContaining(['refusal_rate', 'semantic_similarity', 'confidence', 'injection_rate', 'agent_steps'])
+    const unmeasured = SLI_DEFINITIONS.map((d) => d.id).filter((id) => !MEASURED[preset].includes(id));
+    expect([...report.missingSlis].sort()).toEqual(unmeasured.sort());
+  });
+
+  test('doctor picks the preset, names the metric it found, and lists exactly the computable SLIs', async () => {
+    const result = await runAisre(['doctor', '--prometheus', store.url, '--at', String(TO), '--format', 'json']);
+    expect(result.code).toBe(0);
+    const detection = JSON.parse(result.stdout) as {
+      preset: string;
+      pinnedNames: Record<string, string>;
+      slis: Array<{ sli: SliId; computable: boolean }>;
+    };
+    expect(detection.preset).toBe(preset);
+    const computable = detection.slis.filter((s) => s.computable).map((s) => s.sli);
+    expect(computable.sort()).toEqual([...MEASURED[preset]].sort());
+    expect(detection.pinnedNames).toEqual(
+      duration.endsWith('_seconds') ? {} : { gen_ai_client_operation_duration_seconds: duration }
     );
   });
 

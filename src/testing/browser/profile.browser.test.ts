@@ -109,8 +109,8 @@ afterAll(async () => {
 it('the CLI reads the convention: the outage’s timeouts page, refusals are not measured', async () => {
   expect(fixture.truth.preset).toBe('otel-genai');
   const markdown = await cliMarkdown(['--by', 'model']);
-  // A table row: | Timeouts | gen\_ai\_request\_model=gpt-4o | … | Page |
-  expect(markdown).toMatch(/^\| Timeouts \| gen\\_ai\\_request\\_model=gpt-4o \|.*\| Page \|$/m);
+  // A table row, the label escaped for Markdown: | Timeouts | gen\_ai\_request\_model=gpt\-4o | … | Page |
+  expect(markdown).toMatch(/^\| Timeouts \| gen\\_ai\\_request\\_model=gpt\\-4o \|.*\| Page \|$/m);
   expect(markdown).toContain('**Not measured:** `refusal_rate`');
 });
 
