@@ -10,44 +10,28 @@
  */
 import { type Locator } from 'playwright-core';
 
-import { runAisre } from '../aisre';
-import { isoSeconds } from '../impactChecks';
-import { type StartedEngine, startPrometheus } from '../prometheus';
-import { DEFAULT_SIMULATION, type SimulatedFixture, simulateFixture } from '../simulateFixture';
-import { findWindow, type TruthIncident, toUnixSeconds } from '../truth';
+import { type StartedEngine } from '../prometheus';
+import { type SimulatedFixture } from '../simulateFixture';
+import { type TruthIncident } from '../truth';
 import { type BrowserHarness, type OpenedPage, startBrowserHarness } from './browser';
-import { ensureBuiltPlugin } from './pluginDist';
+import { firstIncidentOnPrometheus, type IncidentOnPrometheus } from './incidentFixture';
 
 jest.setTimeout(300_000);
 
-const HOUR = 3600;
 /** Five hours hold the provider outage on /chat (+2h to +3h) and its preceding hour. */
 const SIMULATED_HOURS = 5;
 const APP_SETTINGS = { preset: 'otel-genai' };
 const INCIDENT_ID = 1;
 
+let started: IncidentOnPrometheus;
 let fixture: SimulatedFixture;
 let prometheus: StartedEngine;
 let harness: BrowserHarness;
 let outage: TruthIncident;
 let window: { from: number; to: number };
 
-async function cliMarkdown(options: string[]): Promise<string> {
-  const range = ['--from', isoSeconds(window.from), '--to', isoSeconds(window.to)];
-  const cli = await runAisre([
-    'impact',
-    '--prometheus',
-    prometheus.url,
-    '--preset',
-    'otel-genai',
-    ...range,
-    ...options,
-  ]);
-  if (cli.code !== 0) {
-    throw new Error(`aisre impact exited ${cli.code}: ${cli.stderr}`);
-  }
-  return cli.stdout;
-}
+/** What `aisre impact --preset otel-genai` prints for the outage's window, with these further options. */
+const cliMarkdown = (options: string[]) => started.cliMarkdown(['--preset', 'otel-genai', ...options]);
 
 /**
  * The Markdown preview (`impact-markdown-source`, under the report view in `view`) and what the Copy Markdown
@@ -66,24 +50,8 @@ async function shownAndCopied(opened: OpenedPage, view: Locator, actions: Locato
 }
 
 beforeAll(async () => {
-  const [, simulated] = await Promise.all([
-    ensureBuiltPlugin(),
-    simulateFixture({
-      ...DEFAULT_SIMULATION,
-      to: DEFAULT_SIMULATION.from + SIMULATED_HOURS * HOUR,
-      formats: ['openmetrics'],
-      args: ['--preset', 'otel-genai'],
-    }),
-  ]);
-  fixture = simulated;
-  prometheus = await startPrometheus({ openMetricsFile: fixture.openMetricsFile, readyTimeoutMs: 90_000 });
-  const found = fixture.truth.incidents.find((i) => i.category === 'infrastructure');
-  if (!found) {
-    throw new Error(`the simulation has no provider outage: ${JSON.stringify(fixture.truth.incidents)}`);
-  }
-  outage = found;
-  const w = findWindow(fixture.truth, `incident:${outage.id}`);
-  window = { from: toUnixSeconds(w.from), to: toUnixSeconds(w.to) };
+  started = await firstIncidentOnPrometheus(SIMULATED_HOURS, ['--preset', 'otel-genai']);
+  ({ fixture, prometheus, incident: outage, window } = started);
   harness = await startBrowserHarness({
     prometheusUrl: prometheus.url,
     appJsonData: APP_SETTINGS,
@@ -102,12 +70,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await harness?.close();
-  await prometheus?.stop();
-  await fixture?.cleanup();
+  await started?.stop();
 });
-
 it('the CLI reads the convention: the outage’s timeouts page, refusals are not measured', async () => {
   expect(fixture.truth.preset).toBe('otel-genai');
+  expect(outage.category).toBe('infrastructure');
   const markdown = await cliMarkdown(['--by', 'model']);
   // A table row, the label escaped for Markdown: | Timeouts | gen\_ai\_request\_model=gpt\-4o | … | Page |
   expect(markdown).toMatch(/^\| Timeouts \| gen\\_ai\\_request\\_model=gpt\\-4o \|.*\| Page \|$/m);
