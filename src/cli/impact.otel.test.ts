@@ -209,6 +209,15 @@ describe('doctor on a Prometheus without LLM telemetry', () => {
     expect(result.stderr).toMatch(/nothing this app reads at 2026-11-20T00:30:00.000Z/);
   });
 
+  test('with no series at all at that time (an empty Prometheus to its queries), says so and exits 1', async () => {
+    const later = START + 30 * 86400;
+    const result = await runAisre(['doctor', '--prometheus', prometheus.url, '--at', String(later)]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('Telemetry: none of the conventions this app reads');
+    expect(result.stdout).toMatch(/Labels that can segment \(distinct values\):\n {2}none/);
+    expect(result.stderr).toMatch(/nothing this app reads at 2026-12-20T00:00:00.000Z/);
+  });
+
   test('on a preset it was told, says which SLIs are not computable and exits 1', async () => {
     const result = await runAisre([
       'doctor',
