@@ -19,13 +19,13 @@
  * Tag scheme (DESIGN.md; codec in src/core/tags.ts): `ai-incident`, `ai-category:<id>`, `ai-subcategory:<id>`,
  * `ai-severity:…`, `ai-status:…`, `team:<name>`; every other tag is someone else's and is written back unchanged.
  */
-import { getBackendSrv, isFetchError } from '@grafana/runtime';
-import { lastValueFrom, timeout } from 'rxjs';
 import { INCIDENT_TAG, mergeTags, type TagConflict } from '../core/tags';
 import { type Interval } from '../core/source';
+import { GrafanaApiError, grafanaRequest, type GrafanaRequest } from './grafanaApi';
 import { logger } from './logger';
 
 export { INCIDENT_TAG };
+export { DEFAULT_TIMEOUT_MS, GrafanaApiError, isPermissionError } from './grafanaApi';
 export const CATEGORY_TAG_PREFIX = 'ai-category:';
 
 /** An incident annotation as the app uses it. Times in Unix milliseconds, as Grafana stores them. */
@@ -53,58 +53,6 @@ export interface IncidentQuery {
   tags?: string[];
 }
 
-/** What went wrong, in the words the UI chooses its message by. */
-export type AnnotationErrorKind = 'permission' | 'not_found' | 'invalid' | 'server' | 'timeout' | 'unreachable';
-
-/** Grafana refused or failed an annotations request. `kind` says which, `status` is the HTTP status if any. */
-export class AnnotationApiError extends Error {
-  readonly kind: AnnotationErrorKind;
-
-  constructor(
-    message: string,
-    readonly status?: number,
-    kind?: AnnotationErrorKind
-  ) {
-    super(message);
-    this.name = 'AnnotationApiError';
-    this.kind = kind ?? kindOfStatus(status);
-  }
-}
-
-/** A failed read (kept for the panel, which tells reads apart). */
-export class AnnotationReadError extends AnnotationApiError {
-  constructor(message: string, status?: number, kind?: AnnotationErrorKind) {
-    super(message, status, kind);
-    this.name = 'AnnotationReadError';
-  }
-}
-
-/** A failed write: POST or PATCH. */
-export class AnnotationWriteError extends AnnotationApiError {
-  constructor(message: string, status?: number, kind?: AnnotationErrorKind) {
-    super(message, status, kind);
-    this.name = 'AnnotationWriteError';
-  }
-}
-
-function kindOfStatus(status: number | undefined): AnnotationErrorKind {
-  if (status === undefined || status <= 0) {
-    return 'unreachable';
-  }
-  if (status === 401 || status === 403) {
-    return 'permission';
-  }
-  if (status === 404) {
-    return 'not_found';
-  }
-  return status >= 500 ? 'server' : 'invalid';
-}
-
-/** True when Grafana said the user may not do this (HTTP 401/403). */
-export function isPermissionError(error: unknown): boolean {
-  return error instanceof AnnotationApiError && error.kind === 'permission';
-}
-
 interface AnnotationJSON {
   id?: number;
   time?: number;
@@ -115,35 +63,9 @@ interface AnnotationJSON {
   updated?: number;
 }
 
-/** Give up on one request after this long: a hung Grafana must not leave the page loading for ever. */
-export const DEFAULT_TIMEOUT_MS = 30_000;
-
-type Failure = new (message: string, status?: number, kind?: AnnotationErrorKind) => AnnotationApiError;
-
-/** One request to the annotations API; every failure comes back as an AnnotationApiError describing `what`. */
-async function request<T>(
-  options: { url: string; method: 'GET' | 'POST' | 'PATCH'; params?: Record<string, unknown>; data?: unknown },
-  what: string,
-  Failure: Failure,
-  timeoutMs = DEFAULT_TIMEOUT_MS
-): Promise<T> {
-  try {
-    const response = await lastValueFrom(
-      getBackendSrv()
-        .fetch<T>({ ...options, showErrorAlert: false })
-        .pipe(timeout(timeoutMs))
-    );
-    return response.data;
-  } catch (error) {
-    if ((error as { name?: string })?.name === 'TimeoutError') {
-      throw new Failure(`Grafana did not answer within ${timeoutMs / 1000} s while ${what}`, undefined, 'timeout');
-    }
-    if (isFetchError(error) && error.status > 0) {
-      const detail = (error.data as { message?: string } | undefined)?.message || error.statusText || 'no details';
-      throw new Failure(`Grafana answered ${error.status} for ${what}: ${detail}`, error.status);
-    }
-    throw new Failure(`cannot reach Grafana for ${what}: ${error instanceof Error ? error.message : String(error)}`);
-  }
+/** One request to the annotations API (every failure a GrafanaApiError naming `what`). */
+function request<T>(options: Omit<GrafanaRequest, 'timeoutMs'>, timeoutMs?: number): Promise<T> {
+  return grafanaRequest<T>({ ...options, timeoutMs });
 }
 
 function isAnnotation(item: AnnotationJSON | null | undefined): item is AnnotationJSON & { id: number; time: number } {
