@@ -13,13 +13,7 @@ import { EMPTY, fromEvent, lastValueFrom, takeUntil, timeout } from 'rxjs';
 
 /** What went wrong, in the words the UI chooses its message by. */
 export type GrafanaErrorKind =
-  | 'permission'
-  | 'not_found'
-  | 'invalid'
-  | 'server'
-  | 'timeout'
-  | 'cancelled'
-  | 'unreachable';
+  'permission' | 'not_found' | 'invalid' | 'server' | 'timeout' | 'cancelled' | 'unreachable';
 
 /** Give up on one request after this long: a hung Grafana must not leave a page loading for ever. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
