@@ -9,9 +9,16 @@
 import { type AppPluginMeta, type PluginConfigPageProps } from '@grafana/data';
 import { config } from '@grafana/runtime';
 import { Alert, Button, LoadingPlaceholder, Stack } from '@grafana/ui';
-import React, { useEffect, useMemo, useState } from 'react';
+import React, { useMemo, useState } from 'react';
+import { useAsync } from 'react-use';
 import { type AppSettings, jsonDataWithSettings, normaliseSettings, type SettingsErrors } from '../../core/settings';
-import { fetchPluginSettings, savePluginSettings, type SettingsFailure } from '../../shared/settings';
+import { type GrafanaApiError } from '../../shared/grafanaApi';
+import {
+  fetchPluginSettings,
+  type PluginSettings,
+  savePluginSettings,
+  settingsFailureMessage,
+} from '../../shared/settings';
 import { testIds } from '../testIds';
 import { ConfigFields } from './ConfigFields';
 import { type ConfigForm, formFromSettings, settingsFromForm } from './configForm';
@@ -35,16 +42,20 @@ export function mayEditSettings(): boolean | undefined {
   return user.permissions?.['plugins:write'] === true || user.orgRole === 'Admin' || user.isGrafanaAdmin === true;
 }
 
-type Loaded =
-  | { kind: 'loading' }
-  | { kind: 'ready'; enabled: boolean; pinned: boolean; stored: Record<string, unknown>; warning?: SettingsFailure };
+/** What the page edits: Grafana's stored settings, or the plugin meta's when they could not be read. */
+interface Loaded {
+  enabled: boolean;
+  pinned: boolean;
+  stored: Record<string, unknown>;
+  warning?: GrafanaApiError;
+}
 
 type SaveStatus =
   | { kind: 'idle' }
   | { kind: 'invalid'; count: number }
   | { kind: 'saving' }
   | { kind: 'saved' }
-  | { kind: 'failed'; failure: SettingsFailure };
+  | { kind: 'failed'; failure: GrafanaApiError };
 
 function SaveMessage({ status }: { status: SaveStatus }) {
   switch (status.kind) {
@@ -65,9 +76,9 @@ function SaveMessage({ status }: { status: SaveStatus }) {
       return (
         <Alert
           severity="error"
-          title={status.failure.kind === 'forbidden' ? 'Not saved: permission denied' : 'Not saved'}
+          title={status.failure.kind === 'permission' ? 'Not saved: permission denied' : 'Not saved'}
         >
-          {status.failure.message} Your input is still in the form.
+          {settingsFailureMessage(status.failure, 'save')} Your input is still in the form.
         </Alert>
       );
     default:
@@ -77,42 +88,35 @@ function SaveMessage({ status }: { status: SaveStatus }) {
 
 const AppConfig = ({ plugin }: AppConfigProps) => {
   const meta = plugin.meta;
-  const [loaded, setLoaded] = useState<Loaded>({ kind: 'loading' });
-  const [form, setForm] = useState<ConfigForm>(() => formFromSettings(normaliseSettings(meta.jsonData)));
+  // Grafana caches plugin meta for the session: read what is stored now, so a second visit shows the last save.
+  const stored = useAsync(fetchPluginSettings, []);
+  if (stored.loading || !stored.value) {
+    return (
+      <div data-testid={testIds.appConfig.container}>
+        <LoadingPlaceholder text="Loading the app's settings…" />
+      </div>
+    );
+  }
+  const result = stored.value;
+  const loaded: Loaded = result.ok
+    ? { enabled: result.data.enabled, pinned: result.data.pinned, stored: result.data.storedJsonData }
+    : {
+        enabled: Boolean(meta.enabled),
+        pinned: Boolean(meta.pinned),
+        stored: { ...(meta.jsonData ?? {}) },
+        warning: result.error,
+      };
+  return <SettingsForm loaded={loaded} initial={result.ok ? result.data.jsonData : normaliseSettings(meta.jsonData)} />;
+};
+
+/** The form over the settings as loaded; its own state from then on (a save updates what it saves over). */
+function SettingsForm({ loaded: initiallyLoaded, initial }: { loaded: Loaded; initial: PluginSettings['jsonData'] }) {
+  const [loaded, setLoaded] = useState(initiallyLoaded);
+  const [form, setForm] = useState<ConfigForm>(() => formFromSettings(initial));
   const [touched, setTouched] = useState<Set<string>>(new Set());
   const [submitted, setSubmitted] = useState(false);
   const [status, setStatus] = useState<SaveStatus>({ kind: 'idle' });
   const editable = mayEditSettings() !== false;
-
-  // Grafana caches plugin meta for the session: read what is stored now, so a second visit shows the last save.
-  useEffect(() => {
-    let current = true;
-    fetchPluginSettings().then((result) => {
-      if (!current) {
-        return;
-      }
-      if (result.ok) {
-        setForm(formFromSettings(result.value.jsonData));
-        setLoaded({
-          kind: 'ready',
-          enabled: result.value.enabled,
-          pinned: result.value.pinned,
-          stored: result.value.storedJsonData,
-        });
-      } else {
-        setLoaded({
-          kind: 'ready',
-          enabled: Boolean(meta.enabled),
-          pinned: Boolean(meta.pinned),
-          stored: { ...(meta.jsonData ?? {}) },
-          warning: result.failure,
-        });
-      }
-    });
-    return () => {
-      current = false;
-    };
-  }, [meta]);
 
   const { settings, errors } = useMemo(() => settingsFromForm(form), [form]);
   const shownErrors = useMemo<SettingsErrors>(
@@ -120,14 +124,6 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
       submitted ? errors : Object.fromEntries(Object.entries(errors).filter(([field]) => touchedField(touched, field))),
     [errors, submitted, touched]
   );
-
-  if (loaded.kind === 'loading') {
-    return (
-      <div data-testid={testIds.appConfig.container}>
-        <LoadingPlaceholder text="Loading the app's settings…" />
-      </div>
-    );
-  }
 
   const onChange = (next: ConfigForm) => {
     setTouched((previous) => new Set([...previous, ...changedFields(form, next)]));
@@ -151,7 +147,7 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
       setLoaded({ ...loaded, stored: jsonData });
       setStatus({ kind: 'saved' });
     } else {
-      setStatus({ kind: 'failed', failure: result.failure });
+      setStatus({ kind: 'failed', failure: result.error });
     }
   };
 
@@ -166,7 +162,7 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
         )}
         {loaded.warning && (
           <Alert severity="warning" title="Showing the settings as of page load">
-            {loaded.warning.message} Saving still works if Grafana answers again.
+            {settingsFailureMessage(loaded.warning, 'read')} Saving still works if Grafana answers again.
           </Alert>
         )}
         {!loaded.enabled && (
@@ -192,7 +188,7 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
       </Stack>
     </div>
   );
-};
+}
 
 /** Field paths whose text differs between two forms (`thresholds.page`, `runbooks.model-rollback.url`). */
 function changedFields(before: ConfigForm, after: ConfigForm): string[] {
