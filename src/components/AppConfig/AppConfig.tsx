@@ -6,9 +6,10 @@
  * anyone else. The boot data only tells us early, to show a read-only view instead of a form that will fail.
  * The app keeps no secrets, so there is no secureJsonData.
  */
-import { type AppPluginMeta, type PluginConfigPageProps } from '@grafana/data';
+import { type AppPluginMeta, type GrafanaTheme2, type PluginConfigPageProps } from '@grafana/data';
 import { config } from '@grafana/runtime';
-import { Alert, Button, LoadingPlaceholder, Stack } from '@grafana/ui';
+import { css } from '@emotion/css';
+import { Alert, Button, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
 import React, { useMemo, useState } from 'react';
 import { useAsync } from 'react-use';
 import { type AppSettings, jsonDataWithSettings, normaliseSettings, type SettingsErrors } from '../../core/settings';
@@ -21,7 +22,7 @@ import {
 } from '../../shared/settings';
 import { testIds } from '../testIds';
 import { ConfigFields } from './ConfigFields';
-import { type ConfigForm, formFromSettings, settingsFromForm } from './configForm';
+import { type ConfigForm, formFromSettings, inputIdOf, settingsFromForm } from './configForm';
 
 export type { AppSettings } from '../../core/settings';
 
@@ -112,13 +113,17 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
 /** The form over the settings as loaded; its own state from then on (a save updates what it saves over). */
 function SettingsForm({ loaded: initiallyLoaded, initial }: { loaded: Loaded; initial: PluginSettings['jsonData'] }) {
   const [loaded, setLoaded] = useState(initiallyLoaded);
+  const styles = useStyles2(getStyles);
   const [form, setForm] = useState<ConfigForm>(() => formFromSettings(initial));
+  /** The form as last loaded or saved: what "unsaved changes" compares with. */
+  const [savedForm, setSavedForm] = useState(form);
   const [touched, setTouched] = useState<Set<string>>(new Set());
   const [submitted, setSubmitted] = useState(false);
   const [status, setStatus] = useState<SaveStatus>({ kind: 'idle' });
   const editable = mayEditSettings() !== false;
 
   const { settings, errors } = useMemo(() => settingsFromForm(form), [form]);
+  const dirty = useMemo(() => JSON.stringify(form) !== JSON.stringify(savedForm), [form, savedForm]);
   const shownErrors = useMemo<SettingsErrors>(
     () =>
       submitted ? errors : Object.fromEntries(Object.entries(errors).filter(([field]) => touchedField(touched, field))),
@@ -138,6 +143,11 @@ function SettingsForm({ loaded: initiallyLoaded, initial }: { loaded: Loaded; in
     const count = Object.keys(errors).length;
     if (count > 0) {
       setStatus({ kind: 'invalid', count });
+      // Take the SRE to the first field in error: its message is next to it.
+      const first = Object.keys(errors).map(inputIdOf).find(Boolean);
+      const element = first ? document.getElementById(first) : null;
+      element?.scrollIntoView?.({ block: 'center' });
+      element?.focus();
       return;
     }
     setStatus({ kind: 'saving' });
@@ -145,6 +155,7 @@ function SettingsForm({ loaded: initiallyLoaded, initial }: { loaded: Loaded; in
     const result = await savePluginSettings({ enabled: loaded.enabled, pinned: loaded.pinned, jsonData });
     if (result.ok) {
       setLoaded({ ...loaded, stored: jsonData });
+      setSavedForm(form);
       setStatus({ kind: 'saved' });
     } else {
       setStatus({ kind: 'failed', failure: result.error });
@@ -173,16 +184,24 @@ function SettingsForm({ loaded: initiallyLoaded, initial }: { loaded: Loaded; in
         <fieldset disabled={!editable} style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}>
           <ConfigFields form={form} onChange={onChange} errors={shownErrors} disabled={!editable} />
         </fieldset>
-        <SaveMessage status={status} />
         {editable && (
-          <div>
-            <Button
-              onClick={onSave}
-              disabled={status.kind === 'saving'}
-              icon={status.kind === 'saving' ? 'spinner' : undefined}
-            >
-              {status.kind === 'saving' ? 'Saving…' : 'Save settings'}
-            </Button>
+          // Sticky: Save and what became of it stay in sight wherever the SRE is in the long form.
+          <div className={styles.saveBar} role="region" aria-label="Save the settings">
+            <SaveMessage status={status} />
+            <Stack alignItems="center" gap={2}>
+              <Button
+                onClick={onSave}
+                disabled={status.kind === 'saving'}
+                icon={status.kind === 'saving' ? 'spinner' : undefined}
+              >
+                {status.kind === 'saving' ? 'Saving…' : 'Save settings'}
+              </Button>
+              {dirty && status.kind !== 'saving' && (
+                <Text color="secondary" italic>
+                  Unsaved changes
+                </Text>
+              )}
+            </Stack>
           </div>
         )}
       </Stack>
@@ -220,3 +239,17 @@ function touchedField(touched: Set<string>, field: string): boolean {
 }
 
 export default AppConfig;
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  saveBar: css({
+    position: 'sticky',
+    bottom: 0,
+    zIndex: 1,
+    display: 'flex',
+    flexDirection: 'column',
+    gap: theme.spacing(1),
+    padding: theme.spacing(2, 0),
+    background: theme.colors.background.primary,
+    borderTop: `1px solid ${theme.colors.border.weak}`,
+  }),
+});

@@ -159,3 +159,18 @@ export function applyPreset(
     labelNames: record(COMMON_LABELS, () => ''),
   };
 }
+
+const INPUT_PREFIX: Record<string, string> = {
+  datasourceUid: 'aisre-config-datasource',
+  metricNames: 'aisre-config-metric-',
+  labelNames: 'aisre-config-label-',
+  thresholds: 'aisre-config-threshold-',
+  runbooks: 'aisre-config-runbook-',
+};
+
+/** The id of the input a field path's error belongs to (`thresholds.page` -> `aisre-config-threshold-page`). */
+export function inputIdOf(field: string): string | undefined {
+  const [section, ...rest] = field.split('.');
+  const prefix = INPUT_PREFIX[section];
+  return prefix === undefined ? undefined : `${prefix}${rest.join('-')}`;
+}

@@ -79,7 +79,7 @@ describe('incident filters', () => {
       timeEnd: 55,
       text: 'Gamma',
     });
-    const ids = (rows: ReturnType<typeof toRow>[]) => rows.map((r) => r.incident.id);
+    const ids = (rows: Array<ReturnType<typeof toRow>>) => rows.map((r) => r.incident.id);
     expect(ids(sortRows([a, b, c], 'text', false))).toEqual([2, 1, 3]);
     expect(ids(sortRows([a, b, c], 'duration', true))).toEqual([2, 1, 3]);
     expect(ids(sortRows([a, b, c], 'start', true))).toEqual([3, 2, 1]);

@@ -21,20 +21,21 @@ export function useIncidentList(range: { from: number; to: number } | undefined)
   const from = range?.from;
   const to = range?.to;
   // Progress belongs to one listing: a newer one (another range, Try again) cancels the older and ignores its pages.
-  const listing = useRef<{ id: number; abort: AbortController }>({ id: 0, abort: new AbortController() });
-  const [progress, setProgress] = useState<{ id: number; list: IncidentList }>();
-  useUnmount(() => listing.current.abort.abort());
+  const listing = useRef(new AbortController());
+  const [progress, setProgress] = useState<IncidentList>();
+  useUnmount(() => listing.current.abort());
 
   const result = useAsyncRetry(async () => {
-    listing.current.abort.abort();
-    const current = { id: listing.current.id + 1, abort: new AbortController() };
+    listing.current.abort();
+    const current = new AbortController();
     listing.current = current;
+    setProgress(undefined);
     try {
       return await listIncidents({
         from,
         to,
-        signal: current.abort.signal,
-        onProgress: (list) => listing.current === current && setProgress({ id: current.id, list }),
+        signal: current.signal,
+        onProgress: (list) => !current.signal.aborted && setProgress(list),
       });
     } catch (error) {
       logger.warn('incidents: list failed', { error: String(error) });
@@ -50,7 +51,7 @@ export function useIncidentList(range: { from: number; to: number } | undefined)
       error: error instanceof GrafanaApiError ? error : new GrafanaApiError(error.message, undefined, 'server'),
     };
   } else if (result.loading || !result.value) {
-    state = { kind: 'loading', partial: progress?.id === listing.current.id ? progress.list : undefined };
+    state = { kind: 'loading', partial: progress };
   } else {
     state = { kind: 'ready', list: result.value };
   }

@@ -319,13 +319,14 @@ describe('the Incidents page', () => {
       await pickRadio(opened, T.incidents, 'Any time');
       await opened.waitFor(opened.page.getByTestId(T.summary).getByText(/^3 incidents/));
 
-      // The range picker's pane stays on screen (1400 px wide).
+      // The range picker's pane stays on screen (1400 px wide): its title and its Apply button are inside the viewport.
       await opened.page.getByTestId('data-testid TimePicker Open Button').click();
-      const pane = opened.page.locator('section', { has: opened.page.getByText('Absolute time range') });
-      await opened.waitFor(pane);
-      const box = (await pane.boundingBox())!;
-      expect(box.x).toBeGreaterThanOrEqual(0);
-      expect(box.x + box.width).toBeLessThanOrEqual(1400);
+      for (const part of [opened.page.getByText('Absolute time range'), opened.page.getByText('Apply time range')]) {
+        await opened.waitFor(part);
+        const box = (await part.boundingBox())!;
+        expect(box.x).toBeGreaterThanOrEqual(0);
+        expect(box.x + box.width).toBeLessThanOrEqual(1400);
+      }
       await opened.page.keyboard.press('Escape');
 
       for (const width of [800, 1600]) {
@@ -382,24 +383,26 @@ describe('the Incidents page', () => {
           if (!el) {
             return '';
           }
+          if (el.getAttribute('data-testid') === 'data-testid incidents-row') {
+            return 'row link';
+          }
           const label = el.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent : undefined;
           return el.id || label || el.getAttribute('aria-label') || (el.textContent ?? '').trim().slice(0, 40);
         });
       await page.locator('#incidents-search').focus();
       const order: string[] = [await focused()];
-      for (let i = 0; i < 40 && !order.includes('Sort column Description'); i++) {
+      for (let i = 0; i < 60 && !order.includes('row link'); i++) {
         await page.keyboard.press('Tab');
         order.push(await focused());
       }
       const at = (name: string) => order.findIndex((f) => f === name || f.startsWith(name));
-      // The filters in reading order, then the table's sort buttons.
+      // The filters in reading order, then the table's sort buttons, then the rows' links.
       expect(at('incidents-search')).toBe(0);
       expect(at('incidents-filter-team')).toBeGreaterThan(at('incidents-search'));
       expect(at('incidents-filter-category')).toBeGreaterThan(at('incidents-filter-team'));
       expect(at('Sort column Description')).toBeGreaterThan(at('incidents-filter-category'));
-      // Then the rows' links.
-      await page.keyboard.press('Tab');
-      await expect(page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).resolves.toBe(T.row);
+      expect(at('Sort column Severity')).toBeGreaterThan(at('Sort column Description'));
+      expect(at('row link')).toBeGreaterThan(at('Sort column Severity'));
 
       // The Mark incident form opens from the keyboard and tabs through its fields in order.
       await page.getByRole('button', { name: 'Mark incident' }).focus();
