@@ -326,7 +326,7 @@ function Incidents() {
 function summaryText(matching: number, all: number, reading: boolean): string {
   const n = (count: number) => count.toLocaleString('en-US');
   if (reading) {
-    return `Reading the incidents: ${matching === all ? n(all) : `${n(matching)} of ${n(all)}`} so far…`;
+    return `Showing the newest ${matching === all ? n(all) : `${n(matching)} of ${n(all)}`} while the rest is read…`;
   }
   return matching === all ? `${n(all)} incidents` : `${n(matching)} of ${n(all)} incidents match`;
 }

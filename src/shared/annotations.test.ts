@@ -231,7 +231,7 @@ describe('listIncidents', () => {
     expect(list.incidents.map((i) => i.id)).toEqual(Array.from({ length: 1000 }, (_, i) => 1000 - i));
     expect(list.complete).toBe(true);
     // The first call is the first page alone: the newest 100, while the rest is still being read.
-    expect(progress[0]).toEqual({ count: 100, complete: false });
+    expect(progress).toEqual([{ count: 100, complete: false }]);
     expect(mostInFlight).toBe(3);
     // About one request per slice of one page's span: far fewer than one per 100 incidents twice over.
     expect(list.requests).toBeLessThan(20);
