@@ -147,7 +147,7 @@ async function run() {
         // The floor the list is compared with: Grafana's paging done one request after another by bare fetch in the
         // same page (no parsing into rows, no React), the way the list read before it went parallel.
         const reference = await page.evaluate(async () => {
-          const started = performance.now();
+          const started = window.performance.now();
           const seen = new Set<number>();
           let to: number | undefined;
           for (;;) {
@@ -160,7 +160,7 @@ async function run() {
             }
             to = Math.min(...items.map((item) => item.timeEnd));
           }
-          return { ms: performance.now() - started, count: seen.size };
+          return { ms: window.performance.now() - started, count: seen.size };
         });
         if (reference.count !== INCIDENTS) {
           throw new Error(`the reference read ${reference.count} incidents, not ${INCIDENTS}`);
