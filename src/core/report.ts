@@ -103,7 +103,9 @@ export type Finding = ProportionFinding | DistributionFinding;
 export interface ImpactReport {
   window: ReportInterval;
   baseline: ReportInterval & {
-    mode: 'preceding' | 'days_earlier' | 'fixed';
+    mode: 'preceding' | 'days_earlier' | 'fixed' | 'median_weeks';
+    /** median_weeks: how many past weeks the median is over. */
+    weeks?: number;
     /** Parts of the baseline left out because other incidents cover them. */
     excluded: ReportInterval[];
   };
