@@ -371,20 +371,31 @@ async function readBlocks(
     const splitValue = labels[splitLabel] ?? '';
     for (const { time, value } of samples) {
       const at = ms(time);
+      if (!Number.isFinite(at)) {
+        // A sample without a readable time: its series cannot be trusted anywhere in the answer.
+        for (let t = firstMs; t <= lastMs; t += stepMs) {
+          add(blockAt(blocks, t - offsetMs), key, splitLabel, splitValue, NaN);
+        }
+        continue;
+      }
       if (at < firstMs || at > lastMs || (at - firstMs) % stepMs !== 0) {
         throw new MetricsSourceError(
           `the metrics source answered a range query at ${toReportTime(time)}, off the ${block.step} s steps it was asked for`
         );
       }
-      let reading = blocks.get(at - offsetMs);
-      if (!reading) {
-        reading = emptyReading();
-        blocks.set(at - offsetMs, reading);
-      }
-      add(reading, key, splitLabel, splitValue, value);
+      add(blockAt(blocks, at - offsetMs), key, splitLabel, splitValue, value);
     }
   }
   return blocks;
+}
+
+function blockAt(blocks: Blocks, end: number): Reading {
+  let reading = blocks.get(end);
+  if (!reading) {
+    reading = emptyReading();
+    blocks.set(end, reading);
+  }
+  return reading;
 }
 
 /** Several readings as one: counts added (the pieces of a baseline), or their per-count median (median_weeks). */
