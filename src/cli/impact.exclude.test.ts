@@ -70,7 +70,11 @@ async function startFakeGrafana(store: AnnotationStore) {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     asked,
     setMode: (next: Mode) => (mode = next),
-    stop: () => new Promise<void>((resolve) => server.closeAllConnections?.() ?? server.close(() => resolve())),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
