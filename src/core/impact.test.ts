@@ -19,7 +19,8 @@ const WINDOW = { from: 10_000, to: 13_600 };
 const BASELINE_END = WINDOW.from;
 
 type Rows = (labels: Record<string, string>) => SampleRow;
-type Table = Record<string, { window: SampleRow[]; baseline: SampleRow[] }>;
+/** `previous`: what the hour before the window read (the previous window), when it differs from the baseline. */
+type Table = Record<string, { window: SampleRow[]; baseline: SampleRow[]; previous?: SampleRow[] }>;
 
 /**
  * Answers `sum by (...) (increase(<metric>[<range>] offset <d>))` from `table[metric]`: the window at its end,
@@ -36,6 +37,9 @@ function tableSource(table: Table, asked: string[] = [], withHistory = true): Me
     const time = evaluatedAt - (offset === undefined ? 0 : Number(offset) / (unit === 'ms' ? 1000 : 1));
     if (!entry || (Number(range) < 3600 && (time - WINDOW.to) % 3600 !== 0)) {
       return [];
+    }
+    if (time === WINDOW.from && entry.previous && Number(range) === 3600) {
+      return entry.previous;
     }
     return time === WINDOW.to ? entry.window : entry.baseline;
   };
@@ -194,6 +198,34 @@ describe('proportions', () => {
     expect(strict.reason).toMatch(/not to page/);
     const lenient = await report(table, { slis: ['refusal_rate'], thresholds: { pageFdr: 0.05 } });
     expect(finding(lenient.findings, 'refusal_rate').verdict).toBe('page');
+  });
+
+  test('a page-sized change significant to investigate pages when it persists over the previous window', async () => {
+    // The same +40% as above, against the same hour a day earlier; the hour before the window rose as much.
+    const table = {
+      llm_requests_total: {
+        window: requests('/chat', 9_860, 140),
+        baseline: requests('/chat', 9_900, 100),
+        previous: requests('/chat', 9_860, 140),
+      },
+    };
+    const options = { slis: ['refusal_rate' as const], baseline: { mode: 'days_earlier' as const, days: 1 } };
+    const persisted = finding<ProportionFinding>((await report(table, options)).findings, 'refusal_rate');
+    expect(persisted.qValue!).toBeGreaterThan(0.01);
+    expect(persisted.qValue!).toBeLessThan(0.05);
+    expect(persisted.tests[0].previousWindowPValue!).toBeLessThan(0.05);
+    expect(persisted.verdict).toBe('page');
+    expect(persisted.reason).toMatch(/it persists, the previous window of this length moved the same way \(p = /);
+    // A previous hour as quiet as the baseline: it only investigates.
+    const once = { llm_requests_total: { ...table.llm_requests_total, previous: table.llm_requests_total.baseline } };
+    const single = finding<ProportionFinding>((await report(once, options)).findings, 'refusal_rate');
+    expect(single.tests[0].previousWindowPValue!).toBeGreaterThan(0.4);
+    expect(single.verdict).toBe('investigate');
+    // A previous hour that moved the other way does not make it persist.
+    const opposite = { llm_requests_total: { ...table.llm_requests_total, previous: requests('/chat', 9_940, 60) } };
+    const back = finding<ProportionFinding>((await report(opposite, options)).findings, 'refusal_rate');
+    expect(back.tests[0].previousWindowPValue!).toBeGreaterThan(0.95);
+    expect(back.verdict).toBe('investigate');
   });
 
   test('a large relative change on few requests is not significant', async () => {
@@ -455,6 +487,69 @@ describe('the report as a whole', () => {
     await expect(report({}, { groupBy: ['outcome'] })).rejects.toThrow(/cannot group by 'outcome'/);
     await expect(report({}, { window: { from: 5, to: 5 } })).rejects.toThrow(/ends .* before it starts/);
     await expect(report({}, { slis: ['refusals' as never] })).rejects.toThrow(/unknown SLI refusals/);
+  });
+});
+
+describe('the median of past weeks as baseline', () => {
+  const WEEK = 7 * 86_400;
+  /** Refusals (of 10,000 requests) in the window and the same hour 1, 2 and 3 weeks earlier; 200 elsewhere. */
+  function weeklySource(refused: Record<number, number>, asked: string[] = []): MetricsSource {
+    return {
+      instantQuery: async () => [],
+      rangeQuery: async (expr, start, end, step) => {
+        asked.push(`${start}..${end}/${step} ${expr}`);
+        const offset = Number(/ offset (\d+)s/.exec(expr)?.[1] ?? 0);
+        const times = Array.from({ length: Math.round((end - start) / step) + 1 }, (_, i) => start + i * step);
+        const at = (t: number) => refused[WINDOW.to - (t - offset)] ?? 200;
+        return [
+          { labels: { outcome: 'refused' }, samples: times.map((time) => ({ time, value: at(time) })) },
+          { labels: { outcome: 'answered' }, samples: times.map((time) => ({ time, value: 10_000 - at(time) })) },
+        ];
+      },
+    };
+  }
+  const weeks = { 0: 400, [WEEK]: 300, [2 * WEEK]: 900, [3 * WEEK]: 320 };
+
+  test('per count, the median of the same hour 1…N weeks earlier: one odd week does not set it', async () => {
+    const asked: string[] = [];
+    const r = await buildImpactReport(weeklySource(weeks, asked), {
+      window: WINDOW,
+      slis: ['refusal_rate'],
+      baseline: { mode: 'median_weeks', weeks: 3 },
+    });
+    const refusals = r.findings[0] as ProportionFinding;
+    // Refused: median of 300, 900, 320 = 320; answered: median of 9,700, 9,100, 9,680 = 9,680.
+    expect(refusals.baseline).toMatchObject({ events: 320, total: 10_000 });
+    expect(refusals.window).toMatchObject({ events: 400, total: 10_000 });
+    expect(r.baseline).toMatchObject({
+      mode: 'median_weeks',
+      weeks: 3,
+      from: new Date((WINDOW.from - 3 * WEEK) * 1000).toISOString().replace('.000Z', 'Z'),
+      excluded: [],
+    });
+    // Still two queries: the window with its history, and the three weeks in one weekly-step query.
+    expect(asked).toHaveLength(2);
+    expect(asked[1]).toMatch(/\/604800 .*\[3600s\]/);
+  });
+
+  test('a week another incident touches is left out of the median', async () => {
+    const r = await buildImpactReport(weeklySource(weeks), {
+      window: WINDOW,
+      slis: ['refusal_rate'],
+      baseline: { mode: 'median_weeks', weeks: 3 },
+      excludeFromBaseline: [{ from: WINDOW.from - 2 * WEEK + 600, to: WINDOW.from - 2 * WEEK + 1200 }],
+    });
+    // Per count, the lower median of the two weeks left: refused 300 (of 300, 320), answered 9,680 (of 9,700, 9,680).
+    expect((r.findings[0] as ProportionFinding).baseline).toMatchObject({ events: 300, total: 9_980 });
+    expect(r.baseline.excluded).toHaveLength(1);
+    expect(r.caveats.join(' ')).toMatch(/touch 1 of the 3 past weeks; the baseline is the median of the other 2/);
+  });
+
+  test('weeks must be a whole number, and the window at most a week', async () => {
+    await expect(report({}, { baseline: { mode: 'median_weeks', weeks: 0 } })).rejects.toThrow(/whole number of weeks/);
+    await expect(
+      report({}, { window: { from: 0, to: 8 * 86_400 }, baseline: { mode: 'median_weeks', weeks: 3 } })
+    ).rejects.toThrow(/a week or shorter/);
   });
 });
 

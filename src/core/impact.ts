@@ -42,6 +42,7 @@ import {
   benjaminiYekutieli,
   FALLBACK_WANDER,
   MIN_HISTORY_PAIRS,
+  persistencePValue,
   type Shift,
   type ShiftTest,
   testShift,
@@ -582,9 +583,11 @@ type Counts = { events: number; total: number };
 function significance(
   statistic: SignificanceTest['statistic'],
   test: ShiftTest | null,
-  pairs: number
+  pairs: number,
+  previous: Shift | null = null
 ): SignificanceTest {
   return {
+    previousWindowPValue: test ? persistencePValue(test, previous) : null,
     statistic,
     z: test && Number.isFinite(test.z) ? test.z : null,
     pValue: test && Number.isFinite(test.pValue) ? test.pValue : null,
@@ -608,7 +611,8 @@ function compareProportions(
   windowCounts: Counts,
   baselineCounts: Counts,
   trusted: boolean,
-  history: Counts[][]
+  history: Counts[][],
+  previous: Counts[] | null
 ): ProportionFinding {
   const window = proportionSide(windowCounts, trusted);
   const baseline = proportionSide(baselineCounts, trusted);
@@ -621,7 +625,8 @@ function compareProportions(
   const test = significance(
     'rate',
     testable ? tested(shiftOf([windowCounts, baselineCounts]), past) : null,
-    past.length
+    past.length,
+    previous && shiftOf(previous)
   );
   const absolute = window.rate !== null && baseline.rate !== null ? window.rate - baseline.rate : null;
   const relative = absolute !== null && baseline.rate ? absolute / baseline.rate : null;
@@ -680,7 +685,8 @@ function compareDistributions(
   windowBuckets: CumulativeBucket[],
   baselineBuckets: CumulativeBucket[],
   caveats: Set<string>,
-  history: HistogramPair[]
+  history: HistogramPair[],
+  previous: HistogramPair | null
 ): DistributionFinding {
   const window = distributionSide(windowBuckets);
   const baseline = distributionSide(baselineBuckets);
@@ -721,9 +727,20 @@ function compareDistributions(
   const pastQuantile = usable.map(quantileOf).filter((shift) => shift !== null);
   const pastTail = usable.map((pair) => tailOf(pair)?.shift ?? null).filter((shift) => shift !== null);
   const tail = both ? tailOf(both) : null;
+  const before = previous && hasObservations(previous[0]) && hasObservations(previous[1]) ? aligned(previous) : null;
   finding.tests = [
-    significance('headline_quantile', both ? tested(quantileOf(both), pastQuantile) : null, pastQuantile.length),
-    significance('tail_share', tail ? tested(tail.shift, pastTail) : null, pastTail.length),
+    significance(
+      'headline_quantile',
+      both ? tested(quantileOf(both), pastQuantile) : null,
+      pastQuantile.length,
+      before && quantileOf(before)
+    ),
+    significance(
+      'tail_share',
+      tail ? tested(tail.shift, pastTail) : null,
+      pastTail.length,
+      before && (tailOf(before)?.shift ?? null)
+    ),
   ];
   finding.pValue = finding.tests[0].pValue;
   if (both) {
@@ -798,11 +815,20 @@ function rank(verdict: Verdict): number {
   return ['ok', 'investigate', 'page'].indexOf(verdict);
 }
 
-/** The verdict a route earns: its level, capped by what its q-value supports (a page needs q < pageFdr). */
+/**
+ * The verdict a route earns: its level, capped by what its q-value supports (a page needs q < pageFdr), or
+ * a page-sized change significant to investigate that persists — the previous window of this length moved
+ * the same way (one-sided p < fdr with the same dispersion): two windows in a row is not the noise of one.
+ */
 function earned(route: Route, t: Thresholds): Verdict {
   const q = route.test.qValue;
-  const supports: Verdict = q === null ? 'ok' : q < t.pageFdr ? 'page' : q < t.fdr ? 'investigate' : 'ok';
+  const supports: Verdict =
+    q === null ? 'ok' : q < t.pageFdr || (q < t.fdr && persists(route, t)) ? 'page' : q < t.fdr ? 'investigate' : 'ok';
   return rank(route.level) <= rank(supports) ? route.level : supports;
+}
+
+function persists(route: Route, t: Thresholds): boolean {
+  return route.level === 'page' && (route.test.previousWindowPValue ?? 1) < t.fdr;
 }
 
 function volumeOf(finding: Finding): { window: number; baseline: number } {
@@ -863,6 +889,8 @@ function judge(finding: Finding, definition: SliDefinition, t: Thresholds, taint
     finding.reason = `${why}, but not significant (${q} ≥ ${t.fdr}${noise ? `; ${noise}` : ''})`;
   } else if (verdict !== decided.level) {
     finding.reason = `${why}, q = ${formatStatistic(test.qValue!)}: significant enough to investigate, not to page (q ≥ ${t.pageFdr})${noise ? `; ${noise}` : ''}`;
+  } else if ((test.qValue ?? 1) >= t.pageFdr && persists(decided, t)) {
+    finding.reason = `${why}, ${q}: it persists, the previous window of this length moved the same way (p = ${formatStatistic(test.previousWindowPValue!)})${noise ? `; ${noise}` : ''}`;
   } else {
     finding.reason = `${why}, ${q}${noise ? `; ${noise}` : ''}`;
   }
@@ -879,7 +907,18 @@ function validated(options: ImpactOptions) {
       `the window ends (${toReportTime(window.to)}) before it starts (${toReportTime(window.from)})`
     );
   }
-  const baseline = resolveBaseline(window, options.baseline);
+  const spec = options.baseline ?? { mode: 'preceding' };
+  if (spec.mode === 'median_weeks' && !(Number.isInteger(spec.weeks) && spec.weeks >= 1)) {
+    throw new ImpactOptionsError(
+      `a median_weeks baseline needs a whole number of weeks (1 or more), not ${spec.weeks}`
+    );
+  }
+  if (spec.mode === 'median_weeks' && window.to - window.from > WEEK_SECONDS) {
+    throw new ImpactOptionsError(
+      'a median_weeks baseline compares the same window in past weeks: the window must be a week or shorter'
+    );
+  }
+  const baseline = resolveBaseline(window, spec);
   if (!(baseline.to > baseline.from)) {
     throw new ImpactOptionsError(
       `the baseline ends (${toReportTime(baseline.to)}) before it starts (${toReportTime(baseline.from)})`
@@ -900,17 +939,6 @@ function validated(options: ImpactOptions) {
     groupBy = validateLabelNames(options.groupBy ?? [], reserved);
   } catch (error) {
     throw new ImpactOptionsError(error instanceof Error ? error.message : String(error));
-  }
-  const spec = options.baseline ?? { mode: 'preceding' };
-  if (spec.mode === 'median_weeks' && !(Number.isInteger(spec.weeks) && spec.weeks >= 1)) {
-    throw new ImpactOptionsError(
-      `a median_weeks baseline needs a whole number of weeks (1 or more), not ${spec.weeks}`
-    );
-  }
-  if (spec.mode === 'median_weeks' && window.to - window.from > WEEK_SECONDS) {
-    throw new ImpactOptionsError(
-      'a median_weeks baseline compares the same window in past weeks: the window must be a week or shorter'
-    );
   }
   // Merged once: every later question ("does this block touch an incident?") is a binary search.
   const excluded = mergeIntervals(options.excludeFromBaseline ?? []);
@@ -950,27 +978,35 @@ function proportionFindings(
   [wTotals, bTotals]: Pair,
   groupBy: string[],
   history: { events: Map<number, Pair>; totals: Map<number, Pair> },
-  minVolume: number
+  minVolume: number,
+  previousEnd: number
 ): Judged[] {
   const events = (r: Reading, key: string) =>
     sum([...(r.bySegment.get(key) ?? [])].filter(([value]) => isEventValue(definition, value)).map(([, n]) => n));
   const total = (r: Reading, key: string) => sum(r.bySegment.get(key)?.values() ?? []);
   // Past pairs of the same segment, where both counters were read at the same times and nothing was NaN.
-  const pastPairs = [...history.events].flatMap(([time, eventsPair]) => {
-    const totalsPair = history.totals.get(time);
-    return totalsPair ? [[eventsPair, totalsPair] as const] : [];
-  });
+  const pastPairs = new Map(
+    [...history.events].flatMap(([time, eventsPair]) => {
+      const totalsPair = history.totals.get(time);
+      return totalsPair ? [[time, [eventsPair, totalsPair] as const] as const] : [];
+    })
+  );
+  const countsOf = (key: string, [[ew, eb], [tw, tb]]: readonly [Pair, Pair]): Counts[] | null => {
+    if ([ew, eb, tw, tb].some((r) => r.nanSegments.has(key))) {
+      return null;
+    }
+    const counts = [
+      { events: events(ew, key), total: total(tw, key) },
+      { events: events(eb, key), total: total(tb, key) },
+    ];
+    return counts.every((c) => c.total >= Math.max(1, minVolume)) ? counts : null;
+  };
   const pastCounts = (key: string): Counts[][] =>
-    pastPairs.flatMap(([[ew, eb], [tw, tb]]) => {
-      if ([ew, eb, tw, tb].some((r) => r.nanSegments.has(key))) {
-        return [];
-      }
-      const counts = [
-        { events: events(ew, key), total: total(tw, key) },
-        { events: events(eb, key), total: total(tb, key) },
-      ];
-      return counts.every((c) => c.total >= Math.max(1, minVolume)) ? [counts] : [];
-    });
+    [...pastPairs.values()].map((p) => countsOf(key, p)).filter((c) => c !== null);
+  const previousCounts = (key: string): Counts[] | null => {
+    const previous = pastPairs.get(previousEnd);
+    return previous ? countsOf(key, previous) : null;
+  };
   return segmentKeys(wTotals, bTotals).map((key) => {
     const windowCounts = { events: events(wEvents, key), total: total(wTotals, key) };
     const baselineCounts = { events: events(bEvents, key), total: total(bTotals, key) };
@@ -991,7 +1027,8 @@ function proportionFindings(
         windowCounts,
         baselineCounts,
         tainted === null,
-        pastCounts(key)
+        pastCounts(key),
+        previousCounts(key)
       ),
     };
   });
@@ -1003,17 +1040,23 @@ function distributionFindings(
   groupBy: string[],
   caveats: Set<string>,
   history: Map<number, Pair>,
-  minVolume: number
+  minVolume: number,
+  previousEnd: number
 ): Judged[] {
+  const bucketsOf = (key: string, [w, b]: Pair): HistogramPair | null => {
+    if (w.nanSegments.has(key) || b.nanSegments.has(key)) {
+      return null;
+    }
+    const pair: HistogramPair = [toCumulative(w.bySegment.get(key)), toCumulative(b.bySegment.get(key))];
+    const enough = pair.every((side) => (side.find((x) => x.le === Infinity)?.count ?? 0) >= Math.max(1, minVolume));
+    return enough ? pair : null;
+  };
   const pastBuckets = (key: string): HistogramPair[] =>
-    [...history.values()].flatMap(([w, b]) => {
-      if (w.nanSegments.has(key) || b.nanSegments.has(key)) {
-        return [];
-      }
-      const pair: HistogramPair = [toCumulative(w.bySegment.get(key)), toCumulative(b.bySegment.get(key))];
-      const enough = pair.every((side) => (side.find((x) => x.le === Infinity)?.count ?? 0) >= Math.max(1, minVolume));
-      return enough ? [pair] : [];
-    });
+    [...history.values()].map((p) => bucketsOf(key, p)).filter((b) => b !== null);
+  const previousBuckets = (key: string): HistogramPair | null => {
+    const previous = history.get(previousEnd);
+    return previous ? bucketsOf(key, previous) : null;
+  };
   return segmentKeys(wBuckets, bBuckets).map((key) => {
     // A NaN bucket makes the whole histogram of that segment unreadable: compare nothing rather than guess.
     const nan = wBuckets.nanSegments.has(key) || bBuckets.nanSegments.has(key);
@@ -1029,7 +1072,8 @@ function distributionFindings(
         buckets(wBuckets),
         buckets(bBuckets),
         caveats,
-        tainted ? [] : pastBuckets(key)
+        tainted ? [] : pastBuckets(key),
+        tainted ? null : previousBuckets(key)
       ),
     };
   });
@@ -1102,7 +1146,16 @@ export async function buildImpactReport(source: MetricsSource, options: ImpactOp
           return {
             definition,
             pairs: [events, totals],
-            judged: () => proportionFindings(definition, events, totals, o.groupBy, history, o.thresholds.minVolume),
+            judged: () =>
+              proportionFindings(
+                definition,
+                events,
+                totals,
+                o.groupBy,
+                history,
+                o.thresholds.minVolume,
+                ms(o.window.from)
+              ),
           };
         }
         const expr: IncreaseQuery = (range, offset) =>
@@ -1111,7 +1164,16 @@ export async function buildImpactReport(source: MetricsSource, options: ImpactOp
         return {
           definition,
           pairs: [buckets],
-          judged: () => distributionFindings(definition, buckets, o.groupBy, caveats, history, o.thresholds.minVolume),
+          judged: () =>
+            distributionFindings(
+              definition,
+              buckets,
+              o.groupBy,
+              caveats,
+              history,
+              o.thresholds.minVolume,
+              ms(o.window.from)
+            ),
         };
       }
     )

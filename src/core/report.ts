@@ -31,6 +31,8 @@ export interface SignificanceTest {
   /** Usable past pairs found for this SLI and segment. */
   historyPairs: number;
   degreesOfFreedom: number | null;
+  /** The same shift in the previous window of this length, one-sided in the window's direction (persistence). */
+  previousWindowPValue?: number | null;
 }
 
 /** A time interval in the report, as RFC 3339 UTC timestamps. */
