@@ -200,8 +200,9 @@ export async function calibrate(options: CalibrationOptions): Promise<Calibratio
     row.sum += realised ?? 0;
     rows.set(key, row);
   };
-  // The planted shifts against the preceding hour and, when there is one, the median of past weeks.
-  for (const mode of modes.filter((m) => m.spec.mode !== 'days_earlier')) {
+  // The planted shifts against the preceding hour only: they recur at the same hour every day, so every past
+  // week of a planted hour is itself an incident, left out of a days-earlier or median-of-weeks baseline.
+  for (const mode of modes.filter((m) => m.spec.mode === 'preceding')) {
     for (const incident of incidents) {
       if (incident.from < ORIGIN + mode.warmup * DAY || incident.to > end) {
         continue;
