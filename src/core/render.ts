@@ -291,7 +291,9 @@ export function renderMarkdown(report: ImpactReport): string {
       ? 'the preceding interval of equal length'
       : report.baseline.mode === 'days_earlier'
         ? `the same interval ${formatDuration(seconds(report.window.from) - seconds(report.baseline.from))} earlier`
-        : 'a fixed interval';
+        : report.baseline.mode === 'median_weeks'
+          ? `the median of the same interval 1 to ${report.baseline.weeks} weeks earlier`
+          : 'a fixed interval';
   const regressions = report.findings
     .filter((f) => f.verdict === 'no_data' || f.verdict === 'page' || f.verdict === 'investigate')
     .sort((a, b) => VERDICT_ORDER.indexOf(a.verdict) - VERDICT_ORDER.indexOf(b.verdict));
