@@ -1,6 +1,6 @@
 /**
  * The impact report: reads a window and its baseline through a MetricsSource, compares every SLI in every
- * segment, and judges each comparison (ok / investigate / page / insufficient_data) as DESIGN.md defines.
+ * segment, and judges each comparison (ok / investigate / page / insufficient_data) as docs/DESIGN.md defines.
  * Every number the panel, the pages and the CLI show is computed here or in ./stats, and nowhere else.
  */
 import {
@@ -77,7 +77,7 @@ export interface ImpactOptions {
   /** SLIs to report on (default: all of the contract). */
   slis?: SliId[];
   thresholds?: Partial<Thresholds>;
-  /** The metrics contract, remapped by the app's configuration (default: DESIGN.md's names). */
+  /** The metrics contract, remapped by the app's configuration (default: docs/DESIGN.md's names). */
   definitions?: readonly SliDefinition[];
 }
 

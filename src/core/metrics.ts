@@ -1,6 +1,6 @@
 /**
  * The metrics contract: which series each SLI reads, and the PromQL that reads them.
- * Defaults follow DESIGN.md (OpenTelemetry GenAI names where they exist); every name is remappable.
+ * Defaults follow docs/DESIGN.md (OpenTelemetry GenAI names where they exist); every name is remappable.
  */
 
 export type SliId =

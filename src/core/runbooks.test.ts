@@ -2,7 +2,7 @@ import { SLI_DEFINITIONS } from './metrics';
 import { builtinRunbook, isSafeRunbookUrl, resolveRunbook, RUNBOOK_IDS, RUNBOOKS } from './runbooks';
 
 describe('the built-in runbooks', () => {
-  test('are the four of DESIGN.md, once each', () => {
+  test('are the four of docs/DESIGN.md, once each', () => {
     expect(RUNBOOK_IDS).toEqual([
       'model-rollback',
       'retrieval-quarantine',

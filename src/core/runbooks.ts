@@ -3,7 +3,7 @@
  * from the app's settings) replaces one. Pure data and one resolver: the Runbooks page renders them, the
  * taxonomy links categories to them by `RunbookId`, and the incident page deep-links to `#runbook-<id>`.
  *
- * The PromQL in the runbooks uses the metrics contract's default names (src/core/metrics.ts, DESIGN.md); where
+ * The PromQL in the runbooks uses the metrics contract's default names (src/core/metrics.ts, docs/DESIGN.md); where
  * the app's configuration remaps names, the Runbooks page says which.
  */
 

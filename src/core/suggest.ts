@@ -3,7 +3,7 @@
  * impact report's findings and the change events in or just before the window), ranked, each with its
  * reason in one line. A suggestion, not a verdict: the SRE decides, and `undetermined` is always offered.
  *
- * Rules (DESIGN.md "Incident taxonomy"):
+ * Rules (docs/DESIGN.md "Incident taxonomy"):
  * - only findings judged investigate or page are evidence (page counts more);
  * - each category has SLIs typical of it, with a weight; a category's evidence score combines the
  *   weighted findings as independent hints (1 − Π(1 − weight × strength));

@@ -56,7 +56,7 @@ export interface TeamDashboardOptions {
 /** The problem with a dashboard that stops it from being provisioned. */
 export class DashboardSourceError extends Error {}
 
-/** The tag of an incident window's region annotation (DESIGN.md, annotation tags). */
+/** The tag of an incident window's region annotation (docs/DESIGN.md, annotation tags). */
 const INCIDENT_TAG = 'ai-incident';
 
 /** Grafana rejects longer dashboard uids. */

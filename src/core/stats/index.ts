@@ -1,5 +1,5 @@
 /**
- * The report's statistics, defined once (DESIGN.md "Statistics"): proportions (Wilson interval,
+ * The report's statistics, defined once (docs/DESIGN.md "Statistics"): proportions (Wilson interval,
  * two-proportion z-test, Benjamini–Hochberg) and classic-histogram distributions (quantiles as
  * histogram_quantile computes them, PSI, KS, Jensen–Shannon, chi-square homogeneity, share beyond).
  */
