@@ -8,7 +8,14 @@
  * a trailing day rather than `offset 7d` so that it exists minutes after telemetry starts (the demo
  * stack starts from nothing); while a regression lasts it is diluted into the day only slowly.
  */
-import { COMMON_LABELS, type DistributionSli, type ProportionSli, SLI_DEFINITIONS, type SliId } from '../core/metrics';
+import {
+  COMMON_LABELS,
+  type DistributionSli,
+  eventMatchers,
+  type ProportionSli,
+  SLI_DEFINITIONS,
+  type SliId,
+} from '../core/metrics';
 import { type Recording, selector } from './promql';
 
 export const LEVEL = COMMON_LABELS.join('_');
@@ -106,12 +113,6 @@ function counterFamily(metric: string, splitLabel: string): CounterFamily {
   return { metric, splitLabel, rate };
 }
 
-function eventMatcherOf(sli: ProportionSli): string {
-  return sli.eventValues.length === 1
-    ? `${sli.eventLabel}="${sli.eventValues[0]}"`
-    : `${sli.eventLabel}=~"${sli.eventValues.join('|')}"`;
-}
-
 function buildRecordings() {
   const families = new Map<string, CounterFamily>();
   const familyOf = (metric: string, splitLabel: string) => {
@@ -130,7 +131,7 @@ function buildRecordings() {
   for (const sli of proportionSlis) {
     const events = familyOf(sli.metric, sli.eventLabel);
     const total = sli.totalMetric ? (families.get(sli.totalMetric) ?? familyOf(sli.totalMetric, 'outcome')) : events;
-    const eventMatcher = eventMatcherOf(sli);
+    const eventMatcher = eventMatchers(sli).join(', ');
     const name = RATIO_NAMES[sli.id] ?? `${stripTotal(sli.metric)}_${sli.eventValues.join('_or_')}`;
     const ratio = {} as Record<Window, Recording>;
     for (const window of ALL_WINDOWS) {

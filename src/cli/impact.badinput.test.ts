@@ -11,7 +11,8 @@ import { SLI_DEFINITIONS, type SliId } from '../core/metrics';
 import { type ImpactReport } from '../core/report';
 import { parseJsonOutput, runAisre } from '../testing/aisre';
 import { type FakeBehaviour, type FakeMetricsApi, startFakeMetricsApi } from '../testing/fakeMetricsApi';
-import { findFinding, isDistribution, isoSeconds, isProportion } from '../testing/impactChecks';
+import { rfc3339 } from '../core/format';
+import { findFinding, isDistribution, isProportion } from '../testing/impactChecks';
 import { freePort } from '../testing/ports';
 import { type StartedEngine, startPrometheus } from '../testing/prometheus';
 import { DEFAULT_SIMULATION, type SimulatedFixture, simulateFixture } from '../testing/simulateFixture';
@@ -152,7 +153,7 @@ describe('on simulated data', () => {
       '--by',
       'endpoint'
     );
-    expect(report.window).toEqual({ from: isoSeconds(from), to: isoSeconds(from + 3600) });
+    expect(report.window).toEqual({ from: rfc3339(from), to: rfc3339(from + 3600) });
     expect(report.findings).toEqual([]);
     expect([...report.missingSlis].sort()).toEqual([...ALL_SLIS].sort());
     expect(result.stderr).toMatch(/no SLI had data|no data/i);
@@ -184,7 +185,7 @@ describe('on simulated data', () => {
       '--by',
       'endpoint'
     );
-    expect(report.baseline).toMatchObject({ from: isoSeconds(from - 3600), to: isoSeconds(from) });
+    expect(report.baseline).toMatchObject({ from: rfc3339(from - 3600), to: rfc3339(from) });
     expect(report.findings.length).toBeGreaterThan(0);
     expect(report.findings.filter((f) => f.verdict !== 'insufficient_data')).toEqual([]);
     for (const finding of report.findings) {

@@ -9,6 +9,7 @@ import {
   isEventValue,
   SLI_DEFINITIONS,
   splitLabelOf,
+  splitLabels,
   validateLabelNames,
   validateSelector,
   type DistributionSli,
@@ -29,7 +30,7 @@ import {
   type Thresholds,
   type Verdict,
 } from './report';
-import { formatCount, formatDuration, formatSignedPercent, formatStatistic } from './format';
+import { formatCount, formatDuration, formatSignedPercent, formatStatistic, rfc3339 as toReportTime } from './format';
 import { parsePrometheusFloat, type Interval, type MetricsSource, type RangeSeries, type SampleRow } from './source';
 import {
   benjaminiYekutieli,
@@ -119,10 +120,6 @@ export function subtractIntervals(base: Interval, excluded: Interval[]): Interva
     });
   }
   return pieces;
-}
-
-export function toReportTime(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 function toReportInterval(interval: Interval): ReportInterval {
@@ -676,9 +673,7 @@ function validated(options: ImpactOptions) {
   let groupBy: string[];
   try {
     selector = validateSelector(options.selector ?? '');
-    // The labels each counter is split by are read by the report itself.
-    const reserved = ['le', ...new Set(all.flatMap((d) => (d.kind === 'proportion' ? [d.eventLabel] : [])))];
-    groupBy = validateLabelNames(options.groupBy ?? [], reserved);
+    groupBy = validateLabelNames(options.groupBy ?? [], splitLabels(all));
   } catch (error) {
     throw new ImpactOptionsError(error instanceof Error ? error.message : String(error));
   }

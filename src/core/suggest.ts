@@ -71,7 +71,8 @@ interface ChangeContext {
   responseModelOnly: ChangeEvent[];
 }
 
-function parseTime(iso: string): number {
+/** A report's RFC 3339 time (core/format's rfc3339) back to Unix seconds. */
+function reportSeconds(iso: string): number {
   return Date.parse(iso) / 1000;
 }
 
@@ -81,8 +82,8 @@ function sameSegment(a: Record<string, string>, b: Record<string, string>): bool
 }
 
 function relevantChanges(report: ImpactReport, changes: ChangeEvent[], evidence: Evidence[]): ChangeContext {
-  const from = parseTime(report.window.from) - CHANGE_LEAD_SECONDS;
-  const to = parseTime(report.window.to);
+  const from = reportSeconds(report.window.from) - CHANGE_LEAD_SECONDS;
+  const to = reportSeconds(report.window.to);
   const inTime = changes.filter((change) => change.time > from && change.time <= to);
   // Changes of segments with no evidence do not explain it (unless the report is not split at all).
   const inScope =
@@ -191,7 +192,7 @@ function scoreCategory(
   const { score, support } = evidenceScore(category, evidence, report);
   const deployed = changes.prompt.length > 0 || changes.model.length > 0;
   const lead = leadOf(support, report.thresholds);
-  const windowFrom = parseTime(report.window.from);
+  const windowFrom = reportSeconds(report.window.from);
   const change = (events: ChangeEvent[]) => describeChange(events[0], windowFrom);
   const arrow = ` -> ${category}`;
   if (support.length === 0) {

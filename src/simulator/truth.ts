@@ -4,6 +4,7 @@
  * fall on sample timestamps. Counts are read per endpoint and SLI following SLI_DEFINITIONS, never through
  * the statistics code in src/core, so the two can be checked against each other.
  */
+import { rfc3339 } from '../core/format';
 import { type COMMON_LABELS, SLI_DEFINITIONS, type SliId } from '../core/metrics';
 
 import { type Simulation, stepIncrements } from './generator';
@@ -108,10 +109,7 @@ export function windowCounts(simulation: Simulation, window: Interval): WindowCo
   return counts;
 }
 
-/** RFC 3339 UTC without milliseconds when they are zero: 2024-05-01T14:00:00Z. */
-export function rfc3339(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
-}
+export { rfc3339 };
 
 type BuildLabels = Record<string, string>;
 

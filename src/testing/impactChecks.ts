@@ -65,7 +65,3 @@ export function relativelyClose(a: number | null, b: number | null, tolerance: n
 export function nanToNull(value: number | undefined): number | null {
   return value === undefined || Number.isNaN(value) ? null : value;
 }
-
-export function isoSeconds(unixSeconds: number): string {
-  return new Date(unixSeconds * 1000).toISOString().replace('.000Z', 'Z');
-}

@@ -2,6 +2,7 @@
  * Checks of an impact report against the simulator's ground truth. Each returns a list of mismatches
  * (empty when the report agrees), so a failing test prints every wrong number with its SLI and segment.
  */
+import { rfc3339 } from '../core/format';
 import { type SliId } from '../core/metrics';
 import { type ImpactReport } from '../core/report';
 import { instantQuery } from './http';
@@ -9,7 +10,6 @@ import {
   findFinding,
   histogramQuantileQuery,
   isDistribution,
-  isoSeconds,
   isProportion,
   nanToNull,
   relativelyClose,
@@ -204,8 +204,8 @@ export function intervalsOf(truth: SimulationTruth, incident: TruthIncident) {
   const window = findWindow(truth, `incident:${incident.id}`);
   const baseline = findWindow(truth, `baseline:${incident.id}`);
   return {
-    window: { from: isoSeconds(toUnixSeconds(window.from)), to: isoSeconds(toUnixSeconds(window.to)) },
-    baseline: { from: isoSeconds(toUnixSeconds(baseline.from)), to: isoSeconds(toUnixSeconds(baseline.to)) },
+    window: { from: rfc3339(toUnixSeconds(window.from)), to: rfc3339(toUnixSeconds(window.to)) },
+    baseline: { from: rfc3339(toUnixSeconds(baseline.from)), to: rfc3339(toUnixSeconds(baseline.to)) },
   };
 }
 

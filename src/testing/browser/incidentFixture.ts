@@ -3,7 +3,7 @@
  * the first incident the simulator's ground truth scheduled in them, with its window in Unix seconds.
  */
 import { runAisre } from '../aisre';
-import { isoSeconds } from '../impactChecks';
+import { rfc3339 } from '../../core/format';
 import { type StartedEngine, startPrometheus } from '../prometheus';
 import { DEFAULT_SIMULATION, type SimulatedFixture, simulateFixture } from '../simulateFixture';
 import { findWindow, type TruthIncident, toUnixSeconds } from '../truth';
@@ -43,7 +43,7 @@ export async function firstIncidentOnPrometheus(hours = 5): Promise<IncidentOnPr
   const truthWindow = findWindow(fixture.truth, `incident:${incident.id}`);
   const window = { from: toUnixSeconds(truthWindow.from), to: toUnixSeconds(truthWindow.to) };
   const cliMarkdown = async (options: string[]) => {
-    const range = ['--from', isoSeconds(window.from), '--to', isoSeconds(window.to)];
+    const range = ['--from', rfc3339(window.from), '--to', rfc3339(window.to)];
     const cli = await runAisre(['impact', '--prometheus', prometheus.url, ...range, ...options]);
     if (cli.code !== 0) {
       throw new Error(`aisre impact exited ${cli.code}: ${cli.stderr}`);

@@ -16,7 +16,7 @@ import { readFile } from 'node:fs/promises';
 import { SLI_DEFINITIONS } from '../../core/metrics';
 import { type CategoryId, categoryById } from '../../core/taxonomy';
 import { runAisre } from '../aisre';
-import { isoSeconds } from '../impactChecks';
+import { rfc3339 } from '../../core/format';
 import { type StartedEngine, startPrometheus } from '../prometheus';
 import { DEFAULT_SIMULATION, type SimulatedFixture, simulateFixture } from '../simulateFixture';
 import { findWindow, type TruthIncident, toUnixSeconds } from '../truth';
@@ -189,9 +189,9 @@ beforeAll(async () => {
     '--prometheus',
     prometheus.url,
     '--from',
-    isoSeconds(targetWindow.from),
+    rfc3339(targetWindow.from),
     '--to',
-    isoSeconds(targetWindow.to),
+    rfc3339(targetWindow.to),
     '--selector',
     `team="${targetTeam}"`,
   ]);
@@ -332,7 +332,7 @@ describe('the Incident page', () => {
         page.waitForEvent('download'),
         page.getByTestId(T.impact).getByRole('button', { name: 'Download Markdown (.md)' }).click(),
       ]);
-      const compact = (t: number) => isoSeconds(t).replace(/[-:]/g, '').replace(/00Z$/, 'Z');
+      const compact = (t: number) => rfc3339(t).replace(/[-:]/g, '').replace(/00Z$/, 'Z');
       expect(download.suggestedFilename()).toBe(`impact-${compact(targetWindow.from)}-${compact(targetWindow.to)}.md`);
       await expect(readFile((await download.path())!, 'utf8')).resolves.toBe(cliMarkdown);
       for (const fragment of ['<img', 'onerror', 'javascript:']) {
