@@ -207,37 +207,38 @@ function validateMetricNames(names: AppSettings['metricNames'], errors: Settings
   }
 }
 
+/** Why a name cannot be a common label's, or undefined when it can. */
+function labelNameProblem(name: string): string | undefined {
+  if (!isLabelName(name)) {
+    return `'${name}' is not a valid Prometheus label name: letters, digits and _, not starting with a digit.`;
+  }
+  if (name.startsWith('__')) {
+    return `Label names starting with __ are reserved for Prometheus' own use.`;
+  }
+  if (RESERVED_LABELS.has(name)) {
+    return `'${name}' is a label the app reads itself (${[...RESERVED_LABELS].join(', ')}).`;
+  }
+  return undefined;
+}
+
 function validateLabelMapping(labels: AppSettings['labelNames'], errors: SettingsErrors) {
   const effective = new Map<string, CommonLabel[]>();
   for (const label of COMMON_LABELS) {
     const name = labels?.[label];
-    const field = `labelNames.${label}`;
-    if (name !== undefined) {
-      if (!isLabelName(name)) {
-        errors[field] =
-          `'${name}' is not a valid Prometheus label name: letters, digits and _, not starting with a digit.`;
-        continue;
-      }
-      if (name.startsWith('__')) {
-        errors[field] = `Label names starting with __ are reserved for Prometheus' own use.`;
-        continue;
-      }
-      if (RESERVED_LABELS.has(name)) {
-        errors[field] = `'${name}' is a label the app reads itself (${[...RESERVED_LABELS].join(', ')}).`;
-        continue;
-      }
+    const problem = name === undefined ? undefined : labelNameProblem(name);
+    if (problem) {
+      errors[`labelNames.${label}`] = problem;
+      continue;
     }
     const target = name ?? label;
     effective.set(target, [...(effective.get(target) ?? []), label]);
   }
   for (const [name, owners] of effective) {
-    if (owners.length > 1) {
-      for (const label of owners) {
-        if (labels?.[label] !== undefined) {
-          errors[`labelNames.${label}`] =
-            `'${name}' is also the label for ${owners.filter((l) => l !== label).join(', ')}: each needs its own label.`;
-        }
-      }
+    // Only the labels the user mapped are to blame for sharing a name.
+    const mapped = owners.length > 1 ? owners.filter((label) => labels?.[label] !== undefined) : [];
+    for (const label of mapped) {
+      errors[`labelNames.${label}`] =
+        `'${name}' is also the label for ${owners.filter((l) => l !== label).join(', ')}: each needs its own label.`;
     }
   }
 }
@@ -248,6 +249,29 @@ function finite(value: unknown): value is number {
 
 function describe(value: number, set: boolean): string {
   return set ? String(value) : `${value}, the default`;
+}
+
+/** Investigate above 0, page above investigate; a threshold left unset is its default. */
+function validateInvestigateBelowPage(
+  t: Partial<Thresholds>,
+  value: (key: keyof Thresholds) => number,
+  [low, high, what]: [keyof Thresholds, keyof Thresholds, string],
+  errors: SettingsErrors
+) {
+  if (errors[`thresholds.${low}`] === undefined && value(low) <= 0) {
+    errors[`thresholds.${low}`] = `The investigate ${what} must be above 0.`;
+  }
+  if (
+    errors[`thresholds.${high}`] !== undefined ||
+    errors[`thresholds.${low}`] !== undefined ||
+    value(high) > value(low)
+  ) {
+    return;
+  }
+  // Blame the field the user set; when both are set, the page threshold.
+  const field = t[high] !== undefined || t[low] === undefined ? high : low;
+  errors[`thresholds.${field}`] =
+    `The page ${what} (${describe(value(high), t[high] !== undefined)}) must be above the investigate ${what} (${describe(value(low), t[low] !== undefined)}).`;
 }
 
 function validateThresholds(given: Partial<Thresholds> | undefined, errors: SettingsErrors) {
@@ -263,19 +287,7 @@ function validateThresholds(given: Partial<Thresholds> | undefined, errors: Sett
     ['psiInvestigate', 'psiPage', 'PSI'],
   ];
   for (const [low, high, what] of pairs) {
-    if (errors[`thresholds.${low}`] === undefined && value(low) <= 0) {
-      errors[`thresholds.${low}`] = `The investigate ${what} must be above 0.`;
-    }
-    if (
-      errors[`thresholds.${high}`] === undefined &&
-      errors[`thresholds.${low}`] === undefined &&
-      value(high) <= value(low)
-    ) {
-      // Blame the field the user set; when both are set, the page threshold.
-      const field = t[high] !== undefined || t[low] === undefined ? high : low;
-      errors[`thresholds.${field}`] =
-        `The page ${what} (${describe(value(high), t[high] !== undefined)}) must be above the investigate ${what} (${describe(value(low), t[low] !== undefined)}).`;
-    }
+    validateInvestigateBelowPage(t, value, [low, high, what], errors);
   }
   if (
     errors['thresholds.minVolume'] === undefined &&
