@@ -2,21 +2,12 @@ import { defineConfig } from 'eslint/config';
 import sonarjs from 'eslint-plugin-sonarjs';
 import baseConfig from './.config/eslint.config.mjs';
 
-/** Test code: tests, the harness and fixtures, benches and the README-image tooling. */
-const TEST_CODE = [
-  'src/**/*.test.{ts,tsx}',
-  'src/testing/**',
-  'src/bench/**',
-  'src/dashboards/previews/**',
-  'src/**/__fixtures__/**',
-  // Test-only modules still in product folders (issue 14 moves them to test/).
-  'src/alerting/ruleEngines.ts',
-  'src/simulator/parseExposition.ts',
-];
+/** Test code inside src/: tests beside the code, and their fixtures. The harness is in test/, tools in tools/. */
+const TEST_CODE = ['src/**/*.test.{ts,tsx}', 'src/**/__fixtures__/**'];
 
 /** Product code never imports test code. */
 const NO_TEST_CODE = {
-  group: ['**/testing', '**/testing/**', '**/__fixtures__/**', '**/bench/**', '**/previews/**', '@testing-library/*'],
+  group: ['**/test', '**/test/**', '**/tools/**', '**/__fixtures__/**', '@testing-library/*'],
   message: 'Product code does not import test code (the harness, fixtures, benches, image tooling).',
 };
 
@@ -68,8 +59,13 @@ export default defineConfig([
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
     },
   },
-  // The architecture, enforced (docs/DESIGN.md "Architecture"). Test code: tests, the harness and fixtures, benches
-  // and the README-image tooling.
+  {
+    // The test harness and the tools are linted like src/ (the scaffold's config only names src/).
+    files: ['test/**/*.{ts,tsx}', 'tools/**/*.{ts,tsx}'],
+    languageOptions: { parserOptions: { project: './tsconfig.json' } },
+    rules: { '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }] },
+  },
+  // The architecture, enforced (docs/DESIGN.md "Architecture: one core, three faces").
   {
     files: ['src/**/*.{ts,tsx}'],
     ignores: TEST_CODE,

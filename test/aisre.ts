@@ -4,8 +4,8 @@ import { join, resolve } from 'node:path';
 
 import { type CommandResult, runCommand } from './processes';
 
-/** The repository root (src/testing/../..). */
-export const REPO_ROOT = resolve(__dirname, '..', '..');
+/** The repository root (test/..). */
+export const REPO_ROOT = resolve(__dirname, '..');
 
 export interface AisreOptions {
   /** Kill it after this long (default 60 s); the result then says timedOut. */

@@ -3,8 +3,8 @@
  * finding look-up, the PromQL a test runs itself (from the metrics contract's names, not the
  * product's query builder), and float comparison with a stated tolerance.
  */
-import { type DistributionSli, type ProportionSli, SLI_DEFINITIONS, type SliId } from '../core/metrics';
-import { type DistributionFinding, type Finding, type ImpactReport, type ProportionFinding } from '../core/report';
+import { type DistributionSli, type ProportionSli, SLI_DEFINITIONS, type SliId } from '../src/core/metrics';
+import { type DistributionFinding, type Finding, type ImpactReport, type ProportionFinding } from '../src/core/report';
 
 export const SLI_BY_ID = new Map(SLI_DEFINITIONS.map((definition) => [definition.id, definition]));
 

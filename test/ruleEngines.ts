@@ -8,8 +8,8 @@ import { mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { httpRequest } from '../testing/http';
-import { runOrThrow, type ServerProcess, startOnFreePort } from '../testing/processes';
+import { httpRequest } from './http';
+import { runOrThrow, type ServerProcess, startOnFreePort } from './processes';
 
 export interface PrometheusWithRules {
   url: string;

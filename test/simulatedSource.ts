@@ -5,9 +5,9 @@
  * (extrapolation factor 1, no resets). Weeks of telemetry answer in milliseconds, which is what the
  * calibration benchmark needs: thousands of reports on data no backfill could load in time.
  */
-import { type RangeSeries, type MetricsSource, type SampleRow } from '../core/source';
-import { type Simulation, simulateRange, type SimulatedRange } from '../simulator/generator';
-import { parseMatchers } from '../simulator/series';
+import { type RangeSeries, type MetricsSource, type SampleRow } from '../src/core/source';
+import { type Simulation, simulateRange, type SimulatedRange } from '../src/simulator/generator';
+import { parseMatchers } from '../src/simulator/series';
 
 const QUERY = /^sum by \(([^)]*)\) \(increase\(([a-zA-Z_:][a-zA-Z0-9_:]*)\{([^}]*)\}\[(\d+)s\]\)\)$/;
 

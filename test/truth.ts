@@ -2,7 +2,7 @@
  * The simulator's ground truth (what `aisre simulate --truth <file>` writes), typed for the tests.
  * Written from the simulator's own exact counts, never by the core under test.
  */
-import { type SliId } from '../core/metrics';
+import { type SliId } from '../src/core/metrics';
 
 export interface ProportionTruth {
   events: number;

@@ -2,9 +2,9 @@
  * Checks of an impact report against the simulator's ground truth. Each returns a list of mismatches
  * (empty when the report agrees), so a failing test prints every wrong number with its SLI and segment.
  */
-import { rfc3339 } from '../core/format';
-import { type SliId } from '../core/metrics';
-import { type ImpactReport } from '../core/report';
+import { rfc3339 } from '../src/core/format';
+import { type SliId } from '../src/core/metrics';
+import { type ImpactReport } from '../src/core/report';
 import { instantQuery } from './http';
 import {
   findFinding,

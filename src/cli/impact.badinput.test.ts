@@ -9,15 +9,15 @@ import { join } from 'node:path';
 
 import { SLI_DEFINITIONS, type SliId } from '../core/metrics';
 import { type ImpactReport } from '../core/report';
-import { parseJsonOutput, runAisre } from '../testing/aisre';
-import { type FakeBehaviour, type FakeMetricsApi, startFakeMetricsApi } from '../testing/fakeMetricsApi';
+import { parseJsonOutput, runAisre } from '../../test/aisre';
+import { type FakeBehaviour, type FakeMetricsApi, startFakeMetricsApi } from '../../test/fakeMetricsApi';
 import { rfc3339 } from '../core/format';
-import { findFinding, isDistribution, isProportion } from '../testing/impactChecks';
-import { freePort } from '../testing/ports';
-import { type StartedEngine, startPrometheus } from '../testing/prometheus';
-import { DEFAULT_SIMULATION, type SimulatedFixture, simulateFixture } from '../testing/simulateFixture';
-import { findWindow, toUnixSeconds } from '../testing/truth';
-import { countMismatches } from '../testing/truthChecks';
+import { findFinding, isDistribution, isProportion } from '../../test/impactChecks';
+import { freePort } from '../../test/ports';
+import { type StartedEngine, startPrometheus } from '../../test/prometheus';
+import { DEFAULT_SIMULATION, type SimulatedFixture, simulateFixture } from '../../test/simulateFixture';
+import { findWindow, toUnixSeconds } from '../../test/truth';
+import { countMismatches } from '../../test/truthChecks';
 
 jest.setTimeout(120_000);
 

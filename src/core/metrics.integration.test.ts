@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { counterIncreaseQuery, eventMatchers, type ProportionSli, validateSelector } from './metrics';
-import { instantQuery } from '../testing/http';
-import { startPrometheus, type StartedEngine } from '../testing/prometheus';
+import { instantQuery } from '../../test/http';
+import { startPrometheus, type StartedEngine } from '../../test/prometheus';
 
 jest.setTimeout(120_000);
 

@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 
 import { type LiveServer, startLiveServer } from './live';
-import { parseExposition } from './parseExposition';
+import { parseExposition } from '../../test/parseExposition';
 import { SCENARIOS } from './scenario';
 
 function get(url: string): Promise<{ status: number; body: string; contentType: string }> {

@@ -1,5 +1,5 @@
 import { createSimulation, simulateRange } from './generator';
-import { parseExposition } from './parseExposition';
+import { parseExposition } from '../../test/parseExposition';
 import { SCENARIOS } from './scenario';
 import {
   type HistogramCount,

@@ -18,7 +18,7 @@ import { DEFAULT_DATA_SOURCES, type HostVariable } from './protocol';
 
 jest.setTimeout(300_000);
 
-const DASHBOARDS_DIR = join(__dirname, '..', '..', 'dashboards');
+const DASHBOARDS_DIR = join(__dirname, '..', '..', 'src', 'dashboards');
 
 interface DashboardVariable {
   name: string;

@@ -3,7 +3,7 @@
  * the first incident the simulator's ground truth scheduled in them, with its window in Unix seconds.
  */
 import { runAisre } from '../aisre';
-import { rfc3339 } from '../../core/format';
+import { rfc3339 } from '../../src/core/format';
 import { type StartedEngine, startPrometheus } from '../prometheus';
 import { DEFAULT_SIMULATION, type SimulatedFixture, simulateFixture } from '../simulateFixture';
 import { findWindow, type TruthIncident, toUnixSeconds } from '../truth';

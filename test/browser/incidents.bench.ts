@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 
 import { type Page } from 'playwright-core';
 
-import { readClassification } from '../../core/tags';
+import { readClassification } from '../../src/core/tags';
 import { type AnnotationSeed } from './annotationStore';
 import { startBrowserHarness } from './browser';
 import { ensureBuiltPlugin } from './pluginDist';

@@ -13,10 +13,10 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 
-import { SLI_DEFINITIONS } from '../../core/metrics';
-import { type CategoryId, categoryById } from '../../core/taxonomy';
+import { SLI_DEFINITIONS } from '../../src/core/metrics';
+import { type CategoryId, categoryById } from '../../src/core/taxonomy';
 import { runAisre } from '../aisre';
-import { rfc3339 } from '../../core/format';
+import { rfc3339 } from '../../src/core/format';
 import { type StartedEngine, startPrometheus } from '../prometheus';
 import { DEFAULT_SIMULATION, type SimulatedFixture, simulateFixture } from '../simulateFixture';
 import { findWindow, type TruthIncident, toUnixSeconds } from '../truth';

@@ -9,7 +9,7 @@
  */
 import { existsSync } from 'node:fs';
 
-import { SLI_DEFINITIONS } from '../../core/metrics';
+import { SLI_DEFINITIONS } from '../../src/core/metrics';
 import { type StartedEngine } from '../prometheus';
 import { type TruthIncident } from '../truth';
 import { type BrowserHarness, type OpenedPage, startBrowserHarness } from './browser';

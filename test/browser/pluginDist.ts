@@ -87,7 +87,7 @@ export function assertHostSupplies(plugins: DistPlugin[], supplied: string[], re
       }
       const why =
         refused[dep] ??
-        'not supplied by the test host (add it to SHARED_MODULES in src/testing/browser/hostBundle.ts if Grafana supplies it)';
+        'not supplied by the test host (add it to SHARED_MODULES in test/browser/hostBundle.ts if Grafana supplies it)';
       problems.push(`${relative(REPO_ROOT, join(plugin.dir, 'module.js'))} needs '${dep}': ${why}`);
     }
   }

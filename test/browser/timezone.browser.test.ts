@@ -4,7 +4,7 @@
  * in the preference, stored as that instant, and shown back as typed with the zone named. On both hosts (Grafana 12
  * and 13 shared modules): the form and the filter are React inputs, and React 19 is the 13 host.
  */
-import { incidentsTestIds as T } from '../../pages/incidents/testIds';
+import { incidentsTestIds as T } from '../../src/pages/incidents/testIds';
 import { type BrowserHarness, type OpenedPage, startBrowserHarness } from './browser';
 import { ensureBuiltPlugin } from './pluginDist';
 

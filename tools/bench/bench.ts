@@ -6,8 +6,8 @@ import { calibrationBenchmark } from './calibration';
 import { dashboardsBenchmark } from './dashboards.bench';
 import { exportBenchmark } from './export.bench';
 import { impactBenchmark } from './impact.bench';
-import { browserBenchmark } from '../testing/browser/browser.bench';
-import { incidentsBenchmark } from '../testing/browser/incidents.bench';
+import { browserBenchmark } from '../../test/browser/browser.bench';
+import { incidentsBenchmark } from '../../test/browser/incidents.bench';
 
 type Benchmark = { name: string; run: () => Promise<void> };
 

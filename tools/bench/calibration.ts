@@ -1,22 +1,27 @@
 /**
  * Calibration of the verdicts on over-dispersed traffic: how often a quiet one-hour report pages or asks for
  * a look (it should almost never), and how often a planted shift of a given size is caught. The data is the
- * simulator's generation model with its realistic noise, answered in memory (src/testing/simulatedSource.ts);
+ * simulator's generation model with its realistic noise, answered in memory (test/simulatedSource.ts);
  * the report is the real core (buildImpactReport), reading history exactly as it does from Prometheus.
  *
  * Planted shifts: three one-hour incidents a day on /chat (hours 03, 11, 19 UTC), each moving the refusal
  * rate, the model-call latency and the similarity distribution at once, by the size of its grade; they are
  * annotated (left out of every baseline and of the history), as an SRE's incidents would be.
  */
-import { buildImpactReport, type BaselineSpec } from '../core/impact';
-import { type Finding, type ImpactReport, type Thresholds } from '../core/report';
-import { type Interval } from '../core/source';
-import { createSimulation } from '../simulator/generator';
-import { type NoiseMode } from '../simulator/noise';
-import { type IncidentTemplate, type ScenarioDefinition, SEGMENTS, type TrafficProfile } from '../simulator/scenario';
-import { OUTCOMES } from '../simulator/series';
-import { median } from '../core/stats/dispersion';
-import { SimulatedSource } from '../testing/simulatedSource';
+import { buildImpactReport, type BaselineSpec } from '../../src/core/impact';
+import { type Finding, type ImpactReport, type Thresholds } from '../../src/core/report';
+import { type Interval } from '../../src/core/source';
+import { createSimulation } from '../../src/simulator/generator';
+import { type NoiseMode } from '../../src/simulator/noise';
+import {
+  type IncidentTemplate,
+  type ScenarioDefinition,
+  SEGMENTS,
+  type TrafficProfile,
+} from '../../src/simulator/scenario';
+import { OUTCOMES } from '../../src/simulator/series';
+import { median } from '../../src/core/stats/dispersion';
+import { SimulatedSource } from '../../test/simulatedSource';
 
 const HOUR = 3600;
 const DAY = 86_400;

@@ -11,11 +11,11 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
 
-import { RECORDING_RULES_FILE } from '../alerting/artifacts';
-import { rangeQuery, startPrometheusWithRules } from '../alerting/ruleEngines';
-import { buildDashboards } from '../dashboards/build';
-import { substituteVariables } from '../dashboards/dashboardPromql';
-import { runAisre } from '../testing/aisre';
+import { RECORDING_RULES_FILE } from '../../src/alerting/artifacts';
+import { rangeQuery, startPrometheusWithRules } from '../../test/ruleEngines';
+import { buildDashboards } from '../../src/dashboards/build';
+import { substituteVariables } from '../../src/dashboards/dashboardPromql';
+import { runAisre } from '../../test/aisre';
 
 const ROOT = resolve(__dirname, '..', '..');
 const FROM = Date.UTC(2026, 0, 10, 0, 0, 0) / 1000;

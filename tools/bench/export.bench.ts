@@ -5,11 +5,11 @@
  * same PromQL through Grafana's /api/ds/query, which adds Grafana's own proxying on top.
  */
 import { performance } from 'node:perf_hooks';
-import { buildImpactReport } from '../core/impact';
-import { PrometheusHttpSource } from '../core/prometheus';
-import { renderMarkdown } from '../core/render';
-import { startPrometheus } from '../testing/prometheus';
-import { simulateFixture } from '../testing/simulateFixture';
+import { buildImpactReport } from '../../src/core/impact';
+import { PrometheusHttpSource } from '../../src/core/prometheus';
+import { renderMarkdown } from '../../src/core/render';
+import { startPrometheus } from '../../test/prometheus';
+import { simulateFixture } from '../../test/simulateFixture';
 
 const DAY = 86_400;
 const FROM = Date.UTC(2026, 0, 1) / 1000;

@@ -4,10 +4,10 @@
  * backend's. Also counts the PromQL queries one report issues.
  */
 import { performance } from 'node:perf_hooks';
-import { buildImpactReport } from '../core/impact';
-import { SLI_DEFINITIONS } from '../core/metrics';
-import { renderMarkdown } from '../core/render';
-import { type MetricsSource, type SampleRow } from '../core/source';
+import { buildImpactReport } from '../../src/core/impact';
+import { SLI_DEFINITIONS } from '../../src/core/metrics';
+import { renderMarkdown } from '../../src/core/render';
+import { type MetricsSource, type SampleRow } from '../../src/core/source';
 
 const SEGMENTS = 500;
 const BUCKETS = 30;

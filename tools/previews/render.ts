@@ -7,20 +7,20 @@
  * and screenshots each page with Chromium into docs/images/dashboards/<uid>.png (as a palette PNG, png.ts).
  * A docs generator, run by hand: deterministic data, so a re-run redraws the same charts.
  */
-import { CHROMIUM, CHROMIUM_ARGS } from '../../testing/browser/browser';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../test/browser/browser';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { chromium } from 'playwright-core';
 
-import { RECORDING_RULES_FILE } from '../../alerting/artifacts';
-import { rangeQuery, type RangeSeries, startPrometheusWithRules } from '../../alerting/ruleEngines';
-import { REPO_ROOT, runAisre } from '../../testing/aisre';
-import { DEFAULT_SIMULATION, simulateFixture } from '../../testing/simulateFixture';
-import { toUnixSeconds, type TruthIncident } from '../../testing/truth';
-import { buildDashboards } from '../build';
-import { dashboardExpressions, defaultSelection, substituteVariables } from '../dashboardPromql';
+import { RECORDING_RULES_FILE } from '../../src/alerting/artifacts';
+import { rangeQuery, type RangeSeries, startPrometheusWithRules } from '../../test/ruleEngines';
+import { REPO_ROOT, runAisre } from '../../test/aisre';
+import { DEFAULT_SIMULATION, simulateFixture } from '../../test/simulateFixture';
+import { toUnixSeconds, type TruthIncident } from '../../test/truth';
+import { buildDashboards } from '../../src/dashboards/build';
+import { dashboardExpressions, defaultSelection, substituteVariables } from '../../src/dashboards/dashboardPromql';
 import {
   CHART_COLOURS,
   type GridPos,
@@ -285,7 +285,7 @@ async function main() {
           notes: [
             `Each panel's data as Prometheus returns it for the simulated day (${day} ${hhmm(view.from)}–${hhmm(view.to)} UTC, ` +
               `<code>aisre simulate</code> default scenario, seed ${DEFAULT_SIMULATION.seed}, recording rules backfilled), variables at All, 60 s step. ` +
-              `Drawn by src/dashboards/previews/render.ts (<code>npm run docs:previews</code>) — <b>not a Grafana screenshot</b>.`,
+              `Drawn by tools/previews/render.ts (<code>npm run docs:previews</code>) — <b>not a Grafana screenshot</b>.`,
             `<span class="swatch" style="background: rgba(242, 73, 92, 0.35)"></span>the simulator's incident windows ` +
               `(where an <code>ai-incident</code> region annotation would be); ` +
               `<span class="swatch" style="background: #B877D9; width: 3px"></span>"What changed" annotation marks ` +
