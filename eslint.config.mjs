@@ -132,16 +132,6 @@ export default defineConfig([
   },
   // Overrides, each to be removed when its cause is gone:
   {
-    // The incident page still reuses the panel's report view, actions and scope; the shared impact orchestration
-    // (issue 14 item 1, another branch) moves them to src/shared.
-    files: [
-      'src/pages/incident/Evidence.tsx',
-      'src/pages/incident/IncidentPage.tsx',
-      'src/pages/incident/useIncidentEvidence.ts',
-    ],
-    rules: { 'no-restricted-imports': ['error', { patterns: [NO_TEST_CODE] }] },
-  },
-  {
     // renderMarkdown's headline (21): being reworked with the findings table on another branch.
     files: ['src/core/render.ts'],
     rules: { 'sonarjs/cognitive-complexity': ['error', 21] },
