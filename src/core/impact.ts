@@ -1,6 +1,6 @@
 /**
  * The impact report: reads a window and its baseline through a MetricsSource, compares every SLI in every
- * segment, and judges each comparison (ok / investigate / page / insufficient_data) as DESIGN.md defines.
+ * segment, and judges each comparison (ok / investigate / page / insufficient_data) as docs/DESIGN.md defines.
  * Every number the panel, the pages and the CLI show is computed here or in ./stats, and nowhere else.
  */
 import {
@@ -9,6 +9,7 @@ import {
   isEventValue,
   SLI_DEFINITIONS,
   splitLabelOf,
+  splitLabels,
   validateLabelNames,
   validateSelector,
   type DistributionSli,
@@ -29,7 +30,7 @@ import {
   type Thresholds,
   type Verdict,
 } from './report';
-import { formatCount, formatDuration, formatSignedPercent, formatStatistic } from './format';
+import { formatCount, formatDuration, formatSignedPercent, formatStatistic, rfc3339 as toReportTime } from './format';
 import {
   MetricsSourceError,
   parsePrometheusFloat,
@@ -93,7 +94,7 @@ export interface ImpactOptions {
   /** SLIs to report on (default: all of the contract). */
   slis?: SliId[];
   thresholds?: Partial<Thresholds>;
-  /** The metrics contract, remapped by the app's configuration (default: DESIGN.md's names). */
+  /** The metrics contract, remapped by the app's configuration (default: docs/DESIGN.md's names). */
   definitions?: readonly SliDefinition[];
 }
 
@@ -199,10 +200,6 @@ function blocksBefore(end: number, step: number, count: number): Interval[] {
     from: (endMs - (k + 1) * stepMs) / 1000,
     to: (endMs - k * stepMs) / 1000,
   }));
-}
-
-export function toReportTime(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 function toReportInterval(interval: Interval): ReportInterval {
@@ -934,9 +931,7 @@ function validated(options: ImpactOptions) {
   let groupBy: string[];
   try {
     selector = validateSelector(options.selector ?? '');
-    // The labels each counter is split by are read by the report itself.
-    const reserved = ['le', ...new Set(all.flatMap((d) => (d.kind === 'proportion' ? [d.eventLabel] : [])))];
-    groupBy = validateLabelNames(options.groupBy ?? [], reserved);
+    groupBy = validateLabelNames(options.groupBy ?? [], splitLabels(all));
   } catch (error) {
     throw new ImpactOptionsError(error instanceof Error ? error.message : String(error));
   }
