@@ -872,25 +872,35 @@ function judge(finding: Finding, definition: SliDefinition, t: Thresholds, taint
     return a > b || (a === b && rank(route.level) > rank(best.level)) ? route : best;
   });
   const verdict = earned(decided, t);
-  const { why, test } = decided;
-  finding.pValue = test.pValue;
-  finding.qValue = test.qValue;
-  const q = test.qValue === null ? 'q not computable' : `q = ${formatStatistic(test.qValue)}`;
-  const noise = dispersionPhrase(test);
+  finding.pValue = decided.test.pValue;
+  finding.qValue = decided.test.qValue;
   finding.verdict = verdict;
-  if (decided.level === 'ok') {
-    finding.reason = `${why}: below the investigate threshold of ${formatSignedPercent(t.investigate)} in the bad direction`;
-  } else if (verdict === 'ok') {
+  finding.reason = reasonFor(decided, verdict, t);
+  if (decided.level !== 'ok' && verdict === 'ok') {
     // Independent requests would have called it; this traffic's own variation does not.
     finding.tooNoisy = routes.some((r) => r.level !== 'ok' && (r.test.independentPValue ?? 1) < t.fdr);
-    finding.reason = `${why}, but not significant (${q} ≥ ${t.fdr}${noise ? `; ${noise}` : ''})`;
-  } else if (verdict !== decided.level) {
-    finding.reason = `${why}, q = ${formatStatistic(test.qValue!)}: significant enough to investigate, not to page (q ≥ ${t.pageFdr})${noise ? `; ${noise}` : ''}`;
-  } else if ((test.qValue ?? 1) >= t.pageFdr && persists(decided, t)) {
-    finding.reason = `${why}, ${q}: it persists, the previous window of this length moved the same way (p = ${formatStatistic(test.previousWindowPValue!)})${noise ? `; ${noise}` : ''}`;
-  } else {
-    finding.reason = `${why}, ${q}${noise ? `; ${noise}` : ''}`;
   }
+}
+
+/** Why the deciding route earned its verdict, in words. */
+function reasonFor(decided: Route, verdict: Verdict, t: Thresholds): string {
+  const { why, test } = decided;
+  const q = test.qValue === null ? 'q not computable' : `q = ${formatStatistic(test.qValue)}`;
+  const noise = dispersionPhrase(test);
+  const tail = noise ? `; ${noise}` : '';
+  if (decided.level === 'ok') {
+    return `${why}: below the investigate threshold of ${formatSignedPercent(t.investigate)} in the bad direction`;
+  }
+  if (verdict === 'ok') {
+    return `${why}, but not significant (${q} ≥ ${t.fdr}${tail})`;
+  }
+  if (verdict !== decided.level) {
+    return `${why}, q = ${formatStatistic(test.qValue!)}: significant enough to investigate, not to page (q ≥ ${t.pageFdr})${tail}`;
+  }
+  if ((test.qValue ?? 1) >= t.pageFdr && persists(decided, t)) {
+    return `${why}, ${q}: it persists, the previous window of this length moved the same way (p = ${formatStatistic(test.previousWindowPValue!)})${tail}`;
+  }
+  return `${why}, ${q}${tail}`;
 }
 // ---------------------------------------------------------------------------------------------------
 

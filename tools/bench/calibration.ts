@@ -13,7 +13,12 @@ import { type Finding, type ImpactReport, type Thresholds } from '../../src/core
 import { type Interval } from '../../src/core/source';
 import { createSimulation } from '../../src/simulator/generator';
 import { type NoiseMode } from '../../src/simulator/noise';
-import { type IncidentTemplate, type ScenarioDefinition, SEGMENTS, type TrafficProfile } from '../../src/simulator/scenario';
+import {
+  type IncidentTemplate,
+  type ScenarioDefinition,
+  SEGMENTS,
+  type TrafficProfile,
+} from '../../src/simulator/scenario';
 import { OUTCOMES } from '../../src/simulator/series';
 import { median } from '../../src/core/stats/dispersion';
 import { SimulatedSource } from '../../test/simulatedSource';

@@ -19,7 +19,6 @@ function toInstanceSettings(source: HostDataSource, index: number): DataSourceIn
   const builtIn = source.uid === GRAFANA_DATA_SOURCE.uid;
   return {
     // Deprecated in Grafana, still set by it: older plugins read it.
-    // eslint-disable-next-line @typescript-eslint/no-deprecated
     id: builtIn ? -1 : index + 1,
     uid: source.uid,
     type: source.type,
@@ -134,7 +133,6 @@ export class HostDataSourceSrv implements DataSourceSrv {
       uid: settings.uid,
       name: settings.name,
       type: settings.type,
-      // eslint-disable-next-line @typescript-eslint/no-deprecated
       id: settings.id,
       meta: settings.meta,
       instanceSettings: settings,
