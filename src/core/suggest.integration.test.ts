@@ -14,8 +14,10 @@
  */
 import { type ChangeEvent, readChangeEvents } from './changes';
 import { buildImpactReport } from './impact';
+import { escapeRegex } from './metrics';
 import { PrometheusHttpSource } from './prometheus';
 import { suggestCategories } from './suggest';
+import { categoryById } from './taxonomy';
 import { startPrometheus, type StartedEngine } from '../../test/prometheus';
 import { DEFAULT_SIMULATION, type SimulatedFixture, simulateFixture } from '../../test/simulateFixture';
 import { toUnixSeconds } from '../../test/truth';
@@ -97,7 +99,7 @@ describe.each([
       expect({ incident: incident.id, top: suggestions[0].category, ranking: suggestions }).toMatchObject({
         top: incident.category,
       });
-      expect(suggestions[0].reason).toMatch(new RegExp(`-> ${category}$`));
+      expect(suggestions[0].reason).toMatch(new RegExp(`: points to ${escapeRegex(categoryById(category)!.title)}$`));
     }
   });
 });
