@@ -40,15 +40,13 @@ import {
   testShift,
 } from './stats/dispersion';
 import {
-  alignBuckets,
+  Histogram,
   histogramQuantile,
   jensenShannonDistance,
   ksStatistic,
   populationStabilityIndex,
   quantileShift,
   tailShareShift,
-  toBucketCounts,
-  type CumulativeBucket,
 } from './stats/histogram';
 import { proportionShift, wilsonInterval } from './stats/proportions';
 
@@ -133,15 +131,27 @@ function toReportInterval(interval: Interval): ReportInterval {
 // Reading: one query per metric and interval piece; rows summed per segment.
 
 interface Reading {
-  /** Per segment key, per value of the split label (or `le`): the summed increase. */
-  bySegment: Map<string, Map<string, number>>;
+  /** The values of the split label (or `le`) met, numbered in the order met: the columns of every segment's sums. */
+  columns: Map<string, number>;
+  values: string[];
+  /** Per column, the `le` as a number (parsed once per reading, not per series); NaN for other split labels. */
+  bounds: number[];
+  bySegment: Map<Segment, Sums>;
   seriesCount: number;
-  nanSegments: Set<string>;
+  nanSegments: Set<Segment>;
   /** Segments with a histogram bucket whose `le` is not a number (a broken exporter or proxy). */
-  badBoundSegments: Set<string>;
+  badBoundSegments: Set<Segment>;
   nonInteger: boolean;
   /** The `--by` labels some series carried (a label no series carries makes one segment '' silently). */
   labelsCarried: Set<string>;
+}
+
+/** One segment's summed increases per column, in the order the segment first had each (the order sums are added in). */
+interface Sums {
+  columns: number[];
+  sums: number[];
+  /** Where each column sits in `columns`; undefined where the segment has no series with that value. */
+  slot: number[];
 }
 
 class QueryRunner {
@@ -202,13 +212,45 @@ class QueryRunner {
   }
 }
 
-function segmentKey(labels: Record<string, string>, groupBy: string[]): string {
-  return JSON.stringify(groupBy.map((label) => labels[label] ?? ''));
+/** One segment of the report: its `--by` label values. */
+interface Segment {
+  values: string[];
+  /** Findings are listed in the order of this text (the JSON of the values). */
+  order: string;
 }
 
-function segmentOf(key: string, groupBy: string[]): Record<string, string> {
-  const values = JSON.parse(key) as string[];
-  return Object.fromEntries(groupBy.map((label, i) => [label, values[i]]));
+type SegmentNode = { children: Map<string, SegmentNode>; segment?: Segment };
+
+/**
+ * The report's segments, shared by all its readings: a tree with one level per `--by` label, so a row finds its
+ * segment with one map lookup per label rather than by building a key string.
+ */
+class Segments {
+  private readonly root: SegmentNode = { children: new Map() };
+
+  constructor(readonly groupBy: string[]) {}
+
+  of(labels: Record<string, string>): Segment {
+    let node = this.root;
+    for (const label of this.groupBy) {
+      const value = labels[label] ?? '';
+      let child = node.children.get(value);
+      if (!child) {
+        child = { children: new Map() };
+        node.children.set(value, child);
+      }
+      node = child;
+    }
+    if (!node.segment) {
+      const values = this.groupBy.map((label) => labels[label] ?? '');
+      node.segment = { values, order: JSON.stringify(values) };
+    }
+    return node.segment;
+  }
+
+  labelsOf(segment: Segment): Record<string, string> {
+    return Object.fromEntries(this.groupBy.map((label, i) => [label, segment.values[i]]));
+  }
 }
 
 async function read(
@@ -216,13 +258,13 @@ async function read(
   expr: (rangeSeconds: number) => string,
   pieces: Interval[],
   splitLabel: string,
-  groupBy: string[]
+  segments: Segments
 ): Promise<Reading> {
   const reading = emptyReading();
   const results = await Promise.all(pieces.map((piece) => runner.run(expr(piece.to - piece.from), piece.to)));
   for (const rows of results) {
     for (const row of rows) {
-      accumulate(reading, row, splitLabel, groupBy);
+      accumulate(reading, row, splitLabel, segments);
     }
   }
   return reading;
@@ -230,6 +272,9 @@ async function read(
 
 function emptyReading(): Reading {
   return {
+    columns: new Map(),
+    values: [],
+    bounds: [],
     bySegment: new Map(),
     seriesCount: 0,
     nanSegments: new Set(),
@@ -239,33 +284,47 @@ function emptyReading(): Reading {
   };
 }
 
-function accumulate(reading: Reading, row: SampleRow, splitLabel: string, groupBy: string[]): void {
-  for (const label of groupBy) {
-    if (row.labels[label] !== undefined) {
-      reading.labelsCarried.add(label);
+function accumulate(reading: Reading, row: SampleRow, splitLabel: string, segments: Segments): void {
+  if (reading.labelsCarried.size < segments.groupBy.length) {
+    for (const label of segments.groupBy) {
+      if (row.labels[label] !== undefined) {
+        reading.labelsCarried.add(label);
+      }
     }
   }
-  add(reading, segmentKey(row.labels, groupBy), splitLabel, row.labels[splitLabel] ?? '', row.value);
+  add(reading, segments.of(row.labels), splitLabel, row.labels[splitLabel] ?? '', row.value);
 }
 
-/** Add one series' value to its segment's entry for its split-label value (`le`, `outcome`…). */
-function add(reading: Reading, key: string, splitLabel: string, splitValue: string, value: number): void {
+/** Add one series' value to its segment's sum for its split-label value (`le`, `outcome`…). */
+function add(reading: Reading, key: Segment, splitLabel: string, splitValue: string, value: number): void {
   reading.seriesCount++;
   if (!Number.isFinite(value)) {
     reading.nanSegments.add(key);
     return;
   }
-  if (splitLabel === 'le' && Number.isNaN(parsePrometheusFloat(splitValue))) {
+  let column = reading.columns.get(splitValue);
+  if (column === undefined) {
+    column = reading.values.push(splitValue) - 1;
+    reading.columns.set(splitValue, column);
+    reading.bounds.push(splitLabel === 'le' ? parsePrometheusFloat(splitValue) : NaN);
+  }
+  if (splitLabel === 'le' && Number.isNaN(reading.bounds[column])) {
     reading.badBoundSegments.add(key);
     return;
   }
   reading.nonInteger ||= !Number.isInteger(value);
-  let perValue = reading.bySegment.get(key);
-  if (!perValue) {
-    perValue = new Map<string, number>();
-    reading.bySegment.set(key, perValue);
+  let sums = reading.bySegment.get(key);
+  if (!sums) {
+    sums = { columns: [], sums: [], slot: [] };
+    reading.bySegment.set(key, sums);
   }
-  perValue.set(splitValue, (perValue.get(splitValue) ?? 0) + value);
+  const slot = sums.slot[column];
+  if (slot === undefined) {
+    sums.slot[column] = sums.columns.push(column) - 1;
+    sums.sums.push(0 + value);
+  } else {
+    sums.sums[slot] += value;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -298,7 +357,7 @@ async function readHistory(
   plan: HistoryPlan,
   expr: (rangeSeconds: number) => string,
   splitLabel: string,
-  groupBy: string[]
+  segments: Segments
 ): Promise<Map<number, Pair>> {
   const query = expr(plan.length);
   const newest = plan.ends[0];
@@ -308,8 +367,8 @@ async function readHistory(
   const windowSide = runner.range(query, sameQuery ? oldest - plan.lag : oldest, newest, plan.length);
   const baselineSide = sameQuery ? windowSide : runner.range(query, oldest - plan.lag, newest - plan.lag, plan.length);
   const [a, b] = await Promise.all([windowSide, baselineSide]);
-  const byTimeA = readingsByTime(a, splitLabel, groupBy);
-  const byTimeB = sameQuery ? byTimeA : readingsByTime(b, splitLabel, groupBy);
+  const byTimeA = readingsByTime(a, splitLabel, segments);
+  const byTimeB = sameQuery ? byTimeA : readingsByTime(b, splitLabel, segments);
   const touches = (end: number) => plan.avoid.some((x) => x.from < end && end - plan.length < x.to);
   const pairs = new Map<number, Pair>();
   // The source's own timestamps (Grafana aligns a range query's start to its step), window side newest first.
@@ -322,10 +381,10 @@ async function readHistory(
   return pairs;
 }
 
-function readingsByTime(series: RangeSeries[], splitLabel: string, groupBy: string[]): Map<number, Reading> {
+function readingsByTime(series: RangeSeries[], splitLabel: string, segments: Segments): Map<number, Reading> {
   const byTime = new Map<number, Reading>();
   for (const { labels, samples } of series) {
-    const key = segmentKey(labels, groupBy);
+    const key = segments.of(labels);
     const splitValue = labels[splitLabel] ?? '';
     for (const { time, value } of samples) {
       let reading = byTime.get(time);
@@ -424,51 +483,72 @@ function compareProportions(
   };
 }
 
-function quantileOrNull(q: number, buckets: CumulativeBucket[]): number | null {
-  const value = buckets.length > 0 ? histogramQuantile(q, buckets) : NaN;
+function quantileOrNull(q: number, histogram: Histogram): number | null {
+  const value = histogramQuantile(q, histogram);
   return Number.isFinite(value) ? value : null;
 }
 
-function distributionSide(buckets: CumulativeBucket[]): DistributionSide {
-  const inf = buckets.find((b) => b.le === Infinity);
+function distributionSide({ histogram, count }: HistogramSide): DistributionSide {
   return {
-    count: inf?.count ?? 0,
-    p50: quantileOrNull(0.5, buckets),
-    p95: quantileOrNull(0.95, buckets),
-    p99: quantileOrNull(0.99, buckets),
+    count,
+    p50: quantileOrNull(0.5, histogram),
+    p95: quantileOrNull(0.95, histogram),
+    p99: quantileOrNull(0.99, histogram),
   };
 }
 
-function toCumulative(perLe: Map<string, number> | undefined): CumulativeBucket[] {
-  return [...(perLe ?? new Map<string, number>())].map(([le, count]) => ({ le: parsePrometheusFloat(le), count }));
+/** One side of a distribution: its buckets normalised once for every statistic, and its le="+Inf" count as read. */
+interface HistogramSide {
+  histogram: Histogram;
+  count: number;
 }
 
-type HistogramPair = [window: CumulativeBucket[], baseline: CumulativeBucket[]];
+const NO_BUCKETS: HistogramSide = { histogram: Histogram.fromBuckets([], []), count: 0 };
+
+const NO_SUMS: Sums = { columns: [], sums: [], slot: [] };
+
+/** The observations a segment's histogram counts: its first le="+Inf" bucket as read (0 without one). */
+function observationsOf(reading: Reading, key: Segment): number {
+  const { columns, sums } = reading.bySegment.get(key) ?? NO_SUMS;
+  const inf = columns.findIndex((column) => reading.bounds[column] === Infinity);
+  return inf < 0 ? 0 : sums[inf];
+}
+
+function histogramSide(reading: Reading, key: Segment, where: string): HistogramSide {
+  const { columns, sums } = reading.bySegment.get(key) ?? NO_SUMS;
+  return {
+    // The histogram keeps the sums as its counts: a reading is not changed once read.
+    histogram: Histogram.fromBuckets(
+      columns.map((column) => reading.bounds[column]),
+      sums,
+      where
+    ),
+    count: observationsOf(reading, key),
+  };
+}
+
+type HistogramPair = [window: Histogram, baseline: Histogram];
 
 /** Both sides on the bucket bounds they share (a release may have changed the layout). */
-function aligned([window, baseline]: HistogramPair): HistogramPair & { dropped?: boolean } {
-  const both = alignBuckets(window, baseline);
+function aligned([window, baseline]: [HistogramSide, HistogramSide]): HistogramPair & { dropped?: boolean } {
+  const both = Histogram.aligned(window.histogram, baseline.histogram);
   return Object.assign([both.window, both.baseline] as HistogramPair, { dropped: both.dropped });
-}
-
-function hasObservations(buckets: CumulativeBucket[]): boolean {
-  return (buckets.find((b) => b.le === Infinity)?.count ?? 0) > 0;
 }
 
 function compareDistributions(
   sli: DistributionSli,
   segment: Record<string, string>,
-  windowBuckets: CumulativeBucket[],
-  baselineBuckets: CumulativeBucket[],
+  windowBuckets: HistogramSide,
+  baselineBuckets: HistogramSide,
   caveats: Set<string>,
-  history: HistogramPair[]
+  history: Array<[HistogramSide, HistogramSide]>
 ): DistributionFinding {
   const window = distributionSide(windowBuckets);
   const baseline = distributionSide(baselineBuckets);
   const headlineKey = sli.headlineQuantile === 0.95 ? 'p95' : 'p50';
   const w = window[headlineKey];
   const b = baseline[headlineKey];
-  const usable = history.filter(([pw, pb]) => hasObservations(pw) && hasObservations(pb)).map(aligned);
+  const usable = history.filter(([pw, pb]) => pw.count > 0 && pb.count > 0).map(aligned);
   const quantileOf = ([pw, pb]: HistogramPair) =>
     quantileShift(sli.headlineQuantile, pw, pb, FALLBACK_WANDER.logQuantile);
   const tailOf = ([pw, pb]: HistogramPair) => tailShareShift(sli.badDirection, pw, pb, FALLBACK_WANDER.relative);
@@ -508,8 +588,8 @@ function compareDistributions(
   ];
   finding.pValue = finding.tests[0].pValue;
   if (both) {
-    const wCounts = toBucketCounts(both[0]).counts;
-    const bCounts = toBucketCounts(both[1]).counts;
+    const wCounts = both[0].counts().counts;
+    const bCounts = both[1].counts().counts;
     finding.psi = finiteOrNull(populationStabilityIndex(wCounts, bCounts));
     finding.ks = finiteOrNull(ksStatistic(wCounts, bCounts));
     finding.jsDistance = finiteOrNull(jensenShannonDistance(wCounts, bCounts));
@@ -700,27 +780,44 @@ type Judged = { finding: Finding; definition: SliDefinition; tainted: string | n
 /** Window and baseline readings of one metric query. */
 type Pair = [window: Reading, baseline: Reading];
 
-function segmentKeys(...readings: Reading[]): string[] {
-  return [...new Set(readings.flatMap((r) => [...r.bySegment.keys(), ...r.nanSegments, ...r.badBoundSegments]))].sort();
+/** The segments any of the readings has, in the report's order. */
+function segmentKeys(...readings: Reading[]): Segment[] {
+  const found = new Set<Segment>();
+  for (const r of readings) {
+    for (const keys of [r.bySegment.keys(), r.nanSegments, r.badBoundSegments]) {
+      for (const key of keys) {
+        found.add(key);
+      }
+    }
+  }
+  return [...found].sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
 }
 
 function proportionFindings(
   definition: ProportionSli,
   [wEvents, bEvents]: Pair,
   [wTotals, bTotals]: Pair,
-  groupBy: string[],
+  segments: Segments,
   history: { events: Map<number, Pair>; totals: Map<number, Pair> },
   minVolume: number
 ): Judged[] {
-  const events = (r: Reading, key: string) =>
-    sum([...(r.bySegment.get(key) ?? [])].filter(([value]) => isEventValue(definition, value)).map(([, n]) => n));
-  const total = (r: Reading, key: string) => sum(r.bySegment.get(key)?.values() ?? []);
+  const events = (r: Reading, key: Segment) => {
+    const { columns, sums } = r.bySegment.get(key) ?? NO_SUMS;
+    let n = 0;
+    for (let i = 0; i < columns.length; i++) {
+      if (isEventValue(definition, r.values[columns[i]])) {
+        n += sums[i];
+      }
+    }
+    return n;
+  };
+  const total = (r: Reading, key: Segment) => sum(r.bySegment.get(key)?.sums ?? []);
   // Past pairs of the same segment, where both counters were read at the same times and nothing was NaN.
   const pastPairs = [...history.events].flatMap(([time, eventsPair]) => {
     const totalsPair = history.totals.get(time);
     return totalsPair ? [[eventsPair, totalsPair] as const] : [];
   });
-  const pastCounts = (key: string): Counts[][] =>
+  const pastCounts = (key: Segment): Counts[][] =>
     pastPairs.flatMap(([[ew, eb], [tw, tb]]) => {
       if ([ew, eb, tw, tb].some((r) => r.nanSegments.has(key))) {
         return [];
@@ -747,7 +844,7 @@ function proportionFindings(
       tainted,
       finding: compareProportions(
         definition,
-        segmentOf(key, groupBy),
+        segments.labelsOf(key),
         windowCounts,
         baselineCounts,
         tainted === null,
@@ -760,34 +857,36 @@ function proportionFindings(
 function distributionFindings(
   definition: DistributionSli,
   [wBuckets, bBuckets]: Pair,
-  groupBy: string[],
+  segments: Segments,
   caveats: Set<string>,
   history: Map<number, Pair>,
   minVolume: number
 ): Judged[] {
-  const pastBuckets = (key: string): HistogramPair[] =>
+  const pastBuckets = (key: Segment): Array<[HistogramSide, HistogramSide]> =>
     [...history.values()].flatMap(([w, b]) => {
       if (w.nanSegments.has(key) || b.nanSegments.has(key)) {
         return [];
       }
-      const pair: HistogramPair = [toCumulative(w.bySegment.get(key)), toCumulative(b.bySegment.get(key))];
-      const enough = pair.every((side) => (side.find((x) => x.le === Infinity)?.count ?? 0) >= Math.max(1, minVolume));
-      return enough ? [pair] : [];
+      const enough = [w, b].every((side) => observationsOf(side, key) >= Math.max(1, minVolume));
+      return enough
+        ? [[histogramSide(w, key, 'alignBuckets (window)'), histogramSide(b, key, 'alignBuckets (baseline)')]]
+        : [];
     });
   return segmentKeys(wBuckets, bBuckets).map((key) => {
     // A NaN bucket makes the whole histogram of that segment unreadable: compare nothing rather than guess.
     const nan = wBuckets.nanSegments.has(key) || bBuckets.nanSegments.has(key);
     const badBound = wBuckets.badBoundSegments.has(key) || bBuckets.badBoundSegments.has(key);
     const tainted = nan ? NAN_REASON : badBound ? BAD_BOUND_REASON : null;
-    const buckets = (r: Reading) => (tainted ? [] : toCumulative(r.bySegment.get(key)));
+    const side = (r: Reading) => (tainted ? NO_BUCKETS : histogramSide(r, key, 'histogramQuantile'));
+    const [window, baseline] = [side(wBuckets), side(bBuckets)];
     return {
       definition,
       tainted,
       finding: compareDistributions(
         definition,
-        segmentOf(key, groupBy),
-        buckets(wBuckets),
-        buckets(bBuckets),
+        segments.labelsOf(key),
+        window,
+        baseline,
         caveats,
         tainted ? [] : pastBuckets(key)
       ),
@@ -800,12 +899,13 @@ const hasSeries = ([w, b]: Pair) => w.seriesCount + b.seriesCount > 0;
 export async function buildImpactReport(source: MetricsSource, options: ImpactOptions): Promise<ImpactReport> {
   const o = validated(options);
   const runner = new QueryRunner(source);
+  const segments = new Segments(o.groupBy);
   const caveats = new Set<string>();
 
   const readPair = (expr: (range: number) => string, splitLabel: string): Promise<Pair> =>
     Promise.all([
-      read(runner, expr, [o.window], splitLabel, o.groupBy),
-      read(runner, expr, o.baselinePieces, splitLabel, o.groupBy),
+      read(runner, expr, [o.window], splitLabel, segments),
+      read(runner, expr, o.baselinePieces, splitLabel, segments),
     ]);
   // A counter's increase split by the label that tells events apart (outcome, error_type…), with the SLI's matchers.
   const counterQuery =
@@ -834,7 +934,7 @@ export async function buildImpactReport(source: MetricsSource, options: ImpactOp
       return new Map();
     }
     try {
-      return await readHistory(runner, plan, expr, split, o.groupBy);
+      return await readHistory(runner, plan, expr, split, segments);
     } catch (error) {
       caveats.add(
         `The history could not be read (${error instanceof Error ? error.message : String(error)}): every test uses the fallback dispersion.`
@@ -865,7 +965,7 @@ export async function buildImpactReport(source: MetricsSource, options: ImpactOp
           return {
             definition,
             pairs: [events, totals],
-            judged: () => proportionFindings(definition, events, totals, o.groupBy, history, o.thresholds.minVolume),
+            judged: () => proportionFindings(definition, events, totals, segments, history, o.thresholds.minVolume),
           };
         }
         const expr = (range: number) => bucketIncreaseQuery(definition, o.selector, o.groupBy, range);
@@ -873,7 +973,7 @@ export async function buildImpactReport(source: MetricsSource, options: ImpactOp
         return {
           definition,
           pairs: [buckets],
-          judged: () => distributionFindings(definition, buckets, o.groupBy, caveats, history, o.thresholds.minVolume),
+          judged: () => distributionFindings(definition, buckets, segments, caveats, history, o.thresholds.minVolume),
         };
       }
     )
