@@ -215,6 +215,8 @@ class QueryRunner {
 /** One segment of the report: its `--by` label values. */
 interface Segment {
   values: string[];
+  /** The values by label, as findings show them (one object, shared by the segment's findings). */
+  labels: Record<string, string>;
   /** Findings are listed in the order of this text (the JSON of the values). */
   order: string;
 }
@@ -243,13 +245,10 @@ class Segments {
     }
     if (!node.segment) {
       const values = this.groupBy.map((label) => labels[label] ?? '');
-      node.segment = { values, order: JSON.stringify(values) };
+      const byLabel = Object.fromEntries(this.groupBy.map((label, i) => [label, values[i]]));
+      node.segment = { values, labels: byLabel, order: JSON.stringify(values) };
     }
     return node.segment;
-  }
-
-  labelsOf(segment: Segment): Record<string, string> {
-    return Object.fromEntries(this.groupBy.map((label, i) => [label, segment.values[i]]));
   }
 }
 
@@ -797,7 +796,6 @@ function proportionFindings(
   definition: ProportionSli,
   [wEvents, bEvents]: Pair,
   [wTotals, bTotals]: Pair,
-  segments: Segments,
   history: { events: Map<number, Pair>; totals: Map<number, Pair> },
   minVolume: number
 ): Judged[] {
@@ -844,7 +842,7 @@ function proportionFindings(
       tainted,
       finding: compareProportions(
         definition,
-        segments.labelsOf(key),
+        key.labels,
         windowCounts,
         baselineCounts,
         tainted === null,
@@ -857,7 +855,6 @@ function proportionFindings(
 function distributionFindings(
   definition: DistributionSli,
   [wBuckets, bBuckets]: Pair,
-  segments: Segments,
   caveats: Set<string>,
   history: Map<number, Pair>,
   minVolume: number
@@ -884,7 +881,7 @@ function distributionFindings(
       tainted,
       finding: compareDistributions(
         definition,
-        segments.labelsOf(key),
+        key.labels,
         window,
         baseline,
         caveats,
@@ -965,7 +962,7 @@ export async function buildImpactReport(source: MetricsSource, options: ImpactOp
           return {
             definition,
             pairs: [events, totals],
-            judged: () => proportionFindings(definition, events, totals, segments, history, o.thresholds.minVolume),
+            judged: () => proportionFindings(definition, events, totals, history, o.thresholds.minVolume),
           };
         }
         const expr = (range: number) => bucketIncreaseQuery(definition, o.selector, o.groupBy, range);
@@ -973,7 +970,7 @@ export async function buildImpactReport(source: MetricsSource, options: ImpactOp
         return {
           definition,
           pairs: [buckets],
-          judged: () => distributionFindings(definition, buckets, segments, caveats, history, o.thresholds.minVolume),
+          judged: () => distributionFindings(definition, buckets, caveats, history, o.thresholds.minVolume),
         };
       }
     )
