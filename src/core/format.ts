@@ -111,7 +111,10 @@ export function escapeMarkdown(text: string): string {
     return text;
   }
   // One pass: the three kinds of character are disjoint, and what one kind becomes is never another kind.
-  return text.replace(ESCAPED, (c) => HTML_SPECIAL[c] ?? (c[0] === '\r' || c[0] === '\n' || c[0] === '\t' ? ' ' : `\\${c}`));
+  return text.replace(
+    ESCAPED,
+    (c) => HTML_SPECIAL[c] ?? (c[0] === '\r' || c[0] === '\n' || c[0] === '\t' ? ' ' : `\\${c}`)
+  );
 }
 
 /** A fenced code block that no backtick run inside `text` can close early. */

@@ -879,14 +879,7 @@ function distributionFindings(
     return {
       definition,
       tainted,
-      finding: compareDistributions(
-        definition,
-        key.labels,
-        window,
-        baseline,
-        caveats,
-        tainted ? [] : pastBuckets(key)
-      ),
+      finding: compareDistributions(definition, key.labels, window, baseline, caveats, tainted ? [] : pastBuckets(key)),
     };
   });
 }
