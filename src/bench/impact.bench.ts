@@ -30,7 +30,7 @@ import {
   type DistributionSli,
   type ProportionSli,
 } from '../core/metrics';
-import { findingsTable, renderMarkdown } from '../core/render';
+import { findingsTable, renderMarkdown, VERDICT_WORD } from '../core/render';
 import { DEFAULT_THRESHOLDS, type Verdict } from '../core/report';
 import { parsePrometheusFloat, type MetricsSource, type SampleRow } from '../core/source';
 import { benjaminiYekutieli, FALLBACK_WANDER, testShift, type ShiftTest } from '../core/stats/dispersion';
@@ -107,13 +107,6 @@ function memorySource(rows: Map<string, SampleRow[]>): MetricsSource & { queries
 // ---------------------------------------------------------------------------------------------------
 // The floor.
 
-const VERDICT_WORD: Record<Verdict, string> = {
-  page: 'Page',
-  investigate: 'Investigate',
-  ok: 'OK',
-  insufficient_data: 'Insufficient data',
-  no_data: 'No data',
-};
 const RANK: Verdict[] = ['ok', 'investigate', 'page'];
 
 /** What the floor keeps of a finding until the q-values are known: its cells, volumes and tests. */

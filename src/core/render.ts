@@ -28,7 +28,8 @@ import {
   type Verdict,
 } from './report';
 
-const VERDICT_WORD: Record<Verdict, string> = {
+/** How a verdict reads in the table and the sentences. */
+export const VERDICT_WORD: Record<Verdict, string> = {
   page: 'Page',
   investigate: 'Investigate',
   ok: 'OK',
