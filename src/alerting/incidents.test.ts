@@ -116,3 +116,37 @@ it('marks every prompt, model and provider-model change with the what-changed an
     ]);
   }
 });
+
+it('still marks each change once when Grafana widens the step on a long range (1 day and beyond)', async () => {
+  const dashboard = JSON.parse(readFileSync(join(__dirname, '..', 'dashboards', 'model-slis.json'), 'utf8'));
+  const annotation = dashboardExpressions(dashboard).find((e) => e.where === 'annotation "What changed"')!;
+  const changes = incidents().flatMap((i) => (i.changeEvents ?? []).map((c) => ({ ...c, endpoint: i.endpoint })));
+  // Grafana's step for a day on a full-width panel is 1–2 minutes; for a week, 15 minutes. Grafana puts
+  // that step in $__interval, so the offset follows it.
+  for (const step of [120, 900]) {
+    const expr = substituteVariables(annotation.expr, { ...defaultSelection(dashboard), __interval: `${step}s` });
+    const fixedOffset = expr.replace(`offset ${step}s`, 'offset 1m');
+    let missedByFixedOffset = 0;
+    for (const change of changes) {
+      const time = toUnixSeconds(change.time);
+      const from = Math.floor((time - 3 * step) / step) * step;
+      const marksOf = async (query: string) =>
+        (await rangeQuery(prometheus.url, query, from, from + 8 * step, step))
+          .filter(
+            (m) =>
+              m.metric.endpoint === change.endpoint && Object.entries(change.after).every(([k, v]) => m.metric[k] === v)
+          )
+          .flatMap((m) => m.values.map(([t]) => t));
+      const marks = await marksOf(expr);
+      expect([step, change.time, marks.length, marks[0] > time && marks[0] <= time + step + 60]).toEqual([
+        step,
+        change.time,
+        1,
+        true,
+      ]);
+      missedByFixedOffset += (await marksOf(fixedOffset)).length === 0 ? 1 : 0;
+    }
+    // The `offset 1m` this replaces loses changes at this step: the test tells the two apart.
+    expect([step, missedByFixedOffset > 0]).toEqual([step, true]);
+  }
+});

@@ -15,6 +15,8 @@ export interface Recording {
   name: string;
   /** The rule's expression with `matchers` added to every raw selector (none for the rule itself). */
   rawWith(matchers: readonly string[]): string;
+  /** What the rule file evaluates, when not its raw expression: a rollup sums the finer rule's series. */
+  ruleExpr?: string;
 }
 
 /** Adds label matchers to a selector's existing ones: `m{a="b"}` + [`c=~"d"`] -> `m{a="b", c=~"d"}`. */

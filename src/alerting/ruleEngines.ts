@@ -4,9 +4,10 @@
  * `promtool tsdb create-blocks-from rules` against a first start of the server, then the server is
  * restarted so that it opens the new blocks (a running server only picks them up a minute later).
  */
-import { mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 
 import { httpRequest } from '../testing/http';
 import { runOrThrow, type ServerProcess, startOnFreePort } from '../testing/processes';
@@ -61,27 +62,37 @@ export async function startPrometheusWithRules(options: PrometheusWithRulesOptio
     await runOrThrow('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', options.openMetricsFile, dataDir], {
       timeoutMs: 600_000,
     });
-    const first = await startServer(configFile, dataDir, timeoutMs);
-    running = first.server;
-    await runOrThrow(
-      'promtool',
-      [
-        'tsdb',
-        'create-blocks-from',
-        'rules',
-        `--start=${options.from}`,
-        `--end=${options.to}`,
-        `--url=${first.url}`,
-        `--output-dir=${rulesOut}`,
-        `--eval-interval=${options.evalIntervalSeconds ?? 60}s`,
-        ...options.ruleFiles,
-      ],
-      { timeoutMs: 1_800_000 }
-    );
-    await first.server.stop();
-    running = undefined;
-    for (const block of await readdir(rulesOut)) {
-      await rename(join(rulesOut, block), join(dataDir, block));
+    // promtool's rule backfill reads every rule's inputs from the running server, so a rule that reads another
+    // recording (the rollups sum the per-segment rules) sees nothing on the first pass: a second pass over the
+    // first pass's blocks backfills those alone.
+    const passes = [options.ruleFiles, await dependentRuleFiles(options.ruleFiles, dir)];
+    for (const [index, ruleFiles] of passes.entries()) {
+      if (ruleFiles.length === 0) {
+        continue;
+      }
+      const out = `${rulesOut}-${index}`;
+      const first = await startServer(configFile, dataDir, timeoutMs);
+      running = first.server;
+      await runOrThrow(
+        'promtool',
+        [
+          'tsdb',
+          'create-blocks-from',
+          'rules',
+          `--start=${options.from}`,
+          `--end=${options.to}`,
+          `--url=${first.url}`,
+          `--output-dir=${out}`,
+          `--eval-interval=${options.evalIntervalSeconds ?? 60}s`,
+          ...ruleFiles,
+        ],
+        { timeoutMs: 1_800_000 }
+      );
+      await first.server.stop();
+      running = undefined;
+      for (const block of await readdir(out)) {
+        await rename(join(out, block), join(dataDir, block));
+      }
     }
     const second = await startServer(configFile, dataDir, timeoutMs);
     running = second.server;
@@ -99,6 +110,25 @@ export async function startPrometheusWithRules(options: PrometheusWithRulesOptio
     throw error;
   }
 }
+
+/** The rules of `files` that read another recording (a `level:metric:operation` name), as files in `dir`. */
+async function dependentRuleFiles(files: string[], dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const [index, file] of files.entries()) {
+    const parsed = parseYaml(await readFile(file, 'utf8')) as { groups?: Array<{ rules?: Array<{ expr?: string }> }> };
+    const groups = (parsed.groups ?? [])
+      .map((g) => ({ ...g, rules: (g.rules ?? []).filter((r) => RECORDED_NAME.test(r.expr ?? '')) }))
+      .filter((g) => g.rules.length > 0);
+    if (groups.length > 0) {
+      const path = join(dir, `dependent-${index}.yaml`);
+      await writeFile(path, stringifyYaml({ groups }));
+      out.push(path);
+    }
+  }
+  return out;
+}
+
+const RECORDED_NAME = /\b[a-zA-Z_][a-zA-Z0-9_]*:[a-zA-Z0-9_:]+/;
 
 /** One series of a range answer. */
 export interface RangeSeries {

@@ -9,7 +9,8 @@ import { dirname, join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 
 import { runCommand } from '../testing/processes';
-import { ALERT_RULES_FILE, GRAFANA_ALERT_RULES_FILE, RECORDING_RULES_FILE } from './artifacts';
+import { PRESETS } from '../core/profile';
+import { ALERT_RULES_FILE, GRAFANA_ALERT_RULES_FILE, presetRulesFile, RECORDING_RULES_FILE } from './artifacts';
 import { allRecordings } from './recordings';
 import {
   alertSpecs,
@@ -32,7 +33,10 @@ describe('Prometheus rule files', () => {
   it('pass promtool check rules', async () => {
     const result = await runCommand(
       'promtool',
-      ['check', 'rules', join(ROOT, RECORDING_RULES_FILE), join(ROOT, ALERT_RULES_FILE)],
+      PRESETS.flatMap((p) => [
+        presetRulesFile(p.id, RECORDING_RULES_FILE),
+        presetRulesFile(p.id, ALERT_RULES_FILE),
+      ]).reduce((args, file) => [...args, join(ROOT, file)], ['check', 'rules']),
       {
         timeoutMs: 60_000,
       }
@@ -68,8 +72,9 @@ describe('Prometheus rule files', () => {
 
   it('name recording rules level:metric:operations and alert on every SLI at both severities', () => {
     const recordings = allRecordings().map((r) => r.name);
+    // The segment level, and the rollups by team and over everything (each with `le` or the split label).
     for (const name of recordings) {
-      expect(name).toMatch(/^team_service_endpoint_model(_[a-z]+)?:[a-z_]+:[a-z0-9_]+$/);
+      expect(name).toMatch(/^(team_service_endpoint_model(_[a-z]+)?|team_[a-z]+|[a-z]+):[a-z_]+:[a-z0-9_]+$/);
     }
     expect(new Set(recordings).size).toBe(recordings.length);
     const alerts = parse(readFileSync(join(ROOT, ALERT_RULES_FILE), 'utf8')).groups.flatMap(

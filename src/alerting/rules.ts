@@ -13,10 +13,10 @@ import { type PromqlPair, promql, select } from './promql';
 import {
   ALERT_WINDOW,
   BASELINE_WINDOW,
-  BY_SEGMENT,
   type DistributionRecordings,
   type ProportionRecordings,
   RECORDINGS,
+  type Recordings,
   recordingGroups,
   type Window,
   WINDOW_SECONDS,
@@ -94,6 +94,8 @@ export interface AlertSpec {
   guards: PromqlPair[];
   summary: string;
   description: string;
+  /** The segment labels the guards join on (`team, service, endpoint, model` on the contract). */
+  segment: string;
 }
 
 /**
@@ -125,7 +127,22 @@ function significanceGuard(p: ProportionRecordings): PromqlPair {
   return promql`(${current} - ${baseline}) / sqrt(${dispersion} * ${baseline} * (1 - ${baseline}) / (${total} * ${WINDOW_SECONDS[ALERT_WINDOW]})) > ${MIN_Z_SCORE}`;
 }
 
-function proportionAlerts(p: ProportionRecordings): AlertSpec[] {
+type SegmentlessSpec = Omit<AlertSpec, 'segment'>;
+
+/** `{{ $labels.endpoint }}, service {{ $labels.service }}, …` with the profile's label names. */
+function segmentText(recordings: Recordings): Record<'team' | 'service' | 'endpoint' | 'model', string> {
+  const { labels } = recordings.profile;
+  const label = (name: string) => `{{ $labels.${name} }}`;
+  return {
+    team: label(labels.team),
+    service: label(labels.service),
+    endpoint: label(labels.endpoint),
+    model: label(labels.model),
+  };
+}
+
+function proportionAlerts(p: ProportionRecordings, recordings: Recordings): SegmentlessSpec[] {
+  const l = segmentText(recordings);
   const value = promql`(${select(p.ratio[ALERT_WINDOW])} / ${select(p.ratio[BASELINE_WINDOW])})`;
   return (['investigate', 'page'] as const).map((severity) => {
     const regression = severity === 'page' ? PAGE_REGRESSION : INVESTIGATE_REGRESSION;
@@ -139,8 +156,8 @@ function proportionAlerts(p: ProportionRecordings): AlertSpec[] {
       guards: [significanceGuard(p), volumeGuardOfProportion(p, ALERT_WINDOW)],
       summary: `${p.sli.title} (share of ${p.sli.totalNoun}) regressed ${regression * 100}% or more against the baseline`,
       description:
-        `${p.sli.title} as a share of ${p.sli.totalNoun} ({{ $labels.endpoint }}, service {{ $labels.service }}, model {{ $labels.model }}, ` +
-        `team {{ $labels.team }}) over the last ${ALERT_WINDOW} are {{ $value | printf "%.2g" }}× their ` +
+        `${p.sli.title} as a share of ${p.sli.totalNoun} (${l.endpoint}, service ${l.service}, model ${l.model}, ` +
+        `team ${l.team}) over the last ${ALERT_WINDOW} are {{ $value | printf "%.2g" }}× their ` +
         `trailing ${BASELINE_WINDOW} baseline (${severity} at +${regression * 100}%).`,
     };
   });
@@ -159,7 +176,8 @@ function distributionCondition(sli: DistributionSli, regression: number): AlertC
 
 const BAD_WAY = { higher: 'higher', lower: 'lower', both: 'either way' } as const;
 
-function distributionAlerts(d: DistributionRecordings): AlertSpec[] {
+function distributionAlerts(d: DistributionRecordings, recordings: Recordings): SegmentlessSpec[] {
+  const l = segmentText(recordings);
   const current = d.quantile[ALERT_WINDOW];
   const baseline = d.quantile[BASELINE_WINDOW];
   if (!current || !baseline) {
@@ -180,8 +198,8 @@ function distributionAlerts(d: DistributionRecordings): AlertSpec[] {
       guards: [promql`${select(d.count)} > ${MIN_VOLUME_PER_SECOND}`],
       summary: `${d.sli.title} ${quantile} ${direction} ${regression * 100}% or more against the baseline`,
       description:
-        `${d.sli.title} ${quantile} ({{ $labels.endpoint }}, service {{ $labels.service }}, model ` +
-        `{{ $labels.model }}, team {{ $labels.team }}) over the last ${ALERT_WINDOW} is ` +
+        `${d.sli.title} ${quantile} (${l.endpoint}, service ${l.service}, model ` +
+        `${l.model}, team ${l.team}) over the last ${ALERT_WINDOW} is ` +
         `{{ $value | printf "%.2g" }}× its trailing ${BASELINE_WINDOW} baseline ` +
         `(${severity} at ${regression * 100}% ${BAD_WAY[d.sli.badDirection]}).`,
     };
@@ -191,7 +209,8 @@ function distributionAlerts(d: DistributionRecordings): AlertSpec[] {
 /** The SLI's name in an alert: `refusal_rate` → `Refusal`, `tool_error_rate` → `ToolError`. */
 const budgetName = (id: SliId) => pascal(id.replace(/_rate$/, ''));
 
-function burnRateAlerts(p: ProportionRecordings): AlertSpec[] {
+function burnRateAlerts(p: ProportionRecordings, recordings: Recordings): SegmentlessSpec[] {
+  const l = segmentText(recordings);
   const target = SLO_TARGETS[p.sli.id];
   if (target === undefined) {
     throw new Error(`no SLO target for the proportion SLI '${p.sli.id}'`);
@@ -207,18 +226,19 @@ function burnRateAlerts(p: ProportionRecordings): AlertSpec[] {
     guards: [promql`(${select(p.ratio[b.short])} / ${budget}) > ${b.burnRate}`, volumeGuardOfProportion(p, b.long)],
     summary: `${p.sli.title} error budget burning ${b.burnRate}× too fast (${b.long} and ${b.short} windows)`,
     description:
-      `{{ $labels.endpoint }} (service {{ $labels.service }}, model {{ $labels.model }}, team {{ $labels.team }}): ` +
+      `${l.endpoint} (service ${l.service}, model ${l.model}, team ${l.team}): ` +
       `${p.sli.title.toLowerCase()} at {{ $value | printf "%.1f" }}× the rate its ${round(target * 100)}% SLO allows ` +
       `over ${b.long}, and still over ${b.short}.`,
   }));
 }
 
-export function alertSpecs(): AlertSpec[] {
+/** The alerts of a profile's measured SLIs (the contract's unless told otherwise). */
+export function alertSpecs(recordings: Recordings = RECORDINGS): AlertSpec[] {
   return [
-    ...RECORDINGS.proportions.flatMap(proportionAlerts),
-    ...RECORDINGS.distributions.flatMap(distributionAlerts),
-    ...RECORDINGS.proportions.flatMap(burnRateAlerts),
-  ];
+    ...recordings.proportions.flatMap((p) => proportionAlerts(p, recordings)),
+    ...recordings.distributions.flatMap((d) => distributionAlerts(d, recordings)),
+    ...recordings.proportions.flatMap((p) => burnRateAlerts(p, recordings)),
+  ].map((spec) => ({ ...spec, segment: recordings.bySegment }));
 }
 
 /** The condition applied to an expression, in PromQL. */
@@ -230,15 +250,16 @@ function compare(value: string, condition: AlertCondition): string {
   return `${value} ${condition.op} ${condition.threshold}`;
 }
 
-function joinGuards(head: string, guards: string[]): string {
-  return [head, ...guards].join(`\nand on (${BY_SEGMENT})\n`);
+function joinGuards(head: string, guards: string[], bySegment: string): string {
+  return [head, ...guards].join(`\nand on (${bySegment})\n`);
 }
 
 /** The Prometheus alert expression: condition on the recorded value, then the guards. */
 export function prometheusAlertExpr(spec: AlertSpec): string {
   return joinGuards(
     compare(spec.value.recorded, spec.condition),
-    spec.guards.map((g) => g.recorded)
+    spec.guards.map((g) => g.recorded),
+    spec.segment
   );
 }
 
@@ -246,24 +267,25 @@ export function prometheusAlertExpr(spec: AlertSpec): string {
 export function grafanaQueryExpr(spec: AlertSpec): string {
   return joinGuards(
     spec.value.raw,
-    spec.guards.map((g) => g.raw)
+    spec.guards.map((g) => g.raw),
+    spec.segment
   );
 }
 
 const HEADER = (what: string) =>
   `# ${what}\n# Generated by src/alerting/generate.ts from src/alerting/*.ts and the metrics contract; do not edit by hand.\n`;
 
-export function recordingRulesYaml(): string {
-  const groups = recordingGroups().map((g) => ({
+export function recordingRulesYaml(recordings: Recordings = RECORDINGS): string {
+  const groups = recordingGroups(recordings).map((g) => ({
     name: g.name,
     interval: g.interval,
-    rules: g.rules.map((r) => ({ record: r.name, expr: r.rawWith([]) })),
+    rules: g.rules.map((r) => ({ record: r.name, expr: r.ruleExpr ?? r.rawWith([]) })),
   }));
   return HEADER('Prometheus recording rules of the AI Reliability SLIs.') + stringify({ groups }, { lineWidth: 0 });
 }
 
-export function alertRulesYaml(): string {
-  const specs = alertSpecs();
+export function alertRulesYaml(recordings: Recordings = RECORDINGS): string {
+  const specs = alertSpecs(recordings);
   const groupOf = (spec: AlertSpec) =>
     spec.alert.includes('Budget')
       ? 'aisre-slo-burn'
@@ -311,8 +333,11 @@ const kebab = (name: string) =>
     .toLowerCase();
 
 /** Grafana alert rule provisioning (apiVersion 1): the same specs, on the raw series. */
-export function grafanaAlertRulesYaml(datasourceUid = GRAFANA_DATASOURCE_UID): string {
-  const specs = alertSpecs();
+export function grafanaAlertRulesYaml(
+  datasourceUid = GRAFANA_DATASOURCE_UID,
+  recordings: Recordings = RECORDINGS
+): string {
+  const specs = alertSpecs(recordings);
   const groups = SEVERITIES.map((severity) => ({
     orgId: 1,
     name: `aisre-${severity}`,

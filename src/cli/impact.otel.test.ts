@@ -167,7 +167,7 @@ describe.each(CASES)('$naming naming', ({ naming, preset, duration }) => {
     );
     const markdown = await runAisre(impactArgs(prometheus.url, preset, 'endpoint', 'markdown'));
     expect(markdown.code).toBe(0);
-    expect(markdown.stdout).toContain('**Not measured:** `refusal_rate`');
+    expect(markdown.stdout).toContain('**Not measured:** Refusals');
     expect(markdown.stdout).toMatch(/No series of Errors, Timeouts, .* carries the label 'endpoint'/);
   });
 
@@ -207,6 +207,15 @@ describe('doctor on a Prometheus without LLM telemetry', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('Telemetry: none of the conventions this app reads');
     expect(result.stderr).toMatch(/nothing this app reads at 2026-11-20T00:30:00.000Z/);
+  });
+
+  test('with no series at all at that time (an empty Prometheus to its queries), says so and exits 1', async () => {
+    const later = START + 30 * 86400;
+    const result = await runAisre(['doctor', '--prometheus', prometheus.url, '--at', String(later)]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('Telemetry: none of the conventions this app reads');
+    expect(result.stdout).toMatch(/Labels that can segment \(distinct values\):\n {2}none/);
+    expect(result.stderr).toMatch(/nothing this app reads at 2026-12-20T00:00:00.000Z/);
   });
 
   test('on a preset it was told, says which SLIs are not computable and exits 1', async () => {

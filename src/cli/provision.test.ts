@@ -68,6 +68,27 @@ describe('aisre provision', () => {
     );
   });
 
+  it('generates the dashboards and rules for --preset, Grafana-managed and Prometheus alike', async () => {
+    await provisionCommand(['--teams', teams, '--out', out, '--preset', 'otel-genai']);
+    const tree = readTree(out);
+    expect(Object.keys(tree).filter((p) => p.startsWith('dashboards/Search/') || p.startsWith('prometheus/'))).toEqual([
+      'dashboards/Search/agents-security.json',
+      'dashboards/Search/model-slis.json',
+      'prometheus/alert-rules.yaml',
+      'prometheus/recording-rules.yaml',
+    ]);
+    const model = JSON.parse(tree['dashboards/Search/model-slis.json']);
+    expect(model.title).toBe('AI Reliability (OpenTelemetry GenAI) / Model SLIs (Search)');
+    expect(JSON.stringify(model)).toContain('gen_ai_client_operation_duration_seconds_count');
+    expect(JSON.stringify(model)).not.toContain('llm_requests_total');
+    expect(tree['alerting/alert-rules.yaml']).toContain('error_type');
+    expect(tree['alerting/alert-rules.yaml']).not.toContain('llm_requests_total');
+    expect(tree['prometheus/recording-rules.yaml']).toContain('team_job_endpoint_gen_ai_request_model');
+    const printed = stdout.mock.calls.map((c) => String(c[0])).join('');
+    expect(printed).toContain('dashboards: 2 generated for the otel-genai profile, one copy per team');
+    expect(printed).toContain('prometheus rules: prometheus/recording-rules.yaml, prometheus/alert-rules.yaml');
+  });
+
   it('writes the tree for two teams and says what it did', async () => {
     await run();
     expect(Object.keys(readTree(out))).toEqual([

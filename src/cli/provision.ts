@@ -1,6 +1,8 @@
 /** `aisre provision`: Grafana provisioning files that give each team of a teams file its own pinned dashboards. */
-import { DashboardSourceError } from '../provisioning/dashboard';
+import { assertDashboard, DashboardSourceError } from '../provisioning/dashboard';
 import {
+  type AlertingFile,
+  type BundledDashboard,
   DEFAULT_DATASOURCE,
   DEFAULT_DATASOURCE_URL,
   DEFAULT_GRAFANA_PROVISIONING_PATH,
@@ -16,6 +18,9 @@ import {
 } from '../provisioning/sources';
 import { TeamsFileError } from '../provisioning/teams';
 import { OutputDirectoryError, writeProvisioning } from '../provisioning/write';
+import { profileArtifacts } from '../alerting/artifacts';
+import { recordingsFor } from '../alerting/recordings';
+import { type TelemetryProfile } from '../core/profile';
 import { type AppSettings } from '../core/settings';
 import { parseFlags, UsageError } from './errors';
 import { PROFILE_FLAGS, PROFILE_USAGE, profileFromFlags } from './profileFlags';
@@ -35,14 +40,17 @@ Options:
   --datasource-name <name>    Its name (default '${DEFAULT_DATASOURCE.name}')
   --existing-datasource       Do not write datasources/aisre.yaml: --datasource-uid names one Grafana already has
   --scrape-interval <dur>     Prometheus scrape interval, Grafana's minimum step (default 15s)
-  --dashboards <dir>          Dashboards to copy, *.json (default: the package's own, ${DEFAULT_DASHBOARDS_DIR})
+  --dashboards <dir>          Dashboards to copy, *.json (default: the package's own, ${DEFAULT_DASHBOARDS_DIR};
+                              with --preset or --config: generated for that profile)
   --alerting <dir>            Grafana alerting provisioning files to copy (default: the package's own,
-                              ${DEFAULT_ALERTING_DIR})
+                              ${DEFAULT_ALERTING_DIR}; with --preset or --config: generated for that profile)
   --grafana-path <path>       Where Grafana sees <dir> (default ${DEFAULT_GRAFANA_PROVISIONING_PATH})
   --org-id <n>                Grafana organisation (default 1)
   --force                     Overwrite files at generated paths that an earlier run did not write
 ${PROFILE_USAGE}
-                         (written as the app's jsonData, which the panel and the incident page read)
+                         (written as the app's jsonData, which the panel and the incident page read; the
+                         dashboards, the Grafana-managed rules and prometheus/*.yaml, the Prometheus recording
+                         and alert rules, are generated for the profile)
   -h, --help                  Show this help
 
 It prints every file it wrote, left unchanged or removed, and which parts it skipped.
@@ -59,13 +67,13 @@ interface ProvisionArgs {
   datasourceUid: string;
   datasourceName: string;
   scrapeInterval: string;
-  dashboards: string;
-  alerting: string;
-  alertingRequired: boolean;
+  dashboards?: string;
+  alerting?: string;
   grafanaPath: string;
   orgId: number;
   force: boolean;
   appSettings?: AppSettings;
+  profile?: TelemetryProfile;
 }
 
 function parseProvisionArgs(args: string[]): ProvisionArgs | undefined {
@@ -136,14 +144,65 @@ function parseProvisionArgs(args: string[]): ProvisionArgs | undefined {
     datasourceName:
       values['datasource-name'] ?? (datasourceUid === DEFAULT_DATASOURCE.uid ? DEFAULT_DATASOURCE.name : datasourceUid),
     scrapeInterval,
-    dashboards: values.dashboards ?? DEFAULT_DASHBOARDS_DIR,
-    alerting: values.alerting ?? DEFAULT_ALERTING_DIR,
-    alertingRequired: values.alerting !== undefined,
+    dashboards: values.dashboards,
+    alerting: values.alerting,
     grafanaPath,
     orgId,
     force: values.force ?? false,
-    appSettings:
-      values.preset !== undefined || values.config !== undefined ? profileFromFlags(values).settings : undefined,
+    ...(values.preset !== undefined || values.config !== undefined
+      ? (({ settings, profile }) => ({ appSettings: settings, profile }))(profileFromFlags(values))
+      : {}),
+  };
+}
+
+/** What is provisioned: the given directories, else the profile's generated files, else the package's own. */
+function sources(options: ProvisionArgs): {
+  dashboards: BundledDashboard[];
+  alerting: AlertingFile[];
+  prometheusRules: AlertingFile[];
+  from: { dashboards: string; alerting: string };
+} {
+  const generated = options.profile ? profileArtifacts(recordingsFor(options.profile)) : undefined;
+  const profileName = `generated for the ${options.profile?.preset} profile`;
+  let dashboards: BundledDashboard[];
+  if (options.dashboards !== undefined || !generated) {
+    dashboards = readDashboards(options.dashboards ?? DEFAULT_DASHBOARDS_DIR);
+  } else {
+    dashboards = [...generated.dashboards]
+      .filter(([path]) => !path.startsWith('recorded/'))
+      .map(([file, text]) => {
+        const dashboard: unknown = JSON.parse(text);
+        assertDashboard(dashboard, file);
+        return { file, dashboard };
+      });
+  }
+  let alerting: AlertingFile[];
+  if (options.alerting !== undefined || !generated) {
+    const dir = options.alerting ?? DEFAULT_ALERTING_DIR;
+    if (!isDirectory(dir)) {
+      throw new UsageError(
+        options.alerting !== undefined
+          ? `--alerting directory ${dir} does not exist`
+          : `the package's alert rules (${dir}) are missing: reinstall aisre, or give --alerting <dir>`
+      );
+    }
+    alerting = readAlerting(dir);
+  } else {
+    alerting = [{ file: 'alert-rules.yaml', content: generated.rules.get('grafana/alert-rules.yaml')! }];
+  }
+  const prometheusRules = generated
+    ? [...generated.rules]
+        .filter(([path]) => path.startsWith('prometheus/'))
+        .map(([path, content]) => ({ file: path.replace(/^prometheus\//, ''), content }))
+    : [];
+  return {
+    dashboards,
+    alerting,
+    prometheusRules,
+    from: {
+      dashboards: options.dashboards ?? (generated ? profileName : DEFAULT_DASHBOARDS_DIR),
+      alerting: options.alerting ?? (generated ? profileName : DEFAULT_ALERTING_DIR),
+    },
   };
 }
 
@@ -154,16 +213,8 @@ export async function provisionCommand(args: string[]): Promise<void> {
     return;
   }
   try {
-    if (!isDirectory(options.alerting)) {
-      throw new UsageError(
-        options.alertingRequired
-          ? `--alerting directory ${options.alerting} does not exist`
-          : `the package's alert rules (${options.alerting}) are missing: reinstall aisre, or give --alerting <dir>`
-      );
-    }
     const teams = readTeamsFile(options.teams);
-    const dashboards = readDashboards(options.dashboards);
-    const alerting = readAlerting(options.alerting);
+    const { dashboards, alerting, prometheusRules, from } = sources(options);
     const files = planProvisioning({
       teams,
       dashboards,
@@ -177,11 +228,17 @@ export async function provisionCommand(args: string[]): Promise<void> {
       orgId: options.orgId,
       grafanaProvisioningPath: options.grafanaPath,
       appSettings: options.appSettings,
+      prometheusRules,
     });
     const result = writeProvisioning(options.out, files, { force: options.force });
     const parts = [
-      `dashboards: ${dashboards.length} from ${options.dashboards}, one copy per team`,
-      `alert rules: ${alerting.length ? `${alerting.map((a) => a.file).join(', ')} from ${options.alerting}` : `none (${options.alerting} has no *.yaml, *.yml or *.json)`}`,
+      `dashboards: ${dashboards.length} ${from.dashboards.startsWith('generated') ? from.dashboards : `from ${from.dashboards}`}, one copy per team`,
+      `alert rules: ${alerting.length ? `${alerting.map((a) => a.file).join(', ')} ${from.alerting.startsWith('generated') ? from.alerting : `from ${from.alerting}`}` : `none (${from.alerting} has no *.yaml, *.yml or *.json)`}`,
+      ...(prometheusRules.length
+        ? [
+            `prometheus rules: ${prometheusRules.map((r) => `prometheus/${r.file}`).join(', ')} (load them into Prometheus)`,
+          ]
+        : []),
       options.datasourceUrl === undefined
         ? `data source: skipped (--existing-datasource: dashboards use uid ${options.datasourceUid})`
         : `data source: ${options.datasourceName} at ${options.datasourceUrl}`,

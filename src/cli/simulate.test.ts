@@ -51,6 +51,10 @@ describe('aisre simulate', () => {
     [['--serve', 'http'], /--serve must be an integer/],
     [['--frmo', '1'], /Unknown option '--frmo'/],
     [['--from', '0', '--to', '86400000', '--out', 'x'], /too many/],
+    [['--from', '1714521600', '--to', '1714525200', '--out', 'x', '--preset', 'otel'], /--preset must be one of/],
+    [['--from', '1714521600', '--to', '1714525200', '--out', 'x', '--unsuffixed'], /--unsuffixed is for the otel/],
+    [['--from', '1714521600', '--to', '1714525200', '--out', 'x', '--config', '/nonexistent.json'], /cannot be read/],
+    [['--serve', '0', '--preset', 'openlit', '--unsuffixed', '--config', '/nonexistent.json'], /cannot be read/],
   ])('rejects %j as a usage error', async (args, message) => {
     const run = simulateCommand(args);
     await expect(run).rejects.toThrow(message);
@@ -108,13 +112,17 @@ describe('aisre simulate', () => {
       from: '2024-05-01T00:00:00Z',
       to: '2024-05-01T01:00:00Z',
       stepSeconds: 60,
+      preset: 'contract',
+      labels: { team: 'team', service: 'service', endpoint: 'endpoint', model: 'model' },
     });
     expect(Object.keys(truth).sort()).toEqual(
       [
         'counterResets',
         'from',
         'incidents',
+        'labels',
         'noise',
+        'preset',
         'rateMultiplier',
         'scenario',
         'seed',

@@ -20,12 +20,15 @@ import {
   NOISE_MODES,
   type NoiseMode,
   rfc3339,
+  type SeriesNaming,
+  seriesNaming,
   simulateRange,
   startLiveServer,
   writeChunks,
 } from '../simulator';
 
 import { parseFlags, UsageError } from './errors';
+import { PROFILE_FLAGS, profileFromFlags } from './profileFlags';
 import { parseTime as parseCommandLineTime } from './time';
 
 const USAGE = `Usage:
@@ -54,6 +57,10 @@ Both:
   --rate <x>          multiplies every endpoint's requests per second (default 1)
   --noise <mode>      realistic (default: rates that wander minute to minute, slow drift, client retries and
                       retry storms, daily and weekly volume) | none (independent requests, Poisson traffic)
+  --preset <name>     name the telemetry as that convention does: contract (default), otel-genai, openlit
+  --config <file>     the app's settings (its jsonData): the same preset, names and labels the report reads
+  --unsuffixed        histogram names without the unit, as the OpenTelemetry JS Prometheus exporter serves
+                      them (gen_ai_client_operation_duration); default: with _seconds, as the Collector does
   -h, --help          this text
 
 Times: 'now' is rounded down to a multiple of --step, so now-based ranges fall on whole steps.`;
@@ -76,6 +83,8 @@ const OPTIONS = {
   scenario: { type: 'string' },
   rate: { type: 'string' },
   noise: { type: 'string' },
+  ...PROFILE_FLAGS,
+  unsuffixed: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -136,6 +145,26 @@ function scenarioFlag(raw: string | undefined, fallback: string): ScenarioDefini
   return scenario;
 }
 
+/**
+ * The naming of `--preset`/`--config`, resolved as `aisre impact` resolves them; `--unsuffixed` pins each name the
+ * preset offers with and without its unit to the one without (a name the config sets is kept).
+ */
+function namingFlag(flags: Flags): SeriesNaming {
+  const { settings, profile } = profileFromFlags(flags);
+  if (!flags.unsuffixed) {
+    return seriesNaming(settings, profile);
+  }
+  const unsuffixed = Object.entries(profile.candidates).map(([role, names]) => [
+    role,
+    names.find((name) => !name.endsWith('_seconds')),
+  ]);
+  if (!unsuffixed.some(([, name]) => name)) {
+    throw new UsageError(`--unsuffixed is for the otel-genai and openlit presets, not ${profile.preset}`);
+  }
+  const pinned = { ...settings, metricNames: { ...Object.fromEntries(unsuffixed), ...settings.metricNames } };
+  return seriesNaming(pinned);
+}
+
 function rejectFlags(flags: Flags, names: Array<keyof Flags>, mode: string) {
   const given = names.filter((name) => flags[name] !== undefined);
   if (given.length > 0) {
@@ -154,6 +183,7 @@ async function serve(flags: Flags): Promise<void> {
     rateMultiplier: numberFlag('rate', flags.rate, 1, { min: 0, max: 1000, minExclusive: true }),
     noise: noiseFlag(flags.noise),
     scenario: scenarioFlag(flags.scenario, 'compressed'),
+    naming: namingFlag(flags),
   }).catch((error: unknown) => {
     const code = (error as { code?: string }).code;
     if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
@@ -165,7 +195,8 @@ async function serve(flags: Flags): Promise<void> {
   const next = schedule.incidentsBetween(origin, origin + scenario.cycleSeconds)[0];
   process.stderr.write(
     `aisre simulate: serving ${server.url}/metrics (scenario ${server.simulation.scenario.name}, ` +
-      `seed ${server.simulation.seed}, speed ${flags.speed ?? 1}); schedule at ${server.url}/scenario\n` +
+      `seed ${server.simulation.seed}, speed ${flags.speed ?? 1}, ${server.simulation.naming.preset} names); ` +
+      `schedule at ${server.url}/scenario\n` +
       (next
         ? `first incident: ${next.category} on ${next.endpoint}, ` +
           `${Math.round((next.from - origin) / server.speed)} s after start\n`
@@ -246,6 +277,7 @@ async function writeFileMode(flags: Flags): Promise<void> {
     stepSeconds,
     rateMultiplier: numberFlag('rate', flags.rate, 1, { min: 0, max: 1000, minExclusive: true }),
     noise: noiseFlag(flags.noise),
+    naming: namingFlag(flags),
   });
 
   const started = Date.now();
@@ -283,7 +315,7 @@ async function writeFileMode(flags: Flags): Promise<void> {
     0
   );
   process.stderr.write(
-    `aisre simulate: ${sampleCount} samples x ~${seriesCount} series (${format}, scenario ${simulation.scenario.name}, ` +
+    `aisre simulate: ${sampleCount} samples x ~${seriesCount} series (${format}, ${simulation.naming.preset} names, scenario ${simulation.scenario.name}, ` +
       `seed ${simulation.seed}) ${rfc3339(from)} .. ${rfc3339(to)} -> ${flags.out} in ${((Date.now() - started) / 1000).toFixed(1)} s\n` +
       notes.map((note) => `aisre simulate: ${note}\n`).join('')
   );

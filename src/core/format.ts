@@ -76,7 +76,8 @@ export function formatValue(value: number, unit: string): string {
     case 'steps':
       return `${trimNumber(value, 1)} steps`;
     default:
-      return trimNumber(value, 3);
+      // Three significant digits, trailing zeros kept: "0.620 vs 0.801", never "0.62 vs 0.801".
+      return value.toPrecision(3);
   }
 }
 

@@ -52,11 +52,11 @@ describe('renderMarkdown', () => {
         'versus a baseline of 3.0% of 100,000 (95% CI 2.9–3.1%). +5.1 pp (+170%), p < 0.001, ≈ 6,142 excess refusals. **Page.**'
     );
     expect(markdown).toContain(
-      '| Refusals | endpoint=/chat | 8.1% (9,755/120,431) | 3.0% (3,000/100,000) | +5.1 pp (+170%) | 1.0e-39 | n/a | Page |'
+      '| Refusals | endpoint=/chat | 8.1% (9,755/120,431) | 3.0% (3,000/100,000) | +5.1 pp (+170%) | < 0.001 | n/a | Page |'
     );
     expect(markdown).toContain('**Scope:** `team="assistants"`, by endpoint.');
     expect(markdown).toContain(
-      '- **Not measured:** `agent_steps`: no series with this scope in the window or the baseline (not instrumented, renamed, or filtered out), so this report says nothing about them'
+      '- **Not measured:** Agent steps: no series with this scope in the window or the baseline (not instrumented, renamed, or filtered out), so this report says nothing about them'
     );
     expect(markdown).toContain('```promql\n# at 2026-11-24T17:00:00Z\nsum by (outcome, endpoint)');
   });
@@ -70,7 +70,7 @@ describe('renderMarkdown', () => {
     const markdown = renderMarkdown(reportWith(refusals('/chat'), { findings: [refusals('/chat'), stopped] }));
     const noData = markdown.indexOf('- **Refusals** to /agent: no requests in the window, 3,600 in the baseline');
     const page = markdown.indexOf('- **Refusals**: 8.1% of 120,431 requests to /chat');
-    const missing = markdown.indexOf('- **Not measured:** `agent_steps`');
+    const missing = markdown.indexOf('- **Not measured:** Agent steps');
     expect(missing).toBeGreaterThan(0);
     expect(noData).toBeGreaterThan(missing);
     expect(page).toBeGreaterThan(noData);

@@ -28,7 +28,7 @@ import {
   type Verdict,
 } from './report';
 
-/** How a verdict reads in the table and the sentences. */
+/** A verdict in words, as every face writes it. */
 export const VERDICT_WORD: Record<Verdict, string> = {
   page: 'Page',
   investigate: 'Investigate',
@@ -38,6 +38,34 @@ export const VERDICT_WORD: Record<Verdict, string> = {
 };
 
 const seconds = (iso: string) => Date.parse(iso) / 1000;
+
+/** What each statistic in the report means, one line each: written under the table and beside it in the UI. */
+export const GLOSSARY: ReadonlyArray<readonly [string, string]> = [
+  [
+    'q',
+    'the p-value adjusted for testing every SLI and segment at once (Benjamini–Yekutieli): the share of findings this significant that would be noise; below 0.05 counts as a real shift.',
+  ],
+  [
+    'PSI',
+    'population stability index: how much the shape of the distribution moved (0 = same; 0.1 = worth a look; 0.25 = a large shift).',
+  ],
+  ['KS', 'the largest gap between the window’s and the baseline’s cumulative distributions (0 = same, 1 = disjoint).'],
+  ['excess events', 'how many more bad events the window had than the baseline rate predicts for its traffic.'],
+  [
+    'dispersion',
+    'how many times noisier than independent requests this traffic is between quiet windows; the tests allow for it.',
+  ],
+];
+
+/** SLIs by their titles ("Tool call errors"), not their ids. */
+export function sliTitles(ids: readonly string[]): string[] {
+  return ids.map((id) => SLI_DEFINITIONS.find((d) => d.id === id)?.title ?? id);
+}
+
+/** A q-value as the table writes it: tiny ones as "< 0.001", like p-values; never "4.8e-223". */
+function formatQValue(q: number): string {
+  return q < 0.001 ? '< 0.001' : formatStatistic(q);
+}
 
 function segmentPhrase(segment: Record<string, string>): string {
   const { endpoint, ...rest } = segment;
@@ -190,17 +218,36 @@ function tableRow(f: Finding): string {
               ? ''
               : `${f.headline.quantile} ${formatSignedPercent(f.headline.relativeChange)}`,
             f.psi === null ? '' : `PSI ${formatStatistic(f.psi)}`,
+            secondaryQuantileNote(f),
           ]
             .filter(Boolean)
             .join(', ') || 'n/a',
         ];
-  const q = f.qValue === null ? 'n/a' : formatStatistic(f.qValue);
+  const q = f.qValue === null ? 'n/a' : formatQValue(f.qValue);
   const test = decidingTest(f);
   const noise =
     test?.dispersion === null || test === undefined
       ? 'n/a'
       : `${formatStatistic(test.dispersion)}${test.dispersionSource === 'history' ? '' : ' (assumed)'}`;
   return `| ${escapeMarkdown(f.title)} | ${segmentCell(f.segment)} | ${cells.join(' | ')} | ${q} | ${noise} | ${VERDICT_WORD[f.verdict]} |`;
+}
+
+/**
+ * A large move of p99 in a finding judged OK, with why it did not decide: the verdict rests on the headline
+ * quantile and the tail share. The ratio is of two numbers the report holds (formatting, not a new statistic).
+ */
+const LARGE_SECONDARY_CHANGE = 0.5;
+
+function secondaryQuantileNote(f: DistributionFinding): string {
+  const [w, b] = [f.window.p99, f.baseline.p99];
+  if (f.verdict !== 'ok' || w === null || b === null || b <= 0) {
+    return '';
+  }
+  const change = (w - b) / b;
+  if (Math.abs(change) < LARGE_SECONDARY_CHANGE) {
+    return '';
+  }
+  return `p99 ${formatSignedPercent(change)} (not judged: verdicts rest on ${f.headline.quantile} and the tail share; p99 is the top 1% of observations alone)`;
 }
 
 function distributionCell(f: DistributionFinding, side: 'window' | 'baseline'): string {
@@ -229,7 +276,11 @@ const VERDICT_ORDER: Verdict[] = ['no_data', 'page', 'investigate', 'insufficien
 
 /** SLIs without data are unknown, not fine: said where the reader looks for the all-clear. */
 export function notMeasuredSentence(report: ImpactReport): string {
-  return `**Not measured:** ${report.missingSlis.map((id) => codeSpan(id)).join(', ')}: no series with this scope in the window or the baseline (not instrumented, renamed, or filtered out), so this report says nothing about them (see docs/opentelemetry.md for what to emit).`;
+  return `**Not measured:** ${sliTitles(report.missingSlis)
+    .map((title) => escapeMarkdown(title))
+    .join(
+      ', '
+    )}: no series with this scope in the window or the baseline (not instrumented, renamed, or filtered out), so this report says nothing about them (see docs/opentelemetry.md for what to emit).`;
 }
 
 export function renderMarkdown(report: ImpactReport): string {
@@ -279,6 +330,7 @@ export function renderMarkdown(report: ImpactReport): string {
     '',
     `- Verdicts: investigate at a ${formatSignedPercent(t.investigate)} and page at a ${formatSignedPercent(t.page)} relative regression in the bad direction (distributions also at PSI ≥ ${t.psiInvestigate} / ${t.psiPage}), only when significant after Benjamini–Yekutieli across every test of the report (q < ${t.fdr} to investigate, q < ${t.pageFdr} to page) and with at least ${formatCount(t.minVolume)} in both window and baseline.`,
     `- Significance: each statistic (a rate; a headline quantile as a log ratio; the share beyond the baseline's tail quantile, which backs a PSI verdict) is tested against its own history: the same statistic over past window-vs-baseline pairs of this length, other incidents left out, gives the dispersion — how many times the variance of independent requests this traffic really has. With too little history a wander of ±25% (rates, tail shares) or ±10% (quantiles) between windows is assumed. Rates: Wilson 95% intervals. Quantiles interpolate within histogram buckets, as histogram_quantile does, and their error grows with the bucket's width.`,
+    `- Reading the table: ${GLOSSARY.map(([term, meaning]) => `**${term}**: ${meaning}`).join(' ')}`,
     ...report.baseline.excluded.map(
       (e) => `- Left out of the baseline (another incident): ${formatPeriod(e.from, e.to)}.`
     ),

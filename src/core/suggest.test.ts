@@ -143,7 +143,7 @@ test('prompt only with a prompt_version change in or just before the window', ()
   const withPrompt = suggestCategories(refusals, [change({ prompt_version: 'v13' }, WINDOW_FROM - 600)]);
   expect(withPrompt[0].category).toBe('prompt');
   expect(withPrompt[0].reason).toBe(
-    'refusal_rate 3.0% -> 9.0% (+200%) after a prompt_version change 10 min before the window -> prompt'
+    'refusal_rate from 3.0% to 9.0% (+200%) after a prompt_version change 10 min before the window: points to Prompt'
   );
 });
 
@@ -152,7 +152,7 @@ test('output drift: model-degradation with a response_model change and no deploy
   const provider = suggestCategories(drift, [change({ response_model: 'gpt-4o-2024-11-20' })]);
   expect(provider[0].category).toBe('model-degradation');
   expect(provider[0].reason).toMatch(
-    /response_model change 1 min into the window and no deployment -> model-degradation$/
+    /response_model change 1 min into the window and no deployment: points to Model degradation$/
   );
   // The same drift with a prompt deployment alongside: the deployment explains it better.
   const deployed = [change({ response_model: 'gpt-4o-2024-11-20' }), change({ prompt_version: 'v13' })];

@@ -23,12 +23,16 @@ export interface Suggestion {
   category: CategoryId;
   /** 0..1: how well the evidence fits the category. */
   score: number;
-  /** One line in the SRE's words, e.g. "Retrieval latency p95 +210% with no deployment -> infrastructure". */
+  /** One line in the SRE's words, e.g. "Retrieval latency p95 +210% with no deployment: points to Infrastructure". */
   reason: string;
 }
 
 /** Changes this long before the window still explain it (a deployment's effect takes a while to show). */
 export const CHANGE_LEAD_SECONDS = 3600;
+
+function categoryTitle(id: CategoryId): string {
+  return CATEGORIES.find((c) => c.id === id)?.title ?? id;
+}
 
 const STRENGTH = { investigate: 0.6, page: 1 } as const;
 
@@ -103,13 +107,13 @@ function segmentsWithRetrieval(report: ImpactReport): Array<Record<string, strin
   return report.findings.filter((f) => RETRIEVAL_SLIS.includes(f.sli)).map((f) => f.segment);
 }
 
-/** "Refusals 3.0% -> 9.1% (+203%)", "Semantic similarity p50 0.84 -> 0.70 (−17%)", "Agent steps PSI 0.62". */
+/** "Refusals from 3.0% to 9.1% (+203%)", "Semantic similarity p50 from 0.840 to 0.700 (−17%)", "Agent steps PSI 0.62". */
 function describeFinding(finding: Finding, thresholds: Thresholds): string {
   if (finding.kind === 'proportion') {
     const { window, baseline, change } = finding;
     const rates =
       window.rate !== null && baseline.rate !== null
-        ? ` ${formatPercent(baseline.rate)} -> ${formatPercent(window.rate)}`
+        ? ` from ${formatPercent(baseline.rate)} to ${formatPercent(window.rate)}`
         : '';
     return `${finding.title}${rates} (${formatSignedPercent(change.relative ?? Infinity)})`;
   }
@@ -119,7 +123,7 @@ function describeFinding(finding: Finding, thresholds: Thresholds): string {
   const change = finding.headline.relativeChange;
   // Judged on the quantile when it moved past the threshold, on PSI (shape) otherwise: say the same.
   if (change !== null && before !== null && after !== null && Math.abs(change) >= thresholds.investigate) {
-    return `${finding.title} ${quantile} ${formatValue(before, finding.unit)} -> ${formatValue(after, finding.unit)} (${formatSignedPercent(change)})`;
+    return `${finding.title} ${quantile} from ${formatValue(before, finding.unit)} to ${formatValue(after, finding.unit)} (${formatSignedPercent(change)})`;
   }
   return `${finding.title} PSI ${finding.psi === null ? 'n/a' : formatStatistic(finding.psi)}`;
 }
@@ -193,9 +197,11 @@ function scoreCategory(
   const lead = leadOf(support, report.thresholds);
   const windowFrom = parseTime(report.window.from);
   const change = (events: ChangeEvent[]) => describeChange(events[0], windowFrom);
-  const arrow = ` -> ${category}`;
+  const title = categoryTitle(category);
+  // The category's title in words, never its id: the SRE reads "points to Data and retrieval".
+  const arrow = `: points to ${title}`;
   if (support.length === 0) {
-    return { category, score: 0, reason: `no ${category} signal regressed in this window` };
+    return { category, score: 0, reason: `no ${title} signal regressed in this window` };
   }
   switch (category) {
     case 'prompt':
@@ -205,7 +211,11 @@ function scoreCategory(
     case 'configuration':
       return changes.model.length > 0
         ? { category, score, reason: `${lead} after ${change(changes.model)}${arrow}` }
-        : { category, score: score * 0.2, reason: `${lead}, but no change of the requested model${arrow}?` };
+        : {
+            category,
+            score: score * 0.2,
+            reason: `${lead}, but no change of the requested model, so ${title} is less likely`,
+          };
     case 'model-degradation':
       if (changes.responseModelOnly.length > 0 && !deployed) {
         return {

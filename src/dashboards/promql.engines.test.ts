@@ -116,6 +116,32 @@ describe('dashboard queries at the default selection', () => {
   });
 });
 
+describe('the recorded All view reads the coarsest rule level that fits the selection', () => {
+  // "Requests by outcome" at three selections: each answer must be exactly one level's sum (no double count).
+  const query = recordedQueries.find((q) => q.where.startsWith('panel "Requests by outcome"'))!;
+  const values = (json: unknown) => ({ ...defaultSelection(json) });
+  const recordedJson = JSON.parse(readFileSync(join(__dirname, 'recorded', 'model-slis.json'), 'utf8'));
+  const byOutcome = async (expr: string) =>
+    Object.fromEntries(
+      (await instantQuery(prometheus.url, expr, TO - 600)).map((s) => [s.metric.outcome, s.value] as const)
+    );
+
+  it.each([
+    ['All', {}, 'sum by (outcome) (outcome:llm_requests:rate5m)'],
+    ['one team', { team: 'search' }, 'sum by (outcome) (team_outcome:llm_requests:rate5m{team="search"})'],
+    [
+      'one service',
+      { service: 'search-api' },
+      'sum by (outcome) (team_service_endpoint_model_outcome:llm_requests:rate5m{service="search-api"})',
+    ],
+  ])('%s', async (_name, selection, level) => {
+    const expr = substituteVariables(query.expr, { ...values(recordedJson), ...selection });
+    const [got, expected] = await Promise.all([byOutcome(expr), byOutcome(level)]);
+    expect(Object.keys(expected).length).toBeGreaterThan(0);
+    expect(got).toEqual(expected);
+  });
+});
+
 describe('rules', () => {
   const recordings = allRecordings();
 
@@ -134,7 +160,8 @@ describe('rules', () => {
     const [stamp] = await instantQuery(prometheus.url, `max(timestamp(${r.name}))`, FROM + 3 * 3600);
     const [recorded, raw] = await Promise.all([
       instantQuery(prometheus.url, r.name, stamp.value),
-      instantQuery(prometheus.url, r.rawWith([]), stamp.value),
+      // What the rule file evaluates: a rollup sums the finer rule's stored series, the others read raw series.
+      instantQuery(prometheus.url, r.ruleExpr ?? r.rawWith([]), stamp.value),
     ]);
     const key = (m: Record<string, string>) =>
       JSON.stringify(

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import {
   assertDashboard,
   DashboardSourceError,
@@ -114,6 +117,15 @@ describe('dashboardForTeam', () => {
       limit: 100,
     });
     expect(either).toEqual(original[2]);
+  });
+
+  it("turns the bundled dashboards' two incident queries into one, pinned to the team and on", () => {
+    const bundled = JSON.parse(readFileSync(join(__dirname, '..', 'dashboards', 'model-slis.json'), 'utf8'));
+    const team = dashboardForTeam(bundled, search, { datasource, uidMap: uidMapFor('search') });
+    const tagged = (
+      team.annotations as { list: Array<{ enable: boolean; target?: { type?: string; tags?: string[] } }> }
+    ).list.filter((a) => a.target?.type === 'tags');
+    expect(tagged.map((a) => [a.target?.tags, a.enable])).toEqual([[['ai-incident', 'team:search'], true]]);
   });
 
   it('does not rewrite a uid that only starts like a bundled one', () => {

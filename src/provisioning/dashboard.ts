@@ -58,6 +58,8 @@ export class DashboardSourceError extends Error {}
 
 /** The tag of an incident window's region annotation (DESIGN.md, annotation tags). */
 const INCIDENT_TAG = 'ai-incident';
+/** The tag the bundled dashboards' second incident query asks for (src/dashboards/build.ts). */
+const TEAM_TAG_VARIABLE = 'team:${team}';
 
 /** Grafana rejects longer dashboard uids. */
 export const GRAFANA_UID_MAX_LENGTH = 40;
@@ -120,7 +122,9 @@ export function dashboardForTeam(dashboard: DashboardJson, team: Team, options: 
   if (isRecord(copy.annotations) && Array.isArray(copy.annotations.list)) {
     copy.annotations = {
       ...copy.annotations,
-      list: copy.annotations.list.map((query) => incidentsOfTeam(query, team)),
+      list: copy.annotations.list
+        .filter((query) => !isSelectedTeamQuery(query))
+        .map((query) => incidentsOfTeam(query, team)),
     };
   }
   const variables = copy.templating?.list ?? [];
@@ -148,6 +152,16 @@ function pinVariable(variable: TemplateVariable, team: Team, datasource: DataSou
     return restrictVariable(variable, team.endpoints);
   }
   return variable;
+}
+
+/** The bundled dashboards' "incidents of the selected team" query: a team's copy pins the first query instead. */
+function isSelectedTeamQuery(query: unknown): boolean {
+  return (
+    isRecord(query) &&
+    isRecord(query.target) &&
+    Array.isArray(query.target.tags) &&
+    query.target.tags.includes(TEAM_TAG_VARIABLE)
+  );
 }
 
 /**

@@ -48,6 +48,8 @@ export interface ProvisioningPlanInput {
   grafanaProvisioningPath: string;
   /** The app's settings for the provisioned Grafana (`aisre provision --preset/--config`); none: the defaults. */
   appSettings?: AppSettings;
+  /** Prometheus recording and alert rule files for the same profile, written under `prometheus/` to load into Prometheus. */
+  prometheusRules?: AlertingFile[];
 }
 
 /** The files to write, keyed by POSIX path relative to the output directory, in sorted order. */
@@ -71,6 +73,9 @@ export function planProvisioning(input: ProvisioningPlanInput): Map<string, stri
   }
   for (const { file, content } of input.alerting) {
     files.set(`alerting/${file}`, alertingWithDatasource(content, input.datasource.uid));
+  }
+  for (const { file, content } of input.prometheusRules ?? []) {
+    files.set(`prometheus/${file}`, content);
   }
   assertUniqueUids(files);
   return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

@@ -474,3 +474,28 @@ export function categoryOf(annotation: IncidentAnnotation): string | undefined {
   const tag = annotation.tags.find((t) => t.startsWith(CATEGORY_TAG_PREFIX));
   return tag ? tag.slice(CATEGORY_TAG_PREFIX.length) : undefined;
 }
+
+/**
+ * Moves an incident's window or rewrites its text: `PATCH /api/annotations/:id {time, timeEnd, text}` without
+ * tags, so Grafana keeps every tag it holds (pkg/api/annotations.go PatchAnnotation replaces tags only when
+ * given), including any written since the page loaded. Grafana ignores an empty text, so one is refused here.
+ */
+export async function editIncident(
+  incident: IncidentAnnotation,
+  edit: { time: number; timeEnd: number; text: string },
+  timeoutMs?: number
+): Promise<IncidentAnnotation> {
+  if (!edit.text.trim()) {
+    throw new AnnotationWriteError('An incident needs a description: the text cannot be empty.', undefined, 'invalid');
+  }
+  if (!(edit.timeEnd > edit.time)) {
+    throw new AnnotationWriteError('The window must end after it starts.', undefined, 'invalid');
+  }
+  await request<unknown>(
+    { url: `/api/annotations/${encodeURIComponent(String(incident.id))}`, method: 'PATCH', data: edit },
+    `saving the window and text of incident ${incident.id}`,
+    AnnotationWriteError,
+    timeoutMs
+  );
+  return getIncident(incident.id, edit, timeoutMs);
+}

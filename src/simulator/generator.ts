@@ -6,7 +6,15 @@
 import { type NoiseMode, noisyProfile, type Retries } from './noise';
 import { SeededRandom, streamSeed } from './random';
 import { type BuildInfo, Schedule, type ScenarioDefinition, type Segment, type TrafficProfile } from './scenario';
-import { type EndpointLayout, OUTCOMES, commonLabelsOf, layoutFor, observe as observeImported } from './series';
+import { CONTRACT_NAMING, type SeriesNaming } from './naming';
+import {
+  type EndpointLayout,
+  familiesOf,
+  layoutFor,
+  type MetricFamily,
+  OUTCOMES,
+  observe as observeImported,
+} from './series';
 
 // Local copies: the hot loop below runs a million times a simulated day, and module bindings compiled to
 // CommonJS are property reads through getters.
@@ -25,23 +33,30 @@ export interface SimulationOptions {
   rateMultiplier: number;
   /** Over-dispersed rates, drift, retries and seasonality ('realistic', the default), or Poisson traffic ('none'). */
   noise?: NoiseMode;
+  /** Which names and labels the telemetry is written under (default: the metrics contract). */
+  naming?: SeriesNaming;
 }
 
 export interface Simulation extends SimulationOptions {
   noise: NoiseMode;
+  naming: SeriesNaming;
   schedule: Schedule;
   segments: readonly Segment[];
   layouts: readonly EndpointLayout[];
+  families: readonly MetricFamily[];
 }
 
 export function createSimulation(options: SimulationOptions): Simulation {
   const segments = options.scenario.segments;
+  const naming = options.naming ?? CONTRACT_NAMING;
   return {
     ...options,
     noise: options.noise ?? 'realistic',
+    naming,
     schedule: new Schedule(options.scenario, options.origin),
     segments,
-    layouts: segments.map((segment) => layoutFor(commonLabelsOf(segment), segment.features)),
+    layouts: segments.map((segment) => layoutFor(segment, naming)),
+    families: familiesOf(naming),
   };
 }
 
@@ -56,6 +71,14 @@ export type StepKind = 'traffic' | 'idle' | 'restart';
 const MAX_AGENT_STEPS = 30;
 const ERROR_LATENCY = { median: 0.25, sigma: 0.6 };
 const RETRIEVAL_ERROR_LATENCY = { median: 0.01, sigma: 0.5 };
+/**
+ * What only the OpenTelemetry namings record: tool-call durations, and the vector store's ingest (writes
+ * beside the reads, slower, at their own pace). They are drawn from a second stream per step, so the requests
+ * of a seed are the same whatever the naming.
+ */
+const TOOL_LATENCY = { median: 0.35, sigma: 0.9 };
+const VECTOR_WRITES = { perSecond: 0.5, latency: { median: 0.4, sigma: 0.8 } };
+const SIDE_STREAM = 1;
 
 function retrieve(random: SeededRandom, profile: TrafficProfile, layout: EndpointLayout, increments: Float64Array) {
   const retrieval = profile.retrieval;
@@ -77,7 +100,13 @@ function retrieve(random: SeededRandom, profile: TrafficProfile, layout: Endpoin
 }
 
 /** An agent run: its steps, one tool call per step but the final answer, some of them retrievals. */
-function runAgent(random: SeededRandom, profile: TrafficProfile, layout: EndpointLayout, increments: Float64Array) {
+function runAgent(
+  random: SeededRandom,
+  side: SeededRandom | null,
+  profile: TrafficProfile,
+  layout: EndpointLayout,
+  increments: Float64Array
+) {
   const agent = profile.agent;
   if (!agent || !layout.agentSteps || !layout.toolCalls) {
     return 1;
@@ -88,7 +117,11 @@ function runAgent(random: SeededRandom, profile: TrafficProfile, layout: Endpoin
   );
   observe(increments, layout.agentSteps, steps);
   for (let call = 1; call < steps; call++) {
-    increments[layout.toolCalls[random.chance(agent.toolErrorShare) ? 1 : 0]] += 1;
+    const status = random.chance(agent.toolErrorShare) ? 1 : 0;
+    increments[layout.toolCalls[status]] += 1;
+    if (side && layout.toolDurations) {
+      observe(increments, layout.toolDurations[status], side.logNormal(TOOL_LATENCY.median, TOOL_LATENCY.sigma));
+    }
     if (random.chance(agent.retrievalShareOfToolCalls)) {
       retrieve(random, profile, layout, increments);
     }
@@ -99,6 +132,7 @@ function runAgent(random: SeededRandom, profile: TrafficProfile, layout: Endpoin
 /** One request, with the given outcome (a retry that fails again) or a drawn one; returns the outcome. */
 function simulateRequest(
   random: SeededRandom,
+  side: SeededRandom | null,
   profile: TrafficProfile,
   layout: EndpointLayout,
   increments: Float64Array,
@@ -109,7 +143,7 @@ function simulateRequest(
 
   let modelCalls = 1;
   if (layout.agentSteps) {
-    modelCalls = runAgent(random, profile, layout, increments);
+    modelCalls = runAgent(random, side, profile, layout, increments);
   } else {
     // One retrieval grounds each RAG request (none where the endpoint has no retrieval).
     retrieve(random, profile, layout, increments);
@@ -119,15 +153,19 @@ function simulateRequest(
   for (let call = 0; call < modelCalls; call++) {
     const last = call === modelCalls - 1;
     let seconds: number;
+    // MODEL_CALL_RESULTS order: success, error, timeout. A refusal is a successful call.
+    let result = 0;
     if (last && outcome === TIMEOUT) {
       seconds = profile.modelTimeoutSeconds;
+      result = 2;
     } else if (last && outcome === ERROR) {
       seconds = random.logNormal(ERROR_LATENCY.median, ERROR_LATENCY.sigma);
+      result = 1;
     } else {
       seconds = random.logNormal(profile.modelLatency.median, profile.modelLatency.sigma);
     }
     // The client gives up at the timeout, so no call lasts longer.
-    observe(increments, layout.modelLatency, Math.min(seconds, profile.modelTimeoutSeconds));
+    observe(increments, layout.modelCalls[result], Math.min(seconds, profile.modelTimeoutSeconds));
     // Token usage is recorded for answered calls only, so a change in refusals does not move response length.
     if (answered) {
       const input = random.logNormal(profile.inputTokens.median, profile.inputTokens.sigma);
@@ -156,12 +194,13 @@ const MAX_RETRIES = 3;
 /** A client's request and its retries: a failed request is retried, and a retry of a failure often fails again. */
 function simulateClient(
   random: SeededRandom,
+  side: SeededRandom | null,
   profile: TrafficProfile,
   layout: EndpointLayout,
   increments: Float64Array,
   retries: Retries
 ): void {
-  let outcome = simulateRequest(random, profile, layout, increments);
+  let outcome = simulateRequest(random, side, profile, layout, increments);
   // No retries draw no random numbers, so noise 'none' is the Poisson simulator of before, sample for sample.
   if (retries.share === 0) {
     return;
@@ -170,7 +209,14 @@ function simulateClient(
     if (!random.chance(retries.share)) {
       return;
     }
-    outcome = simulateRequest(random, profile, layout, increments, random.chance(retries.failAgain) ? outcome : -1);
+    outcome = simulateRequest(
+      random,
+      side,
+      profile,
+      layout,
+      increments,
+      random.chance(retries.failAgain) ? outcome : -1
+    );
   }
 }
 
@@ -207,8 +253,22 @@ export function stepIncrements(
   const layout = simulation.layouts[endpointIndex];
   const random = new SeededRandom(streamSeed(simulation.seed, endpointIndex, step));
   const requests = random.poisson(profile.requestsPerSecond * simulation.rateMultiplier * simulation.stepSeconds);
+  const side =
+    layout.toolDurations || layout.vectorWrites
+      ? new SeededRandom(streamSeed(simulation.seed, endpointIndex, step, SIDE_STREAM))
+      : null;
   for (let i = 0; i < requests; i++) {
-    simulateClient(random, profile, layout, increments, retries);
+    simulateClient(random, side, profile, layout, increments, retries);
+  }
+  if (side && layout.vectorWrites) {
+    const writes = side.poisson(VECTOR_WRITES.perSecond * simulation.stepSeconds);
+    for (let i = 0; i < writes; i++) {
+      observe(
+        increments,
+        layout.vectorWrites,
+        side.logNormal(VECTOR_WRITES.latency.median, VECTOR_WRITES.latency.sigma)
+      );
+    }
   }
   return 'traffic';
 }

@@ -22,7 +22,8 @@ export {
   Schedule,
 } from './scenario';
 export { NOISE_MODES, type NoiseMode } from './noise';
-export { BUCKETS, FAMILIES, LABEL, METRIC } from './series';
+export { BUCKETS, familiesOf, LABEL, METRIC } from './series';
+export { CONTRACT_NAMING, type SeriesNaming, seriesNaming } from './naming';
 export {
   type GroundTruth,
   type HistogramCount,

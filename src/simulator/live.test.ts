@@ -1,8 +1,11 @@
 import { request } from 'node:http';
 
+import { createSimulation, simulateRange } from './generator';
 import { type LiveServer, startLiveServer } from './live';
-import { parseExposition } from './parseExposition';
+import { seriesNaming } from './naming';
+import { parseExposition, seriesKey } from './parseExposition';
 import { SCENARIOS } from './scenario';
+import { fileExposition } from './writers';
 
 function get(url: string): Promise<{ status: number; body: string; contentType: string }> {
   return new Promise((resolve, reject) => {
@@ -93,5 +96,41 @@ describe('live server', () => {
     expect((await get(`${other.url}/-/healthy`)).status).toBe(200);
     await other.close();
     await expect(get(`${other.url}/-/healthy`)).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
+
+describe('live server under a telemetry convention', () => {
+  const naming = seriesNaming({ preset: 'openlit' });
+  const clockMs = Date.UTC(2024, 4, 1, 12);
+  let server: LiveServer;
+
+  beforeAll(async () => {
+    server = await startLiveServer({
+      ...{ port: 0, host: '127.0.0.1', seed: 3, speed: 60, rateMultiplier: 1, scenario: SCENARIOS.compressed },
+      naming,
+      now: () => clockMs,
+    });
+  });
+
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('serves the series a backfill of the same naming holds, and none of the contract’s', async () => {
+    const keys = (text: string) =>
+      new Set(parseExposition(text).flatMap((l) => (l.kind === 'sample' ? [seriesKey(l.name, l.labels)] : [])));
+    const live = keys((await get(`${server.url}/metrics`)).body);
+    const simulation = createSimulation({
+      seed: 3,
+      scenario: SCENARIOS.compressed,
+      origin: clockMs / 1000,
+      stepSeconds: 60,
+      rateMultiplier: 1,
+      naming,
+    });
+    const file = [...fileExposition(simulateRange(simulation, 2), 'prometheus')].join('');
+    expect([...live].sort()).toEqual([...keys(file)].sort());
+    expect([...live].some((k) => k.startsWith('db_client_operation_duration_seconds_count{'))).toBe(true);
+    expect([...live].some((k) => k.startsWith('llm_'))).toBe(false);
   });
 });

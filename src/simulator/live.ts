@@ -7,6 +7,7 @@ import { type IncomingMessage, type ServerResponse, createServer } from 'node:ht
 import { type AddressInfo } from 'node:net';
 
 import { RunningCounters, type Simulation, createSimulation } from './generator';
+import { type SeriesNaming } from './naming';
 import { type NoiseMode } from './noise';
 import { type ScenarioDefinition } from './scenario';
 import { rfc3339 } from './truth';
@@ -22,6 +23,8 @@ export interface LiveOptions {
   /** Realistic noise (the default) or independent requests. */
   noise?: NoiseMode;
   scenario: ScenarioDefinition;
+  /** The names the telemetry is served under (default: the metrics contract). */
+  naming?: SeriesNaming;
   /** Wall clock in milliseconds; tests replace it. */
   now?: () => number;
 }
@@ -51,6 +54,7 @@ export async function startLiveServer(options: LiveOptions): Promise<LiveServer>
     stepSeconds: LIVE_STEP_SECONDS,
     rateMultiplier: options.rateMultiplier,
     noise: options.noise,
+    naming: options.naming,
   });
   const counters = new RunningCounters(simulation);
 

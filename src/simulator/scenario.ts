@@ -47,6 +47,8 @@ export interface Segment {
   service: string;
   endpoint: string;
   model: string;
+  /** Who serves the model: OpenTelemetry's gen_ai.provider.name (gen_ai.system in OpenLIT) and server.address. */
+  provider: { name: string; server: string };
   features: EndpointFeatures;
   build: BuildInfo;
   profile: TrafficProfile;
@@ -114,6 +116,7 @@ export const SEGMENTS: readonly Segment[] = [
     service: 'chat-api',
     endpoint: '/chat',
     model: 'gpt-4o',
+    provider: { name: 'openai', server: 'api.openai.com' },
     features: { retrieval: false, agent: false, injectionSources: ['user'] },
     build: { responseModel: 'gpt-4o-2024-08-06', promptVersion: 'v12' },
     profile: {
@@ -135,6 +138,7 @@ export const SEGMENTS: readonly Segment[] = [
     service: 'search-api',
     endpoint: '/search',
     model: 'claude-3-5-haiku',
+    provider: { name: 'anthropic', server: 'api.anthropic.com' },
     features: { retrieval: true, agent: false, injectionSources: ['user', 'retrieved'] },
     build: { responseModel: 'claude-3-5-haiku-20241022', promptVersion: 'v7' },
     profile: {
@@ -156,6 +160,7 @@ export const SEGMENTS: readonly Segment[] = [
     service: 'agent-runner',
     endpoint: '/agent',
     model: 'gpt-4.1',
+    provider: { name: 'openai', server: 'api.openai.com' },
     features: { retrieval: true, agent: true, injectionSources: ['user', 'retrieved', 'tool'] },
     build: { responseModel: 'gpt-4.1-2025-04-14', promptVersion: 'v3' },
     profile: {

@@ -1,11 +1,14 @@
 /**
- * The series the simulator emits, named by the metrics contract (src/core/metrics.ts), with their bucket
- * layouts, and where each series' running count lives in an endpoint's flat array of "slots".
- * A counter is one slot; a histogram is one slot per bucket (+Inf last, not cumulative) and one for `_sum`.
+ * The series the simulator emits, named by a SeriesNaming (./naming.ts: the metrics contract by default, or a
+ * telemetry convention), with their bucket layouts, and where each series' running count lives in an endpoint's
+ * flat array of "slots". A counter is one slot; a histogram is one slot per bucket (+Inf last, not cumulative)
+ * and one for `_sum`.
  */
-import { BUILD_INFO_METRIC, COMMON_LABELS, SLI_DEFINITIONS, type SliDefinition, type SliId } from '../core/metrics';
+import { SLI_DEFINITIONS, type SliDefinition, type SliId } from '../core/metrics';
+import { CONTRACT_NAMING, commonLabelsOf, type Labels, parseMatchers, type SeriesNaming } from './naming';
+import { type Segment } from './scenario';
 
-export type Labels = Readonly<Record<string, string>>;
+export { type Labels, parseMatchers } from './naming';
 
 function sli(id: SliId): SliDefinition {
   const definition = SLI_DEFINITIONS.find((d) => d.id === id);
@@ -23,31 +26,15 @@ function eventLabel(id: SliId): string {
   return definition.eventLabel;
 }
 
-/** `name="value"` pairs of a contract matcher string, e.g. `gen_ai_token_type="output"`. */
-export function parseMatchers(matchers: string | undefined): Array<[string, string]> {
-  if (!matchers) {
-    return [];
-  }
-  return [...matchers.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]);
-}
-
 const responseLength = sli('response_length');
 const [tokenTypeMatcher] = parseMatchers(responseLength.kind === 'distribution' ? responseLength.matchers : undefined);
 
-/** Metric names, all read from the contract so a rename there renames the simulator's output. */
-export const METRIC = {
-  requests: sli('refusal_rate').metric,
-  similarity: sli('semantic_similarity').metric,
-  confidence: sli('confidence').metric,
-  tokenUsage: responseLength.metric,
-  modelLatency: sli('model_latency').metric,
-  retrievalLatency: sli('retrieval_latency').metric,
-  retrievals: sli('empty_retrieval_rate').metric,
-  injections: sli('injection_rate').metric,
-  agentSteps: sli('agent_steps').metric,
-  toolCalls: sli('tool_error_rate').metric,
-  buildInfo: BUILD_INFO_METRIC,
-} as const;
+/** The contract's metric names, read from the contract so a rename there renames the simulator's output. */
+export const METRIC = CONTRACT_NAMING.metric;
+
+/** `gen_ai.operation.name` of a model call, and the `error.type` of a failed tool call (OpenTelemetry namings). */
+const CHAT_OPERATION = 'chat';
+const TOOL_ERROR_TYPE = 'ToolError';
 
 export const LABEL = {
   outcome: eventLabel('refusal_rate'),
@@ -97,6 +84,7 @@ export interface HistogramSeries {
 export interface EndpointLayout {
   commonLabels: Labels;
   slotCount: number;
+  /** The series written out; slots of what the naming does not emit are counted but never written. */
   counters: CounterSeries[];
   histograms: HistogramSeries[];
   /** Slot per OUTCOMES entry. */
@@ -105,7 +93,8 @@ export interface EndpointLayout {
   confidence: HistogramSeries;
   inputTokens: HistogramSeries;
   outputTokens: HistogramSeries;
-  modelLatency: HistogramSeries;
+  /** Model-call durations per MODEL_CALL_RESULTS entry (one series for all in the contract). */
+  modelCalls: readonly HistogramSeries[];
   /** Null on endpoints without retrieval (no series at all, so a report filtered to them has no such SLI). */
   retrievalLatency: HistogramSeries | null;
   /** Slot per RETRIEVAL_RESULTS entry. */
@@ -115,7 +104,14 @@ export interface EndpointLayout {
   agentSteps: HistogramSeries | null;
   /** Slot per TOOL_STATUSES entry. */
   toolCalls: readonly number[] | null;
+  /** Tool-call durations per TOOL_STATUSES entry, where the naming records tools as operations (OpenTelemetry). */
+  toolDurations: readonly HistogramSeries[] | null;
+  /** The vector store's writes (ingest), where the naming records them beside its reads (OpenLIT). */
+  vectorWrites: HistogramSeries | null;
 }
+
+/** What a model call ended as: how OpenTelemetry's `error.type` tells it. */
+export const MODEL_CALL_RESULTS = ['success', 'error', 'timeout'] as const;
 
 export interface EndpointFeatures {
   retrieval: boolean;
@@ -142,43 +138,113 @@ export function observe(increments: Float64Array, histogram: HistogramSeries, va
   increments[histogram.slot + histogram.bounds.length + 1] += value;
 }
 
-export function layoutFor(commonLabels: Labels, features: EndpointFeatures): EndpointLayout {
+/**
+ * The slots of one endpoint under a naming. Every slot the request simulation writes exists under every naming
+ * (what a convention does not emit is counted and left out of the output), so the same seed draws the same
+ * requests whatever the naming: the scenario is one, its telemetry named three ways.
+ */
+export function layoutFor(segment: Segment, naming: SeriesNaming = CONTRACT_NAMING): EndpointLayout {
+  const { features } = segment;
+  const common = commonLabelsOf(naming, segment);
+  const { metric, standard } = naming;
   let nextSlot = 0;
   const counters: CounterSeries[] = [];
   const histograms: HistogramSeries[] = [];
-  const counter = (metric: string, extra: Labels): number => {
-    counters.push({ metric, labels: { ...commonLabels, ...extra }, slot: nextSlot });
+  const counter = (name: string, extra: Labels, emitted = !standard): number => {
+    if (emitted) {
+      counters.push({ metric: name, labels: { ...common, ...extra }, slot: nextSlot });
+    }
     return nextSlot++;
   };
-  const histogram = (metric: string, bounds: readonly number[], extra: Labels = {}): HistogramSeries => {
-    const series = { metric, labels: { ...commonLabels, ...extra }, bounds, slot: nextSlot };
+  const histogram = (
+    name: string,
+    bounds: readonly number[],
+    extra: Labels = {},
+    emitted = !standard,
+    labels: Labels = common
+  ): HistogramSeries => {
+    const series = { metric: name, labels: { ...labels, ...extra }, bounds, slot: nextSlot };
     nextSlot += histogramSlotCount(series);
-    histograms.push(series);
+    if (emitted) {
+      histograms.push(series);
+    }
     return series;
   };
+  const points = standard?.pointLabels(segment) ?? {};
+  const operation = (name: string, extra: Labels = {}) => ({
+    ...(standard ? { [standard.operationLabel]: name, ...points } : {}),
+    ...extra,
+  });
 
-  const requests = OUTCOMES.map((outcome) => counter(METRIC.requests, { [LABEL.outcome]: outcome }));
-  const similarity = histogram(METRIC.similarity, BUCKETS.score);
-  const confidence = histogram(METRIC.confidence, BUCKETS.score);
-  const inputTokens = histogram(METRIC.tokenUsage, BUCKETS.tokens, { [LABEL.tokenType]: INPUT_TOKEN_TYPE });
-  const outputTokens = histogram(METRIC.tokenUsage, BUCKETS.tokens, { [LABEL.tokenType]: OUTPUT_TOKEN_TYPE });
-  const modelLatency = histogram(METRIC.modelLatency, BUCKETS.modelLatencySeconds);
+  const requests = OUTCOMES.map((outcome) => counter(metric.requests, { [LABEL.outcome]: outcome }));
+  const similarity = histogram(metric.similarity, BUCKETS.score);
+  const confidence = histogram(metric.confidence, BUCKETS.score);
+  const tokens = (type: string) =>
+    histogram(metric.tokenUsage, BUCKETS.tokens, operation(CHAT_OPERATION, { [LABEL.tokenType]: type }), true);
+  const inputTokens = tokens(INPUT_TOKEN_TYPE);
+  const outputTokens = tokens(OUTPUT_TOKEN_TYPE);
+  let modelCalls: HistogramSeries[];
+  if (standard) {
+    const call = (errorType?: string) =>
+      histogram(
+        metric.modelLatency,
+        BUCKETS.modelLatencySeconds,
+        operation(CHAT_OPERATION, errorType ? { [standard.errorLabel]: errorType } : {}),
+        true
+      );
+    modelCalls = [call(), call(standard.errorType), call(standard.timeoutType)];
+  } else {
+    const all = histogram(metric.modelLatency, BUCKETS.modelLatencySeconds, {}, true);
+    modelCalls = [all, all, all];
+  }
+  const retrieval = standard?.retrieval;
+  const storeLabels = (op: string): Labels =>
+    retrieval ? { ...standard.storeLabels(), [retrieval.operationLabel]: op } : {};
+  // A vector-store operation has no model: its points carry the service, not the model.
+  const serviceOnly = standard ? commonLabelsOf(naming, segment, ['model']) : common;
   const retrievalLatency = features.retrieval
-    ? histogram(METRIC.retrievalLatency, BUCKETS.retrievalLatencySeconds)
+    ? histogram(
+        metric.retrievalLatency,
+        BUCKETS.retrievalLatencySeconds,
+        storeLabels(retrieval?.read ?? ''),
+        !standard || Boolean(retrieval),
+        serviceOnly
+      )
     : null;
+  const vectorWrites =
+    features.retrieval && retrieval
+      ? histogram(
+          metric.retrievalLatency,
+          BUCKETS.retrievalLatencySeconds,
+          storeLabels(retrieval.write),
+          true,
+          serviceOnly
+        )
+      : null;
   const retrievals = features.retrieval
-    ? RETRIEVAL_RESULTS.map((result) => counter(METRIC.retrievals, { [LABEL.result]: result }))
+    ? RETRIEVAL_RESULTS.map((result) => counter(metric.retrievals, { [LABEL.result]: result }))
     : null;
   const injections = INJECTION_SOURCES.map((source) =>
-    features.injectionSources.includes(source) ? counter(METRIC.injections, { [LABEL.source]: source }) : null
+    features.injectionSources.includes(source) ? counter(metric.injections, { [LABEL.source]: source }) : null
   );
-  const agentSteps = features.agent ? histogram(METRIC.agentSteps, BUCKETS.agentSteps) : null;
+  const agentSteps = features.agent ? histogram(metric.agentSteps, BUCKETS.agentSteps) : null;
   const toolCalls = features.agent
-    ? TOOL_STATUSES.map((status) => counter(METRIC.toolCalls, { [LABEL.status]: status }))
+    ? TOOL_STATUSES.map((status) => counter(metric.toolCalls, { [LABEL.status]: status }))
     : null;
+  const toolDurations =
+    features.agent && standard
+      ? TOOL_STATUSES.map((status) =>
+          histogram(
+            metric.modelLatency,
+            BUCKETS.modelLatencySeconds,
+            operation(standard.toolOperation, status === 'error' ? { [standard.errorLabel]: TOOL_ERROR_TYPE } : {}),
+            true
+          )
+        )
+      : null;
 
   return {
-    commonLabels,
+    commonLabels: common,
     slotCount: nextSlot,
     counters,
     histograms,
@@ -187,12 +253,14 @@ export function layoutFor(commonLabels: Labels, features: EndpointFeatures): End
     confidence,
     inputTokens,
     outputTokens,
-    modelLatency,
+    modelCalls,
     retrievalLatency,
     retrievals,
     injections,
     agentSteps,
     toolCalls,
+    toolDurations,
+    vectorWrites,
   };
 }
 
@@ -205,38 +273,51 @@ export interface MetricFamily {
   help: string;
 }
 
-/** Output order of the families; each is written as one contiguous block. */
-export const FAMILIES: readonly MetricFamily[] = [
-  { name: METRIC.requests, type: 'counter', help: 'LLM requests by outcome.' },
-  {
-    name: METRIC.similarity,
-    type: 'histogram',
-    help: "Cosine similarity of each answer to the endpoint's reference set.",
-  },
-  { name: METRIC.confidence, type: 'histogram', help: 'Model confidence of each answer.' },
-  { name: METRIC.tokenUsage, type: 'histogram', help: 'Tokens per model call, by token type (OpenTelemetry GenAI).' },
-  {
-    name: METRIC.modelLatency,
-    type: 'histogram',
-    help: 'Duration of each model call in seconds (OpenTelemetry GenAI).',
-  },
-  { name: METRIC.retrievalLatency, type: 'histogram', help: 'Duration of each retrieval in seconds.' },
-  { name: METRIC.retrievals, type: 'counter', help: 'Retrievals by result.' },
-  { name: METRIC.injections, type: 'counter', help: 'Prompt-injection detections by where the text came from.' },
-  { name: METRIC.agentSteps, type: 'histogram', help: 'Steps per agent run.' },
-  { name: METRIC.toolCalls, type: 'counter', help: 'Agent tool calls by status.' },
-  {
-    name: METRIC.buildInfo,
-    type: 'gauge',
-    help: 'What is deployed: requested model, provider-returned model and prompt version (always 1).',
-  },
-];
-
-/** The common labels in contract order, for a segment. */
-export function commonLabelsOf(segment: Record<(typeof COMMON_LABELS)[number], string>): Labels {
-  const labels: Record<string, string> = {};
-  for (const name of COMMON_LABELS) {
-    labels[name] = segment[name];
+/** Output order of a naming's families; each is written as one contiguous block. */
+export function familiesOf(naming: SeriesNaming): MetricFamily[] {
+  const { metric, standard } = naming;
+  if (standard) {
+    return [
+      {
+        name: metric.modelLatency,
+        type: 'histogram',
+        help: 'GenAI operation duration (OpenTelemetry GenAI: gen_ai.client.operation.duration).',
+      },
+      { name: metric.tokenUsage, type: 'histogram', help: 'Number of input and output tokens used.' },
+      ...(standard.retrieval
+        ? [
+            {
+              name: metric.retrievalLatency,
+              type: 'histogram' as const,
+              help: 'Duration of database client operations.',
+            },
+          ]
+        : []),
+    ];
   }
-  return labels;
+  return [
+    { name: metric.requests, type: 'counter', help: 'LLM requests by outcome.' },
+    {
+      name: metric.similarity,
+      type: 'histogram',
+      help: "Cosine similarity of each answer to the endpoint's reference set.",
+    },
+    { name: metric.confidence, type: 'histogram', help: 'Model confidence of each answer.' },
+    { name: metric.tokenUsage, type: 'histogram', help: 'Tokens per model call, by token type (OpenTelemetry GenAI).' },
+    {
+      name: metric.modelLatency,
+      type: 'histogram',
+      help: 'Duration of each model call in seconds (OpenTelemetry GenAI).',
+    },
+    { name: metric.retrievalLatency, type: 'histogram', help: 'Duration of each retrieval in seconds.' },
+    { name: metric.retrievals, type: 'counter', help: 'Retrievals by result.' },
+    { name: metric.injections, type: 'counter', help: 'Prompt-injection detections by where the text came from.' },
+    { name: metric.agentSteps, type: 'histogram', help: 'Steps per agent run.' },
+    { name: metric.toolCalls, type: 'counter', help: 'Agent tool calls by status.' },
+    {
+      name: metric.buildInfo,
+      type: 'gauge',
+      help: 'What is deployed: requested model, provider-returned model and prompt version (always 1).',
+    },
+  ];
 }

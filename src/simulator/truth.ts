@@ -1,14 +1,17 @@
 /**
  * Ground truth: the simulator's own exact counts for a window — the sum of the increments of every step
  * whose sample time t has from < t <= to, which is what Prometheus' increase() returns when from and to
- * fall on sample timestamps. Counts are read per endpoint and SLI following SLI_DEFINITIONS, never through
- * the statistics code in src/core, so the two can be checked against each other.
+ * fall on sample timestamps. Counts are read per endpoint and SLI following the naming's SLI definitions (what
+ * the report reads under that preset), never through the statistics code in src/core, so the two can be checked
+ * against each other.
  */
-import { type COMMON_LABELS, SLI_DEFINITIONS, type SliId } from '../core/metrics';
+import { type COMMON_LABELS, isEventValue, type SliDefinition, type SliId } from '../core/metrics';
+import { type CommonLabel, type PresetId } from '../core/settings';
 
 import { type Simulation, stepIncrements } from './generator';
 import { BUILD_LABEL, type BuildInfo, type ScheduledIncident } from './scenario';
-import { type EndpointLayout, parseMatchers } from './series';
+import { seriesMatches } from './naming';
+import { type EndpointLayout } from './series';
 
 /** Unix seconds; the window holds the samples t with from < t <= to. */
 export interface Interval {
@@ -56,30 +59,47 @@ function slotTotals(simulation: Simulation, window: Interval): Float64Array[] {
   });
 }
 
-function countsForEndpoint(layout: EndpointLayout, totals: Float64Array): SliCounts {
-  const counts: SliCounts = {};
-  const counterSum = (metric: string, keep: (labels: Record<string, string>) => boolean = () => true) =>
-    layout.counters
-      .filter((series) => series.metric === metric && keep(series.labels))
-      .reduce((sum, series) => sum + totals[series.slot], 0);
+/** Per series, its count over the window: a counter's slot, or every bucket of a histogram (its `_count`). */
+function seriesCounts(layout: EndpointLayout, totals: Float64Array, metric: string, matchers: string | undefined) {
+  const counters = layout.counters
+    .filter((series) => series.metric === metric && seriesMatches(series.labels, matchers))
+    .map((series) => ({ labels: series.labels, count: totals[series.slot] }));
+  const histograms = layout.histograms
+    .filter((series) => `${series.metric}_count` === metric && seriesMatches(series.labels, matchers))
+    .map((series) => {
+      let count = 0;
+      for (let bucket = 0; bucket <= series.bounds.length; bucket++) {
+        count += totals[series.slot + bucket];
+      }
+      return { labels: series.labels, count };
+    });
+  return [...counters, ...histograms];
+}
 
-  for (const definition of SLI_DEFINITIONS) {
+function countsForEndpoint(
+  layout: EndpointLayout,
+  totals: Float64Array,
+  definitions: readonly SliDefinition[]
+): SliCounts {
+  const counts: SliCounts = {};
+  const sum = (series: Array<{ count: number }>) => series.reduce((n, s) => n + s.count, 0);
+
+  for (const definition of definitions) {
     if (definition.kind === 'proportion') {
-      if (!layout.counters.some((series) => series.metric === definition.metric)) {
+      const read = seriesCounts(layout, totals, definition.metric, definition.matchers);
+      if (read.length === 0) {
         continue;
       }
       counts[definition.id] = {
-        events: counterSum(definition.metric, (labels) =>
-          definition.eventValues.includes(labels[definition.eventLabel])
-        ),
-        total: counterSum(definition.totalMetric ?? definition.metric),
+        events: sum(read.filter((s) => isEventValue(definition, s.labels[definition.eventLabel] ?? ''))),
+        total: definition.totalMetric
+          ? sum(seriesCounts(layout, totals, definition.totalMetric, undefined))
+          : sum(read),
       };
       continue;
     }
-    const matchers = parseMatchers(definition.matchers);
     const histograms = layout.histograms.filter(
-      (series) =>
-        series.metric === definition.metric && matchers.every(([name, value]) => series.labels[name] === value)
+      (series) => series.metric === definition.metric && seriesMatches(series.labels, definition.matchers)
     );
     if (histograms.length === 0) {
       continue;
@@ -103,7 +123,7 @@ export function windowCounts(simulation: Simulation, window: Interval): WindowCo
   const totals = slotTotals(simulation, window);
   const counts: WindowCounts = {};
   simulation.segments.forEach((segment, e) => {
-    counts[segment.endpoint] = countsForEndpoint(simulation.layouts[e], totals[e]);
+    counts[segment.endpoint] = countsForEndpoint(simulation.layouts[e], totals[e], simulation.naming.definitions);
   });
   return counts;
 }
@@ -123,7 +143,10 @@ export interface TruthIncident {
   from: string;
   to: string;
   description: string;
+  /** SLIs of `endpoint` that should page, of those this naming measures. */
   expectedShifts: SliId[];
+  /** Shifts the scenario makes that this naming has no series for (OpenTelemetry has no refusals…). */
+  unmeasuredShifts?: SliId[];
   /** `llm_build_info` label changes of this incident: the deployment at `from`, the rollback or fix at `to`. */
   changeEvents: Array<{ time: string; before: BuildLabels; after: BuildLabels }>;
 }
@@ -146,6 +169,10 @@ export interface GroundTruth {
   rateMultiplier: number;
   /** 'realistic' (over-dispersed, the default) or 'none' (independent requests). */
   noise: string;
+  /** The telemetry convention the samples are named by (`aisre simulate --preset`), and the metric of each role. */
+  preset: PresetId;
+  /** Common label -> the label the series carry it as (only the common labels they carry). */
+  labels: Partial<Record<CommonLabel, string>>;
   segments: Array<Record<(typeof COMMON_LABELS)[number], string>>;
   incidents: TruthIncident[];
   counterResets: Array<{ time: string; endpoint: string }>;
@@ -165,6 +192,15 @@ export function incidentsWithCleanBaseline(simulation: Simulation, to: number): 
 }
 
 const RESET_WINDOW_SECONDS = 1800;
+
+/** The incident's expected shifts split into those the naming has series for on its endpoint, and the rest. */
+function shiftsMeasured(simulation: Simulation, incident: ScheduledIncident) {
+  // An empty window still lists every SLI the endpoint has series for.
+  const measured = new Set(Object.keys(windowCounts(simulation, { from: 0, to: 0 })[incident.endpoint] ?? {}));
+  const expectedShifts = incident.expectedShifts.filter((sli) => measured.has(sli));
+  const unmeasured = incident.expectedShifts.filter((sli) => !measured.has(sli));
+  return { expectedShifts, ...(unmeasured.length ? { unmeasuredShifts: unmeasured } : {}) };
+}
 
 /** The ground truth of a file-mode range (origin, to]: schedule, change events and exact window counts. */
 export function groundTruth(simulation: Simulation, to: number): GroundTruth {
@@ -199,6 +235,8 @@ export function groundTruth(simulation: Simulation, to: number): GroundTruth {
     stepSeconds: simulation.stepSeconds,
     rateMultiplier: simulation.rateMultiplier,
     noise: simulation.noise,
+    preset: simulation.naming.preset,
+    labels: simulation.naming.labels,
     segments: simulation.segments.map(({ team, service, endpoint, model }) => ({ team, service, endpoint, model })),
     incidents: incidents.map((incident) => {
       const segment = simulation.segments.find((s) => s.endpoint === incident.endpoint);
@@ -220,7 +258,7 @@ export function groundTruth(simulation: Simulation, to: number): GroundTruth {
         from: rfc3339(incident.from),
         to: rfc3339(incident.to),
         description: incident.description,
-        expectedShifts: incident.expectedShifts,
+        ...shiftsMeasured(simulation, incident),
         changeEvents,
       };
     }),

@@ -8,7 +8,7 @@ import { once } from 'node:events';
 
 import { type Simulation, type SimulatedRange, sampleTime } from './generator';
 import { BUILD_LABEL, type BuildInfo } from './scenario';
-import { FAMILIES, type HistogramSeries, type Labels, type MetricFamily } from './series';
+import { type HistogramSeries, type Labels, type MetricFamily } from './series';
 
 export type FileFormat = 'openmetrics' | 'prometheus';
 export const FILE_FORMATS: readonly FileFormat[] = ['openmetrics', 'prometheus'];
@@ -116,8 +116,8 @@ function* buildInfoLines(source: SampleSource, endpointIndex: number, family: Me
 }
 
 function* exposition(source: SampleSource, style: Style): Generator<string> {
-  const { layouts } = source.simulation;
-  for (const family of FAMILIES) {
+  const { layouts, families } = source.simulation;
+  for (const family of families) {
     const hasSeries =
       family.type === 'gauge' ||
       layouts.some((layout) =>

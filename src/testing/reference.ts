@@ -13,7 +13,8 @@ export function wilsonInterval(events: number, total: number, z = Z95): [number,
   const denominator = 1 + z2 / total;
   const centre = (p + z2 / (2 * total)) / denominator;
   const halfWidth = (z * Math.sqrt((p * (1 - p)) / total + z2 / (4 * total * total))) / denominator;
-  return [centre - halfWidth, centre + halfWidth];
+  // At 0 events (or all) the bound is exactly 0 (or 1): centre and half-width are equal, up to float rounding.
+  return [events === 0 ? 0 : centre - halfWidth, events === total ? 1 : centre + halfWidth];
 }
 
 /**

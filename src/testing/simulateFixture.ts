@@ -19,6 +19,8 @@ export interface SimulationWindow {
   formats?: Array<'openmetrics' | 'prometheus'>;
   /** The simulator's noise (default realistic). */
   noise?: 'realistic' | 'none';
+  /** More `aisre simulate` flags: `--scenario compressed`, `--preset otel-genai`, `--unsuffixed`. */
+  args?: string[];
 }
 
 export interface SimulatedFixture {
@@ -31,7 +33,7 @@ export interface SimulatedFixture {
 }
 
 /** 24 hours of data ending well in the past, aligned to the minute: the tests' fixed interval. */
-export const DEFAULT_SIMULATION: Required<Omit<SimulationWindow, 'formats' | 'noise'>> = {
+export const DEFAULT_SIMULATION: Required<Omit<SimulationWindow, 'formats' | 'noise' | 'args'>> = {
   from: Date.UTC(2026, 0, 10, 0, 0, 0) / 1000,
   to: Date.UTC(2026, 0, 11, 0, 0, 0) / 1000,
   step: 60,
@@ -62,6 +64,7 @@ export async function simulateFixture(window: SimulationWindow = DEFAULT_SIMULAT
         '--seed',
         String(seed),
         ...(window.noise ? ['--noise', window.noise] : []),
+        ...(window.args ?? []),
       ];
       args.push('--out', files[format], '--format', format, '--truth', truthFile);
       const result = await runAisre(args, { timeoutMs: 180_000 });

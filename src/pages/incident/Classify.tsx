@@ -93,7 +93,7 @@ function ConflictView({
       </Alert>
       <div className={styles.versions}>
         <div>
-          <h5>On Grafana now</h5>
+          <h3>On Grafana now</h3>
           <TagsList tags={conflict.current.tags} label="Their tags" />
           {conflict.changed.includes('text') && (
             <>
@@ -103,13 +103,14 @@ function ConflictView({
           )}
         </div>
         <div>
-          <h5>Your change</h5>
+          <h3>Your change</h3>
           <TagsList tags={conflict.mine} label="Your tags" />
         </div>
       </div>
       {conflict.conflicts.map((c) => (
         <Field key={c.field} label={`${FIELD_TITLES[c.field] ?? c.field}: you both changed it`}>
           <RadioButtonGroup
+            aria-label={`${FIELD_TITLES[c.field] ?? c.field}: theirs or yours`}
             options={[
               { label: `Theirs: ${c.theirs ?? '(none)'}`, value: 'theirs' },
               { label: `Yours: ${c.mine ?? '(none)'}`, value: 'mine' },
@@ -119,7 +120,7 @@ function ConflictView({
           />
         </Field>
       ))}
-      <h5>Will be saved</h5>
+      <h3>Will be saved</h3>
       {resolved ? <TagsList tags={resolved} label="Merged tags" /> : <Alert title="Cannot merge">{problem}</Alert>}
       <Stack gap={1}>
         <Button onClick={() => resolved && onSave(resolved)} disabled={!resolved || saving}>
@@ -191,7 +192,7 @@ export function ClassifySection({
       data-testid={incidentsTestIds.incident.classify}
       className={styles.section}
     >
-      <h3 id="incident-classify-heading">Classify</h3>
+      <h2 id="incident-classify-heading">Classify</h2>
       {readOnly && save.kind !== 'error' && (
         <Alert severity="info" title="Read-only">
           {READ_ONLY_MESSAGE}
@@ -241,6 +242,7 @@ export function ClassifySection({
         </Field>
         <Field label="Severity">
           <RadioButtonGroup
+            aria-label="Severity"
             options={SEVERITY_OPTIONS}
             value={form.severity ?? NONE}
             disabled={disabled}
@@ -251,6 +253,7 @@ export function ClassifySection({
         </Field>
         <Field label="Status">
           <RadioButtonGroup
+            aria-label="Status"
             options={STATUS_OPTIONS}
             value={form.status ?? 'open'}
             disabled={disabled}

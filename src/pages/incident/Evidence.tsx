@@ -1,6 +1,6 @@
 /**
- * The Evidence section: which SLIs shifted in the window and by how much (the core's sentences and table, through
- * the impact panel's report view), and the model, prompt and provider-model changes in or just before it.
+ * The Evidence section: which SLIs shifted in the window and by how much (drawn, then the core's sentences and
+ * table through the shared report view), and the model, prompt and provider-model changes in or just before it.
  */
 import { css } from '@emotion/css';
 import { type GrafanaTheme2 } from '@grafana/data';
@@ -8,54 +8,13 @@ import { Alert, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
 import React from 'react';
 import { type ChangeEvent } from '../../core/changes';
 import { formatDuration } from '../../core/format';
+import { ImpactReportView } from '../../shared/impact/ImpactReportView';
+import { ImpactScope } from '../../shared/impact/ImpactScope';
+import { ImpactStateMessage, TryAgain } from '../../shared/impact/ImpactStateMessage';
 import { formatUserTimeWithZone } from '../../shared/time';
-import { ImpactReportView } from '../../panels/impact/ImpactReportView';
 import { incidentsTestIds } from '../incidents/testIds';
-import { type EvidenceState } from './useIncidentEvidence';
-
-/** The messages of every state but ready; null for ready. */
-export function EvidenceStateMessage({ state }: { state: EvidenceState }) {
-  switch (state.kind) {
-    case 'loading':
-      return <LoadingPlaceholder text="Reading the window, its baseline and the changes…" />;
-    case 'no_datasource':
-      return (
-        <Alert severity="warning" title="No data source">
-          {state.reference
-            ? `The data source ${state.reference} set in the app's configuration was not found.`
-            : 'No Prometheus data source is set in the app’s configuration, and Grafana has none to fall back on.'}{' '}
-          An admin sets it in the app&apos;s Configuration page.
-        </Alert>
-      );
-    case 'not_promql':
-      return (
-        <Alert severity="warning" title="This data source does not speak PromQL">
-          &apos;{state.name}&apos; is a {state.type} data source. The evidence is read with PromQL: an admin can pick a
-          Prometheus data source (Prometheus, Mimir, Thanos, Amazon or Azure Managed Prometheus) in the app&apos;s
-          Configuration page.
-        </Alert>
-      );
-    case 'too_short':
-      return (
-        <Alert severity="info" title="Window too short">
-          This incident is {formatDuration(state.seconds)} long. The impact report needs at least 5 minutes: in less, a
-          handful of scrapes decides every count.
-        </Alert>
-      );
-    case 'error':
-      return state.status === 401 || state.status === 403 ? (
-        <Alert severity="error" title="No permission to query the data source">
-          Grafana refused the query: your role cannot query this data source. ({state.message})
-        </Alert>
-      ) : (
-        <Alert severity="error" title="The evidence could not be read">
-          {state.message}
-        </Alert>
-      );
-    default:
-      return null;
-  }
-}
+import { ShiftCharts } from './ShiftCharts';
+import { type IncidentEvidence } from './useIncidentEvidence';
 
 function segmentText(segment: Record<string, string>): string {
   return Object.entries(segment)
@@ -73,16 +32,19 @@ export function ChangeEvents({
   changes,
   error,
   windowFrom,
+  onRetry,
 }: {
   changes: ChangeEvent[];
   error?: string;
   windowFrom: number;
+  onRetry: () => void;
 }) {
   const styles = useStyles2(getStyles);
   if (error) {
     return (
       <Alert severity="warning" title="Changes could not be read">
         The llm_build_info changes were not read, so the suggestions below do not weigh deployments: {error}
+        <TryAgain onRetry={onRetry} />
       </Alert>
     );
   }
@@ -113,45 +75,57 @@ export function ChangeEvents({
   );
 }
 
-export function EvidenceSection({ state, windowFrom }: { state: EvidenceState; windowFrom: number }) {
+export function EvidenceSection({ evidence, windowFrom }: { evidence: IncidentEvidence; windowFrom: number }) {
   const styles = useStyles2(getStyles);
+  const { impact, changes } = evidence;
+  const { state } = impact;
   return (
     <section
       className={styles.section}
       aria-labelledby="incident-evidence-heading"
       data-testid={incidentsTestIds.incident.evidence}
     >
-      <h3 id="incident-evidence-heading">Evidence</h3>
+      <h2 id="incident-evidence-heading">Evidence</h2>
       {state.kind !== 'ready' ? (
-        <EvidenceStateMessage state={state} />
+        <ImpactStateMessage view={impact} face="page" />
       ) : (
         <>
-          <p className={styles.muted}>
-            The window against the preceding {formatDuration(windowSeconds(state))}, read from &apos;
-            {state.datasource.name}&apos;
-            {state.report.selector ? ` for ${state.report.selector}` : ''}.
-          </p>
+          <ImpactScope
+            report={state.report}
+            datasourceName={state.context.datasource.name}
+            scopeSource={state.report.selector ? "the incident's team tag" : 'no team tag: every series'}
+            refreshing={impact.refreshing}
+          />
           {state.noData ? (
             <Alert severity="info" title="No data">
               No SLI of the metrics contract has a series in this window or its baseline
               {state.report.selector ? ` for ${state.report.selector}` : ''}. Check that the metrics are scraped into
               this data source, and the team tag.
+              <TryAgain onRetry={impact.retry} />
             </Alert>
           ) : (
-            <ImpactReportView report={state.report} markdown={state.markdown} notes={state.notes} />
+            <>
+              <ShiftCharts ready={state} />
+              <ImpactReportView report={state.report} markdown={state.markdown} notes={state.notes} />
+            </>
           )}
-          <h4>Changes</h4>
+          <h3>Changes</h3>
           <div data-testid={incidentsTestIds.incident.changes}>
-            <ChangeEvents changes={state.changes} error={state.changesError} windowFrom={windowFrom} />
+            {changes.loading ? (
+              <LoadingPlaceholder text="Reading the model, prompt and provider changes…" />
+            ) : (
+              <ChangeEvents
+                changes={changes.changes}
+                error={changes.error}
+                windowFrom={windowFrom}
+                onRetry={changes.retry}
+              />
+            )}
           </div>
         </>
       )}
     </section>
   );
-}
-
-function windowSeconds(state: Extract<EvidenceState, { kind: 'ready' }>): number {
-  return (Date.parse(state.report.window.to) - Date.parse(state.report.window.from)) / 1000;
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({

@@ -98,7 +98,10 @@ describe('Incident page', () => {
     expect(categories[0]).toBe('infrastructure');
     expect(categories).toContain('undetermined');
     expect(categories).not.toContain('prompt');
-    expect(items[0]).toHaveTextContent(/->|→/);
+    // The reason in words with the category's title, and a relative strength, not a score.
+    expect(items[0]).toHaveTextContent(/points to Infrastructure/);
+    expect(items[0]).not.toHaveTextContent(/->|score/);
+    expect(within(items[0]).getByTestId('suggestion-strength')).toHaveTextContent('strongest fit');
     // Impact section: the panel's export buttons.
     expect(
       within(screen.getByTestId(incidentsTestIds.incident.impact)).getByRole('button', { name: /copy markdown/i })

@@ -1,19 +1,22 @@
 /**
  * The Incident page for one `ai-incident` annotation (route `incidents/:id?from=<ms>&to=<ms>`): what was marked,
- * the evidence in its window, suggested categories, the classification form, the impact section to copy into the
- * postmortem, and links to the runbook and the dashboards at the window. Read-only for users who may not write
- * annotations; annotation text is shown as text only.
+ * the runbook and dashboard links at the top, then on wide screens two columns: the evidence in its window (drawn and
+ * written), and beside it the suggested categories, the classification form and the impact section to copy into the
+ * postmortem. Read-only for users who may not write annotations; annotation text is shown as text only.
  */
 import { css } from '@emotion/css';
-import { type GrafanaTheme2 } from '@grafana/data';
+import { type GrafanaTheme2, locationUtil } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
-import { Alert, Badge, LinkButton, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
-import React, { useEffect, useState } from 'react';
+import { Alert, Badge, Button, LinkButton, LoadingPlaceholder, TextLink, useStyles2 } from '@grafana/ui';
+import React, { useState } from 'react';
 import { useParams, useSearchParams } from 'react-router-dom';
+import { useAsyncRetry } from 'react-use';
 import { readClassification, type Classification } from '../../core/tags';
 import { categoryById } from '../../core/taxonomy';
-import { ImpactActions } from '../../panels/impact/ImpactActions';
 import { getIncident, type IncidentAnnotation } from '../../shared/annotations';
+import { ImpactActions } from '../../shared/impact/ImpactActions';
+import { findingsNeedingAttention, sliLabel } from '../../shared/impact/ImpactReportView';
+import { TryAgain } from '../../shared/impact/ImpactStateMessage';
 import { useAppSettings } from '../../shared/settings';
 import { ROUTES } from '../../constants';
 import { prefixRoute } from '../../utils/utils.routing';
@@ -23,16 +26,15 @@ import { mayWriteAnnotations } from '../incidents/permissions';
 import { incidentsTestIds } from '../incidents/testIds';
 import { ClassifySection } from './Classify';
 import { formFromTags } from './classify';
-import { EvidenceSection, EvidenceStateMessage } from './Evidence';
+import { EditIncident } from './EditIncident';
+import { EvidenceSection } from './Evidence';
+import { findingPanelLink } from './findingLinks';
 import { IncidentLinks } from './Links';
 import { SuggestionsList } from './Suggestions';
 import { TagsList } from './TagsList';
-import { useIncidentEvidence } from './useIncidentEvidence';
+import { type IncidentEvidence, useIncidentEvidence } from './useIncidentEvidence';
 
-type Loaded =
-  | { kind: 'loading' }
-  | { kind: 'error'; message: string; notFound: boolean }
-  | { kind: 'ready'; incident: IncidentAnnotation };
+const TITLE_LENGTH = 90;
 
 /** The annotation id and the window hint from the route. */
 function useIncidentRef(): { id: number | undefined; window?: { time: number; timeEnd: number } } {
@@ -47,42 +49,24 @@ function useIncidentRef(): { id: number | undefined; window?: { time: number; ti
   };
 }
 
-function useIncident(id: number | undefined, hint: { time: number; timeEnd: number } | undefined) {
-  const hintKey = hint ? `${hint.time}-${hint.timeEnd}` : '';
-  const key = `${id}/${hintKey}`;
-  const [loaded, setLoaded] = useState<{ key: string; loaded: Loaded }>({ key: '', loaded: { kind: 'loading' } });
-  useEffect(() => {
-    if (id === undefined) {
-      return;
-    }
-    let current = true;
-    getIncident(id, hint).then(
-      (incident) => current && setLoaded({ key, loaded: { kind: 'ready', incident } }),
-      (error: unknown) =>
-        current &&
-        setLoaded({
-          key,
-          loaded: {
-            kind: 'error',
-            message: error instanceof Error ? error.message : String(error),
-            notFound: (error as { kind?: string }).kind === 'not_found',
-          },
-        })
-    );
-    return () => {
-      current = false;
-    };
-    // The hint is read through the key.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key]);
-  const setIncident = (incident: IncidentAnnotation) => setLoaded({ key, loaded: { kind: 'ready', incident } });
-  if (id === undefined) {
-    return {
-      loaded: { kind: 'error', message: 'This link does not name an incident annotation.', notFound: true } as Loaded,
-      setIncident,
-    };
+/** The page's title: the description people recognise the incident by (its first line), else its window. */
+function incidentTitle(incident: IncidentAnnotation): string {
+  const line = incident.text.split('\n')[0].replace(/\s+/g, ' ').trim();
+  if (!line) {
+    return `Incident ${windowLabel(incident)}`;
   }
-  return { loaded: loaded.key === key ? loaded.loaded : ({ kind: 'loading' } as Loaded), setIncident };
+  return line.length > TITLE_LENGTH ? `${line.slice(0, TITLE_LENGTH - 1)}…` : line;
+}
+
+/** The incident annotation; `replace` shows the version a save returned without reading it again. */
+function useIncident(id: number | undefined, hint: { time: number; timeEnd: number } | undefined) {
+  const [saved, setSaved] = useState<IncidentAnnotation | undefined>();
+  const read = useAsyncRetry(
+    async () => (id === undefined ? undefined : getIncident(id, hint)),
+    [id, hint?.time, hint?.timeEnd]
+  );
+  const incident = saved && saved.id === id ? saved : read.value;
+  return { read, incident, replace: setSaved };
 }
 
 function BackToList() {
@@ -94,25 +78,92 @@ function BackToList() {
 }
 
 function IncidentPage() {
+  const styles = useStyles2(getStyles);
   const { id, window } = useIncidentRef();
-  const { loaded, setIncident } = useIncident(id, window);
+  const { read, incident, replace } = useIncident(id, window);
+  const notFound = id === undefined || (read.error as { kind?: string } | undefined)?.kind === 'not_found';
   return (
-    <PluginPage
-      pageNav={{ text: loaded.kind === 'ready' ? `Incident ${windowLabel(loaded.incident)}` : 'Incident' }}
-      actions={<BackToList />}
-    >
-      <div data-testid={incidentsTestIds.incident.container}>
-        {loaded.kind === 'loading' && <LoadingPlaceholder text="Reading the incident annotation…" />}
-        {loaded.kind === 'error' && (
-          <Alert severity="error" title={loaded.notFound ? 'Incident not found' : 'The incident could not be read'}>
-            {loaded.message}
+    <PluginPage pageNav={{ text: incident ? incidentTitle(incident) : 'Incident' }} actions={<BackToList />}>
+      <div data-testid={incidentsTestIds.incident.container} className={styles.container}>
+        {id === undefined ? (
+          <Alert severity="error" title="Incident not found">
+            This link does not name an incident annotation.
           </Alert>
-        )}
-        {loaded.kind === 'ready' && (
-          <IncidentView key={loaded.incident.id} incident={loaded.incident} onIncidentChange={setIncident} />
+        ) : incident ? (
+          <IncidentView key={incident.id} incident={incident} onIncidentChange={replace} />
+        ) : read.error ? (
+          <Alert severity="error" title={notFound ? 'Incident not found' : 'The incident could not be read'}>
+            {read.error.message}
+            <TryAgain onRetry={read.retry} />
+          </Alert>
+        ) : (
+          <LoadingPlaceholder text="Reading the incident annotation…" />
         )}
       </div>
     </PluginPage>
+  );
+}
+
+/** The impact section's state, always true: ready to copy, still reading, or why there is none. */
+function ImpactSectionBody({ evidence }: { evidence: IncidentEvidence }) {
+  const styles = useStyles2(getStyles);
+  const { state } = evidence.impact;
+  if (state.kind === 'ready' && !state.noData) {
+    return (
+      <>
+        <p className={styles.muted}>
+          The postmortem&apos;s impact section for this window: the same Markdown as the AI impact panel and{' '}
+          <code>aisre impact</code> print for it (preview it under Evidence, Markdown).
+        </p>
+        <ImpactActions report={state.report} markdown={state.markdown} />
+      </>
+    );
+  }
+  if (state.kind === 'loading') {
+    return <p className={styles.muted}>Reading the evidence: the impact section follows from it.</p>;
+  }
+  if (state.kind === 'ready') {
+    return <p className={styles.muted}>No impact section: no SLI has data for this incident&apos;s scope.</p>;
+  }
+  return (
+    <div className={styles.muted}>
+      No impact section: the evidence could not be read (see Evidence).
+      <TryAgain onRetry={evidence.impact.retry} />
+    </div>
+  );
+}
+
+/** Each finding that needs attention, linked to the bundled dashboard panel that draws it, at the window. */
+function FindingPanelLinks({
+  evidence,
+  incident,
+  team,
+}: {
+  evidence: IncidentEvidence;
+  incident: IncidentAnnotation;
+  team?: string;
+}) {
+  const { state } = evidence.impact;
+  if (state.kind !== 'ready') {
+    return null;
+  }
+  const links = findingsNeedingAttention(state.report)
+    .map((finding) => ({ finding, link: findingPanelLink(finding.title, incident, team) }))
+    .filter((l) => l.link !== undefined);
+  if (links.length === 0) {
+    return null;
+  }
+  return (
+    <ul aria-label="Findings on their dashboards" data-testid="incident-finding-links">
+      {links.map(({ finding, link }) => (
+        <li key={`${finding.sli}${JSON.stringify(finding.segment)}`}>
+          {sliLabel(finding)}:{' '}
+          <TextLink href={locationUtil.assureBaseUrl(link!.href)} inline>
+            {link!.label}
+          </TextLink>
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -128,6 +179,7 @@ function IncidentView({
   const saved = readClassification(incident.tags).classification;
   const [form, setForm] = useState<Classification>(() => formFromTags(incident.tags));
   const [deniedByServer, setDeniedByServer] = useState(false);
+  const [editing, setEditing] = useState(false);
   const readOnly = deniedByServer || mayWriteAnnotations('annotations:write') === false;
   const evidence = useIncidentEvidence(
     incident,
@@ -150,11 +202,33 @@ function IncidentView({
             color={saved.status === 'resolved' ? 'green' : saved.status === 'classified' ? 'blue' : 'orange'}
           />
           {saved.severity && <Badge text={saved.severity} color={saved.severity === 'page' ? 'red' : 'orange'} />}
+          {!readOnly && !editing && (
+            <Button size="sm" variant="secondary" fill="outline" icon="pen" onClick={() => setEditing(true)}>
+              Edit window and text
+            </Button>
+          )}
         </div>
+        {editing && (
+          <EditIncident
+            incident={incident}
+            onCancel={() => setEditing(false)}
+            onSaved={(next) => {
+              setEditing(false);
+              onIncidentChange(next);
+            }}
+          />
+        )}
         {/* Hostile input: React text only. */}
         <p className={styles.text} data-testid={incidentsTestIds.incident.text}>
           {incident.text || <span className={styles.muted}>(no text)</span>}
         </p>
+        <IncidentLinks
+          incident={incident}
+          category={form.category ?? saved.category}
+          team={saved.team}
+          className={styles.links}
+        />
+        <FindingPanelLinks evidence={evidence} incident={incident} team={saved.team} />
         <TagsList tags={incident.tags} label="Tags" testId={incidentsTestIds.incident.tags} />
         {settings.kind === 'fallback' && (
           <Alert severity="info" title="The app's settings could not be read">
@@ -163,68 +237,58 @@ function IncidentView({
         )}
       </section>
 
-      <EvidenceSection state={evidence} windowFrom={Math.floor(incident.time / 1000)} />
+      <div className={styles.columns}>
+        <div className={styles.column}>
+          <EvidenceSection evidence={evidence} windowFrom={Math.floor(incident.time / 1000)} />
+        </div>
+        <div className={styles.column}>
+          <section aria-labelledby="incident-suggestions-heading" className={styles.section}>
+            <h2 id="incident-suggestions-heading">Suggested categories</h2>
+            {evidence.suggestions ? (
+              <>
+                <p className={styles.muted}>From the evidence; you decide. Choosing one fills the form below.</p>
+                <SuggestionsList
+                  suggestions={evidence.suggestions}
+                  chosen={form.category}
+                  disabled={readOnly}
+                  onChoose={(category) =>
+                    setForm((current) => ({
+                      ...current,
+                      category,
+                      subcategory: current.category === category ? current.subcategory : undefined,
+                      status: current.status === undefined || current.status === 'open' ? 'classified' : current.status,
+                    }))
+                  }
+                />
+              </>
+            ) : evidence.impact.state.kind === 'loading' || evidence.changes.loading ? (
+              <p className={styles.muted}>Reading the evidence: suggestions follow from it.</p>
+            ) : (
+              <p className={styles.muted}>
+                No suggestions without evidence: classify from what you know, or as Undetermined.
+              </p>
+            )}
+          </section>
 
-      <section aria-labelledby="incident-suggestions-heading" className={styles.section}>
-        <h3 id="incident-suggestions-heading">Suggested categories</h3>
-        {evidence.kind === 'ready' ? (
-          <>
-            <p className={styles.muted}>From the evidence above; you decide. Choosing one fills the form below.</p>
-            <SuggestionsList
-              suggestions={evidence.suggestions}
-              chosen={form.category}
-              disabled={readOnly}
-              onChoose={(category) =>
-                setForm((current) => ({
-                  ...current,
-                  category,
-                  subcategory: current.category === category ? current.subcategory : undefined,
-                  status: current.status === undefined || current.status === 'open' ? 'classified' : current.status,
-                }))
-              }
-            />
-          </>
-        ) : evidence.kind === 'loading' ? (
-          <EvidenceStateMessage state={evidence} />
-        ) : (
-          <p className={styles.muted}>
-            No suggestions without evidence: classify from what you know, or as Undetermined.
-          </p>
-        )}
-      </section>
+          <ClassifySection
+            incident={incident}
+            form={form}
+            onFormChange={setForm}
+            onIncidentChange={onIncidentChange}
+            readOnly={readOnly}
+            onPermissionDenied={() => setDeniedByServer(true)}
+          />
 
-      <ClassifySection
-        incident={incident}
-        form={form}
-        onFormChange={setForm}
-        onIncidentChange={onIncidentChange}
-        readOnly={readOnly}
-        onPermissionDenied={() => setDeniedByServer(true)}
-      />
-
-      <section
-        aria-labelledby="incident-impact-heading"
-        className={styles.section}
-        data-testid={incidentsTestIds.incident.impact}
-      >
-        <h3 id="incident-impact-heading">Impact section</h3>
-        {evidence.kind === 'ready' && !evidence.noData ? (
-          <>
-            <p className={styles.muted}>
-              The postmortem&apos;s impact section for this window: the same Markdown as the AI impact panel and{' '}
-              <code>aisre impact</code> print for it (preview it under Evidence, Markdown).
-            </p>
-            <ImpactActions report={evidence.report} markdown={evidence.markdown} />
-          </>
-        ) : (
-          <p className={styles.muted}>Available once the evidence has been read.</p>
-        )}
-      </section>
-
-      <section aria-labelledby="incident-links-heading" className={styles.section}>
-        <h3 id="incident-links-heading">Links</h3>
-        <IncidentLinks incident={incident} category={form.category ?? saved.category} team={saved.team} />
-      </section>
+          <section
+            aria-labelledby="incident-impact-heading"
+            className={styles.section}
+            data-testid={incidentsTestIds.incident.impact}
+          >
+            <h2 id="incident-impact-heading">Impact section</h2>
+            <ImpactSectionBody evidence={evidence} />
+          </section>
+        </div>
+      </div>
     </div>
   );
 }
@@ -232,11 +296,19 @@ function IncidentView({
 export default IncidentPage;
 
 const getStyles = (theme: GrafanaTheme2) => ({
+  container: css`
+    max-width: 1800px;
+  `,
   page: css`
     display: flex;
     flex-direction: column;
     gap: ${theme.spacing(3)};
-    max-width: 1100px;
+    h2 {
+      font-size: ${theme.typography.h4.fontSize};
+    }
+    h3 {
+      font-size: ${theme.typography.h5.fontSize};
+    }
   `,
   header: css`
     display: flex;
@@ -248,6 +320,29 @@ const getStyles = (theme: GrafanaTheme2) => ({
     flex-wrap: wrap;
     align-items: center;
     gap: ${theme.spacing(2)};
+  `,
+  links: css`
+    display: flex;
+    flex-wrap: wrap;
+    gap: ${theme.spacing(0.5, 3)};
+    list-style: none;
+    margin: 0;
+    padding: 0;
+  `,
+  // Two columns on wide screens: the evidence, and what the SRE does with it.
+  columns: css`
+    display: grid;
+    grid-template-columns: minmax(0, 1fr);
+    gap: ${theme.spacing(3)};
+    @media (min-width: 1200px) {
+      grid-template-columns: minmax(0, 3fr) minmax(340px, 2fr);
+    }
+  `,
+  column: css`
+    display: flex;
+    flex-direction: column;
+    gap: ${theme.spacing(3)};
+    min-width: 0;
   `,
   section: css`
     display: flex;

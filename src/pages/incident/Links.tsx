@@ -1,4 +1,7 @@
-/** Links: the runbook the category implies (or its investigation path), and the bundled dashboards at the window. */
+/**
+ * Links at the top of the incident page: the runbook the category implies (or its investigation path), the
+ * dashboard the annotation was made on, and the bundled dashboards at the window.
+ */
 import { TextLink } from '@grafana/ui';
 import { locationUtil } from '@grafana/data';
 import React from 'react';
@@ -6,19 +9,23 @@ import { type CategoryId, categoryById, RUNBOOK_TITLES } from '../../core/taxono
 import { type IncidentAnnotation } from '../../shared/annotations';
 import { BUNDLED_DASHBOARDS, dashboardPath, runbookPath } from '../incidents/paths';
 import { incidentsTestIds } from '../incidents/testIds';
+import { annotationDashboardPath } from './findingLinks';
 
 export function IncidentLinks({
   incident,
   category,
   team,
+  className,
 }: {
   incident: IncidentAnnotation;
   category?: CategoryId;
   team?: string;
+  className?: string;
 }) {
   const chosen = category ? categoryById(category) : undefined;
+  const ownDashboard = annotationDashboardPath(incident);
   return (
-    <ul data-testid={incidentsTestIds.incident.links} aria-label="Links">
+    <ul data-testid={incidentsTestIds.incident.links} aria-label="Links" className={className}>
       {chosen ? (
         <li>
           <TextLink href={locationUtil.assureBaseUrl(runbookPath(chosen))} inline={false}>
@@ -27,6 +34,13 @@ export function IncidentLinks({
         </li>
       ) : (
         <li>Choose a category to see the runbook it implies.</li>
+      )}
+      {ownDashboard && (
+        <li>
+          <TextLink href={locationUtil.assureBaseUrl(ownDashboard)} inline={false} icon="apps">
+            The dashboard it was marked on
+          </TextLink>
+        </li>
       )}
       {BUNDLED_DASHBOARDS.map((dashboard) => (
         <li key={dashboard.uid}>

@@ -5,7 +5,7 @@
  */
 import { css } from '@emotion/css';
 import { type GrafanaTheme2 } from '@grafana/data';
-import { Button, useStyles2 } from '@grafana/ui';
+import { Button, Icon, Tooltip, useStyles2 } from '@grafana/ui';
 import React from 'react';
 import { type Suggestion } from '../../core/suggest';
 import { type CategoryId, categoryById } from '../../core/taxonomy';
@@ -15,6 +15,24 @@ import { incidentsTestIds } from '../incidents/testIds';
 export function shownSuggestions(suggestions: Suggestion[]): Suggestion[] {
   return suggestions.filter((s) => s.score > 0 || s.category === 'undetermined');
 }
+
+/** A suggestion's strength next to the strongest one's, in words: the top one is not a certainty. */
+function relativeStrength(score: number, strongest: number): string {
+  if (score <= 0 || strongest <= 0) {
+    return 'no signal of its own';
+  }
+  const ratio = score / strongest;
+  return ratio >= 0.999
+    ? 'strongest fit'
+    : ratio >= 0.75
+      ? 'almost as strong as the first'
+      : ratio >= 0.4
+        ? 'about half as strong as the first'
+        : 'much weaker than the first';
+}
+
+const STRENGTH_HELP =
+  'How well the evidence fits this category compared with the others: the SLIs typical of it that regressed, and the changes that explain them. A ranking, not a probability.';
 
 interface Props {
   suggestions: Suggestion[];
@@ -26,6 +44,7 @@ interface Props {
 export function SuggestionsList({ suggestions, chosen, onChoose, disabled }: Props) {
   const styles = useStyles2(getStyles);
   const shown = shownSuggestions(suggestions);
+  const strongest = Math.max(0, ...shown.filter((s) => s.category !== 'undetermined').map((s) => s.score));
   return (
     <ol className={styles.list} aria-label="Suggested categories" data-testid={incidentsTestIds.incident.suggestions}>
       {shown.map((s, rank) => {
@@ -34,7 +53,12 @@ export function SuggestionsList({ suggestions, chosen, onChoose, disabled }: Pro
           <li key={s.category} className={styles.item} data-category={s.category}>
             <div className={styles.text}>
               <span className={styles.rank}>{rank + 1}.</span> <strong>{title}</strong>{' '}
-              <span className={styles.score}>score {s.score.toFixed(2)}</span>
+              <Tooltip content={STRENGTH_HELP}>
+                <span className={styles.score} data-testid="suggestion-strength">
+                  {s.category === 'undetermined' ? 'always offered' : relativeStrength(s.score, strongest)}{' '}
+                  <Icon name="info-circle" size="xs" />
+                </span>
+              </Tooltip>
               <div className={styles.reason}>{s.reason}</div>
             </div>
             <Button

@@ -81,22 +81,30 @@ function grafana({ fixture = {}, annotations = [], dsQuery, appJsonData }: Backe
 
 const noVariables: InterpolateFunction = (text) => text;
 
-function renderPanel(
-  options: Partial<ImpactPanelOptions> = {},
-  {
-    window = FIXTURE_WINDOW,
-    replaceVariables = noVariables,
-  }: { window?: { from: number; to: number }; replaceVariables?: InterpolateFunction } = {}
-) {
-  const props = {
+interface Where {
+  window?: { from: number; to: number };
+  replaceVariables?: InterpolateFunction;
+}
+
+/** Fresh objects each call, as Grafana passes on every refresh. */
+function panelProps(
+  options: Partial<ImpactPanelOptions>,
+  { window = FIXTURE_WINDOW, replaceVariables = noVariables }: Where
+): PanelProps<ImpactPanelOptions> {
+  return {
     options: { ...DEFAULT_OPTIONS, ...options },
     timeRange: { from: dateTime(window.from * 1000), to: dateTime(window.to * 1000), raw: { from: 'a', to: 'b' } },
     replaceVariables,
     width: 800,
     height: 600,
   } as unknown as PanelProps<ImpactPanelOptions>;
-  return render(<ImpactPanel {...props} />);
 }
+
+function renderPanel(options: Partial<ImpactPanelOptions> = {}, where: Where = {}) {
+  return render(<ImpactPanel {...panelProps(options, where)} />);
+}
+
+const dsQueries = () => backendFetch.mock.calls.filter(([request]) => request.url === '/api/ds/query').length;
 
 /** The report the core makes for the same data, for comparing what the panel shows and exports. */
 async function expectedReport(
@@ -240,8 +248,20 @@ describe('states', () => {
   test('no data when no SLI has a series', async () => {
     grafana({ fixture: { empty: true } });
     renderPanel({ selector: 'team="nobody"' });
-    expect(await screen.findByText('No data', {}, WAIT)).toBeInTheDocument();
-    expect(screen.getByText('team="nobody"')).toBeInTheDocument();
+    const alert = (await screen.findByText('No data', {}, WAIT)).closest('[role="status"], [role="alert"], div')!;
+    expect(alert.parentElement).toHaveTextContent('team="nobody"');
+    // The header says the scope and where it comes from.
+    expect(screen.getByTestId('impact-scope')).toHaveTextContent(/Scope\s*team="nobody" from the panel's selector/);
+  });
+
+  test('Try again after a failed query runs it again and shows the report', async () => {
+    grafana({ dsQuery: () => throwError(() => ({ status: 502, data: { message: 'Bad gateway' }, config: {} })) });
+    renderPanel();
+    expect(await screen.findByText('The query failed', {}, WAIT)).toBeInTheDocument();
+    grafana();
+    fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByText(/All findings \(\d+\)/, {}, WAIT)).toBeInTheDocument();
+    expect(screen.queryByText('The query failed')).not.toBeInTheDocument();
   });
 
   test('options the core cannot use are explained', async () => {
@@ -302,6 +322,34 @@ describe('the summary', () => {
     const table = await screen.findByRole('table');
     const report = await expectedReport();
     expect(within(table).getAllByRole('row')).toHaveLength(report.findings.length + 1);
+  });
+});
+
+describe('refresh', () => {
+  test('a refresh over the same window and options runs no query and keeps the open sections open', async () => {
+    grafana();
+    const { rerender } = renderPanel();
+    fireEvent.click(await screen.findByText(/All findings \(\d+\)/, {}, WAIT));
+    expect(await screen.findByRole('table')).toBeInTheDocument();
+    const before = dsQueries();
+    rerender(<ImpactPanel {...panelProps({}, {})} />);
+    await act(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    });
+    expect(dsQueries()).toBe(before);
+    expect(screen.getByRole('table')).toBeInTheDocument();
+  });
+
+  test('a new window keeps the last report on screen, marked as refreshing, until the new one is read', async () => {
+    grafana();
+    const { rerender } = renderPanel();
+    fireEvent.click(await screen.findByText(/All findings \(\d+\)/, {}, WAIT));
+    grafana({ dsQuery: () => NEVER });
+    const later = { from: FIXTURE_WINDOW.from + 60, to: FIXTURE_WINDOW.to + 60 };
+    rerender(<ImpactPanel {...panelProps({}, { window: later })} />);
+    expect(await screen.findByTestId('impact-refreshing', {}, WAIT)).toHaveTextContent('Refreshing');
+    expect(screen.getByRole('table')).toBeInTheDocument();
+    expect(screen.queryByText('Reading the window and its baseline…')).not.toBeInTheDocument();
   });
 });
 

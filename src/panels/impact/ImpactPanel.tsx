@@ -5,91 +5,27 @@
  */
 import { css } from '@emotion/css';
 import { type GrafanaTheme2, type PanelProps } from '@grafana/data';
-import { Alert, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
-import React, { useEffect, useMemo, useState } from 'react';
-import { formatDuration } from '../../core/format';
-import { fetchIncidentAnnotations, type IncidentAnnotation } from '../../shared/annotations';
-import { ImpactActions } from './ImpactActions';
-import { ImpactReportView } from './ImpactReportView';
-import { buildSelector, chooseWindow } from './scope';
+import { Alert, useStyles2 } from '@grafana/ui';
+import React, { useMemo, useState } from 'react';
+import { useAsyncRetry } from 'react-use';
+import { fetchIncidentAnnotations } from '../../shared/annotations';
+import { ImpactActions } from '../../shared/impact/ImpactActions';
+import { ImpactReportView } from '../../shared/impact/ImpactReportView';
+import { ImpactScope } from '../../shared/impact/ImpactScope';
+import { ImpactStateMessage } from '../../shared/impact/ImpactStateMessage';
+import { useImpact } from '../../shared/impact/useImpact';
+import { buildSelector, chooseWindow, impactRequestOf } from './scope';
 import { type ImpactPanelOptions, withDefaults } from './types';
-import { type ReportState, useImpactReport } from './useImpactReport';
 import { incidentLabel, WindowPicker } from './WindowPicker';
 
-/** The incidents in the dashboard's time range, for the window drop-down. */
+/** The incidents in the dashboard's time range, for the window drop-down; re-read only when the range moves. */
 function useIncidentsInRange(from: number, to: number) {
-  const [state, setState] = useState<{ key: string; incidents: IncidentAnnotation[]; error?: string }>({
-    key: '',
-    incidents: [],
-  });
-  const key = `${from}-${to}`;
-  useEffect(() => {
-    let current = true;
-    fetchIncidentAnnotations({ from, to }).then(
-      (incidents) => current && setState({ key, incidents }),
-      (error: unknown) =>
-        current && setState({ key, incidents: [], error: error instanceof Error ? error.message : String(error) })
-    );
-    return () => {
-      current = false;
-    };
-  }, [from, to, key]);
-  return { ...state, loading: state.key !== key };
-}
-
-function StateMessage({ state }: { state: ReportState }) {
-  switch (state.kind) {
-    case 'loading':
-      return <LoadingPlaceholder text="Reading the window and its baseline…" />;
-    case 'no_datasource':
-      return (
-        <Alert severity="warning" title="No data source">
-          The data source {state.reference} was not found. Pick a Prometheus data source in the panel options (Data
-          source).
-        </Alert>
-      );
-    case 'not_promql':
-      return (
-        <Alert severity="warning" title="This data source does not speak PromQL">
-          &apos;{state.name}&apos; is a {state.type} data source. The impact report runs PromQL: pick a Prometheus data
-          source (Prometheus, Mimir, Thanos, Amazon or Azure Managed Prometheus) in the panel options.
-        </Alert>
-      );
-    case 'too_short':
-      return (
-        <Alert severity="info" title="Window too short">
-          The window is {formatDuration(state.seconds)} long. The impact report needs at least 5 minutes: in less, a
-          handful of scrapes decides every count. Widen the time range or pick a longer incident.
-        </Alert>
-      );
-    case 'invalid_options':
-      return (
-        <Alert severity="warning" title="The panel options need a fix">
-          {state.message}
-        </Alert>
-      );
-    case 'query_error':
-      return state.status === 401 || state.status === 403 ? (
-        <Alert severity="error" title="No permission to query this data source">
-          Grafana refused the query: your role cannot query this data source. Ask an admin for query access to it. (
-          {state.message})
-        </Alert>
-      ) : (
-        <Alert severity="error" title="The query failed">
-          {state.message}
-        </Alert>
-      );
-    case 'no_data':
-      return (
-        <Alert severity="info" title="No data">
-          No SLI of the metrics contract has a series in this window or its baseline for{' '}
-          {state.report.selector ? <code>{state.report.selector}</code> : 'all series'}. Check the dashboard variables,
-          the panel&apos;s selector, and that the metrics are scraped.
-        </Alert>
-      );
-    default:
-      return null;
-  }
+  const read = useAsyncRetry(() => fetchIncidentAnnotations({ from, to }), [from, to]);
+  return {
+    incidents: read.value ?? [],
+    error: read.error?.message,
+    loading: read.loading,
+  };
 }
 
 export default function ImpactPanel({
@@ -107,15 +43,16 @@ export default function ImpactPanel({
   const [selectedId, setSelectedId] = useState<number | undefined>();
   const { window, incident } = chooseWindow({ from, to }, incidents.incidents, selectedId);
   const selector = buildSelector(options.selector, replaceVariables);
-  const state = useImpactReport({ options, window, selector, incident });
+  const impact = useImpact(impactRequestOf(options, window, selector, incident));
+  const { state } = impact;
   const notes = [
     ...(incidents.error ? [`Incident windows could not be listed: ${incidents.error}`] : []),
-    ...('note' in state && state.note ? [state.note] : []),
+    ...(state.kind === 'ready' ? state.notes : []),
   ];
 
   return (
     <div className={styles.panel} style={{ width, height }}>
-      <div className={styles.toolbar}>
+      <div className={styles.toolbar} role="group" aria-label="Report window and exports">
         <span id="aisre-impact-window-label" className={styles.label}>
           Window
         </span>
@@ -125,7 +62,7 @@ export default function ImpactPanel({
           onSelect={setSelectedId}
           loading={incidents.loading}
         />
-        {state.kind === 'ready' && (
+        {state.kind === 'ready' && !state.noData && (
           <div className={styles.actions}>
             <ImpactActions report={state.report} markdown={state.markdown} />
           </div>
@@ -137,9 +74,25 @@ export default function ImpactPanel({
         </div>
       )}
       {state.kind === 'ready' ? (
-        <ImpactReportView report={state.report} markdown={state.markdown} notes={notes} />
+        <>
+          <ImpactScope
+            report={state.report}
+            datasourceName={state.context.datasource.name}
+            scopeSource={options.selector.trim() ? "the panel's selector" : "the dashboard's variables"}
+            refreshing={impact.refreshing}
+          />
+          {state.noData ? (
+            <Alert severity="info" title="No data">
+              No SLI of the metrics contract has a series in this window or its baseline for{' '}
+              {state.report.selector ? <code>{state.report.selector}</code> : 'all series'}. Check the dashboard
+              variables, the panel&apos;s selector, and that the metrics are scraped.
+            </Alert>
+          ) : (
+            <ImpactReportView report={state.report} markdown={state.markdown} notes={notes} />
+          )}
+        </>
       ) : (
-        <StateMessage state={state} />
+        <ImpactStateMessage view={impact} face="panel" />
       )}
     </div>
   );

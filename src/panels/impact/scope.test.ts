@@ -4,13 +4,13 @@ import {
   baselineSpecOf,
   buildSelector,
   chooseWindow,
-  exportFileName,
   matcherFor,
   parseBaselineTime,
   readVariable,
   windowFromRange,
 } from './scope';
 import { DEFAULT_OPTIONS } from './types';
+import { exportFileName } from '../../shared/impact/exporters';
 import { type ImpactReport } from '../../core/report';
 
 type Variable = string[] | { allValue: string };

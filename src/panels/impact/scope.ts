@@ -4,15 +4,12 @@
  * and the other incidents left out of the baseline. No statistics here: those are the core's.
  */
 import { dateMath, type InterpolateFunction } from '@grafana/data';
-import { type BaselineSpec, type ImpactOptions } from '../../core/impact';
+import { type BaselineSpec } from '../../core/impact';
 import { COMMON_LABELS, escapeRegex, promqlString } from '../../core/metrics';
-import { type ImpactReport } from '../../core/report';
 import { type Interval } from '../../core/source';
 import { type IncidentAnnotation, incidentInterval, isRegion } from '../../shared/annotations';
+import { type ImpactRequest } from '../../shared/impact/impact';
 import { type ImpactPanelOptions } from './types';
-
-/** Shorter windows are left to a few scrapes each: the panel explains instead of reporting. */
-export const MIN_WINDOW_SECONDS = 300;
 
 /** Grafana's value for "All" when a variable has no custom all value. */
 const ALL_VALUE = '$__all';
@@ -120,19 +117,20 @@ export function baselineSpecOf(options: ImpactPanelOptions): { spec: BaselineSpe
   }
 }
 
-/** Everything buildImpactReport needs beyond the source. */
-export function impactOptionsOf(
+/** What the panel asks the shared impact orchestration for: its options, the window and the scope. */
+export function impactRequestOf(
   options: ImpactPanelOptions,
   window: Interval,
-  baseline: BaselineSpec,
   selector: string,
-  excludeFromBaseline: Interval[]
-): ImpactOptions {
+  incident: IncidentAnnotation | undefined
+): ImpactRequest {
+  const baseline = baselineSpecOf(options);
   return {
+    datasource: options.datasource,
     window,
-    baseline,
-    excludeFromBaseline,
+    baseline: 'spec' in baseline ? baseline.spec : baseline,
     selector,
+    incident,
     groupBy: options.groupBy,
     slis: options.slis.length ? options.slis : undefined,
     thresholds: {
@@ -143,15 +141,4 @@ export function impactOptionsOf(
       minVolume: options.minVolume,
     },
   };
-}
-
-/** No SLI had a single series for this scope: the panel says so rather than showing an empty report. */
-export function hasNoData(report: ImpactReport): boolean {
-  return report.findings.length === 0;
-}
-
-/** `impact-20261120T0200Z-20261120T0300Z.md`: the window in the name, safe on every file system. */
-export function exportFileName(report: ImpactReport, extension: 'md' | 'json'): string {
-  const compact = (iso: string) => iso.replace(/[-:]/g, '').replace(/(T\d{4})00Z$/, '$1Z');
-  return `impact-${compact(report.window.from)}-${compact(report.window.to)}.${extension}`;
 }

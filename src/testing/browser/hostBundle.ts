@@ -166,6 +166,9 @@ function entrySource(modules: SharedModule[], root: string): string {
     `import { setPluginPage } from ${JSON.stringify(packageFile(root, '@grafana/runtime', 'dist/esm/components/PluginPage.mjs'))};`
   );
   lines.push(
+    `import { setPanelRenderer } from ${JSON.stringify(packageFile(root, '@grafana/runtime', 'dist/esm/components/PanelRenderer.mjs'))};`
+  );
+  lines.push(
     `import { initializeI18n, getI18nInstance } from ${JSON.stringify(packageFile(root, '@grafana/i18n', 'dist/esm/i18n.mjs'))};`
   );
   lines.push(`import { startHost } from ${JSON.stringify(join(HOST_DIR, 'main.tsx'))};`);
@@ -180,7 +183,9 @@ function entrySource(modules: SharedModule[], root: string): string {
     }[module.form];
     lines.push(`modules[${JSON.stringify(module.name)}] = ${value};`);
   }
-  lines.push(`startHost({ modules, refusals: ${JSON.stringify(REFUSED_MODULES)}, setPluginPage, initializeI18n });`);
+  lines.push(
+    `startHost({ modules, refusals: ${JSON.stringify(REFUSED_MODULES)}, setPluginPage, setPanelRenderer, initializeI18n });`
+  );
   return `${lines.join('\n')}\n`;
 }
 

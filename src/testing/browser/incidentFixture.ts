@@ -21,12 +21,15 @@ export interface IncidentOnPrometheus {
   stop(): Promise<void>;
 }
 
-/** `hours` simulated hours (five hold the first incident, +2h to +3h, and its preceding baseline). */
-export async function firstIncidentOnPrometheus(hours = 5): Promise<IncidentOnPrometheus> {
+/**
+ * `hours` simulated hours (five hold the first incident, +2h to +3h, and its preceding baseline), written with
+ * these further `aisre simulate` flags (`--preset otel-genai`).
+ */
+export async function firstIncidentOnPrometheus(hours = 5, simulateArgs: string[] = []): Promise<IncidentOnPrometheus> {
   const end = DEFAULT_SIMULATION.from + hours * HOUR;
   const [, fixture] = await Promise.all([
     ensureBuiltPlugin(),
-    simulateFixture({ ...DEFAULT_SIMULATION, to: end, formats: ['openmetrics'] }),
+    simulateFixture({ ...DEFAULT_SIMULATION, to: end, formats: ['openmetrics'], args: simulateArgs }),
   ]);
   const prometheus = await startPrometheus({ openMetricsFile: fixture.openMetricsFile, readyTimeoutMs: 90_000 });
   const stop = async () => {

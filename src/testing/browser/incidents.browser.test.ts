@@ -315,7 +315,7 @@ describe('the Incident page', () => {
       expect(categories[0]).toBe(target.category);
       expect(categories).toContain('undetermined');
       expect(categories).not.toContain('prompt');
-      await expect(suggestions.first().innerText()).resolves.toMatch(/->|→/);
+      await expect(suggestions.first().innerText()).resolves.toMatch(/points to /);
 
       // The Markdown preview and the copied impact section are exactly the CLI's.
       await page.getByTestId(T.evidence).getByText('Markdown', { exact: true }).click();

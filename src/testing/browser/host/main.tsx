@@ -19,6 +19,7 @@ import {
 } from '@grafana/data';
 import {
   type HistoryWrapper,
+  type PanelRendererProps,
   type PluginPageProps,
   config,
   setAppEvents,
@@ -33,6 +34,7 @@ import { AmdRegistry } from './amd';
 import { HostBackendSrv } from './backendSrv';
 import { HostDataSourceSrv } from './dataSourceSrv';
 import { AppHost, HostFrame, PanelHost, makePluginPage } from './render';
+import { HostPanelRenderer } from './panelRenderer';
 import { HostTemplateSrv } from './templateSrv';
 
 export interface HostInternals {
@@ -42,6 +44,8 @@ export interface HostInternals {
   refusals: Record<string, string>;
   /** @grafana/runtime's own setter (not in its public exports): Grafana's shell sets the PluginPage this way. */
   setPluginPage: (component: ComponentType<PluginPageProps>) => void;
+  /** @grafana/runtime's setter of the PanelRenderer (internal): Grafana core sets its own at boot. */
+  setPanelRenderer: (component: ComponentType<PanelRendererProps>) => void;
   /** @grafana/i18n's initializer, as Grafana's boot calls it. */
   initializeI18n: (options: { language: string; ns: string[] }, regionalFormat: string) => Promise<unknown>;
 }
@@ -120,6 +124,8 @@ export async function startHost(internals: HostInternals): Promise<void> {
         () => locationService.getLocation().pathname
       )
     );
+    // As Grafana's boot does (public/app/app.ts: setPanelRenderer(PanelRenderer)), with this host's stand-in.
+    internals.setPanelRenderer(HostPanelRenderer);
     await internals.initializeI18n({ language: 'en-US', ns: ['grafana'] }, 'en-US');
 
     const container = document.getElementById('reactRoot');

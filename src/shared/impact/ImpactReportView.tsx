@@ -11,19 +11,19 @@ import { css } from '@emotion/css';
 import { type GrafanaTheme2, renderMarkdown as markdownToSafeHtml } from '@grafana/data';
 import { Collapse, RadioButtonGroup, useStyles2 } from '@grafana/ui';
 import React, { useState } from 'react';
-import { findingSentence, findingsTable } from '../../core/render';
+import { findingSentence, findingsTable, GLOSSARY, sliTitles, VERDICT_WORD } from '../../core/render';
 import { type Finding, type ImpactReport, type Verdict } from '../../core/report';
-
-const VERDICT_LABEL: Record<Verdict, string> = {
-  page: 'Page',
-  investigate: 'Investigate',
-  insufficient_data: 'Insufficient data',
-  no_data: 'No data',
-  ok: 'OK',
-};
 
 // No data first: an outage must never hide below the regressions it causes elsewhere.
 const ATTENTION_ORDER: Verdict[] = ['no_data', 'page', 'investigate', 'insufficient_data'];
+
+/** "Retrieval latency (endpoint /chat)": the SLI by its title, with its segment when grouped. */
+export function sliLabel(finding: Finding): string {
+  const segment = Object.entries(finding.segment)
+    .map(([label, value]) => `${label} ${value || '(none)'}`)
+    .join(', ');
+  return segment ? `${finding.title} (${segment})` : finding.title;
+}
 
 /** The findings the summary lists: not ok, pages first. */
 export function findingsNeedingAttention(report: ImpactReport): Finding[] {
@@ -58,7 +58,7 @@ function FindingRow({ finding, report }: { finding: Finding; report: ImpactRepor
   return (
     <li className={styles.row} data-testid="impact-finding" data-verdict={finding.verdict}>
       <span className={verdictStyle} data-testid="impact-verdict">
-        {VERDICT_LABEL[finding.verdict]}
+        {VERDICT_WORD[finding.verdict]}
       </span>
       <div className={styles.sentence}>
         <SafeMarkdown markdown={findingSentence(finding, report)} className={styles.markdown} />
@@ -105,7 +105,8 @@ export function ImpactReportView({
           ))}
           {report.missingSlis.length > 0 && (
             <li>
-              Not measured (no series with this scope, so nothing is said about them): {report.missingSlis.join(', ')}.
+              Not measured (no series with this scope, so nothing is said about them):{' '}
+              {sliTitles(report.missingSlis).join(', ')}.
             </li>
           )}
         </ul>
@@ -116,9 +117,18 @@ export function ImpactReportView({
         onToggle={() => setAllOpen(!allOpen)}
       >
         <SafeMarkdown markdown={findingsTable(report)} className={styles.markdown} />
+        <dl className={styles.glossary} aria-label="What the numbers mean">
+          {GLOSSARY.map(([term, meaning]) => (
+            <div key={term}>
+              <dt>{term}</dt>
+              <dd>{meaning}</dd>
+            </div>
+          ))}
+        </dl>
       </Collapse>
       <Collapse label="Markdown" isOpen={previewOpen} onToggle={() => setPreviewOpen(!previewOpen)}>
         <RadioButtonGroup
+          aria-label="Markdown preview"
           size="sm"
           value={previewMode}
           onChange={setPreviewMode}
@@ -192,6 +202,20 @@ const getStyles = (theme: GrafanaTheme2) => ({
     td {
       padding: ${theme.spacing(0.25, 0.5)};
       border-bottom: 1px solid ${theme.colors.border.weak};
+    }
+  `,
+  glossary: css`
+    margin: ${theme.spacing(1, 0, 0)};
+    font-size: ${theme.typography.bodySmall.fontSize};
+    color: ${theme.colors.text.secondary};
+    dt {
+      display: inline;
+      font-weight: ${theme.typography.fontWeightMedium};
+      margin-right: ${theme.spacing(0.5)};
+    }
+    dd {
+      display: inline;
+      margin: 0;
     }
   `,
   source: css`

@@ -7,9 +7,8 @@ import { getAppEvents } from '@grafana/runtime';
 import { Button, Stack } from '@grafana/ui';
 import React, { useEffect, useState } from 'react';
 import { type ImpactReport } from '../../core/report';
-import { logger } from '../../shared/logger';
-import { copyText, downloadText, reportJson } from './exporters';
-import { exportFileName } from './scope';
+import { logger } from '../logger';
+import { copyText, downloadText, exportFileName, reportJson } from './exporters';
 
 const COPIED_FOR_MS = 2000;
 

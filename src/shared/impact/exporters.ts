@@ -2,6 +2,7 @@
  * Getting the impact section out of the browser: the clipboard (with a fallback where the Clipboard API is not
  * allowed, e.g. plain-HTTP Grafana) and file downloads through a Blob and an `<a download>`.
  */
+import { type ImpactReport } from '../../core/report';
 
 /** Copies `text` exactly; resolves when it is on the clipboard, rejects when the browser refuses both ways. */
 export async function copyText(text: string): Promise<void> {
@@ -48,4 +49,10 @@ export function downloadText(text: string, fileName: string, type: string): void
 /** The JSON file: exactly what `aisre impact --format json` prints. */
 export function reportJson(report: unknown): string {
   return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+/** `impact-20261120T0200Z-20261120T0300Z.md`: the window in the name, safe on every file system. */
+export function exportFileName(report: ImpactReport, extension: 'md' | 'json'): string {
+  const compact = (iso: string) => iso.replace(/[-:]/g, '').replace(/(T\d{4})00Z$/, '$1Z');
+  return `impact-${compact(report.window.from)}-${compact(report.window.to)}.${extension}`;
 }

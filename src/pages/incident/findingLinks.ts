@@ -1,0 +1,53 @@
+/**
+ * Where a finding is seen on the bundled dashboards: the panel that draws its SLI, opened alone (`viewPanel`) at
+ * the incident's window, and the dashboard the annotation itself was made on. Read from the bundled dashboards'
+ * own JSON, so a renamed or moved panel moves its link with it.
+ */
+import agentsSecurity from '../../dashboards/agents-security.json';
+import modelSlis from '../../dashboards/model-slis.json';
+import retrieval from '../../dashboards/retrieval.json';
+import { dashboardPath } from '../incidents/paths';
+
+interface DashboardJson {
+  uid: string;
+  title: string;
+  panels: Array<{ id?: number; type?: string; title?: string }>;
+}
+
+const DASHBOARDS = [modelSlis, retrieval, agentsSecurity] as DashboardJson[];
+
+interface PanelLink {
+  href: string;
+  /** "Model SLIs › Refusals (share of requests)". */
+  label: string;
+}
+
+/** The bundled panel that draws the SLI titled `sliTitle` (a time series first), at the window. */
+export function findingPanelLink(
+  sliTitle: string,
+  window: { time: number; timeEnd: number },
+  team?: string
+): PanelLink | undefined {
+  const candidates = DASHBOARDS.flatMap((dashboard) =>
+    dashboard.panels
+      .filter((panel) => panel.id !== undefined && panel.title?.startsWith(sliTitle))
+      .map((panel) => ({ dashboard, panel }))
+  );
+  const found = candidates.find((c) => c.panel.type === 'timeseries') ?? candidates[0];
+  if (!found) {
+    return undefined;
+  }
+  return {
+    href: `${dashboardPath(found.dashboard.uid, window, team)}&viewPanel=${found.panel.id}`,
+    label: `${found.dashboard.title} › ${found.panel.title}`,
+  };
+}
+
+/** The dashboard the annotation was made on, at the window; none for an organisation-wide annotation. */
+export function annotationDashboardPath(incident: {
+  dashboardUID: string | null;
+  time: number;
+  timeEnd: number;
+}): string | undefined {
+  return incident.dashboardUID ? dashboardPath(incident.dashboardUID, incident) : undefined;
+}

@@ -1,0 +1,114 @@
+/**
+ * The report's header on both faces: the window, the baseline it is judged against, the scope (the label
+ * matchers every query carried) and where that scope comes from. The panel scopes by the dashboard's variables
+ * and the incident page by the incident's team tag, so the same window can read different numbers: the header
+ * says which, so the two never disagree silently.
+ */
+import { css } from '@emotion/css';
+import { type GrafanaTheme2 } from '@grafana/data';
+import { Icon, Tooltip, useStyles2 } from '@grafana/ui';
+import React from 'react';
+import { formatDuration } from '../../core/format';
+import { type ImpactReport } from '../../core/report';
+import { windowLabel } from '../time';
+
+const BASELINE_WORDS: Record<ImpactReport['baseline']['mode'], string> = {
+  preceding: 'the preceding interval of equal length',
+  days_earlier: 'the same interval days earlier',
+  fixed: 'a fixed interval',
+};
+
+const asWindow = (interval: { from: string; to: string }) => ({
+  time: Date.parse(interval.from),
+  timeEnd: Date.parse(interval.to),
+});
+
+export function ImpactScope({
+  report,
+  datasourceName,
+  scopeSource,
+  refreshing,
+}: {
+  report: ImpactReport;
+  datasourceName: string;
+  /** Where the scope comes from, in words: "the dashboard's variables", "the incident's team tag". */
+  scopeSource: string;
+  refreshing?: boolean;
+}) {
+  const styles = useStyles2(getStyles);
+  const baselineSeconds = (Date.parse(report.baseline.to) - Date.parse(report.baseline.from)) / 1000;
+  return (
+    <dl className={styles.scope} data-testid="impact-scope" aria-label="What this report compares">
+      <div>
+        <dt>Window</dt>
+        <dd>{windowLabel(asWindow(report.window))}</dd>
+      </div>
+      <div>
+        <dt>Baseline</dt>
+        <dd>
+          {windowLabel(asWindow(report.baseline))} ({formatDuration(baselineSeconds)},{' '}
+          {BASELINE_WORDS[report.baseline.mode]}
+          {report.baseline.excluded.length ? `, ${report.baseline.excluded.length} other incident(s) left out` : ''})
+        </dd>
+      </div>
+      <div>
+        <dt>Scope</dt>
+        <dd>
+          {report.selector ? <code>{report.selector}</code> : 'all series'}{' '}
+          <Tooltip content={`The label matchers every query carried, from ${scopeSource}.`}>
+            <span className={styles.why}>
+              from {scopeSource} <Icon name="info-circle" size="sm" />
+            </span>
+          </Tooltip>
+        </dd>
+      </div>
+      <div>
+        <dt>Data source</dt>
+        <dd>{datasourceName}</dd>
+      </div>
+      {refreshing && (
+        <div className={styles.refreshing} role="status" data-testid="impact-refreshing">
+          <Icon name="sync" size="sm" className={styles.spin} /> Refreshing…
+        </div>
+      )}
+    </dl>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  scope: css`
+    display: flex;
+    flex-wrap: wrap;
+    gap: ${theme.spacing(0.5, 2)};
+    margin: 0;
+    font-size: ${theme.typography.bodySmall.fontSize};
+    color: ${theme.colors.text.secondary};
+    dt {
+      display: inline;
+      font-weight: ${theme.typography.fontWeightMedium};
+      margin-right: ${theme.spacing(0.5)};
+    }
+    dd {
+      display: inline;
+      margin: 0;
+      overflow-wrap: anywhere;
+    }
+  `,
+  why: css`
+    cursor: help;
+    white-space: nowrap;
+  `,
+  refreshing: css`
+    margin-left: auto;
+  `,
+  spin: css`
+    @media (prefers-reduced-motion: no-preference) {
+      animation: aisre-spin 1.5s linear infinite;
+    }
+    @keyframes aisre-spin {
+      to {
+        transform: rotate(360deg);
+      }
+    }
+  `,
+});
