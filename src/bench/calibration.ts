@@ -8,7 +8,7 @@
  * rate, the model-call latency and the similarity distribution at once, by the size of its grade; they are
  * annotated (left out of every baseline and of the history), as an SRE's incidents would be.
  */
-import { buildImpactReport, type BaselineSpec } from '../core/impact';
+import { buildImpactReport, DEFAULT_MEDIAN_WEEKS, type BaselineSpec } from '../core/impact';
 import { type Finding, type ImpactReport, type Thresholds } from '../core/report';
 import { type Interval } from '../core/source';
 import { createSimulation } from '../simulator/generator';
@@ -78,6 +78,8 @@ export interface CalibrationOptions {
   warmupDays?: number;
   /** The days-earlier baseline mode's lag (default 7: the same hour a week earlier). */
   lagDays?: number;
+  /** Weeks of the median_weeks baseline mode (default 3; 0 leaves the mode out: it needs weeks of data). */
+  medianWeeks?: number;
   thresholds?: Partial<Thresholds>;
 }
 
@@ -89,6 +91,7 @@ export interface NullRow {
 }
 
 export interface PlantedRow {
+  baseline: string;
   shift: string;
   windows: number;
   detected: number;
@@ -134,14 +137,25 @@ export async function calibrate(options: CalibrationOptions): Promise<Calibratio
 
   const warmup = options.warmupDays ?? 7;
   const lagDays = options.lagDays ?? 7;
-  const modes: Array<{ name: string; spec: BaselineSpec; lag: number; warmup: number }> = [
-    { name: 'preceding hour', spec: { mode: 'preceding' }, lag: HOUR, warmup },
+  const weeks = options.medianWeeks ?? DEFAULT_MEDIAN_WEEKS;
+  const modes: Array<{ name: string; spec: BaselineSpec; lags: number[]; warmup: number }> = [
+    { name: 'preceding hour', spec: { mode: 'preceding' }, lags: [HOUR], warmup },
     {
       name: `same hour ${lagDays} day${lagDays === 1 ? '' : 's'} earlier`,
       spec: { mode: 'days_earlier', days: lagDays },
-      lag: lagDays * DAY,
+      lags: [lagDays * DAY],
       warmup: warmup + lagDays,
     },
+    ...(weeks > 0
+      ? [
+          {
+            name: `median of the same hour, ${weeks} weeks`,
+            spec: { mode: 'median_weeks', weeks } as BaselineSpec,
+            lags: Array.from({ length: weeks }, (_, w) => (w + 1) * 7 * DAY),
+            warmup: warmup + 7 * weeks,
+          },
+        ]
+      : []),
   ];
   const nulls: NullRow[] = [];
   const dispersions: Calibration['dispersions'] = [];
@@ -150,7 +164,7 @@ export async function calibrate(options: CalibrationOptions): Promise<Calibratio
     const windows: Interval[] = [];
     for (let from = ORIGIN + mode.warmup * DAY; from + HOUR <= end; from += HOUR) {
       const window = { from, to: from + HOUR };
-      if (!touches(window) && !touches({ from: from - mode.lag, to: from - mode.lag + HOUR })) {
+      if (!touches(window) && !mode.lags.some((lag) => touches({ from: from - lag, to: from - lag + HOUR }))) {
         windows.push(window);
       }
     }
@@ -177,40 +191,56 @@ export async function calibrate(options: CalibrationOptions): Promise<Calibratio
   }
 
   const rows = new Map<string, PlantedRow & { sum: number }>();
-  const tally = (shift: string, finding: Finding | undefined, realised: number | null) => {
-    const row = rows.get(shift) ?? { shift, windows: 0, detected: 0, paged: 0, realised: 0, sum: 0 };
+  const tally = (baseline: string, shift: string, finding: Finding | undefined, realised: number | null) => {
+    const key = `${baseline}\n${shift}`;
+    const row = rows.get(key) ?? { baseline, shift, windows: 0, detected: 0, paged: 0, realised: 0, sum: 0 };
     row.windows++;
     row.detected += finding && isAlarm(finding) ? 1 : 0;
     row.paged += finding?.verdict === 'page' ? 1 : 0;
     row.sum += realised ?? 0;
-    rows.set(shift, row);
+    rows.set(key, row);
   };
-  for (const incident of incidents) {
-    if (incident.from < ORIGIN + warmup * DAY || incident.to > end) {
-      continue;
+  // The planted shifts against the preceding hour only: they recur at the same hour every day, so every past
+  // week of a planted hour is itself an incident, left out of a days-earlier or median-of-weeks baseline.
+  for (const mode of modes.filter((m) => m.spec.mode === 'preceding')) {
+    for (const incident of incidents) {
+      if (incident.from < ORIGIN + mode.warmup * DAY || incident.to > end) {
+        continue;
+      }
+      const grade = GRADES[PLANT_HOURS.indexOf(Math.round((incident.from - ORIGIN) / HOUR) % 24)];
+      const r = await report({ from: incident.from, to: incident.to }, mode.spec);
+      const find = (sli: string) => r.findings.find((f) => f.sli === sli && f.segment.endpoint === '/chat');
+      const refusal = find('refusal_rate');
+      const latency = find('model_latency');
+      const similarity = find('semantic_similarity');
+      tally(
+        mode.name,
+        `refusal rate +${grade.refusal * 100}%`,
+        refusal,
+        refusal?.kind === 'proportion' ? refusal.change.relative : null
+      );
+      tally(
+        mode.name,
+        `latency +${grade.latency * 100}% (p95)`,
+        latency,
+        latency?.kind === 'distribution' ? latency.headline.relativeChange : null
+      );
+      tally(
+        mode.name,
+        `similarity PSI ${grade.psi}`,
+        similarity,
+        similarity?.kind === 'distribution' ? similarity.psi : null
+      );
     }
-    const grade = GRADES[PLANT_HOURS.indexOf(Math.round((incident.from - ORIGIN) / HOUR) % 24)];
-    const r = await report({ from: incident.from, to: incident.to }, { mode: 'preceding' });
-    const find = (sli: string) => r.findings.find((f) => f.sli === sli && f.segment.endpoint === '/chat');
-    const refusal = find('refusal_rate');
-    const latency = find('model_latency');
-    const similarity = find('semantic_similarity');
-    tally(
-      `refusal rate +${grade.refusal * 100}%`,
-      refusal,
-      refusal?.kind === 'proportion' ? refusal.change.relative : null
-    );
-    tally(
-      `latency +${grade.latency * 100}% (p95)`,
-      latency,
-      latency?.kind === 'distribution' ? latency.headline.relativeChange : null
-    );
-    tally(`similarity PSI ${grade.psi}`, similarity, similarity?.kind === 'distribution' ? similarity.psi : null);
   }
   const planted = [...rows.values()]
     .map(({ sum, ...row }) => ({ ...row, realised: row.windows ? sum / row.windows : 0 }))
-    .sort((a, b) => a.shift.localeCompare(b.shift, 'en', { numeric: true }));
+    .sort((a, b) => modeOrder(a) - modeOrder(b) || a.shift.localeCompare(b.shift, 'en', { numeric: true }));
   return { nulls, planted, dispersions };
+
+  function modeOrder(row: PlantedRow): number {
+    return modes.findIndex((m) => m.name === row.baseline);
+  }
 }
 
 /** At most `count` items, evenly spread over the list (all of them when it is shorter). */
@@ -245,20 +275,21 @@ export function calibrationTable({ nulls, planted }: Calibration): string {
         `| ${r.baseline} | ${r.reports} | ${percent(r.paging, r.reports)} | ${percent(r.investigating, r.reports)} |`
     ),
     '',
-    '| planted shift on /chat (preceding-hour baseline) | windows | realised (mean) | detected (investigate or page) | paged |',
-    '|---|---:|---:|---:|---:|',
+    '| planted shift on /chat | baseline | windows | realised (mean) | detected (investigate or page) | paged |',
+    '|---|---|---:|---:|---:|---:|',
     ...planted.map(
       (r) =>
-        `| ${r.shift} | ${r.windows} | ${r.shift.includes('PSI') ? `PSI ${r.realised.toFixed(3)}` : `${(100 * r.realised).toFixed(1)}%`} | ${percent(r.detected, r.windows)} | ${percent(r.paged, r.windows)} |`
+        `| ${r.shift} | ${r.baseline} | ${r.windows} | ${r.shift.includes('PSI') ? `PSI ${r.realised.toFixed(3)}` : `${(100 * r.realised).toFixed(1)}%`} | ${percent(r.detected, r.windows)} | ${percent(r.paged, r.windows)} |`
     ),
   ].join('\n');
 }
 
 export async function run(): Promise<void> {
   const started = Date.now();
-  const result = await calibrate({ days: 21, seed: 11 });
+  // 35 days: the median of 3 past weeks needs 3 weeks before each window and its week of history.
+  const result = await calibrate({ days: 35, seed: 11, maxNullWindows: 252 });
   process.stdout.write(
-    `21 simulated days (seed 11, realistic noise), one-hour windows, --by endpoint:\n\n${calibrationTable(result)}\n\n${dispersionTable(result)}\n\n(${((Date.now() - started) / 1000).toFixed(0)} s)\n`
+    `35 simulated days (seed 11, realistic noise), one-hour windows, --by endpoint, at most 252 quiet windows per baseline:\n\n${calibrationTable(result)}\n\n${dispersionTable(result)}\n\n(${((Date.now() - started) / 1000).toFixed(0)} s)\n`
   );
 }
 

@@ -30,7 +30,14 @@ import {
   type DistributionSli,
   type ProportionSli,
 } from '../core/metrics';
-import { findingsTable, renderMarkdown, VERDICT_WORD } from '../core/render';
+import {
+  findingsTable,
+  formatQValue,
+  LARGE_SECONDARY_CHANGE,
+  p99Note,
+  renderMarkdown,
+  VERDICT_WORD,
+} from '../core/render';
 import { DEFAULT_THRESHOLDS, type Verdict } from '../core/report';
 import { parsePrometheusFloat, type MetricsSource, type SampleRow } from '../core/source';
 import { benjaminiYekutieli, FALLBACK_WANDER, testShift, type ShiftTest } from '../core/stats/dispersion';
@@ -112,6 +119,9 @@ const RANK: Verdict[] = ['ok', 'investigate', 'page'];
 /** What the floor keeps of a finding until the q-values are known: its cells, volumes and tests. */
 interface FloorRow {
   head: string;
+  /** The Change cell's parts, and the p99 note it adds when the verdict is OK. */
+  change: string[];
+  p99: string;
   volumes: [number, number];
   /** The regression's level, and (distributions) PSI's when the tail backs it: each with its test's index. */
   routes: Array<{ level: Verdict; test: number }>;
@@ -168,7 +178,9 @@ async function floor(source: MetricsSource, segments: number): Promise<{ table: 
         const change = absolute === null ? 'n/a' : `${formatPoints(absolute)} (${relativeText})`;
         const regression = wr === null || br === null ? 0 : br === 0 ? (wr > 0 ? Infinity : 0) : (wr - br) / br;
         rows.push({
-          head: `| ${title} | ${cell(names[s])} | ${side(wr, we, wn)} | ${side(br, be, bn)} | ${change} |`,
+          head: `| ${title} | ${cell(names[s])} | ${side(wr, we, wn)} | ${side(br, be, bn)} |`,
+          change: [change],
+          p99: '',
           volumes: [wn, bn],
           routes: [{ level: levelOf(regression), test: tests.length - 1 }],
         });
@@ -212,13 +224,8 @@ async function floor(source: MetricsSource, segments: number): Promise<{ table: 
       const change = Number.isFinite(qw) && Number.isFinite(qb) && qb !== 0 ? (qw - qb) / qb : null;
       const side = (n: number, [p50, p95, p99]: number[]) =>
         n === 0 ? 'no data' : `p50 ${value(p50)}, p95 ${value(p95)}, p99 ${value(p99)} (n=${formatCount(n)})`;
-      const changeCell =
-        [
-          change === null ? '' : `${headline} ${formatSignedPercent(change)}`,
-          Number.isFinite(psi) ? `PSI ${formatStatistic(psi)}` : '',
-        ]
-          .filter(Boolean)
-          .join(', ') || 'n/a';
+      const [pw, pb] = [quantiles[0][2], quantiles[1][2]];
+      const p99Change = Number.isFinite(pw) && Number.isFinite(pb) && pb > 0 ? (pw - pb) / pb : 0;
       const signed = change ?? 0;
       const regression =
         definition.badDirection === 'higher'
@@ -234,7 +241,12 @@ async function floor(source: MetricsSource, segments: number): Promise<{ table: 
         });
       }
       rows.push({
-        head: `| ${title} | ${cell(names[s])} | ${side(nw, quantiles[0])} | ${side(nb, quantiles[1])} | ${changeCell} |`,
+        head: `| ${title} | ${cell(names[s])} | ${side(nw, quantiles[0])} | ${side(nb, quantiles[1])} |`,
+        change: [
+          change === null ? '' : `${headline} ${formatSignedPercent(change)}`,
+          Number.isFinite(psi) ? `PSI ${formatStatistic(psi)}` : '',
+        ],
+        p99: Math.abs(p99Change) >= LARGE_SECONDARY_CHANGE ? p99Note(p99Change, headline) : '',
         volumes: [nw, nb],
         routes,
       });
@@ -246,7 +258,7 @@ async function floor(source: MetricsSource, segments: number): Promise<{ table: 
     '| SLI | Segment | Window | Baseline | Change | q | Dispersion | Verdict |',
     '|---|---|---|---|---|---|---|---|',
   ];
-  for (const { head, volumes, routes } of rows) {
+  for (const { head, change, p99, volumes, routes } of rows) {
     // The verdict: volume first, then the route whose q supports the highest verdict (ties: the higher level).
     let verdict: Verdict;
     let decided = routes[0];
@@ -271,9 +283,10 @@ async function floor(source: MetricsSource, segments: number): Promise<{ table: 
     const judged = verdict !== 'no_data' && verdict !== 'insufficient_data';
     const q = qValues[decided.test];
     const test = tests[decided.test];
-    const qText = judged && Number.isFinite(q) ? formatStatistic(q) : 'n/a';
+    const qText = judged && Number.isFinite(q) ? formatQValue(q) : 'n/a';
     const noise = judged && test ? `${formatStatistic(test.dispersion.phi)} (assumed)` : 'n/a';
-    lines.push(`${head} ${qText} | ${noise} | ${VERDICT_WORD[verdict]} |`);
+    const changeCell = [...change, verdict === 'ok' ? p99 : ''].filter(Boolean).join(', ') || 'n/a';
+    lines.push(`${head} ${changeCell} | ${qText} | ${noise} | ${VERDICT_WORD[verdict]} |`);
   }
   return { table: lines.join('\n'), checksum };
 }

@@ -69,7 +69,7 @@ export interface Connection {
 const SECRET_HEADER = /authorization|token|key|secret|password|cookie|auth/i;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
-function readSecretFile(path: string, flag: string): string {
+export function readSecretFile(path: string, flag: string): string {
   let text: string;
   try {
     if (!statSync(path).isFile()) {

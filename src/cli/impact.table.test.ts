@@ -129,7 +129,7 @@ const ROWS: Row[] = [
   usage(
     '--baseline lastweek',
     [...W, '--baseline', 'lastweek'],
-    /--baseline must be 'preceding', '<N>d' or '<from>..<to>', not 'lastweek'/
+    /--baseline must be 'preceding', '<N>d', '<from>..<to>' or 'median\[-<N>w\]', not 'lastweek'/
   ),
   // Scope
   usage("--sli ''", [...W, '--sli', ''], /--sli is empty/),
@@ -249,7 +249,8 @@ const ROWS: Row[] = [
   {
     input: 'a matrix where a vector belongs',
     server: { kind: 'answer', json: { status: 'success', data: { resultType: 'matrix', result: [] } } },
-    args: win(),
+    // A baseline shorter than the window: no history, so the window is read with an instant query.
+    args: win('--baseline', `${T0}..${T0 + 1800}`),
     code: 1,
     message: /returned matrix where an instant vector was expected/,
   },

@@ -1,5 +1,11 @@
 /** `aisre impact`: the postmortem impact section for a window, read from a Prometheus-compatible API. */
-import { buildImpactReport, ImpactOptionsError, resolveBaseline, type BaselineSpec } from '../core/impact';
+import {
+  buildImpactReport,
+  DEFAULT_MEDIAN_WEEKS,
+  ImpactOptionsError,
+  resolveBaseline,
+  type BaselineSpec,
+} from '../core/impact';
 import { type SliId } from '../core/metrics';
 import { profiledImpactOptions } from '../core/profile';
 import { DEFAULT_MAX_SERIES, SeriesLimitError } from '../core/prometheus';
@@ -8,6 +14,7 @@ import { type ImpactReport } from '../core/report';
 import { type Interval } from '../core/source';
 import { CONNECTION_FLAGS, CONNECTION_USAGE, parseConnection, withPrometheus } from './connection';
 import { parseFlags, parseNumber, UsageError } from './errors';
+import { fetchIncidentWindows, GRAFANA_TOKEN_ENV, parseExclude, parseGrafana } from './incidents';
 import { PROFILE_FLAGS, PROFILE_USAGE, profileFromFlags } from './profileFlags';
 import { parseTime } from './time';
 
@@ -23,7 +30,13 @@ Options:
   --from <time>          Window start: RFC 3339 (2026-11-24T14:00:00Z), Unix seconds, or now-<duration>
   --to <time>            Window end, same forms (also: now, the current whole second)
   --baseline <spec>      preceding (default: the interval of equal length before the window),
-                         <N>d (the same window N days earlier, N >= 1), or <from>..<to>
+                         <N>d (the same window N days earlier, N >= 1), <from>..<to>, or
+                         median (per count, the median of the same window 1..3 weeks earlier; median-<N>w: N weeks)
+  --exclude <from>..<to> Leave this interval out of the baseline and of the history (another incident); repeatable
+  --exclude-incidents    Leave out the ai-incident regions Grafana holds over the baseline (needs --grafana)
+  --grafana <url>        The Grafana whose annotations --exclude-incidents reads (its base URL)
+  --grafana-token-file <file>
+                         Grafana token (a service account's, with annotations:read); default: $${GRAFANA_TOKEN_ENV}
   --selector <matchers>  PromQL label matchers for every query, e.g. 'team="search",endpoint="/chat"'
   --by <labels>          Split findings by these labels, comma-separated (e.g. endpoint,model; team, service,
                          endpoint and model read the label the preset maps them to)
@@ -49,6 +62,10 @@ const IMPACT_FLAGS = {
   from: { type: 'string' },
   to: { type: 'string' },
   baseline: { type: 'string' },
+  exclude: { type: 'string', multiple: true },
+  'exclude-incidents': { type: 'boolean' },
+  grafana: { type: 'string' },
+  'grafana-token-file': { type: 'string' },
   selector: { type: 'string' },
   by: { type: 'string' },
   sli: { type: 'string' },
@@ -63,6 +80,19 @@ const IMPACT_FLAGS = {
 function parseBaseline(spec: string | undefined, window: Interval): BaselineSpec {
   if (spec === undefined || spec === 'preceding') {
     return { mode: 'preceding' };
+  }
+  const median = /^median(?:-(\d+)w)?$/.exec(spec);
+  if (median) {
+    const weeks = median[1] === undefined ? DEFAULT_MEDIAN_WEEKS : Number(median[1]);
+    if (weeks < 1 || weeks > 52) {
+      throw new UsageError(`--baseline ${spec}: give 1 to 52 weeks`);
+    }
+    if (window.to - window.from > 7 * 86_400) {
+      throw new UsageError(
+        `--baseline ${spec} compares the same window in past weeks: the window must be a week or shorter`
+      );
+    }
+    return { mode: 'median_weeks', weeks };
   }
   const days = /^(\d+)d$/.exec(spec);
   if (days) {
@@ -87,7 +117,7 @@ function parseBaseline(spec: string | undefined, window: Interval): BaselineSpec
     }
     return { mode: 'fixed', from, to };
   }
-  throw new UsageError(`--baseline must be 'preceding', '<N>d' or '<from>..<to>', not '${spec}'`);
+  throw new UsageError(`--baseline must be 'preceding', '<N>d', '<from>..<to>' or 'median[-<N>w]', not '${spec}'`);
 }
 
 /** A comma-separated list; given but empty is a mistake (it would silently mean "none" or "all"). */
@@ -135,8 +165,13 @@ function parseImpactArgs(args: string[]) {
     throw new UsageError(`--baseline ${values.baseline ?? 'preceding'} would start before 1970-01-01`);
   }
   const connection = parseConnection(values);
+  if (values.grafana !== undefined && !values['exclude-incidents']) {
+    throw new UsageError('--grafana is only read with --exclude-incidents');
+  }
   return {
     connection,
+    exclude: (values.exclude ?? []).map((spec) => parseExclude(spec, now)),
+    grafana: values['exclude-incidents'] ? parseGrafana(values, connection.timeoutMs) : undefined,
     format,
     settings,
     maxSeries: parseNumber(values['max-series'], '--max-series', DEFAULT_MAX_SERIES, { max: MAX_LIMIT, integer: true }),
@@ -160,10 +195,15 @@ function parseImpactArgs(args: string[]) {
 }
 
 /** The report, under the connection's deadline; over-limit answers are the command line's to fix (exit 2). */
-function runReport(parsed: NonNullable<ReturnType<typeof parseImpactArgs>>): Promise<ImpactReport> {
+async function runReport(parsed: NonNullable<ReturnType<typeof parseImpactArgs>>): Promise<ImpactReport> {
+  // Grafana first: without the incidents it was asked to leave out, no report (and no query) at all.
+  const incidents = parsed.grafana
+    ? await fetchIncidentWindows(parsed.grafana, resolveBaseline(parsed.options.window, parsed.options.baseline))
+    : [];
+  const options = { ...parsed.options, excludeFromBaseline: [...parsed.exclude, ...incidents] };
   return withPrometheus(parsed.connection, 'report', { maxSeries: parsed.maxSeries }, async (source) => {
     try {
-      return await buildImpactReport(source, await profiledImpactOptions(source, parsed.settings, parsed.options));
+      return await buildImpactReport(source, await profiledImpactOptions(source, parsed.settings, options));
     } catch (error) {
       if (error instanceof ImpactOptionsError || error instanceof SeriesLimitError) {
         throw new UsageError(error.message);

@@ -3,32 +3,43 @@
  * (The same code against a real Prometheus is in src/cli/impact.integration.test.ts.)
  */
 import {
+  baselineStep,
   buildImpactReport,
   ImpactOptionsError,
+  mergeIntervals,
+  overlapsAny,
   resolveBaseline,
   subtractIntervals,
   type ImpactOptions,
 } from './impact';
 import { type DistributionFinding, type ProportionFinding } from './report';
-import { type MetricsSource, type RangeSeries, type SampleRow } from './source';
+import { type Interval, type MetricsSource, type RangeSeries, type SampleRow } from './source';
 
 const WINDOW = { from: 10_000, to: 13_600 };
 const BASELINE_END = WINDOW.from;
 
 type Rows = (labels: Record<string, string>) => SampleRow;
-type Table = Record<string, { window: SampleRow[]; baseline: SampleRow[] }>;
+/** `previous`: what the hour before the window read (the previous window), when it differs from the baseline. */
+type Table = Record<string, { window: SampleRow[]; baseline: SampleRow[]; previous?: SampleRow[] }>;
 
 /**
- * Answers `sum by (...) (increase(<metric>...))` from `table[metric]`, the window at its end, anything else as
- * baseline. Range queries (the history) answer the baseline at every step: a history exactly as quiet as
+ * Answers `sum by (...) (increase(<metric>[<range>] offset <d>))` from `table[metric]`: the window at its end,
+ * anything else as baseline. The baseline's counts all land in the last step of each hour-long block (a
+ * shorter range ending elsewhere reads nothing), so however the report cuts an hour into steps, the hour sums to
+ * the table. Range queries (the history) answer the baseline at every hour: a history exactly as quiet as
  * independent requests, dispersion 1, unless `withHistory` is false (a source without range queries).
  */
 function tableSource(table: Table, asked: string[] = [], withHistory = true): MetricsSource {
-  const answer = (expr: string, time: number) => {
+  const answer = (expr: string, evaluatedAt: number) => {
     const metric = /increase\(([a-z_]+)\{/.exec(expr)?.[1] ?? '';
     const entry = table[metric.replace(/_bucket$/, '')];
-    if (!entry) {
+    const [, range, offset, unit] = /\[(\d+)s\](?: offset (\d+)(ms|s))?\)/.exec(expr) ?? [];
+    const time = evaluatedAt - (offset === undefined ? 0 : Number(offset) / (unit === 'ms' ? 1000 : 1));
+    if (!entry || (Number(range) < 3600 && (time - WINDOW.to) % 3600 !== 0)) {
       return [];
+    }
+    if (time === WINDOW.from && entry.previous && Number(range) === 3600) {
+      return entry.previous;
     }
     return time === WINDOW.to ? entry.window : entry.baseline;
   };
@@ -189,6 +200,34 @@ describe('proportions', () => {
     expect(finding(lenient.findings, 'refusal_rate').verdict).toBe('page');
   });
 
+  test('a page-sized change significant to investigate pages when it persists over the previous window', async () => {
+    // The same +40% as above, against the same hour a day earlier; the hour before the window rose as much.
+    const table = {
+      llm_requests_total: {
+        window: requests('/chat', 9_860, 140),
+        baseline: requests('/chat', 9_900, 100),
+        previous: requests('/chat', 9_860, 140),
+      },
+    };
+    const options = { slis: ['refusal_rate' as const], baseline: { mode: 'days_earlier' as const, days: 1 } };
+    const persisted = finding<ProportionFinding>((await report(table, options)).findings, 'refusal_rate');
+    expect(persisted.qValue!).toBeGreaterThan(0.01);
+    expect(persisted.qValue!).toBeLessThan(0.05);
+    expect(persisted.tests[0].previousWindowPValue!).toBeLessThan(0.05);
+    expect(persisted.verdict).toBe('page');
+    expect(persisted.reason).toMatch(/it persists, the previous window of this length moved the same way \(p = /);
+    // A previous hour as quiet as the baseline: it only investigates.
+    const once = { llm_requests_total: { ...table.llm_requests_total, previous: table.llm_requests_total.baseline } };
+    const single = finding<ProportionFinding>((await report(once, options)).findings, 'refusal_rate');
+    expect(single.tests[0].previousWindowPValue!).toBeGreaterThan(0.4);
+    expect(single.verdict).toBe('investigate');
+    // A previous hour that moved the other way does not make it persist.
+    const opposite = { llm_requests_total: { ...table.llm_requests_total, previous: requests('/chat', 9_940, 60) } };
+    const back = finding<ProportionFinding>((await report(opposite, options)).findings, 'refusal_rate');
+    expect(back.tests[0].previousWindowPValue!).toBeGreaterThan(0.95);
+    expect(back.verdict).toBe('investigate');
+  });
+
   test('a large relative change on few requests is not significant', async () => {
     const r = await report({
       llm_requests_total: { window: requests('/chat', 196, 4), baseline: requests('/chat', 198, 2) },
@@ -343,28 +382,95 @@ describe('the report as a whole', () => {
       window: WINDOW,
       groupBy: ['endpoint'],
     });
-    // 4 counters + 6 histograms, once for the window, once for the baseline and one range query for their history.
-    expect(asked).toHaveLength(30);
-    expect(new Set(asked).size).toBe(30);
-    expect(asked.filter((q) => q.includes('..'))).toHaveLength(10);
+    // 4 counters + 6 histograms, each in two range queries: the window with its history, and the baseline.
+    expect(asked).toHaveLength(20);
+    expect(new Set(asked).size).toBe(20);
+    expect(asked.every((q) => q.includes('..'))).toBe(true);
   });
 
-  test('other incidents are cut out of the baseline, each remaining piece read on its own', async () => {
+  test('the queries do not grow with the number of excluded incidents: two per SLI family', async () => {
+    const counts = [];
+    for (const n of [0, 1, 10, 1_000]) {
+      const asked: string[] = [];
+      // n ten-minute incidents spread over the baseline and the two weeks before it.
+      const excluded = Array.from({ length: n }, (_, i) => {
+        const from = BASELINE_END - ((i * 7_919) % (15 * 86_400));
+        return { from, to: from + 600 };
+      });
+      await buildImpactReport(tableSource({}, asked), { window: WINDOW, excludeFromBaseline: excluded });
+      counts.push(asked.length);
+    }
+    expect(counts).toEqual([20, 20, 20, 20]);
+  });
+
+  test('other incidents are cut out of the baseline in whole steps, from one range query', async () => {
     const asked: string[] = [];
     const r = await buildImpactReport(tableSource({}, asked), {
       window: WINDOW,
       slis: ['refusal_rate'],
       excludeFromBaseline: [{ from: 7_000, to: 8_000 }],
     });
-    expect(r.baseline.excluded).toEqual([{ from: '1970-01-01T01:56:40Z', to: '1970-01-01T02:13:20Z' }]);
+    // The baseline 6400..10000 in 5-minute steps ending at 10000: the steps touching 7000..8000 are left out.
+    expect(r.baseline.excluded).toEqual([{ from: '1970-01-01T01:56:40Z', to: '1970-01-01T02:16:40Z' }]);
     expect(asked).toEqual([
-      '13600 sum by (outcome) (increase(llm_requests_total{}[3600s]))',
-      '7000 sum by (outcome) (increase(llm_requests_total{}[600s]))',
-      '10000 sum by (outcome) (increase(llm_requests_total{}[2000s]))',
-      // The history: 168 one-hour pairs before the window, in one range query.
-      '-594800..10000/3600 sum by (outcome) (increase(llm_requests_total{}[3600s]))',
+      // The window and its history: 168 one-hour pairs before the window, in one range query.
+      '-594000..14400/3600 sum by (outcome) (increase(llm_requests_total{}[3600s] offset 800s))',
+      // The baseline, twelve 5-minute steps, evaluated on multiples of the step and shifted back by the offset.
+      '6900..10200/300 sum by (outcome) (increase(llm_requests_total{}[300s] offset 200s))',
     ]);
-    expect(r.caveats.join(' ')).toMatch(/Other incidents cover 16 min 40 s of the baseline/);
+    expect(r.caveats.join(' ')).toMatch(/Other incidents cover 20 min of the baseline \(read in steps of 5 min\)/);
+  });
+
+  test('the baseline sums the steps no incident touches, whatever their number', async () => {
+    // Every 5-minute step of the baseline holds 10 requests, 1 refused; the window 10 times that.
+    const step = (time: number) => ((time - WINDOW.to) % 300 === 0 ? 1 : 0);
+    const source: MetricsSource = {
+      instantQuery: async () => [],
+      rangeQuery: async (expr, start, end, stepSeconds) => {
+        const [, range, offset] = /\[(\d+)s\](?: offset (\d+)s)?/.exec(expr)!.map(Number);
+        const samples = [];
+        for (let t = start; t <= end; t += stepSeconds) {
+          const blockEnd = t - (offset || 0);
+          const scale = blockEnd === WINDOW.to ? 10 * (range / 300) : step(blockEnd) * (range / 300);
+          samples.push({ time: t, value: scale });
+        }
+        return [
+          { labels: { outcome: 'answered' }, samples: samples.map((x) => ({ ...x, value: 9 * x.value })) },
+          { labels: { outcome: 'refused' }, samples },
+        ];
+      },
+    };
+    // Exclusions: two overlapping ones (merged), one touching a step at its edge only (kept), one inside a step.
+    const r = await buildImpactReport(source, {
+      window: WINDOW,
+      slis: ['refusal_rate'],
+      excludeFromBaseline: [
+        { from: 7_300, to: 7_900 },
+        { from: 7_600, to: 8_200 },
+        { from: 9_100, to: 9_400 },
+        { from: 9_450, to: 9_460 },
+      ],
+    });
+    const refusals = r.findings.find((f) => f.sli === 'refusal_rate') as ProportionFinding;
+    // Left out: 7300..8200 (3 steps), 9100..9400 (1), 9400..9700 for 9450..9460 (1): 7 of 12 steps remain.
+    expect(refusals.baseline).toMatchObject({ events: 7, total: 70 });
+    expect(refusals.window).toMatchObject({ events: 120, total: 1_200 });
+    expect(r.baseline.excluded.map((e) => [e.from, e.to])).toEqual([
+      ['1970-01-01T02:01:40Z', '1970-01-01T02:16:40Z'],
+      ['1970-01-01T02:31:40Z', '1970-01-01T02:41:40Z'],
+    ]);
+  });
+
+  test('an answer on another grid than asked is refused, not misread', async () => {
+    const source: MetricsSource = {
+      instantQuery: async () => [],
+      rangeQuery: async (_expr, start) => [
+        { labels: { outcome: 'refused' }, samples: [{ time: start + 1, value: 1 }] },
+      ],
+    };
+    await expect(buildImpactReport(source, { window: WINDOW, slis: ['refusal_rate'] })).rejects.toThrow(
+      /off the (300|3600) s steps it was asked for/
+    );
   });
 
   test('the selector is applied to every query; bad selectors and groupings are refused', async () => {
@@ -374,11 +480,76 @@ describe('the report as a whole', () => {
       slis: ['response_length'],
       selector: 'team="search"',
     });
-    expect(asked[0]).toContain('gen_ai_client_token_usage_bucket{gen_ai_token_type="output",team="search"}[3600s]');
+    expect(
+      asked.every((q) => q.includes('gen_ai_client_token_usage_bucket{gen_ai_token_type="output",team="search"}['))
+    ).toBe(true);
     await expect(report({}, { selector: 'team=search' })).rejects.toThrow(ImpactOptionsError);
     await expect(report({}, { groupBy: ['outcome'] })).rejects.toThrow(/cannot group by 'outcome'/);
     await expect(report({}, { window: { from: 5, to: 5 } })).rejects.toThrow(/ends .* before it starts/);
     await expect(report({}, { slis: ['refusals' as never] })).rejects.toThrow(/unknown SLI refusals/);
+  });
+});
+
+describe('the median of past weeks as baseline', () => {
+  const WEEK = 7 * 86_400;
+  /** Refusals (of 10,000 requests) in the window and the same hour 1, 2 and 3 weeks earlier; 200 elsewhere. */
+  function weeklySource(refused: Record<number, number>, asked: string[] = []): MetricsSource {
+    return {
+      instantQuery: async () => [],
+      rangeQuery: async (expr, start, end, step) => {
+        asked.push(`${start}..${end}/${step} ${expr}`);
+        const offset = Number(/ offset (\d+)s/.exec(expr)?.[1] ?? 0);
+        const times = Array.from({ length: Math.round((end - start) / step) + 1 }, (_, i) => start + i * step);
+        const at = (t: number) => refused[WINDOW.to - (t - offset)] ?? 200;
+        return [
+          { labels: { outcome: 'refused' }, samples: times.map((time) => ({ time, value: at(time) })) },
+          { labels: { outcome: 'answered' }, samples: times.map((time) => ({ time, value: 10_000 - at(time) })) },
+        ];
+      },
+    };
+  }
+  const weeks = { 0: 400, [WEEK]: 300, [2 * WEEK]: 900, [3 * WEEK]: 320 };
+
+  test('per count, the median of the same hour 1…N weeks earlier: one odd week does not set it', async () => {
+    const asked: string[] = [];
+    const r = await buildImpactReport(weeklySource(weeks, asked), {
+      window: WINDOW,
+      slis: ['refusal_rate'],
+      baseline: { mode: 'median_weeks', weeks: 3 },
+    });
+    const refusals = r.findings[0] as ProportionFinding;
+    // Refused: median of 300, 900, 320 = 320; answered: median of 9,700, 9,100, 9,680 = 9,680.
+    expect(refusals.baseline).toMatchObject({ events: 320, total: 10_000 });
+    expect(refusals.window).toMatchObject({ events: 400, total: 10_000 });
+    expect(r.baseline).toMatchObject({
+      mode: 'median_weeks',
+      weeks: 3,
+      from: new Date((WINDOW.from - 3 * WEEK) * 1000).toISOString().replace('.000Z', 'Z'),
+      excluded: [],
+    });
+    // Still two queries: the window with its history, and the three weeks in one weekly-step query.
+    expect(asked).toHaveLength(2);
+    expect(asked[1]).toMatch(/\/604800 .*\[3600s\]/);
+  });
+
+  test('a week another incident touches is left out of the median', async () => {
+    const r = await buildImpactReport(weeklySource(weeks), {
+      window: WINDOW,
+      slis: ['refusal_rate'],
+      baseline: { mode: 'median_weeks', weeks: 3 },
+      excludeFromBaseline: [{ from: WINDOW.from - 2 * WEEK + 600, to: WINDOW.from - 2 * WEEK + 1200 }],
+    });
+    // Per count, the lower median of the two weeks left: refused 300 (of 300, 320), answered 9,680 (of 9,700, 9,680).
+    expect((r.findings[0] as ProportionFinding).baseline).toMatchObject({ events: 300, total: 9_980 });
+    expect(r.baseline.excluded).toHaveLength(1);
+    expect(r.caveats.join(' ')).toMatch(/touch 1 of the 3 past weeks; the baseline is the median of the other 2/);
+  });
+
+  test('weeks must be a whole number, and the window at most a week', async () => {
+    await expect(report({}, { baseline: { mode: 'median_weeks', weeks: 0 } })).rejects.toThrow(/whole number of weeks/);
+    await expect(
+      report({}, { window: { from: 0, to: 8 * 86_400 }, baseline: { mode: 'median_weeks', weeks: 3 } })
+    ).rejects.toThrow(/a week or shorter/);
   });
 });
 
@@ -403,5 +574,46 @@ describe('baselines', () => {
       { from: 20, to: 50 },
     ]);
     expect(subtractIntervals({ from: 0, to: 100 }, [{ from: -5, to: 500 }])).toEqual([]);
+  });
+
+  test('exclusions are merged in one sort, and agree with a cut-by-cut subtraction', () => {
+    // The quadratic method this replaced, as the reference.
+    const cutByCut = (base: Interval, cuts: Interval[]) =>
+      cuts.reduce(
+        (pieces, cut) =>
+          pieces.flatMap((p) =>
+            cut.to <= p.from || cut.from >= p.to
+              ? [p]
+              : [
+                  ...(cut.from > p.from ? [{ from: p.from, to: cut.from }] : []),
+                  ...(cut.to < p.to ? [{ from: cut.to, to: p.to }] : []),
+                ]
+          ),
+        [base]
+      );
+    let seed = 7;
+    const random = () => (seed = (seed * 48_271) % 2_147_483_647) / 2_147_483_647;
+    const cuts = Array.from({ length: 2_000 }, () => {
+      const from = Math.floor(random() * 100_000);
+      return { from, to: from + Math.floor(random() * 300) };
+    });
+    const base = { from: 1_000, to: 90_000 };
+    expect(subtractIntervals(base, cuts)).toEqual(cutByCut(base, cuts).filter((p) => p.to > p.from));
+    const merged = mergeIntervals(cuts);
+    expect(merged.every((m, i) => i === 0 || m.from > merged[i - 1].to)).toBe(true);
+    for (let i = 0; i < 500; i++) {
+      const from = Math.floor(random() * 100_000);
+      const to = from + 1 + Math.floor(random() * 200);
+      expect(overlapsAny(merged, from, to)).toBe(cuts.some((c) => c.from < to && from < c.to && c.to > c.from));
+    }
+  });
+
+  test('baseline steps: whole minutes, at least 5 minutes, at most 10,000 of them', () => {
+    expect(baselineStep(3_600)).toBe(300);
+    expect(baselineStep(600)).toBe(300);
+    expect(baselineStep(420)).toBe(420);
+    expect(baselineStep(7 * 86_400)).toBe(300);
+    expect(baselineStep(90 * 86_400)).toBe(900);
+    expect(baselineStep(3_599.75)).toBe(3_599.75);
   });
 });

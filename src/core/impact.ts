@@ -30,11 +30,19 @@ import {
   type Verdict,
 } from './report';
 import { formatCount, formatDuration, formatSignedPercent, formatStatistic } from './format';
-import { parsePrometheusFloat, type Interval, type MetricsSource, type RangeSeries, type SampleRow } from './source';
+import {
+  MetricsSourceError,
+  parsePrometheusFloat,
+  type Interval,
+  type MetricsSource,
+  type RangeSeries,
+  type SampleRow,
+} from './source';
 import {
   benjaminiYekutieli,
   FALLBACK_WANDER,
   MIN_HISTORY_PAIRS,
+  persistencePValue,
   type Shift,
   type ShiftTest,
   testShift,
@@ -51,6 +59,7 @@ import {
 import { proportionShift, wilsonInterval } from './stats/proportions';
 
 const DAY_SECONDS = 86_400;
+const WEEK_SECONDS = 7 * DAY_SECONDS;
 /** Queries in flight at once: enough to hide latency, few enough to be polite to a shared Prometheus. */
 const QUERY_CONCURRENCY = 4;
 /** Past window-vs-baseline pairs read to measure each statistic's dispersion (a week of one-hour windows)… */
@@ -59,7 +68,14 @@ const HISTORY_PAIRS = 168;
 const HISTORY_SPAN_SECONDS = 14 * DAY_SECONDS;
 
 export type BaselineSpec =
-  { mode: 'preceding' } | { mode: 'days_earlier'; days: number } | { mode: 'fixed'; from: number; to: number };
+  | { mode: 'preceding' }
+  | { mode: 'days_earlier'; days: number }
+  | { mode: 'fixed'; from: number; to: number }
+  /** Per count, the median of the same window 1…`weeks` weeks earlier: one odd hour or day does not set it. */
+  | { mode: 'median_weeks'; weeks: number };
+
+/** Weeks a median_weeks baseline takes by default: an odd number, so one unusual week is outvoted. */
+export const DEFAULT_MEDIAN_WEEKS = 3;
 
 export interface ImpactOptions {
   /** The incident window, Unix seconds. */
@@ -95,28 +111,92 @@ export function resolveBaseline(window: Interval, spec: BaselineSpec = { mode: '
       return { from: window.from - spec.days * DAY_SECONDS, to: window.to - spec.days * DAY_SECONDS };
     case 'fixed':
       return { from: spec.from, to: spec.to };
+    case 'median_weeks':
+      // The span of its weeks: from the earliest week's window start to the latest's end.
+      return { from: window.from - spec.weeks * WEEK_SECONDS, to: window.to - WEEK_SECONDS };
   }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Excluded intervals: merged once (O(n log n)), then asked by binary search.
+
+/** The intervals sorted and joined where they overlap or touch; empty ones dropped. */
+export function mergeIntervals(intervals: Interval[]): Interval[] {
+  const merged: Interval[] = [];
+  for (const { from, to } of intervals.filter((i) => i.to > i.from).sort((a, b) => a.from - b.from)) {
+    const last = merged[merged.length - 1];
+    if (last && from <= last.to) {
+      last.to = Math.max(last.to, to);
+    } else {
+      merged.push({ from, to });
+    }
+  }
+  return merged;
+}
+
+/** Whether (from, to) overlaps one of `merged` (mergeIntervals' output): a binary search. */
+export function overlapsAny(merged: Interval[], from: number, to: number): boolean {
+  let low = 0;
+  let high = merged.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (merged[middle].to <= from) {
+      low = middle + 1;
+    } else {
+      high = middle;
+    }
+  }
+  return low < merged.length && merged[low].from < to;
 }
 
 /** `base` without the parts covered by `excluded`, as the ordered pieces that remain. */
 export function subtractIntervals(base: Interval, excluded: Interval[]): Interval[] {
-  let pieces: Interval[] = [base];
-  for (const cut of excluded) {
-    pieces = pieces.flatMap((piece) => {
-      if (cut.to <= piece.from || cut.from >= piece.to) {
-        return [piece];
-      }
-      const kept: Interval[] = [];
-      if (cut.from > piece.from) {
-        kept.push({ from: piece.from, to: cut.from });
-      }
-      if (cut.to < piece.to) {
-        kept.push({ from: cut.to, to: piece.to });
-      }
-      return kept;
-    });
+  const pieces: Interval[] = [];
+  let start = base.from;
+  for (const cut of mergeIntervals(excluded)) {
+    if (cut.to <= start || cut.from >= base.to) {
+      continue;
+    }
+    if (cut.from > start) {
+      pieces.push({ from: start, to: cut.from });
+    }
+    start = cut.to;
+  }
+  if (start < base.to) {
+    pieces.push({ from: start, to: base.to });
   }
   return pieces;
+}
+
+/** Fewest seconds one baseline step covers: five scrapes at a 1-minute interval, so each step has samples to read. */
+const MIN_BASELINE_STEP = 300;
+/** Most samples per series one range query asks for (Prometheus refuses more than 11,000). */
+const MAX_POINTS = 10_000;
+
+/**
+ * The step the baseline is read in: the baseline's length divided into as many equal whole-minute steps of at
+ * least MIN_BASELINE_STEP as MAX_POINTS allows; the whole baseline when it is not a whole number of minutes.
+ */
+export function baselineStep(length: number): number {
+  if (!Number.isInteger(length) || length % 60 !== 0) {
+    return length;
+  }
+  const minutes = length / 60;
+  for (let n = Math.min(Math.floor(length / MIN_BASELINE_STEP), MAX_POINTS); n > 1; n--) {
+    if (minutes % n === 0) {
+      return length / n;
+    }
+  }
+  return length;
+}
+
+/** `count` consecutive blocks of `step` seconds ending at `end`, newest first (in whole milliseconds). */
+function blocksBefore(end: number, step: number, count: number): Interval[] {
+  const [endMs, stepMs] = [Math.round(end * 1000), Math.round(step * 1000)];
+  return Array.from({ length: count }, (_, k) => ({
+    from: (endMs - (k + 1) * stepMs) / 1000,
+    to: (endMs - k * stepMs) / 1000,
+  }));
 }
 
 export function toReportTime(seconds: number): string {
@@ -163,6 +243,10 @@ class QueryRunner {
   private failure: unknown;
 
   constructor(private readonly source: MetricsSource) {}
+
+  get canRange(): boolean {
+    return this.source.rangeQuery !== undefined;
+  }
 
   run(expr: string, time: number): Promise<SampleRow[]> {
     const key = `${time}\n${expr}`;
@@ -252,23 +336,6 @@ class Segments {
   }
 }
 
-async function read(
-  runner: QueryRunner,
-  expr: (rangeSeconds: number) => string,
-  pieces: Interval[],
-  splitLabel: string,
-  segments: Segments
-): Promise<Reading> {
-  const reading = emptyReading();
-  const results = await Promise.all(pieces.map((piece) => runner.run(expr(piece.to - piece.from), piece.to)));
-  for (const rows of results) {
-    for (const row of rows) {
-      accumulate(reading, row, splitLabel, segments);
-    }
-  }
-  return reading;
-}
-
 function emptyReading(): Reading {
   return {
     columns: new Map(),
@@ -327,74 +394,245 @@ function add(reading: Reading, key: Segment, splitLabel: string, splitValue: str
 }
 
 // ---------------------------------------------------------------------------------------------------
-// History: the same statistic over past window-vs-baseline pairs of the window's length, read with one
-// range query per metric (two when the baseline lies further back than the history reaches).
+// Reading in blocks: a range query whose samples are consecutive blocks of one length. Per SLI family (one
+// metric query) the report runs two of them, whatever the number of excluded incidents: the window and its
+// history in one, the baseline in the other.
 
-/** Where the past pairs lie: window-side blocks end at `ends`, each baseline block `lag` seconds earlier. */
-interface HistoryPlan {
-  length: number;
-  lag: number;
-  ends: number[];
-  /** Intervals no past block may touch: other incidents, and the report's own window. */
-  avoid: Interval[];
-}
+/** An increase query over `range` seconds, the interval read ending `offset` seconds before the evaluation time. */
+type IncreaseQuery = (range: number, offset?: number) => string;
 
-function historyPlan(window: Interval, baseline: Interval, avoid: Interval[]): HistoryPlan | null {
-  const length = window.to - window.from;
-  if (baseline.to - baseline.from !== length) {
-    return null;
-  }
-  const lag = window.to - baseline.to;
-  const count = Math.max(1, Math.min(HISTORY_PAIRS, Math.floor(HISTORY_SPAN_SECONDS / length)));
-  const ends = Array.from({ length: count }, (_, k) => window.from - k * length);
-  return { length, lag, ends, avoid: [...avoid, window] };
-}
+/** Readings of one range query by the end (Unix milliseconds) of the block each sample covers. */
+type Blocks = Map<number, Reading>;
 
-/** Past pairs of readings [window side, baseline side] of one query by the window side's end time, usable ones only. */
-async function readHistory(
+const ms = (seconds: number) => Math.round(seconds * 1000);
+
+/**
+ * `count` blocks of `range` seconds ending at `end`, end − step, … from one range query. It is evaluated at
+ * multiples of the step with an `offset` back to `end`, so backends that align a range query to its step
+ * (Grafana's promlib AlignTimeRange, Mimir's step alignment, VictoriaMetrics' cache) evaluate it at the asked
+ * times; an answer on another grid is refused rather than misread.
+ */
+async function readBlocks(
   runner: QueryRunner,
-  plan: HistoryPlan,
-  expr: (rangeSeconds: number) => string,
+  expr: IncreaseQuery,
+  block: { range: number; end: number; step: number; count: number },
   splitLabel: string,
   segments: Segments
-): Promise<Map<number, Pair>> {
-  const query = expr(plan.length);
-  const newest = plan.ends[0];
-  const oldest = plan.ends[plan.ends.length - 1];
-  // With the preceding interval as baseline one query holds both sides; otherwise a second one, lag earlier.
-  const sameQuery = plan.lag > 0 && plan.lag % plan.length === 0 && plan.lag <= newest - oldest + plan.length;
-  const windowSide = runner.range(query, sameQuery ? oldest - plan.lag : oldest, newest, plan.length);
-  const baselineSide = sameQuery ? windowSide : runner.range(query, oldest - plan.lag, newest - plan.lag, plan.length);
-  const [a, b] = await Promise.all([windowSide, baselineSide]);
-  const byTimeA = readingsByTime(a, splitLabel, segments);
-  const byTimeB = sameQuery ? byTimeA : readingsByTime(b, splitLabel, segments);
-  const touches = (end: number) => plan.avoid.some((x) => x.from < end && end - plan.length < x.to);
-  const pairs = new Map<number, Pair>();
-  // The source's own timestamps (Grafana aligns a range query's start to its step), window side newest first.
-  for (const time of [...byTimeA.keys()].sort((x, y) => y - x)) {
-    const past = byTimeB.get(time - plan.lag);
-    if (time <= newest && past && !touches(time) && !touches(time - plan.lag)) {
-      pairs.set(time, [byTimeA.get(time)!, past]);
-    }
-  }
-  return pairs;
-}
-
-function readingsByTime(series: RangeSeries[], splitLabel: string, segments: Segments): Map<number, Reading> {
-  const byTime = new Map<number, Reading>();
+): Promise<Blocks> {
+  const stepMs = ms(block.step);
+  const lastMs = Math.ceil(ms(block.end) / stepMs) * stepMs;
+  const offsetMs = lastMs - ms(block.end);
+  const firstMs = lastMs - (block.count - 1) * stepMs;
+  const series = await runner.range(expr(block.range, offsetMs / 1000), firstMs / 1000, lastMs / 1000, block.step);
+  const blocks: Blocks = new Map();
   for (const { labels, samples } of series) {
     const key = segments.of(labels);
     const splitValue = labels[splitLabel] ?? '';
     for (const { time, value } of samples) {
-      let reading = byTime.get(time);
-      if (!reading) {
-        reading = emptyReading();
-        byTime.set(time, reading);
+      const at = ms(time);
+      if (!Number.isFinite(at)) {
+        // A sample without a readable time: its series cannot be trusted anywhere in the answer.
+        for (let t = firstMs; t <= lastMs; t += stepMs) {
+          add(blockAt(blocks, t - offsetMs), key, splitLabel, splitValue, NaN);
+        }
+        continue;
       }
-      add(reading, key, splitLabel, splitValue, value);
+      if (at < firstMs || at > lastMs || (at - firstMs) % stepMs !== 0) {
+        throw new MetricsSourceError(
+          `the metrics source answered a range query at ${toReportTime(time)}, off the ${block.step} s steps it was asked for`
+        );
+      }
+      add(blockAt(blocks, at - offsetMs), key, splitLabel, splitValue, value);
     }
   }
-  return byTime;
+  return blocks;
+}
+
+function blockAt(blocks: Blocks, end: number): Reading {
+  let reading = blocks.get(end);
+  if (!reading) {
+    reading = emptyReading();
+    blocks.set(end, reading);
+  }
+  return reading;
+}
+
+/** Several readings as one: counts added (the pieces of a baseline), or their per-count median (median_weeks). */
+function combine(readings: Reading[], how: 'sum' | 'median'): Reading {
+  const out = emptyReading();
+  const keys = new Set<Segment>();
+  for (const r of readings) {
+    out.seriesCount += r.seriesCount;
+    out.nonInteger ||= r.nonInteger;
+    r.nanSegments.forEach((k) => out.nanSegments.add(k));
+    r.badBoundSegments.forEach((k) => out.badBoundSegments.add(k));
+    r.labelsCarried.forEach((l) => out.labelsCarried.add(l));
+    r.bySegment.forEach((_, k) => keys.add(k));
+  }
+  for (const key of keys) {
+    // The segment's values in the order the readings met them; each reading numbers its columns its own way.
+    const values = new Set<string>();
+    for (const r of readings) {
+      for (const column of r.bySegment.get(key)?.columns ?? []) {
+        values.add(r.values[column]);
+      }
+    }
+    const sums: Sums = { columns: [], sums: [], slot: [] };
+    for (const value of values) {
+      const counts = readings.map((r) => {
+        const at = r.columns.get(value);
+        const slot = at === undefined ? undefined : r.bySegment.get(key)?.slot[at];
+        return slot === undefined ? 0 : (r.bySegment.get(key)?.sums[slot] ?? 0);
+      });
+      let column = out.columns.get(value);
+      if (column === undefined) {
+        const from = readings.find((r) => r.columns.has(value)) as Reading;
+        column = out.values.push(value) - 1;
+        out.columns.set(value, column);
+        out.bounds.push(from.bounds[from.columns.get(value) as number]);
+      }
+      sums.slot[column] = sums.columns.push(column) - 1;
+      sums.sums.push(how === 'sum' ? sum(counts) : lowerMedian(counts));
+    }
+    out.bySegment.set(key, sums);
+  }
+  return out;
+}
+
+/**
+ * The lower median: an observed count (never a half), and, taken per bucket or per outcome, it keeps cumulative
+ * buckets cumulative and events within their total (order statistics preserve ≤).
+ */
+function lowerMedian(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[(sorted.length - 1) >> 1];
+}
+
+/** How the baseline is read: blocks of one range query, those no other incident touches kept. */
+interface BaselinePlan {
+  block: { range: number; end: number; step: number; count: number };
+  all: Interval[];
+  kept: Interval[];
+  how: 'sum' | 'median';
+}
+
+function baselinePlan(window: Interval, baseline: Interval, spec: BaselineSpec, excluded: Interval[]): BaselinePlan {
+  const length = window.to - window.from;
+  const block =
+    spec.mode === 'median_weeks'
+      ? { range: length, end: window.to - WEEK_SECONDS, step: WEEK_SECONDS, count: spec.weeks }
+      : (() => {
+          const step = baselineStep(baseline.to - baseline.from);
+          return { range: step, end: baseline.to, step, count: Math.round((baseline.to - baseline.from) / step) };
+        })();
+  const all =
+    spec.mode === 'median_weeks'
+      ? blocksBefore(block.end, block.step, block.count).map((b) => ({ from: b.to - length, to: b.to }))
+      : blocksBefore(block.end, block.step, block.count);
+  const kept = all.filter((b) => !overlapsAny(excluded, b.from, b.to));
+  return { block, all, kept, how: spec.mode === 'median_weeks' ? 'median' : 'sum' };
+}
+
+async function readBaseline(
+  runner: QueryRunner,
+  plan: BaselinePlan,
+  expr: IncreaseQuery,
+  splitLabel: string,
+  segments: Segments
+): Promise<Reading> {
+  if (!runner.canRange) {
+    // Without range queries, one instant query per run of kept blocks (more with every exclusion).
+    const runs = plan.how === 'median' ? plan.kept : mergeIntervals(plan.kept);
+    const readings = await Promise.all(
+      runs.map(async (run) => instantReading(await runner.run(expr(run.to - run.from), run.to), splitLabel, segments))
+    );
+    return combine(readings, plan.how);
+  }
+  const blocks = await readBlocks(runner, expr, plan.block, splitLabel, segments);
+  return combine(
+    plan.kept.map((b) => blocks.get(ms(b.to)) ?? emptyReading()),
+    plan.how
+  );
+}
+
+function instantReading(rows: SampleRow[], splitLabel: string, segments: Segments): Reading {
+  const reading = emptyReading();
+  for (const row of rows) {
+    accumulate(reading, row, splitLabel, segments);
+  }
+  return reading;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// History: the same statistic over past window-vs-baseline pairs of the window's length, read in the window's
+// own range query (blocks of the window's length back from its end).
+
+interface HistoryPlan {
+  length: number;
+  /** Past window-side blocks, ending at window.from, window.from − length, … */
+  count: number;
+  /** How many blocks before each window-side block its baseline side(s) end: one lag, or one per week. */
+  lags: number[];
+  how: 'sum' | 'median';
+  /** Intervals no past block may touch (merged): other incidents, and the report's own window. */
+  avoid: Interval[];
+}
+
+/** The plan, or why there is none (the report then uses the fallback dispersion and says so). */
+function historyPlan(
+  window: Interval,
+  baseline: Interval,
+  spec: BaselineSpec,
+  excluded: Interval[]
+): HistoryPlan | string {
+  const length = window.to - window.from;
+  let lags: number[];
+  if (spec.mode === 'median_weeks') {
+    lags = Array.from({ length: spec.weeks }, (_, w) => Math.round(((w + 1) * WEEK_SECONDS) / length));
+  } else if (baseline.to - baseline.from !== length) {
+    return 'The baseline is not as long as the window, so there are no past pairs to measure the noise on: every test uses the fallback dispersion.';
+  } else {
+    // A lag that is not a whole number of windows (a 7-minute window a day earlier) is rounded to one.
+    lags = [Math.round((window.to - baseline.to) / length)];
+  }
+  if (lags[0] < 1) {
+    return 'The baseline is not before the window, so there are no past pairs to measure the noise on: every test uses the fallback dispersion.';
+  }
+  const count = Math.min(HISTORY_PAIRS, Math.floor(HISTORY_SPAN_SECONDS / length), MAX_POINTS - 1 - Math.max(...lags));
+  if (count < MIN_HISTORY_PAIRS) {
+    return `The baseline lies too many windows back (${Math.max(...lags)}) to read its history in one query: every test uses the fallback dispersion.`;
+  }
+  return {
+    length,
+    count: Math.max(1, count),
+    lags,
+    how: spec.mode === 'median_weeks' ? 'median' : 'sum',
+    avoid: mergeIntervals([...excluded, window]),
+  };
+}
+
+/** The window's blocks: the window itself, then `count` past blocks and their baseline sides. */
+function windowBlocks(window: Interval, plan: HistoryPlan) {
+  return { range: plan.length, end: window.to, step: plan.length, count: plan.count + Math.max(...plan.lags) + 1 };
+}
+
+/** Past pairs [window side, baseline side] by the window side's end, those no incident touches. */
+function historyPairs(blocks: Blocks, window: Interval, plan: HistoryPlan): Map<number, Pair> {
+  const lengthMs = ms(plan.length);
+  const touches = (end: number) => overlapsAny(plan.avoid, (end - lengthMs) / 1000, end / 1000);
+  const pairs = new Map<number, Pair>();
+  for (let k = 0; k < plan.count; k++) {
+    const end = ms(window.from) - k * lengthMs;
+    const past = blocks.get(end);
+    const sides = plan.lags
+      .map((lag) => end - lag * lengthMs)
+      .filter((side) => !touches(side))
+      .flatMap((side) => blocks.get(side) ?? []);
+    if (past && sides.length > 0 && !touches(end)) {
+      pairs.set(end, [past, plan.how === 'median' ? combine(sides, 'median') : sides[0]]);
+    }
+  }
+  return pairs;
 }
 
 function sum(values: Iterable<number>): number {
@@ -421,9 +659,11 @@ type Counts = { events: number; total: number };
 function significance(
   statistic: SignificanceTest['statistic'],
   test: ShiftTest | null,
-  pairs: number
+  pairs: number,
+  previous: Shift | null = null
 ): SignificanceTest {
   return {
+    previousWindowPValue: test ? persistencePValue(test, previous) : null,
     statistic,
     z: test && Number.isFinite(test.z) ? test.z : null,
     pValue: test && Number.isFinite(test.pValue) ? test.pValue : null,
@@ -447,7 +687,8 @@ function compareProportions(
   windowCounts: Counts,
   baselineCounts: Counts,
   trusted: boolean,
-  history: Counts[][]
+  history: Counts[][],
+  previous: Counts[] | null
 ): ProportionFinding {
   const window = proportionSide(windowCounts, trusted);
   const baseline = proportionSide(baselineCounts, trusted);
@@ -460,7 +701,8 @@ function compareProportions(
   const test = significance(
     'rate',
     testable ? tested(shiftOf([windowCounts, baselineCounts]), past) : null,
-    past.length
+    past.length,
+    previous && shiftOf(previous)
   );
   const absolute = window.rate !== null && baseline.rate !== null ? window.rate - baseline.rate : null;
   const relative = absolute !== null && baseline.rate ? absolute / baseline.rate : null;
@@ -540,7 +782,8 @@ function compareDistributions(
   windowBuckets: HistogramSide,
   baselineBuckets: HistogramSide,
   caveats: Set<string>,
-  history: Array<[HistogramSide, HistogramSide]>
+  history: Array<[HistogramSide, HistogramSide]>,
+  previous: [HistogramSide, HistogramSide] | null
 ): DistributionFinding {
   const window = distributionSide(windowBuckets);
   const baseline = distributionSide(baselineBuckets);
@@ -581,9 +824,20 @@ function compareDistributions(
   const pastQuantile = usable.map(quantileOf).filter((shift) => shift !== null);
   const pastTail = usable.map((pair) => tailOf(pair)?.shift ?? null).filter((shift) => shift !== null);
   const tail = both ? tailOf(both) : null;
+  const before = previous && previous[0].count > 0 && previous[1].count > 0 ? aligned(previous) : null;
   finding.tests = [
-    significance('headline_quantile', both ? tested(quantileOf(both), pastQuantile) : null, pastQuantile.length),
-    significance('tail_share', tail ? tested(tail.shift, pastTail) : null, pastTail.length),
+    significance(
+      'headline_quantile',
+      both ? tested(quantileOf(both), pastQuantile) : null,
+      pastQuantile.length,
+      before && quantileOf(before)
+    ),
+    significance(
+      'tail_share',
+      tail ? tested(tail.shift, pastTail) : null,
+      pastTail.length,
+      before && (tailOf(before)?.shift ?? null)
+    ),
   ];
   finding.pValue = finding.tests[0].pValue;
   if (both) {
@@ -658,11 +912,20 @@ function rank(verdict: Verdict): number {
   return ['ok', 'investigate', 'page'].indexOf(verdict);
 }
 
-/** The verdict a route earns: its level, capped by what its q-value supports (a page needs q < pageFdr). */
+/**
+ * The verdict a route earns: its level, capped by what its q-value supports (a page needs q < pageFdr), or
+ * a page-sized change significant to investigate that persists — the previous window of this length moved
+ * the same way (one-sided p < fdr with the same dispersion): two windows in a row is not the noise of one.
+ */
 function earned(route: Route, t: Thresholds): Verdict {
   const q = route.test.qValue;
-  const supports: Verdict = q === null ? 'ok' : q < t.pageFdr ? 'page' : q < t.fdr ? 'investigate' : 'ok';
+  const supports: Verdict =
+    q === null ? 'ok' : q < t.pageFdr || (q < t.fdr && persists(route, t)) ? 'page' : q < t.fdr ? 'investigate' : 'ok';
   return rank(route.level) <= rank(supports) ? route.level : supports;
+}
+
+function persists(route: Route, t: Thresholds): boolean {
+  return route.level === 'page' && (route.test.previousWindowPValue ?? 1) < t.fdr;
 }
 
 function volumeOf(finding: Finding): { window: number; baseline: number } {
@@ -723,6 +986,8 @@ function judge(finding: Finding, definition: SliDefinition, t: Thresholds, taint
     finding.reason = `${why}, but not significant (${q} ≥ ${t.fdr}${noise ? `; ${noise}` : ''})`;
   } else if (verdict !== decided.level) {
     finding.reason = `${why}, q = ${formatStatistic(test.qValue!)}: significant enough to investigate, not to page (q ≥ ${t.pageFdr})${noise ? `; ${noise}` : ''}`;
+  } else if ((test.qValue ?? 1) >= t.pageFdr && persists(decided, t)) {
+    finding.reason = `${why}, ${q}: it persists, the previous window of this length moved the same way (p = ${formatStatistic(test.previousWindowPValue!)})${noise ? `; ${noise}` : ''}`;
   } else {
     finding.reason = `${why}, ${q}${noise ? `; ${noise}` : ''}`;
   }
@@ -739,7 +1004,18 @@ function validated(options: ImpactOptions) {
       `the window ends (${toReportTime(window.to)}) before it starts (${toReportTime(window.from)})`
     );
   }
-  const baseline = resolveBaseline(window, options.baseline);
+  const spec = options.baseline ?? { mode: 'preceding' };
+  if (spec.mode === 'median_weeks' && !(Number.isInteger(spec.weeks) && spec.weeks >= 1)) {
+    throw new ImpactOptionsError(
+      `a median_weeks baseline needs a whole number of weeks (1 or more), not ${spec.weeks}`
+    );
+  }
+  if (spec.mode === 'median_weeks' && window.to - window.from > WEEK_SECONDS) {
+    throw new ImpactOptionsError(
+      'a median_weeks baseline compares the same window in past weeks: the window must be a week or shorter'
+    );
+  }
+  const baseline = resolveBaseline(window, spec);
   if (!(baseline.to > baseline.from)) {
     throw new ImpactOptionsError(
       `the baseline ends (${toReportTime(baseline.to)}) before it starts (${toReportTime(baseline.from)})`
@@ -761,10 +1037,14 @@ function validated(options: ImpactOptions) {
   } catch (error) {
     throw new ImpactOptionsError(error instanceof Error ? error.message : String(error));
   }
+  // Merged once: every later question ("does this block touch an incident?") is a binary search.
+  const excluded = mergeIntervals(options.excludeFromBaseline ?? []);
   return {
     window,
     baseline,
-    baselinePieces: subtractIntervals(baseline, options.excludeFromBaseline ?? []),
+    spec,
+    baselinePlan: baselinePlan(window, baseline, spec, excluded),
+    historyPlan: historyPlan(window, baseline, spec, excluded),
     definitions,
     all,
     selector,
@@ -778,6 +1058,12 @@ type Judged = { finding: Finding; definition: SliDefinition; tainted: string | n
 
 /** Window and baseline readings of one metric query. */
 type Pair = [window: Reading, baseline: Reading];
+
+/** One metric query's readings: window and baseline, and the past pairs its noise is measured on. */
+interface Family {
+  pair: Pair;
+  history: Map<number, Pair>;
+}
 
 /** The segments any of the readings has, in the report's order. */
 function segmentKeys(...readings: Reading[]): Segment[] {
@@ -797,7 +1083,8 @@ function proportionFindings(
   [wEvents, bEvents]: Pair,
   [wTotals, bTotals]: Pair,
   history: { events: Map<number, Pair>; totals: Map<number, Pair> },
-  minVolume: number
+  minVolume: number,
+  previousEnd: number
 ): Judged[] {
   const events = (r: Reading, key: Segment) => {
     const { columns, sums } = r.bySegment.get(key) ?? NO_SUMS;
@@ -811,21 +1098,28 @@ function proportionFindings(
   };
   const total = (r: Reading, key: Segment) => sum(r.bySegment.get(key)?.sums ?? []);
   // Past pairs of the same segment, where both counters were read at the same times and nothing was NaN.
-  const pastPairs = [...history.events].flatMap(([time, eventsPair]) => {
-    const totalsPair = history.totals.get(time);
-    return totalsPair ? [[eventsPair, totalsPair] as const] : [];
-  });
+  const pastPairs = new Map(
+    [...history.events].flatMap(([time, eventsPair]) => {
+      const totalsPair = history.totals.get(time);
+      return totalsPair ? [[time, [eventsPair, totalsPair] as const] as const] : [];
+    })
+  );
+  const countsOf = (key: Segment, [[ew, eb], [tw, tb]]: readonly [Pair, Pair]): Counts[] | null => {
+    if ([ew, eb, tw, tb].some((r) => r.nanSegments.has(key))) {
+      return null;
+    }
+    const counts = [
+      { events: events(ew, key), total: total(tw, key) },
+      { events: events(eb, key), total: total(tb, key) },
+    ];
+    return counts.every((c) => c.total >= Math.max(1, minVolume)) ? counts : null;
+  };
   const pastCounts = (key: Segment): Counts[][] =>
-    pastPairs.flatMap(([[ew, eb], [tw, tb]]) => {
-      if ([ew, eb, tw, tb].some((r) => r.nanSegments.has(key))) {
-        return [];
-      }
-      const counts = [
-        { events: events(ew, key), total: total(tw, key) },
-        { events: events(eb, key), total: total(tb, key) },
-      ];
-      return counts.every((c) => c.total >= Math.max(1, minVolume)) ? [counts] : [];
-    });
+    [...pastPairs.values()].map((p) => countsOf(key, p)).filter((c) => c !== null);
+  const previousCounts = (key: Segment): Counts[] | null => {
+    const previous = pastPairs.get(previousEnd);
+    return previous ? countsOf(key, previous) : null;
+  };
   return segmentKeys(wTotals, bTotals).map((key) => {
     const windowCounts = { events: events(wEvents, key), total: total(wTotals, key) };
     const baselineCounts = { events: events(bEvents, key), total: total(bTotals, key) };
@@ -846,7 +1140,8 @@ function proportionFindings(
         windowCounts,
         baselineCounts,
         tainted === null,
-        pastCounts(key)
+        pastCounts(key),
+        previousCounts(key)
       ),
     };
   });
@@ -857,29 +1152,42 @@ function distributionFindings(
   [wBuckets, bBuckets]: Pair,
   caveats: Set<string>,
   history: Map<number, Pair>,
-  minVolume: number
+  minVolume: number,
+  previousEnd: number
 ): Judged[] {
+  const bucketsOf = (key: Segment, [w, b]: Pair): [HistogramSide, HistogramSide] | null => {
+    if (w.nanSegments.has(key) || b.nanSegments.has(key)) {
+      return null;
+    }
+    const enough = [w, b].every((side) => observationsOf(side, key) >= Math.max(1, minVolume));
+    return enough
+      ? [histogramSide(w, key, 'alignBuckets (window)'), histogramSide(b, key, 'alignBuckets (baseline)')]
+      : null;
+  };
   const pastBuckets = (key: Segment): Array<[HistogramSide, HistogramSide]> =>
-    [...history.values()].flatMap(([w, b]) => {
-      if (w.nanSegments.has(key) || b.nanSegments.has(key)) {
-        return [];
-      }
-      const enough = [w, b].every((side) => observationsOf(side, key) >= Math.max(1, minVolume));
-      return enough
-        ? [[histogramSide(w, key, 'alignBuckets (window)'), histogramSide(b, key, 'alignBuckets (baseline)')]]
-        : [];
-    });
+    [...history.values()].map((p) => bucketsOf(key, p)).filter((b) => b !== null);
+  const previousBuckets = (key: Segment): [HistogramSide, HistogramSide] | null => {
+    const previous = history.get(previousEnd);
+    return previous ? bucketsOf(key, previous) : null;
+  };
   return segmentKeys(wBuckets, bBuckets).map((key) => {
     // A NaN bucket makes the whole histogram of that segment unreadable: compare nothing rather than guess.
     const nan = wBuckets.nanSegments.has(key) || bBuckets.nanSegments.has(key);
     const badBound = wBuckets.badBoundSegments.has(key) || bBuckets.badBoundSegments.has(key);
     const tainted = nan ? NAN_REASON : badBound ? BAD_BOUND_REASON : null;
     const side = (r: Reading) => (tainted ? NO_BUCKETS : histogramSide(r, key, 'histogramQuantile'));
-    const [window, baseline] = [side(wBuckets), side(bBuckets)];
     return {
       definition,
       tainted,
-      finding: compareDistributions(definition, key.labels, window, baseline, caveats, tainted ? [] : pastBuckets(key)),
+      finding: compareDistributions(
+        definition,
+        key.labels,
+        side(wBuckets),
+        side(bBuckets),
+        caveats,
+        tainted ? [] : pastBuckets(key),
+        tainted ? null : previousBuckets(key)
+      ),
     };
   });
 }
@@ -892,45 +1200,43 @@ export async function buildImpactReport(source: MetricsSource, options: ImpactOp
   const segments = new Segments(o.groupBy);
   const caveats = new Set<string>();
 
-  const readPair = (expr: (range: number) => string, splitLabel: string): Promise<Pair> =>
-    Promise.all([
-      read(runner, expr, [o.window], splitLabel, segments),
-      read(runner, expr, o.baselinePieces, splitLabel, segments),
-    ]);
   // A counter's increase split by the label that tells events apart (outcome, error_type…), with the SLI's matchers.
   const counterQuery =
-    (metric: string, split: string, matchers?: string) =>
-    (range: number): string =>
-      counterIncreaseQuery(metric, split, o.selector, o.groupBy, range, matchers);
-  const plan = historyPlan(o.window, o.baseline, options.excludeFromBaseline ?? []);
-  if (!plan) {
+    (metric: string, split: string, matchers?: string): IncreaseQuery =>
+    (range, offset) =>
+      counterIncreaseQuery(metric, split, o.selector, o.groupBy, range, matchers, offset);
+  const plan = typeof o.historyPlan === 'string' || !runner.canRange ? null : o.historyPlan;
+  if (typeof o.historyPlan === 'string') {
+    caveats.add(o.historyPlan);
+  } else if (!runner.canRange) {
     caveats.add(
-      'The baseline is not as long as the window, so there are no past pairs to measure the noise on: every test uses the fallback dispersion.'
+      'The history could not be read (this metrics source cannot run range queries): every test uses the fallback dispersion.'
     );
   }
-  // SLIs of one counter (refusal, error, timeout) share its history: read and parsed once.
-  const histories = new Map<string, Promise<Map<number, Pair>>>();
-  const historyOf = (expr: (range: number) => string, split: string): Promise<Map<number, Pair>> => {
+  // Per SLI family (one metric query: refusals, errors and timeouts share one) two queries, read and parsed once:
+  // the window with its history, and the baseline.
+  const families = new Map<string, Promise<Family>>();
+  const familyOf = (expr: IncreaseQuery, split: string): Promise<Family> => {
     const key = expr(0);
-    let history = histories.get(key);
-    if (!history) {
-      history = readHistoryOrNothing(expr, split);
-      histories.set(key, history);
+    let family = families.get(key);
+    if (!family) {
+      family = readFamily(expr, split);
+      families.set(key, family);
     }
-    return history;
+    return family;
   };
-  const readHistoryOrNothing = async (expr: (range: number) => string, split: string): Promise<Map<number, Pair>> => {
-    if (!plan) {
-      return new Map();
+  const readFamily = async (expr: IncreaseQuery, split: string): Promise<Family> => {
+    const [windowSide, baseline] = await Promise.all([
+      plan
+        ? readBlocks(runner, expr, windowBlocks(o.window, plan), split, segments)
+        : runner.run(expr(o.window.to - o.window.from), o.window.to),
+      readBaseline(runner, o.baselinePlan, expr, split, segments),
+    ]);
+    if (Array.isArray(windowSide)) {
+      return { pair: [instantReading(windowSide, split, segments), baseline], history: new Map() };
     }
-    try {
-      return await readHistory(runner, plan, expr, split, segments);
-    } catch (error) {
-      caveats.add(
-        `The history could not be read (${error instanceof Error ? error.message : String(error)}): every test uses the fallback dispersion.`
-      );
-      return new Map();
-    }
+    const window = windowSide.get(ms(o.window.to)) ?? emptyReading();
+    return { pair: [window, baseline], history: plan ? historyPairs(windowSide, o.window, plan) : new Map() };
   };
 
   // All queries start at once (the runner bounds concurrency and shares identical ones between SLIs).
@@ -945,25 +1251,27 @@ export async function buildImpactReport(source: MetricsSource, options: ImpactOp
             ? splitLabelOf(definition.totalMetric, o.all)
             : definition.eventLabel;
           const totalQuery = definition.totalMetric ? counterQuery(definition.totalMetric, totalSplit) : eventQuery;
-          const [events, totals, pastEvents, pastTotals] = await Promise.all([
-            readPair(eventQuery, definition.eventLabel),
-            readPair(totalQuery, totalSplit),
-            historyOf(eventQuery, definition.eventLabel),
-            historyOf(totalQuery, totalSplit),
+          const [eventFamily, totalFamily] = await Promise.all([
+            familyOf(eventQuery, definition.eventLabel),
+            familyOf(totalQuery, totalSplit),
           ]);
-          const history = { events: pastEvents, totals: pastTotals };
+          const [events, totals] = [eventFamily.pair, totalFamily.pair];
+          const history = { events: eventFamily.history, totals: totalFamily.history };
           return {
             definition,
             pairs: [events, totals],
-            judged: () => proportionFindings(definition, events, totals, history, o.thresholds.minVolume),
+            judged: () =>
+              proportionFindings(definition, events, totals, history, o.thresholds.minVolume, ms(o.window.from)),
           };
         }
-        const expr = (range: number) => bucketIncreaseQuery(definition, o.selector, o.groupBy, range);
-        const [buckets, history] = await Promise.all([readPair(expr, 'le'), historyOf(expr, 'le')]);
+        const expr: IncreaseQuery = (range, offset) =>
+          bucketIncreaseQuery(definition, o.selector, o.groupBy, range, offset);
+        const { pair: buckets, history } = await familyOf(expr, 'le');
         return {
           definition,
           pairs: [buckets],
-          judged: () => distributionFindings(definition, buckets, caveats, history, o.thresholds.minVolume),
+          judged: () =>
+            distributionFindings(definition, buckets, caveats, history, o.thresholds.minVolume, ms(o.window.from)),
         };
       }
     )
@@ -996,8 +1304,13 @@ export async function buildImpactReport(source: MetricsSource, options: ImpactOp
     window: toReportInterval(o.window),
     baseline: {
       ...toReportInterval(o.baseline),
-      mode: options.baseline?.mode ?? 'preceding',
-      excluded: subtractIntervals(o.baseline, o.baselinePieces).map(toReportInterval),
+      mode: o.spec.mode,
+      ...(o.spec.mode === 'median_weeks' ? { weeks: o.spec.weeks } : {}),
+      // What was left out: the blocks another incident touches (a little more than the incident where it
+      // starts or ends inside a block).
+      excluded: mergeIntervals(o.baselinePlan.all.filter((b) => !o.baselinePlan.kept.includes(b))).map(
+        toReportInterval
+      ),
     },
     selector: o.selector,
     groupBy: o.groupBy,
@@ -1043,13 +1356,17 @@ function noteReadings(caveats: Set<string>, readings: Reading[]): void {
 
 function collectCaveats(o: ReturnType<typeof validated>): string[] {
   const caveats: string[] = [];
-  const covered = sum(o.baselinePieces.map((p) => p.to - p.from));
-  const length = o.baseline.to - o.baseline.from;
-  if (covered < length) {
+  const { all, kept, how } = o.baselinePlan;
+  if (kept.length === 0) {
+    caveats.push('Other incidents cover the whole baseline, so nothing is compared against it.');
+  } else if (kept.length < all.length && how === 'median') {
     caveats.push(
-      covered === 0
-        ? 'Other incidents cover the whole baseline, so nothing is compared against it.'
-        : `Other incidents cover ${formatDuration(length - covered)} of the baseline; those parts are left out.`
+      `Other incidents touch ${all.length - kept.length} of the ${all.length} past weeks; the baseline is the median of the other ${kept.length}.`
+    );
+  } else if (kept.length < all.length) {
+    const step = all[0].to - all[0].from;
+    caveats.push(
+      `Other incidents cover ${formatDuration((all.length - kept.length) * step)} of the baseline (read in steps of ${formatDuration(step)}); those steps are left out.`
     );
   }
   if (o.window.to - o.window.from < 300) {

@@ -254,6 +254,14 @@ export function rangeDuration(seconds: number): string {
   return Number.isInteger(seconds) ? `${seconds}s` : `${Math.round(seconds * 1000)}ms`;
 }
 
+/**
+ * `[<range>]`, and ` offset <d>` when the interval read ends `d` before the evaluation time: the report evaluates
+ * range queries on multiples of their step (where Grafana and Mimir would align them anyway) and shifts back.
+ */
+function rangeAndOffset(rangeSeconds: number, offsetSeconds: number): string {
+  return `[${rangeDuration(rangeSeconds)}]${offsetSeconds > 0 ? ` offset ${rangeDuration(offsetSeconds)}` : ''}`;
+}
+
 /** Whether a value of the SLI's event label (`''` when a series lacks the label) counts as an event. */
 export function isEventValue(sli: ProportionSli, value: string): boolean {
   return sli.eventValuesExcluded ? value !== '' && !sli.eventValues.includes(value) : sli.eventValues.includes(value);
@@ -296,11 +304,12 @@ export function counterIncreaseQuery(
   selector: string,
   groupBy: string[],
   rangeSeconds: number,
-  matchers?: string
+  matchers?: string,
+  offsetSeconds = 0
 ): string {
   return sumBy(
     [splitLabel, ...groupBy],
-    `increase(${vectorSelector(metric, [matchers, selector])}[${rangeDuration(rangeSeconds)}])`
+    `increase(${vectorSelector(metric, [matchers, selector])}${rangeAndOffset(rangeSeconds, offsetSeconds)})`
   );
 }
 
@@ -309,11 +318,12 @@ export function bucketIncreaseQuery(
   sli: DistributionSli,
   selector: string,
   groupBy: string[],
-  rangeSeconds: number
+  rangeSeconds: number,
+  offsetSeconds = 0
 ): string {
   return sumBy(
     ['le', ...groupBy],
-    `increase(${vectorSelector(`${sli.metric}_bucket`, [sli.matchers, selector])}[${rangeDuration(rangeSeconds)}])`
+    `increase(${vectorSelector(`${sli.metric}_bucket`, [sli.matchers, selector])}${rangeAndOffset(rangeSeconds, offsetSeconds)})`
   );
 }
 

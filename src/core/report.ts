@@ -31,6 +31,8 @@ export interface SignificanceTest {
   /** Usable past pairs found for this SLI and segment. */
   historyPairs: number;
   degreesOfFreedom: number | null;
+  /** The same shift in the previous window of this length, one-sided in the window's direction (persistence). */
+  previousWindowPValue?: number | null;
 }
 
 /** A time interval in the report, as RFC 3339 UTC timestamps. */
@@ -103,7 +105,9 @@ export type Finding = ProportionFinding | DistributionFinding;
 export interface ImpactReport {
   window: ReportInterval;
   baseline: ReportInterval & {
-    mode: 'preceding' | 'days_earlier' | 'fixed';
+    mode: 'preceding' | 'days_earlier' | 'fixed' | 'median_weeks';
+    /** median_weeks: how many past weeks the median is over. */
+    weeks?: number;
     /** Parts of the baseline left out because other incidents cover them. */
     excluded: ReportInterval[];
   };

@@ -99,25 +99,45 @@ function tagsByField(tags: string[]): Record<Field, string[]> {
  * Reads what the plugin owns. A field is read when exactly one valid value is tagged (the same value
  * twice, or with different whitespace, is one value); tags it cannot read (`ai-category:nonsense`, two
  * different `ai-severity` tags, `ai-status:` with no value) are listed in `malformed`, never dropped.
+ * One pass over the tags, no copies: the Incidents list reads 10,000 incidents' tags on every page load.
  */
 export function readClassification(tags: string[]): { classification: Classification; malformed: string[] } {
-  const classification: Classification = {};
-  const unreadable = new Set<Field>();
-  const all = normalised(tags);
-  const byField = tagsByField(all);
-  for (const field of FIELDS) {
-    const values = [...new Set(byField[field].map((tag) => valueOf(tag, field)))];
-    if (values.length === 1 && VALID[field](values[0])) {
-      (classification as Record<Field, string>)[field] = values[0];
-    } else if (values.length > 0) {
-      unreadable.add(field);
+  const values: Partial<Record<Field, string>> = {};
+  let unreadable: Set<Field> | undefined;
+  const owned: string[] = [];
+  for (const raw of tags) {
+    const tag = raw.trim();
+    const field = tag === '' ? null : fieldOf(tag);
+    if (!field) {
+      continue;
+    }
+    owned.push(tag);
+    const value = valueOf(tag, field);
+    const seen = values[field];
+    if (seen === undefined) {
+      values[field] = value;
+    } else if (seen !== value) {
+      (unreadable ??= new Set()).add(field);
     }
   }
-  // In the order they were tagged, so the UI lists them as the annotation shows them.
-  const malformed = all.filter((tag) => {
-    const field = fieldOf(tag);
-    return field !== null && unreadable.has(field);
-  });
+  const classification: Classification = {};
+  for (const field of FIELDS) {
+    const value = values[field];
+    if (value === undefined || unreadable?.has(field)) {
+      continue;
+    }
+    if (VALID[field](value)) {
+      (classification as Record<Field, string>)[field] = value;
+    } else {
+      (unreadable ??= new Set()).add(field);
+    }
+  }
+  if (!unreadable) {
+    return { classification, malformed: [] };
+  }
+  const bad = unreadable;
+  // In the order they were tagged, each once, so the UI lists them as the annotation shows them.
+  const malformed = [...new Set(owned.filter((tag) => bad.has(fieldOf(tag)!)))];
   return { classification, malformed };
 }
 

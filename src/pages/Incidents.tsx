@@ -12,13 +12,14 @@ import {
   Combobox,
   EmptyState,
   Field,
+  FilterInput,
   LoadingPlaceholder,
   Pagination,
   RadioButtonGroup,
   TimeRangeInput,
   useStyles2,
 } from '@grafana/ui';
-import React, { useMemo, useState } from 'react';
+import React, { useCallback, useMemo, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { testIds } from '../components/testIds';
 import { CATEGORIES } from '../core/taxonomy';
@@ -27,14 +28,17 @@ import {
   filtersFromSearch,
   matchesFilters,
   NO_SEVERITY,
+  QUICK_RANGES,
+  quickRangeOf,
   searchWithFilters,
+  sortRows,
   teamsOf,
   timeFilterRange,
   toRow,
   UNCLASSIFIED,
   type IncidentFilters,
 } from './incidents/filters';
-import { IncidentsTable } from './incidents/IncidentsTable';
+import { DEFAULT_SORT, type IncidentSort, IncidentsTable } from './incidents/IncidentsTable';
 import { MarkIncidentForm, newDraft, type IncidentDraft } from './incidents/MarkIncidentForm';
 import { incidentPath } from './incidents/paths';
 import { mayWriteAnnotations, READ_ONLY_MESSAGE } from './incidents/permissions';
@@ -57,6 +61,10 @@ const SEVERITY_OPTIONS = [
   { label: 'Page', value: 'page' },
   { label: 'Investigate', value: 'investigate' },
   { label: 'None', value: NO_SEVERITY },
+];
+const QUICK_RANGE_OPTIONS = [
+  { label: 'Any time', value: ANY },
+  ...QUICK_RANGES.map((r) => ({ label: r.label, value: r.from as string })),
 ];
 const CATEGORY_OPTIONS = [
   { label: 'Unclassified', value: UNCLASSIFIED },
@@ -88,6 +96,15 @@ function Filters({
   const set = (change: Partial<IncidentFilters>) => onChange({ ...filters, ...change, page: undefined });
   return (
     <div className={styles.filters} role="search" aria-label="Filter incidents">
+      <Field label="Search" htmlFor="incidents-search">
+        <FilterInput
+          id="incidents-search"
+          width={32}
+          placeholder="Description, team, category, tag"
+          value={filters.q ?? ''}
+          onChange={(q) => set({ q: q || undefined })}
+        />
+      </Field>
       <Field label="Team">
         <Combobox
           id="incidents-filter-team"
@@ -113,6 +130,7 @@ function Filters({
       </Field>
       <Field label="Status">
         <RadioButtonGroup
+          aria-label="Status"
           options={STATUS_OPTIONS}
           value={filters.status ?? ANY}
           onChange={(value) => set({ status: (value || undefined) as IncidentFilters['status'] })}
@@ -120,16 +138,27 @@ function Filters({
       </Field>
       <Field label="Severity">
         <RadioButtonGroup
+          aria-label="Severity"
           options={SEVERITY_OPTIONS}
           value={filters.severity ?? ANY}
           onChange={(value) => set({ severity: (value || undefined) as IncidentFilters['severity'] })}
         />
       </Field>
-      <Field label="Time" description="Incidents overlapping this range">
+      <Field label="When" description="Incidents overlapping this range">
+        <RadioButtonGroup
+          aria-label="When"
+          options={QUICK_RANGE_OPTIONS}
+          value={quickRangeOf(filters)}
+          onChange={(from) => set(from ? { from, to: 'now' } : { from: undefined, to: undefined })}
+        />
+      </Field>
+      <Field label="Or between" description="Any range, in your time zone">
+        {/* Grafana's quick ranges are the buttons beside it: without them the picker's pane fits on screen. */}
         <TimeRangeInput
           value={timeRangeValue(filters)}
           timeZone={userTimeZone()}
           clearable
+          hideQuickRanges
           placeholder="Any time"
           onChange={(range) => {
             const raw = (v: TimeRange['raw']['from']) => (typeof v === 'string' ? v : String(v.valueOf()));
@@ -154,12 +183,25 @@ function Incidents() {
   const [deniedByServer, setDeniedByServer] = useState(false);
   const canCreate = !deniedByServer && mayWriteAnnotations('annotations:create') !== false;
 
-  const rows = useMemo(() => (state.kind === 'ready' ? state.list.incidents.map(toRow) : []), [state]);
-  const filtered = useMemo(() => rows.filter((row) => matchesFilters(row, filters)), [rows, filters]);
+  const list = state.kind === 'ready' ? state.list : state.kind === 'loading' ? state.partial : undefined;
+  const [sort, setSort] = useState<IncidentSort>(DEFAULT_SORT);
+  const onSort = useCallback(
+    (next: IncidentSort) =>
+      setSort(next.column === DEFAULT_SORT.column && next.descending === DEFAULT_SORT.descending ? DEFAULT_SORT : next),
+    []
+  );
+  const rows = useMemo(() => (list ? list.incidents.map(toRow) : []), [list]);
+  const filtered = useMemo(() => {
+    const matching = rows.filter((row) => matchesFilters(row, filters));
+    return sort === DEFAULT_SORT ? matching : sortRows(matching, sort.column, sort.descending);
+  }, [rows, filters, sort]);
   const pages = Math.max(1, Math.ceil(filtered.length / ROWS_PER_PAGE));
   const page = Math.min(filters.page ?? 1, pages);
-  const shown = filtered.slice((page - 1) * ROWS_PER_PAGE, page * ROWS_PER_PAGE);
-  const filtering = Boolean(filters.team || filters.category || filters.status || filters.severity || filters.from);
+  const shown = useMemo(() => filtered.slice((page - 1) * ROWS_PER_PAGE, page * ROWS_PER_PAGE), [filtered, page]);
+  const filtering = Boolean(
+    filters.q || filters.team || filters.category || filters.status || filters.severity || filters.from
+  );
+  const reading = state.kind === 'loading';
 
   const setFilters = (next: IncidentFilters) => setSearch(searchWithFilters(search, next));
   const openForm = () => {
@@ -203,34 +245,34 @@ function Incidents() {
             instead.
           </Alert>
         )}
-        {state.kind === 'loading' && <LoadingPlaceholder text="Reading the incident annotations…" />}
+        {reading && !list && <LoadingPlaceholder text="Reading the incident annotations…" />}
         {state.kind === 'error' && (
           <Alert
             severity="error"
             title={
-              state.status === 401 || state.status === 403
+              state.error.kind === 'permission'
                 ? 'No permission to read annotations'
                 : 'The incidents could not be read'
             }
           >
-            {state.message}{' '}
+            {state.error.message}{' '}
             <Button size="sm" variant="secondary" onClick={reload}>
               Try again
             </Button>
           </Alert>
         )}
-        {state.kind === 'ready' && (
+        {list && (
           <>
-            {state.list.truncated && (
+            {list.truncated && (
               <Alert
                 severity="warning"
-                title={`Showing the newest ${state.list.maxIncidents.toLocaleString('en-US')} incidents`}
+                title={`Showing the newest ${list.maxIncidents.toLocaleString('en-US')} incidents`}
               >
                 There are more incident annotations than the page reads at once. Narrow the time filter to see older
                 ones.
               </Alert>
             )}
-            {rows.length === 0 ? (
+            {rows.length === 0 && !reading ? (
               <EmptyState
                 variant="call-to-action"
                 message={filters.from ? 'No incident in this time range' : 'No incidents yet'}
@@ -238,7 +280,7 @@ function Incidents() {
                 Mark a window where an SLI drifted as an incident (or add a region annotation tagged{' '}
                 <code>ai-incident</code> on any dashboard) and it appears here.
               </EmptyState>
-            ) : filtered.length === 0 ? (
+            ) : filtered.length === 0 && !reading ? (
               <EmptyState variant="not-found" message="No incident matches these filters">
                 <Button variant="secondary" onClick={() => setFilters({})}>
                   Clear filters
@@ -247,9 +289,7 @@ function Incidents() {
             ) : (
               <>
                 <div className={styles.summary} data-testid={incidentsTestIds.summary} aria-live="polite">
-                  {filtered.length === rows.length
-                    ? `${rows.length.toLocaleString('en-US')} incidents`
-                    : `${filtered.length.toLocaleString('en-US')} of ${rows.length.toLocaleString('en-US')} incidents match`}
+                  {summaryText(filtered.length, rows.length, reading)}
                   {pages > 1 && `, page ${page} of ${pages}`}
                   {filtering && (
                     <Button size="sm" variant="secondary" fill="text" onClick={() => setFilters({})}>
@@ -257,7 +297,7 @@ function Incidents() {
                     </Button>
                   )}
                 </div>
-                <IncidentsTable rows={shown} />
+                <IncidentsTable rows={shown} onSort={onSort} />
                 <Pagination
                   currentPage={page}
                   numberOfPages={pages}
@@ -280,6 +320,15 @@ function Incidents() {
       </div>
     </PluginPage>
   );
+}
+
+/** "1,234 incidents", "12 of 1,234 incidents match"; while reading, says the count is not final. */
+function summaryText(matching: number, all: number, reading: boolean): string {
+  const n = (count: number) => count.toLocaleString('en-US');
+  if (reading) {
+    return `Showing the newest ${matching === all ? n(all) : `${n(matching)} of ${n(all)}`} while the rest is read…`;
+  }
+  return matching === all ? `${n(all)} incidents` : `${n(matching)} of ${n(all)} incidents match`;
 }
 
 export default Incidents;

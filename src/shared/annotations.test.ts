@@ -1,9 +1,8 @@
-import { of, throwError } from 'rxjs';
+import { Observable, of, throwError } from 'rxjs';
 import { applyClassification, readClassification } from '../core/tags';
 import { FakeAnnotationsBackend } from './__fixtures__/annotationsBackend';
 import {
-  AnnotationReadError,
-  AnnotationWriteError,
+  GrafanaApiError,
   baselineExclusions,
   categoryOf,
   createIncident,
@@ -124,7 +123,7 @@ describe('fetchIncidentAnnotations', () => {
   test('a refusal keeps its status', async () => {
     backendFetch.mockReturnValue(throwError(() => ({ status: 403, data: { message: 'Forbidden' }, config: {} })));
     const failure = fetchIncidentAnnotations({ from: 0, to: 1 });
-    await expect(failure).rejects.toThrow(AnnotationReadError);
+    await expect(failure).rejects.toThrow(GrafanaApiError);
     await expect(failure).rejects.toMatchObject({
       status: 403,
       message: 'Grafana answered 403 for the incident annotations: Forbidden',
@@ -196,13 +195,61 @@ describe('listIncidents', () => {
     const list = await listIncidents({ pageSize: 100, to: T0 + 1000 * HOUR });
     expect(list.incidents.map((i) => i.id)).toEqual(Array.from({ length: 250 }, (_, i) => 250 - i));
     expect(list).toMatchObject({ truncated: false, pointsIgnored: 1 });
-    // Three full-ish pages and a short one; every request asks for incidents only.
+    // The first page at the page size, the slices after it at twice that; every request asks for incidents only.
     expect(list.requests).toBeGreaterThanOrEqual(3);
+    expect(backend.requests[0].search.get('limit')).toBe('100');
     for (const request of backend.requests) {
       expect(request.search.getAll('tags')).toEqual(['ai-incident']);
       expect(request.search.get('type')).toBe('annotation');
-      expect(request.search.get('limit')).toBe('100');
+      expect(['100', '200']).toContain(request.search.get('limit'));
     }
+  });
+
+  test('shows the first page before the rest, then reads the rest at most `concurrency` requests at a time', async () => {
+    const backend = useBackend(new FakeAnnotationsBackend(regions(1000)));
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const answer = backend.fetch;
+    backendFetch.mockImplementation((options: Parameters<typeof answer>[0]) => {
+      inFlight++;
+      mostInFlight = Math.max(mostInFlight, inFlight);
+      // Answer a macrotask later, so requests started together are in flight together.
+      return new Observable((subscriber) => {
+        const timer = setTimeout(() => {
+          inFlight--;
+          answer(options).subscribe(subscriber);
+        }, 1);
+        return () => clearTimeout(timer);
+      });
+    });
+    const progress: Array<{ count: number; complete: boolean }> = [];
+    const list = await listIncidents({
+      pageSize: 100,
+      concurrency: 3,
+      onProgress: (partial) => progress.push({ count: partial.incidents.length, complete: partial.complete }),
+    });
+    expect(list.incidents.map((i) => i.id)).toEqual(Array.from({ length: 1000 }, (_, i) => 1000 - i));
+    expect(list.complete).toBe(true);
+    // The first call is the first page alone: the newest 100, while the rest is still being read.
+    expect(progress).toEqual([{ count: 100, complete: false }]);
+    expect(mostInFlight).toBe(3);
+    // About one request per slice of one page's span: far fewer than one per 100 incidents twice over.
+    expect(list.requests).toBeLessThan(20);
+  });
+
+  test('a gap of years between incidents loses none of the older ones', async () => {
+    const YEAR = 365 * 24 * HOUR;
+    const recent = regions(300);
+    const old = regions(150).map((r) => ({
+      ...r,
+      id: r.id + 1000,
+      time: r.time - 3 * YEAR,
+      timeEnd: r.timeEnd - 3 * YEAR,
+    }));
+    useBackend(new FakeAnnotationsBackend([...recent, ...old]));
+    const list = await listIncidents({ pageSize: 100 });
+    expect(list.incidents).toHaveLength(450);
+    expect(list.incidents.at(-1)?.id).toBe(1001);
   });
 
   test('long regions that overlap every page and ties on the end time lose nothing', async () => {
@@ -332,7 +379,7 @@ describe('createIncident', () => {
     const backend = useBackend(new FakeAnnotationsBackend());
     backend.fail('POST', 403);
     const failure = createIncident({ time: T0, timeEnd: T0 + HOUR, text: 'x', tags: [] });
-    await expect(failure).rejects.toThrow(AnnotationWriteError);
+    await expect(failure).rejects.toThrow(GrafanaApiError);
     await expect(failure).rejects.toMatchObject({ kind: 'permission', status: 403 });
     expect(isPermissionError(await failure.catch((e: unknown) => e))).toBe(true);
     expect(backend.store.size).toBe(0);
@@ -456,7 +503,7 @@ describe('updateIncidentTags (read-modify-write)', () => {
     backend.fail('PATCH', 'hang');
     await expect(updateIncidentTags(loaded, loaded.tags, 20)).rejects.toMatchObject({
       kind: 'timeout',
-      message: 'Grafana did not answer within 0.02 s while saving the classification of incident 7',
+      message: 'Grafana did not answer within 0.02 s for saving the classification of incident 7',
     });
   });
 

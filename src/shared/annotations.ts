@@ -19,13 +19,13 @@
  * Tag scheme (DESIGN.md; codec in src/core/tags.ts): `ai-incident`, `ai-category:<id>`, `ai-subcategory:<id>`,
  * `ai-severity:…`, `ai-status:…`, `team:<name>`; every other tag is someone else's and is written back unchanged.
  */
-import { getBackendSrv, isFetchError } from '@grafana/runtime';
-import { lastValueFrom, timeout } from 'rxjs';
 import { INCIDENT_TAG, mergeTags, type TagConflict } from '../core/tags';
 import { type Interval } from '../core/source';
+import { GrafanaApiError, grafanaRequest } from './grafanaApi';
 import { logger } from './logger';
 
 export { INCIDENT_TAG };
+export { DEFAULT_TIMEOUT_MS, GrafanaApiError, isPermissionError } from './grafanaApi';
 export const CATEGORY_TAG_PREFIX = 'ai-category:';
 
 /** An incident annotation as the app uses it. Times in Unix milliseconds, as Grafana stores them. */
@@ -53,58 +53,6 @@ export interface IncidentQuery {
   tags?: string[];
 }
 
-/** What went wrong, in the words the UI chooses its message by. */
-export type AnnotationErrorKind = 'permission' | 'not_found' | 'invalid' | 'server' | 'timeout' | 'unreachable';
-
-/** Grafana refused or failed an annotations request. `kind` says which, `status` is the HTTP status if any. */
-export class AnnotationApiError extends Error {
-  readonly kind: AnnotationErrorKind;
-
-  constructor(
-    message: string,
-    readonly status?: number,
-    kind?: AnnotationErrorKind
-  ) {
-    super(message);
-    this.name = 'AnnotationApiError';
-    this.kind = kind ?? kindOfStatus(status);
-  }
-}
-
-/** A failed read (kept for the panel, which tells reads apart). */
-export class AnnotationReadError extends AnnotationApiError {
-  constructor(message: string, status?: number, kind?: AnnotationErrorKind) {
-    super(message, status, kind);
-    this.name = 'AnnotationReadError';
-  }
-}
-
-/** A failed write: POST or PATCH. */
-export class AnnotationWriteError extends AnnotationApiError {
-  constructor(message: string, status?: number, kind?: AnnotationErrorKind) {
-    super(message, status, kind);
-    this.name = 'AnnotationWriteError';
-  }
-}
-
-function kindOfStatus(status: number | undefined): AnnotationErrorKind {
-  if (status === undefined || status <= 0) {
-    return 'unreachable';
-  }
-  if (status === 401 || status === 403) {
-    return 'permission';
-  }
-  if (status === 404) {
-    return 'not_found';
-  }
-  return status >= 500 ? 'server' : 'invalid';
-}
-
-/** True when Grafana said the user may not do this (HTTP 401/403). */
-export function isPermissionError(error: unknown): boolean {
-  return error instanceof AnnotationApiError && error.kind === 'permission';
-}
-
 interface AnnotationJSON {
   id?: number;
   time?: number;
@@ -115,35 +63,10 @@ interface AnnotationJSON {
   updated?: number;
 }
 
-/** Give up on one request after this long: a hung Grafana must not leave the page loading for ever. */
-export const DEFAULT_TIMEOUT_MS = 30_000;
-
-type Failure = new (message: string, status?: number, kind?: AnnotationErrorKind) => AnnotationApiError;
-
-/** One request to the annotations API; every failure comes back as an AnnotationApiError describing `what`. */
-async function request<T>(
-  options: { url: string; method: 'GET' | 'POST' | 'PATCH'; params?: Record<string, unknown>; data?: unknown },
-  what: string,
-  Failure: Failure,
-  timeoutMs = DEFAULT_TIMEOUT_MS
-): Promise<T> {
-  try {
-    const response = await lastValueFrom(
-      getBackendSrv()
-        .fetch<T>({ ...options, showErrorAlert: false })
-        .pipe(timeout(timeoutMs))
-    );
-    return response.data;
-  } catch (error) {
-    if ((error as { name?: string })?.name === 'TimeoutError') {
-      throw new Failure(`Grafana did not answer within ${timeoutMs / 1000} s while ${what}`, undefined, 'timeout');
-    }
-    if (isFetchError(error) && error.status > 0) {
-      const detail = (error.data as { message?: string } | undefined)?.message || error.statusText || 'no details';
-      throw new Failure(`Grafana answered ${error.status} for ${what}: ${detail}`, error.status);
-    }
-    throw new Failure(`cannot reach Grafana for ${what}: ${error instanceof Error ? error.message : String(error)}`);
-  }
+/** Where a request goes, how long it may take, and what cancels it. */
+interface RequestOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
 }
 
 function isAnnotation(item: AnnotationJSON | null | undefined): item is AnnotationJSON & { id: number; time: number } {
@@ -165,20 +88,17 @@ function toIncident(item: AnnotationJSON & { id: number; time: number }): Incide
 /** One GET; without `from`/`to` Grafana applies no time filter at all. */
 async function findAnnotations(
   query: Omit<IncidentQuery, 'from' | 'to'> & { from?: number; to?: number },
-  timeoutMs?: number
+  options: RequestOptions = {}
 ): Promise<IncidentAnnotation[]> {
   const range =
     query.from !== undefined && query.to !== undefined ? { from: Math.floor(query.from), to: Math.ceil(query.to) } : {};
-  const items = await request<AnnotationJSON[]>(
-    {
-      url: '/api/annotations',
-      method: 'GET',
-      params: { tags: query.tags ?? [INCIDENT_TAG], type: 'annotation', ...range, limit: query.limit ?? 100 },
-    },
-    'the incident annotations',
-    AnnotationReadError,
-    timeoutMs
-  );
+  const items = await grafanaRequest<AnnotationJSON[]>({
+    url: '/api/annotations',
+    method: 'GET',
+    params: { tags: query.tags ?? [INCIDENT_TAG], type: 'annotation', ...range, limit: query.limit ?? 100 },
+    what: 'the incident annotations',
+    ...options,
+  });
   return (Array.isArray(items) ? items : []).filter(isAnnotation).map(toIncident);
 }
 
@@ -188,7 +108,7 @@ export async function fetchIncidentAnnotations(query: IncidentQuery): Promise<In
   return items.sort((a, b) => a.time - b.time || a.id - b.id);
 }
 
-export interface ListIncidentsOptions {
+export interface ListIncidentsOptions extends RequestOptions {
   /** Unix ms; with `to`, the incidents overlapping [from, to]. Default: every incident, past and future. */
   from?: number;
   to?: number;
@@ -196,9 +116,15 @@ export interface ListIncidentsOptions {
   pageSize?: number;
   /** Stop after this many incidents, the newest (default 10,000). */
   maxIncidents?: number;
-  timeoutMs?: number;
   /** Leave point annotations in (default: regions only, as an incident is a window). */
   includePoints?: boolean;
+  /** Requests in flight at once after the first page (default 4), so a big list does not flood Grafana. */
+  concurrency?: number;
+  /**
+   * Called once with the first page, before the rest is read (first rows early). Once only: a list of 10,000
+   * re-sorted and re-rendered after each of 20 requests costs more than the requests themselves.
+   */
+  onProgress?: (partial: IncidentList) => void;
 }
 
 export interface IncidentList {
@@ -211,71 +137,154 @@ export interface IncidentList {
   pointsIgnored: number;
   /** Requests it took (for the docs' numbers, and tests). */
   requests: number;
+  /** false while more pages are still being read (only in onProgress). */
+  complete: boolean;
 }
 
 /** Widening a stalled page: at most this many times the page size in one request. */
 const MAX_STALL_GROWTH = 64;
 
+/** What the pages of a listing have read so far, de-duplicated by id. */
+class Listing {
+  readonly seen = new Map<number, IncidentAnnotation>();
+  requests = 0;
+  /** Incidents among the annotations seen (what the cap counts). */
+  listed = 0;
+
+  constructor(private readonly options: ListIncidentsOptions & { maxIncidents: number }) {}
+
+  /** Adds a page; returns the annotations it had not seen. */
+  add(page: IncidentAnnotation[]): IncidentAnnotation[] {
+    this.requests++;
+    const fresh = page.filter((item) => !this.seen.has(item.id));
+    for (const item of fresh) {
+      this.seen.set(item.id, item);
+      if (this.options.includePoints || isRegion(item)) {
+        this.listed++;
+      }
+    }
+    return fresh;
+  }
+
+  get full(): boolean {
+    return this.listed > this.options.maxIncidents;
+  }
+
+  list(complete: boolean): IncidentList {
+    const all = [...this.seen.values()];
+    const regions = this.options.includePoints ? all : all.filter(isRegion);
+    const incidents = regions.sort(newestFirst);
+    const { maxIncidents } = this.options;
+    const truncated = incidents.length > maxIncidents;
+    if (truncated) {
+      incidents.length = maxIncidents;
+    }
+    return {
+      incidents,
+      truncated,
+      maxIncidents,
+      pointsIgnored: all.length - regions.length,
+      requests: this.requests,
+      complete,
+    };
+  }
+}
+
 /**
- * Every `ai-incident` annotation overlapping [from, to], newest first, past Grafana's per-request limit.
- *
- * Grafana has `limit` but no offset, and returns the annotations with the latest `timeEnd` first. The first request
- * has no time filter unless a range is asked for (an incident can be marked ahead, for planned work). After each
- * full page we ask again with `to` = the earliest `timeEnd` on that page: every annotation not yet seen ends at or
- * before it, hence starts at or before it, hence still overlaps the new range. Annotations seen before come again
- * (ties, long regions) and are de-duplicated by id. A page shorter than asked ends the list. A full page with
- * nothing new (more than a page of annotations ending at the same instant) is asked again with a doubled limit.
+ * Every annotation overlapping [from, to], one request after another (Grafana has `limit` but no offset, and
+ * returns the annotations with the latest `timeEnd` first). After each full page we ask again with `to` = the
+ * earliest `timeEnd` on that page: every annotation not yet seen ends at or before it, hence starts at or before
+ * it, hence still overlaps the new range. Annotations seen before come again (ties, long regions) and are
+ * de-duplicated by id. A page shorter than asked ends it. A full page that gets no earlier (more than a page of
+ * annotations ending at the same instant) is asked again with a doubled limit.
+ * Resolves with how many annotations it read that end inside the range (before its `to`): 0 for an empty slice.
+ */
+async function pageThrough(
+  listing: Listing,
+  range: { from: number; to?: number },
+  pageSize: number,
+  options: ListIncidentsOptions,
+  firstPage?: IncidentAnnotation[]
+): Promise<number> {
+  let to = range.to;
+  let limit = pageSize;
+  let own = 0;
+  for (let page = firstPage; ; page = undefined) {
+    if (!page) {
+      page = await findAnnotations(to === undefined ? { limit } : { from: range.from, to, limit }, options);
+      listing.add(page);
+    }
+    own += page.filter((item) => range.to === undefined || item.timeEnd < range.to).length;
+    if (page.length < limit || listing.full) {
+      return own;
+    }
+    const earliest = Math.min(...page.map((item) => item.timeEnd));
+    if (to === undefined || earliest < to) {
+      limit = pageSize;
+      to = earliest;
+    } else if (limit < pageSize * MAX_STALL_GROWTH) {
+      limit *= 2;
+    } else {
+      throw new GrafanaApiError(
+        `more than ${limit} incident annotations end at the same time: cannot page past them`,
+        undefined,
+        'server'
+      );
+    }
+  }
+}
+
+/**
+ * Every `ai-incident` annotation overlapping [from, to], newest first, past Grafana's per-request limit, read in
+ * parallel: the first page says how densely incidents lie (its span of `timeEnd`s), the rest of the range is cut
+ * into slices of that span, newest first, and up to `concurrency` slices are paged through at once (each with
+ * pageThrough). A slice's query returns what overlaps it: long regions from newer slices come again and are
+ * de-duplicated by id. The first slice that holds no incident of its own (a gap, or the start of the history)
+ * ends the slicing: everything older is read by one last slice down to `from`. With `onProgress` the first rows
+ * are shown as soon as the first page arrives.
  */
 export async function listIncidents(options: ListIncidentsOptions = {}): Promise<IncidentList> {
   const pageSize = options.pageSize ?? 500;
   const maxIncidents = options.maxIncidents ?? 10_000;
+  const concurrency = Math.max(1, options.concurrency ?? 4);
   // Grafana filters on time only when both ends are > 0: 1 ms stands for "since the epoch" once paging needs a `to`.
   const from = Math.max(1, Math.floor(options.from ?? 1));
-  let to = options.to === undefined ? undefined : Math.ceil(options.to);
-  let limit = pageSize;
-  const seen = new Map<number, IncidentAnnotation>();
-  let requests = 0;
-  /** Incidents among the annotations seen (what the cap counts). */
-  let listed = 0;
-  for (;;) {
-    const page = await findAnnotations(to === undefined ? { limit } : { from, to, limit }, options.timeoutMs);
-    requests++;
-    const fresh = page.filter((item) => !seen.has(item.id));
-    for (const item of fresh) {
-      seen.set(item.id, item);
-      if (options.includePoints || isRegion(item)) {
-        listed++;
+  const to = options.to === undefined ? undefined : Math.ceil(options.to);
+  const listing = new Listing({ ...options, maxIncidents });
+
+  const first = await findAnnotations(to === undefined ? { limit: pageSize } : { from, to, limit: pageSize }, options);
+  listing.add(first);
+  if (first.length < pageSize) {
+    return listing.list(true);
+  }
+  options.onProgress?.(listing.list(false));
+  const newest = Math.max(...first.map((item) => item.timeEnd));
+  let cursor = Math.min(...first.map((item) => item.timeEnd));
+  if (cursor >= newest) {
+    // The whole first page ends at one instant: no density to slice by, page through one request after another.
+    await pageThrough(listing, { from, to }, pageSize, options, first);
+    return listing.list(true);
+  }
+  // Slices of about one page each; they hold a little less, so most are read in one request.
+  const span = newest - cursor;
+  let sparse = false;
+  const nextSlice = (): { from: number; to: number } | undefined => {
+    if (cursor <= from || listing.full) {
+      return undefined;
+    }
+    const slice = { from: sparse ? from : Math.max(from, cursor - span), to: cursor };
+    cursor = slice.from;
+    return slice;
+  };
+  const worker = async (): Promise<void> => {
+    for (let slice = nextSlice(); slice; slice = nextSlice()) {
+      if ((await pageThrough(listing, slice, pageSize * 2, options)) === 0) {
+        sparse = true;
       }
     }
-    if (page.length < limit) {
-      break;
-    }
-    if (listed > maxIncidents) {
-      // Enough to know there are more than the cap (exactly the cap is not "more").
-      break;
-    }
-    if (fresh.length === 0) {
-      if (limit >= pageSize * MAX_STALL_GROWTH) {
-        throw new AnnotationReadError(
-          `more than ${limit} incident annotations end at the same time: cannot page past them`,
-          undefined,
-          'server'
-        );
-      }
-      limit *= 2;
-      continue;
-    }
-    limit = pageSize;
-    to = Math.min(...page.map((item) => item.timeEnd));
-  }
-  const all = [...seen.values()];
-  const regions = options.includePoints ? all : all.filter(isRegion);
-  const incidents = regions.sort(newestFirst);
-  const truncated = incidents.length > maxIncidents;
-  if (truncated) {
-    incidents.length = maxIncidents;
-  }
-  return { incidents, truncated, maxIncidents, pointsIgnored: all.length - regions.length, requests };
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return listing.list(true);
 }
 
 /** Newest first: by start, then end, then id (stable for equal windows). */
@@ -286,7 +295,7 @@ export function newestFirst(a: IncidentAnnotation, b: IncidentAnnotation): numbe
 /**
  * One annotation by id: `GET /api/annotations/:id`. Where that answers 404 and the window is known (the incident
  * page's URL carries it), the annotation is looked for in that window by tag, which also serves a Grafana (or a
- * proxy in front of it) without the GET by id route. Throws an AnnotationReadError of kind `not_found` when neither finds it.
+ * proxy in front of it) without the GET by id route. Throws a GrafanaApiError of kind `not_found` when neither finds it.
  */
 export async function getIncident(
   id: number,
@@ -294,32 +303,28 @@ export async function getIncident(
   timeoutMs?: number
 ): Promise<IncidentAnnotation> {
   try {
-    const item = await request<AnnotationJSON>(
-      { url: `/api/annotations/${encodeURIComponent(String(id))}`, method: 'GET' },
-      `incident annotation ${id}`,
-      AnnotationReadError,
-      timeoutMs
-    );
+    const item = await grafanaRequest<AnnotationJSON>({
+      url: `/api/annotations/${encodeURIComponent(String(id))}`,
+      method: 'GET',
+      what: `incident annotation ${id}`,
+      timeoutMs,
+    });
     if (!isAnnotation(item)) {
-      throw new AnnotationReadError(`Grafana gave an unreadable answer for incident annotation ${id}`, 200, 'server');
+      throw new GrafanaApiError(`Grafana gave an unreadable answer for incident annotation ${id}`, 200, 'server');
     }
     return toIncident(item);
   } catch (error) {
-    if (!(error instanceof AnnotationApiError && error.kind === 'not_found' && window)) {
+    if (!(error instanceof GrafanaApiError && error.kind === 'not_found' && window)) {
       throw error;
     }
   }
   const found = await findAnnotations(
     { from: Math.max(1, window.time), to: Math.max(1, window.timeEnd), limit: 1000 },
-    timeoutMs
+    { timeoutMs }
   );
   const item = found.find((a) => a.id === id);
   if (!item) {
-    throw new AnnotationReadError(
-      `incident annotation ${id} was not found: it may have been deleted`,
-      404,
-      'not_found'
-    );
+    throw new GrafanaApiError(`incident annotation ${id} was not found: it may have been deleted`, 404, 'not_found');
   }
   return item;
 }
@@ -337,11 +342,11 @@ export interface NewIncident {
 /** Marks an incident window: `POST /api/annotations`. Resolves with the new annotation as Grafana stores it. */
 export async function createIncident(incident: NewIncident, timeoutMs?: number): Promise<IncidentAnnotation> {
   if (!(incident.timeEnd > incident.time)) {
-    throw new AnnotationWriteError('an incident window must end after it starts', undefined, 'invalid');
+    throw new GrafanaApiError('an incident window must end after it starts', undefined, 'invalid');
   }
   if (!incident.text.trim()) {
     // Grafana answers 400 "Failed to save annotation" without text; say what is missing instead.
-    throw new AnnotationWriteError('an incident needs a description', undefined, 'invalid');
+    throw new GrafanaApiError('an incident needs a description', undefined, 'invalid');
   }
   const tags = incident.tags.includes(INCIDENT_TAG) ? incident.tags : [INCIDENT_TAG, ...incident.tags];
   const body = {
@@ -351,14 +356,15 @@ export async function createIncident(incident: NewIncident, timeoutMs?: number):
     text: incident.text,
     ...(incident.dashboardUID ? { dashboardUID: incident.dashboardUID } : {}),
   };
-  const answer = await request<{ id?: number }>(
-    { url: '/api/annotations', method: 'POST', data: body },
-    'marking the incident',
-    AnnotationWriteError,
-    timeoutMs
-  );
+  const answer = await grafanaRequest<{ id?: number }>({
+    url: '/api/annotations',
+    method: 'POST',
+    data: body,
+    what: 'marking the incident',
+    timeoutMs,
+  });
   if (typeof answer?.id !== 'number') {
-    throw new AnnotationWriteError('Grafana did not say which annotation it created', 200, 'server');
+    throw new GrafanaApiError('Grafana did not say which annotation it created', 200, 'server');
   }
   return {
     id: answer.id,
@@ -417,12 +423,13 @@ export async function updateIncidentTags(
     const { tags: merged, conflicts } = mergeTags(loaded.tags, tags, current.tags);
     return { kind: 'conflict', loaded, current, mine: tags, merged, conflicts, changed };
   }
-  await request<unknown>(
-    { url: `/api/annotations/${encodeURIComponent(String(loaded.id))}`, method: 'PATCH', data: { tags } },
-    `saving the classification of incident ${loaded.id}`,
-    AnnotationWriteError,
-    timeoutMs
-  );
+  await grafanaRequest<unknown>({
+    url: `/api/annotations/${encodeURIComponent(String(loaded.id))}`,
+    method: 'PATCH',
+    data: { tags },
+    what: `saving the classification of incident ${loaded.id}`,
+    timeoutMs,
+  });
   return { kind: 'saved', incident: { ...current, tags: [...tags] } };
 }
 
@@ -486,16 +493,17 @@ export async function editIncident(
   timeoutMs?: number
 ): Promise<IncidentAnnotation> {
   if (!edit.text.trim()) {
-    throw new AnnotationWriteError('An incident needs a description: the text cannot be empty.', undefined, 'invalid');
+    throw new GrafanaApiError('An incident needs a description: the text cannot be empty.', undefined, 'invalid');
   }
   if (!(edit.timeEnd > edit.time)) {
-    throw new AnnotationWriteError('The window must end after it starts.', undefined, 'invalid');
+    throw new GrafanaApiError('The window must end after it starts.', undefined, 'invalid');
   }
-  await request<unknown>(
-    { url: `/api/annotations/${encodeURIComponent(String(incident.id))}`, method: 'PATCH', data: edit },
-    `saving the window and text of incident ${incident.id}`,
-    AnnotationWriteError,
-    timeoutMs
-  );
+  await grafanaRequest<unknown>({
+    url: `/api/annotations/${encodeURIComponent(String(incident.id))}`,
+    method: 'PATCH',
+    data: edit,
+    what: `saving the window and text of incident ${incident.id}`,
+    timeoutMs,
+  });
   return getIncident(incident.id, edit, timeoutMs);
 }

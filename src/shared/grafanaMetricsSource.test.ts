@@ -177,11 +177,11 @@ describe('GrafanaMetricsSource', () => {
     });
   });
 
-  test('403 is worded as a refusal and keeps its status', async () => {
+  test('403 names the status and Grafana’s words, and keeps its status', async () => {
     backendFetch.mockReturnValue(fetchError(403, { message: 'Access denied to data source' }, 'Forbidden'));
     await expect(source().instantQuery('up', 1)).rejects.toMatchObject({
       status: 403,
-      message: "Grafana refused the query to data source 'Prometheus' (HTTP 403): Access denied to data source",
+      message: "Grafana answered 403 for data source 'Prometheus': Access denied to data source",
     });
   });
 
@@ -197,7 +197,7 @@ describe('GrafanaMetricsSource', () => {
     backendFetch.mockReturnValue(throwError(() => new TypeError('Failed to fetch')));
     const failure = source().instantQuery('up', 1);
     await expect(failure).rejects.toMatchObject({
-      message: "cannot reach Grafana to query data source 'Prometheus': Failed to fetch",
+      message: "cannot reach Grafana for data source 'Prometheus': Failed to fetch",
     });
     await expect(failure).rejects.toHaveProperty('status', undefined);
   });
@@ -205,7 +205,7 @@ describe('GrafanaMetricsSource', () => {
   test('gives up after its timeout', async () => {
     backendFetch.mockReturnValue(NEVER);
     await expect(source().instantQuery('up', 1)).rejects.toMatchObject({
-      message: "data source 'Prometheus' did not answer within 0.05 s",
+      message: "Grafana did not answer within 0.05 s for data source 'Prometheus'",
     });
   });
 

@@ -29,9 +29,8 @@
  * NaN/+Inf/-Inf as null values with their row indexes in `data.entities`). `format: "table"` merges series into
  * one long frame (converter/testdata/prom-vector-frame_format_table.jsonc) and is not what we ask for.
  */
-import { getBackendSrv, isFetchError } from '@grafana/runtime';
-import { lastValueFrom, timeout } from 'rxjs';
 import { MetricsSourceError, type MetricsSource, type RangeSeries, type SampleRow } from '../core/source';
+import { type GrafanaApiError, grafanaFetch } from './grafanaApi';
 
 export { PROMQL_DATASOURCE_TYPES, speaksPromQL } from './promqlDataSources';
 
@@ -130,49 +129,34 @@ export class GrafanaMetricsSource implements MetricsSource {
       from: String(fromMs),
       to: String(toMs),
     };
-    let data: DsQueryResponse | undefined;
-    try {
-      const response = await lastValueFrom(
-        getBackendSrv()
-          .fetch<DsQueryResponse>({ url: '/api/ds/query', method: 'POST', data: body, showErrorAlert: false })
-          .pipe(timeout(this.timeoutMs))
-      );
-      data = response.data;
-    } catch (error) {
-      throw this.describeFailure(error);
+    const result = await grafanaFetch<DsQueryResponse>({
+      url: '/api/ds/query',
+      method: 'POST',
+      data: body,
+      what: this.label,
+      timeoutMs: this.timeoutMs,
+    });
+    if (!result.ok) {
+      throw this.describeFailure(result.error);
     }
-    return this.framesOf(data, 200);
+    return this.framesOf(result.data, 200);
   }
 
   private get label(): string {
     return `data source '${this.datasource.name ?? this.datasource.uid}'`;
   }
 
-  /** A failed request as a MetricsSourceError: the query's own error when Grafana sent one, else the HTTP failure. */
-  private describeFailure(error: unknown): MetricsSourceError {
-    if ((error as { name?: string })?.name === 'TimeoutError') {
-      return new MetricsSourceError(`${this.label} did not answer within ${this.timeoutMs / 1000} s`);
+  /**
+   * A failed request as the core's MetricsSourceError (what the report machinery reads): the query's own error
+   * when Grafana sent one in the result, else the request's failure as the one Grafana client worded it.
+   */
+  private describeFailure(error: GrafanaApiError): MetricsSourceError {
+    const result = (error.body as DsQueryResponse | undefined)?.results?.[REF_ID];
+    if (result?.error) {
+      const status = result.status ?? error.status;
+      return new MetricsSourceError(`${this.label} answered ${status}: ${result.error}`, status);
     }
-    if (isFetchError(error) && error.status > 0) {
-      const result = (error.data as DsQueryResponse | undefined)?.results?.[REF_ID];
-      if (result?.error) {
-        return new MetricsSourceError(
-          `${this.label} answered ${result.status ?? error.status}: ${result.error}`,
-          result.status ?? error.status
-        );
-      }
-      const detail = (error.data as { message?: string } | undefined)?.message || error.statusText || 'no details';
-      if (error.status === 401 || error.status === 403) {
-        return new MetricsSourceError(
-          `Grafana refused the query to ${this.label} (HTTP ${error.status}): ${detail}`,
-          error.status
-        );
-      }
-      return new MetricsSourceError(`Grafana answered ${error.status} for ${this.label}: ${detail}`, error.status);
-    }
-    const reason =
-      error instanceof Error ? error.message : (error as { statusText?: string })?.statusText || String(error);
-    return new MetricsSourceError(`cannot reach Grafana to query ${this.label}: ${reason}`);
+    return new MetricsSourceError(error.message, error.status);
   }
 
   private framesOf(data: DsQueryResponse | undefined, status: number): DataFrameJSON[] {

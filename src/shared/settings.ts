@@ -8,11 +8,10 @@
  * meta for the session, so the context can hold jsonData from before the last save.
  */
 import { usePluginContext } from '@grafana/data';
-import { getBackendSrv, isFetchError } from '@grafana/runtime';
-import { useEffect, useState } from 'react';
-import { lastValueFrom, timeout, TimeoutError } from 'rxjs';
+import { useAsync } from 'react-use';
 import { type AppSettings, normaliseSettings } from '../core/settings';
 import { PLUGIN_ID } from '../constants';
+import { GrafanaApiError, grafanaFetch, type GrafanaResult } from './grafanaApi';
 import { logger } from './logger';
 
 export const SETTINGS_URL = `/api/plugins/${PLUGIN_ID}/settings`;
@@ -37,102 +36,75 @@ export interface PluginSettingsUpdate {
   jsonData: Record<string, unknown>;
 }
 
-export type SettingsFailure =
-  | { kind: 'forbidden'; status: 403 | 401; message: string }
-  | { kind: 'timeout'; message: string }
-  | { kind: 'error'; status?: number; message: string };
-
-function failureOf(error: unknown, action: 'read' | 'save'): SettingsFailure {
-  if (error instanceof TimeoutError) {
-    return {
-      kind: 'timeout',
-      message: `Grafana did not answer within ${SETTINGS_TIMEOUT_MS / 1000} s, so the settings were not ${action === 'save' ? 'saved' : 'read'}. Check the connection and try again.`,
-    };
+/** What the Configuration page says when a settings request fails: what happened and what to do. */
+export function settingsFailureMessage(error: GrafanaApiError, action: 'read' | 'save'): string {
+  const done = action === 'save' ? 'saved' : 'read';
+  switch (error.kind) {
+    case 'timeout':
+      return `Grafana did not answer within ${SETTINGS_TIMEOUT_MS / 1000} s, so the settings were not ${done}. Check the connection and try again.`;
+    case 'permission':
+      return action === 'save'
+        ? 'Grafana refused to save: only organisation administrators can change the app’s settings. Nothing was lost: ask an administrator to save these values.'
+        : 'Grafana refused to show the app’s settings to this user.';
+    case 'cancelled':
+    case 'unreachable':
+      return `${error.message}: the settings were not ${done}. Check the connection and try again.`;
+    default:
+      return `Grafana answered ${error.status}${error.detail ? ` (${error.detail})` : ''}: the settings were not ${done}. Try again; if it persists, check the Grafana server log.`;
   }
-  if (isFetchError(error)) {
-    const detail = (error.data as { message?: string } | undefined)?.message ?? error.statusText ?? '';
-    if (error.status === 403 || error.status === 401) {
-      return {
-        kind: 'forbidden',
-        status: error.status,
-        message:
-          action === 'save'
-            ? 'Grafana refused to save: only organisation administrators can change the app’s settings. Nothing was lost: ask an administrator to save these values.'
-            : 'Grafana refused to show the app’s settings to this user.',
-      };
-    }
-    return {
-      kind: 'error',
-      status: error.status,
-      message: `Grafana answered ${error.status}${detail ? ` (${detail})` : ''}: the settings were not ${action === 'save' ? 'saved' : 'read'}. Try again; if it persists, check the Grafana server log.`,
-    };
-  }
-  return { kind: 'error', message: error instanceof Error ? error.message : String(error) };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export type SettingsResult<T> = { ok: true; value: T } | { ok: false; failure: SettingsFailure };
-
 /** The app's settings as Grafana stores them now. */
-export async function fetchPluginSettings(): Promise<SettingsResult<PluginSettings>> {
-  try {
-    const response = await lastValueFrom(
-      getBackendSrv()
-        .fetch<{ enabled?: boolean; pinned?: boolean; jsonData?: unknown }>({
-          url: SETTINGS_URL,
-          method: 'GET',
-          showErrorAlert: false,
-        })
-        .pipe(timeout(SETTINGS_TIMEOUT_MS))
-    );
-    const data = response.data ?? {};
-    return {
-      ok: true,
-      value: {
-        enabled: Boolean(data.enabled),
-        pinned: Boolean(data.pinned),
-        jsonData: normaliseSettings(data.jsonData),
-        storedJsonData: isPlainObject(data.jsonData) ? data.jsonData : {},
-      },
-    };
-  } catch (error) {
-    const failure = failureOf(error, 'read');
-    logger.warn('app settings unreadable', { message: failure.message });
-    return { ok: false, failure };
+export async function fetchPluginSettings(): Promise<GrafanaResult<PluginSettings>> {
+  const result = await grafanaFetch<{ enabled?: boolean; pinned?: boolean; jsonData?: unknown }>({
+    url: SETTINGS_URL,
+    method: 'GET',
+    what: 'the app’s settings',
+    timeoutMs: SETTINGS_TIMEOUT_MS,
+  });
+  if (!result.ok) {
+    logger.warn('app settings unreadable', { message: result.error.message });
+    return result;
   }
+  const data = result.data ?? {};
+  return {
+    ok: true,
+    data: {
+      enabled: Boolean(data.enabled),
+      pinned: Boolean(data.pinned),
+      jsonData: normaliseSettings(data.jsonData),
+      storedJsonData: isPlainObject(data.jsonData) ? data.jsonData : {},
+    },
+  };
 }
 
 /** Saves the settings; `enabled` and `pinned` are sent as they were so saving never disables the app. */
-export async function savePluginSettings(settings: PluginSettingsUpdate): Promise<SettingsResult<void>> {
-  try {
-    await lastValueFrom(
-      getBackendSrv()
-        .fetch({
-          url: SETTINGS_URL,
-          method: 'POST',
-          data: { enabled: settings.enabled, pinned: settings.pinned, jsonData: settings.jsonData },
-          showErrorAlert: false,
-        })
-        .pipe(timeout(SETTINGS_TIMEOUT_MS))
-    );
-    return { ok: true, value: undefined };
-  } catch (error) {
-    const failure = failureOf(error, 'save');
-    if (failure.kind !== 'forbidden') {
-      logger.error(error, { where: 'saving app settings' });
-    }
-    return { ok: false, failure };
+export async function savePluginSettings(settings: PluginSettingsUpdate): Promise<GrafanaResult<unknown>> {
+  const result = await grafanaFetch<unknown>({
+    url: SETTINGS_URL,
+    method: 'POST',
+    data: { enabled: settings.enabled, pinned: settings.pinned, jsonData: settings.jsonData },
+    what: 'saving the app’s settings',
+    timeoutMs: SETTINGS_TIMEOUT_MS,
+  });
+  if (!result.ok && result.error.kind !== 'permission') {
+    logger.error(result.error, { where: 'saving app settings' });
   }
+  return result;
 }
 
 export type AppSettingsState =
   | { kind: 'loading'; settings: AppSettings }
   | { kind: 'ready'; settings: AppSettings }
-  /** The API could not be read: `settings` are the plugin context's (possibly older), or the defaults. */
-  | { kind: 'fallback'; settings: AppSettings; failure: SettingsFailure };
+  /**
+   * The API could not be read: `settings` are the plugin context's (possibly older), or the defaults; the
+   * failure's message is worded for the page (settingsFailureMessage).
+   */
+  | { kind: 'fallback'; settings: AppSettings; failure: GrafanaApiError };
 
 /**
  * The app's settings for a component. While loading, and when the API cannot be read, `settings` are what the
@@ -141,24 +113,20 @@ export type AppSettingsState =
 export function useAppSettings(): AppSettingsState {
   const context = usePluginContext();
   const contextSettings = context?.meta.id === PLUGIN_ID ? normaliseSettings(context.meta.jsonData) : {};
-  const [state, setState] = useState<AppSettingsState>({ kind: 'loading', settings: contextSettings });
-
-  useEffect(() => {
-    let current = true;
-    fetchPluginSettings().then((result) => {
-      if (!current) {
-        return;
-      }
-      setState((previous) =>
-        result.ok
-          ? { kind: 'ready', settings: result.value.jsonData }
-          : { kind: 'fallback', settings: previous.settings, failure: result.failure }
-      );
-    });
-    return () => {
-      current = false;
-    };
-  }, []);
-
-  return state;
+  const { value: result } = useAsync(fetchPluginSettings, []);
+  if (!result) {
+    return { kind: 'loading', settings: contextSettings };
+  }
+  return result.ok
+    ? { kind: 'ready', settings: result.data.jsonData }
+    : {
+        kind: 'fallback',
+        settings: contextSettings,
+        failure: new GrafanaApiError(
+          settingsFailureMessage(result.error, 'read'),
+          result.error.status,
+          result.error.kind,
+          result.error.detail
+        ),
+      };
 }

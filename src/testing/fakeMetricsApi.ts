@@ -14,7 +14,7 @@ export type FakeBehaviour =
   /** Answers a well-formed success only after `delayMs` (longer than the client's timeout). */
   | { kind: 'slow'; delayMs: number }
   /** 200 with this JSON (a success whose series are malformed, a matrix where a vector belongs); a vector is
-   *  answered to range queries as a matrix of the same series, one sample each. */
+   *  answered to range queries as a matrix of the same series, one sample each at the query's end. */
   | { kind: 'answer'; json: unknown }
   /** A redirect to `location` (a path on this server or another URL). */
   | { kind: 'redirect'; status: number; location: string };
@@ -30,18 +30,20 @@ export interface FakeMetricsApi {
   stop(): Promise<void>;
 }
 
-function asMatrix(json: unknown): unknown {
+function asMatrix(json: unknown, end: string | null): unknown {
   const answer = json as { data?: { resultType?: string; result?: unknown } };
   if (answer?.data?.resultType !== 'vector' || !Array.isArray(answer.data.result)) {
     return json;
   }
+  // At the asked end, as Prometheus would evaluate it; a sample that is not [time, value] stays as it is.
+  const at = (sample: unknown) => (Array.isArray(sample) && end !== null ? [Number(end), ...sample.slice(1)] : sample);
   const result = answer.data.result.map((series: unknown) =>
-    series && typeof series === 'object' ? { ...series, values: [(series as { value?: unknown }).value] } : series
+    series && typeof series === 'object' ? { ...series, values: [at((series as { value?: unknown }).value)] } : series
   );
   return { ...answer, data: { resultType: 'matrix', result } };
 }
 
-function respond(behaviour: FakeBehaviour, res: ServerResponse, path = ''): void {
+function respond(behaviour: FakeBehaviour, res: ServerResponse, path = '', form = new URLSearchParams()): void {
   switch (behaviour.kind) {
     case 'status': {
       const body =
@@ -69,7 +71,9 @@ function respond(behaviour: FakeBehaviour, res: ServerResponse, path = ''): void
     }
     case 'answer':
       res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify(path.includes('query_range') ? asMatrix(behaviour.json) : behaviour.json));
+      res.end(
+        JSON.stringify(path.includes('query_range') ? asMatrix(behaviour.json, form.get('end')) : behaviour.json)
+      );
       return;
     case 'redirect':
       res.writeHead(behaviour.status, { Location: behaviour.location });
@@ -88,9 +92,10 @@ export async function startFakeMetricsApi(behaviour: FakeBehaviour): Promise<Fak
     res.on('close', () => {
       cancelled += res.writableFinished ? 0 : 1;
     });
-    // Drain a POSTed form before answering, as a real server would.
-    req.resume();
-    req.on('end', () => respond(behaviour, res, req.url));
+    // Read a POSTed form before answering, as a real server would.
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => respond(behaviour, res, req.url, new URLSearchParams(Buffer.concat(chunks).toString())));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -9,7 +9,8 @@ import { type RangeSeries, type MetricsSource, type SampleRow } from '../core/so
 import { type Simulation, simulateRange, type SimulatedRange } from '../simulator/generator';
 import { parseMatchers } from '../simulator/series';
 
-const QUERY = /^sum by \(([^)]*)\) \(increase\(([a-zA-Z_:][a-zA-Z0-9_:]*)\{([^}]*)\}\[(\d+)s\]\)\)$/;
+const QUERY =
+  /^sum by \(([^)]*)\) \(increase\(([a-zA-Z_:][a-zA-Z0-9_:]*)\{([^}]*)\}\[(\d+)s\](?: offset (\d+)(s|ms))?\)\)$/;
 
 /** One series as a set of slots whose values add up to it (a cumulative bucket sums the buckets below). */
 interface SlotSeries {
@@ -64,6 +65,7 @@ export class SimulatedSource implements MetricsSource {
       .map((label) => label.trim())
       .filter(Boolean);
     const rangeSteps = Number(match[4]) / this.simulation.stepSeconds;
+    const offset = match[5] === undefined ? 0 : Number(match[5]) / (match[6] === 'ms' ? 1000 : 1);
     const grouped = new Map<string, RangeSeries>();
     for (const series of this.seriesOf(match[2], match[3])) {
       const labels = Object.fromEntries(by.map((label) => [label, series.labels[label] ?? '']));
@@ -74,7 +76,7 @@ export class SimulatedSource implements MetricsSource {
         grouped.set(key, out);
       }
       times.forEach((time, i) => {
-        out!.samples[i].value += this.increase(series, time, rangeSteps);
+        out!.samples[i].value += this.increase(series, time - offset, rangeSteps);
       });
     }
     // A series with no samples at any asked time is absent, as in Prometheus.

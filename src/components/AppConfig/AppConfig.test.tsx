@@ -114,8 +114,9 @@ describe('AppConfig', () => {
     expect(input('aisre-config-metric-llm_requests_total')).toHaveValue('chat_requests_total');
     expect(input('aisre-config-metric-rag_retrievals_total')).toHaveValue('');
     expect(input('aisre-config-metric-rag_retrievals_total')).toHaveAttribute('placeholder', 'rag_retrievals_total');
-    expect(input('aisre-config-threshold-page')).toHaveValue('0.4');
-    expect(input('aisre-config-threshold-investigate')).toHaveAttribute('placeholder', '0.05');
+    // Relative thresholds are typed as percentages; stored as fractions (0.4).
+    expect(input('aisre-config-threshold-page')).toHaveValue('40');
+    expect(input('aisre-config-threshold-investigate')).toHaveAttribute('placeholder', '5');
     // Only PromQL data sources are offered.
     expect(screen.queryByRole('option', { name: 'Loki' })).toBeNull();
   });
@@ -154,8 +155,8 @@ describe('AppConfig', () => {
     await renderConfig();
     fireEvent.click(screen.getAllByRole('radio', { name: 'Link (URL)' })[1]);
     type('aisre-config-runbook-retrieval-quarantine-url', 'javascript:alert(document.cookie)');
-    type('aisre-config-threshold-investigate', '0.5');
-    type('aisre-config-threshold-fdr', '5%');
+    type('aisre-config-threshold-investigate', '50');
+    type('aisre-config-threshold-fdr', 'five');
     type('aisre-config-label-team', 'team-name');
     type('aisre-config-metric-agent_steps', 'agent_steps_bucket');
     await save();
@@ -168,21 +169,23 @@ describe('AppConfig', () => {
         /The page relative regression \(0\.4\) must be above the investigate relative regression \(0\.5\)/
       )
     ).toBeInTheDocument();
-    expect(screen.getByText(/'5%' is not a number/)).toBeInTheDocument();
+    expect(screen.getByText(/'five' is not a percentage/)).toBeInTheDocument();
     expect(screen.getByText(/'team-name' is not a valid Prometheus label name/)).toBeInTheDocument();
     expect(screen.getByText(/base name: the app adds _bucket itself \(agent_steps\)/)).toBeInTheDocument();
     // Nothing the user typed is lost.
     expect(input('aisre-config-runbook-retrieval-quarantine-url')).toHaveValue('javascript:alert(document.cookie)');
-    expect(input('aisre-config-threshold-fdr')).toHaveValue('5%');
+    expect(input('aisre-config-threshold-fdr')).toHaveValue('five');
 
     // Fixed, it saves.
     type('aisre-config-runbook-retrieval-quarantine-url', 'https://wiki.example.com/quarantine');
-    type('aisre-config-threshold-investigate', '0.1');
-    type('aisre-config-threshold-fdr', '0.05');
+    type('aisre-config-threshold-investigate', '10');
+    type('aisre-config-threshold-fdr', '5 %');
     type('aisre-config-label-team', 'owner_team');
     type('aisre-config-metric-agent_steps', 'agent_steps');
     await save();
     expect(posts()).toHaveLength(1);
+    // Typed as percentages, saved as the fractions the core reads.
+    expect(posts()[0].data.jsonData.thresholds).toMatchObject({ investigate: 0.1, fdr: 0.05, page: 0.4 });
   });
 
   test('a 403 on save says why, and keeps the input', async () => {

@@ -6,15 +6,23 @@
  * anyone else. The boot data only tells us early, to show a read-only view instead of a form that will fail.
  * The app keeps no secrets, so there is no secureJsonData.
  */
-import { type AppPluginMeta, type PluginConfigPageProps } from '@grafana/data';
+import { type AppPluginMeta, type GrafanaTheme2, type PluginConfigPageProps } from '@grafana/data';
 import { config } from '@grafana/runtime';
-import { Alert, Button, LoadingPlaceholder, Stack } from '@grafana/ui';
-import React, { useEffect, useMemo, useState } from 'react';
+import { css } from '@emotion/css';
+import { Alert, Button, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
+import React, { useMemo, useState } from 'react';
+import { useAsync } from 'react-use';
 import { type AppSettings, jsonDataWithSettings, normaliseSettings, type SettingsErrors } from '../../core/settings';
-import { fetchPluginSettings, savePluginSettings, type SettingsFailure } from '../../shared/settings';
+import { type GrafanaApiError } from '../../shared/grafanaApi';
+import {
+  fetchPluginSettings,
+  type PluginSettings,
+  savePluginSettings,
+  settingsFailureMessage,
+} from '../../shared/settings';
 import { testIds } from '../testIds';
 import { ConfigFields } from './ConfigFields';
-import { type ConfigForm, formFromSettings, settingsFromForm } from './configForm';
+import { type ConfigForm, formFromSettings, inputIdOf, settingsFromForm } from './configForm';
 
 export type { AppSettings } from '../../core/settings';
 
@@ -35,16 +43,20 @@ export function mayEditSettings(): boolean | undefined {
   return user.permissions?.['plugins:write'] === true || user.orgRole === 'Admin' || user.isGrafanaAdmin === true;
 }
 
-type Loaded =
-  | { kind: 'loading' }
-  | { kind: 'ready'; enabled: boolean; pinned: boolean; stored: Record<string, unknown>; warning?: SettingsFailure };
+/** What the page edits: Grafana's stored settings, or the plugin meta's when they could not be read. */
+interface Loaded {
+  enabled: boolean;
+  pinned: boolean;
+  stored: Record<string, unknown>;
+  warning?: GrafanaApiError;
+}
 
 type SaveStatus =
   | { kind: 'idle' }
   | { kind: 'invalid'; count: number }
   | { kind: 'saving' }
   | { kind: 'saved' }
-  | { kind: 'failed'; failure: SettingsFailure };
+  | { kind: 'failed'; failure: GrafanaApiError };
 
 function SaveMessage({ status }: { status: SaveStatus }) {
   switch (status.kind) {
@@ -65,9 +77,9 @@ function SaveMessage({ status }: { status: SaveStatus }) {
       return (
         <Alert
           severity="error"
-          title={status.failure.kind === 'forbidden' ? 'Not saved: permission denied' : 'Not saved'}
+          title={status.failure.kind === 'permission' ? 'Not saved: permission denied' : 'Not saved'}
         >
-          {status.failure.message} Your input is still in the form.
+          {settingsFailureMessage(status.failure, 'save')} Your input is still in the form.
         </Alert>
       );
     default:
@@ -77,57 +89,46 @@ function SaveMessage({ status }: { status: SaveStatus }) {
 
 const AppConfig = ({ plugin }: AppConfigProps) => {
   const meta = plugin.meta;
-  const [loaded, setLoaded] = useState<Loaded>({ kind: 'loading' });
-  const [form, setForm] = useState<ConfigForm>(() => formFromSettings(normaliseSettings(meta.jsonData)));
-  const [touched, setTouched] = useState<Set<string>>(new Set());
-  const [submitted, setSubmitted] = useState(false);
-  const [status, setStatus] = useState<SaveStatus>({ kind: 'idle' });
-  const editable = mayEditSettings() !== false;
-
   // Grafana caches plugin meta for the session: read what is stored now, so a second visit shows the last save.
-  useEffect(() => {
-    let current = true;
-    fetchPluginSettings().then((result) => {
-      if (!current) {
-        return;
-      }
-      if (result.ok) {
-        setForm(formFromSettings(result.value.jsonData));
-        setLoaded({
-          kind: 'ready',
-          enabled: result.value.enabled,
-          pinned: result.value.pinned,
-          stored: result.value.storedJsonData,
-        });
-      } else {
-        setLoaded({
-          kind: 'ready',
-          enabled: Boolean(meta.enabled),
-          pinned: Boolean(meta.pinned),
-          stored: { ...(meta.jsonData ?? {}) },
-          warning: result.failure,
-        });
-      }
-    });
-    return () => {
-      current = false;
-    };
-  }, [meta]);
-
-  const { settings, errors } = useMemo(() => settingsFromForm(form), [form]);
-  const shownErrors = useMemo<SettingsErrors>(
-    () =>
-      submitted ? errors : Object.fromEntries(Object.entries(errors).filter(([field]) => touchedField(touched, field))),
-    [errors, submitted, touched]
-  );
-
-  if (loaded.kind === 'loading') {
+  const stored = useAsync(fetchPluginSettings, []);
+  if (stored.loading || !stored.value) {
     return (
       <div data-testid={testIds.appConfig.container}>
         <LoadingPlaceholder text="Loading the app's settings…" />
       </div>
     );
   }
+  const result = stored.value;
+  const loaded: Loaded = result.ok
+    ? { enabled: result.data.enabled, pinned: result.data.pinned, stored: result.data.storedJsonData }
+    : {
+        enabled: Boolean(meta.enabled),
+        pinned: Boolean(meta.pinned),
+        stored: { ...(meta.jsonData ?? {}) },
+        warning: result.error,
+      };
+  return <SettingsForm loaded={loaded} initial={result.ok ? result.data.jsonData : normaliseSettings(meta.jsonData)} />;
+};
+
+/** The form over the settings as loaded; its own state from then on (a save updates what it saves over). */
+function SettingsForm({ loaded: initiallyLoaded, initial }: { loaded: Loaded; initial: PluginSettings['jsonData'] }) {
+  const [loaded, setLoaded] = useState(initiallyLoaded);
+  const styles = useStyles2(getStyles);
+  const [form, setForm] = useState<ConfigForm>(() => formFromSettings(initial));
+  /** The form as last loaded or saved: what "unsaved changes" compares with. */
+  const [savedForm, setSavedForm] = useState(form);
+  const [touched, setTouched] = useState<Set<string>>(new Set());
+  const [submitted, setSubmitted] = useState(false);
+  const [status, setStatus] = useState<SaveStatus>({ kind: 'idle' });
+  const editable = mayEditSettings() !== false;
+
+  const { settings, errors } = useMemo(() => settingsFromForm(form), [form]);
+  const dirty = useMemo(() => JSON.stringify(form) !== JSON.stringify(savedForm), [form, savedForm]);
+  const shownErrors = useMemo<SettingsErrors>(
+    () =>
+      submitted ? errors : Object.fromEntries(Object.entries(errors).filter(([field]) => touchedField(touched, field))),
+    [errors, submitted, touched]
+  );
 
   const onChange = (next: ConfigForm) => {
     setTouched((previous) => new Set([...previous, ...changedFields(form, next)]));
@@ -142,6 +143,11 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
     const count = Object.keys(errors).length;
     if (count > 0) {
       setStatus({ kind: 'invalid', count });
+      // Take the SRE to the first field in error: its message is next to it.
+      const first = Object.keys(errors).map(inputIdOf).find(Boolean);
+      const element = first ? document.getElementById(first) : null;
+      element?.scrollIntoView?.({ block: 'center' });
+      element?.focus();
       return;
     }
     setStatus({ kind: 'saving' });
@@ -149,9 +155,10 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
     const result = await savePluginSettings({ enabled: loaded.enabled, pinned: loaded.pinned, jsonData });
     if (result.ok) {
       setLoaded({ ...loaded, stored: jsonData });
+      setSavedForm(form);
       setStatus({ kind: 'saved' });
     } else {
-      setStatus({ kind: 'failed', failure: result.failure });
+      setStatus({ kind: 'failed', failure: result.error });
     }
   };
 
@@ -166,7 +173,7 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
         )}
         {loaded.warning && (
           <Alert severity="warning" title="Showing the settings as of page load">
-            {loaded.warning.message} Saving still works if Grafana answers again.
+            {settingsFailureMessage(loaded.warning, 'read')} Saving still works if Grafana answers again.
           </Alert>
         )}
         {!loaded.enabled && (
@@ -177,22 +184,30 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
         <fieldset disabled={!editable} style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}>
           <ConfigFields form={form} onChange={onChange} errors={shownErrors} disabled={!editable} />
         </fieldset>
-        <SaveMessage status={status} />
         {editable && (
-          <div>
-            <Button
-              onClick={onSave}
-              disabled={status.kind === 'saving'}
-              icon={status.kind === 'saving' ? 'spinner' : undefined}
-            >
-              {status.kind === 'saving' ? 'Saving…' : 'Save settings'}
-            </Button>
+          // Sticky: Save and what became of it stay in sight wherever the SRE is in the long form.
+          <div className={styles.saveBar} role="region" aria-label="Save the settings">
+            <SaveMessage status={status} />
+            <Stack alignItems="center" gap={2}>
+              <Button
+                onClick={onSave}
+                disabled={status.kind === 'saving'}
+                icon={status.kind === 'saving' ? 'spinner' : undefined}
+              >
+                {status.kind === 'saving' ? 'Saving…' : 'Save settings'}
+              </Button>
+              {dirty && status.kind !== 'saving' && (
+                <Text color="secondary" italic>
+                  Unsaved changes
+                </Text>
+              )}
+            </Stack>
           </div>
         )}
       </Stack>
     </div>
   );
-};
+}
 
 /** Field paths whose text differs between two forms (`thresholds.page`, `runbooks.model-rollback.url`). */
 function changedFields(before: ConfigForm, after: ConfigForm): string[] {
@@ -224,3 +239,17 @@ function touchedField(touched: Set<string>, field: string): boolean {
 }
 
 export default AppConfig;
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  saveBar: css({
+    position: 'sticky',
+    bottom: 0,
+    zIndex: 1,
+    display: 'flex',
+    flexDirection: 'column',
+    gap: theme.spacing(1),
+    padding: theme.spacing(2, 0),
+    background: theme.colors.background.primary,
+    borderTop: `1px solid ${theme.colors.border.weak}`,
+  }),
+});

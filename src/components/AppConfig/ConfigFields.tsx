@@ -26,7 +26,15 @@ import { detectTelemetry } from '../../core/detect';
 import { presetById, PRESETS, profileFromSettings } from '../../core/profile';
 import { GrafanaMetricsSource } from '../../shared/grafanaMetricsSource';
 import { PROMQL_DATASOURCE_TYPES } from '../../shared/promqlDataSources';
-import { applyPreset, type ConfigForm, type RunbookForm, type RunbookMode, THRESHOLD_KEYS } from './configForm';
+import {
+  applyPreset,
+  type ConfigForm,
+  PERCENT_THRESHOLDS,
+  type RunbookForm,
+  type RunbookMode,
+  THRESHOLD_KEYS,
+  thresholdText,
+} from './configForm';
 
 export interface ConfigFieldsProps {
   form: ConfigForm;
@@ -51,11 +59,11 @@ function readersOf(metric: ContractMetric): string {
 const THRESHOLD_TEXT: Record<keyof Thresholds, { label: string; description: string }> = {
   investigate: {
     label: 'Investigate at',
-    description: 'Relative regression in the bad direction that asks for a look (0.05 = 5%).',
+    description: 'Relative regression in the bad direction that asks for a look, in percent.',
   },
   page: {
     label: 'Page at',
-    description: 'Relative regression that pages (0.3 = 30%). Must be above “Investigate at”.',
+    description: 'Relative regression that pages, in percent. Must be above “Investigate at”.',
   },
   psiInvestigate: {
     label: 'Investigate at PSI',
@@ -64,11 +72,11 @@ const THRESHOLD_TEXT: Record<keyof Thresholds, { label: string; description: str
   psiPage: { label: 'Page at PSI', description: 'Distribution shift that pages. Must be above “Investigate at PSI”.' },
   fdr: {
     label: 'False discovery rate',
-    description: 'Benjamini–Yekutieli q a finding must pass to investigate, between 0 and 1 (0.05 = 5%).',
+    description: 'Benjamini–Yekutieli q a finding must pass to investigate, in percent (above 0, below 100).',
   },
   pageFdr: {
     label: 'False discovery rate to page',
-    description: 'The stricter q a finding must pass to page (0.01 = 1%). At most the false discovery rate.',
+    description: 'The stricter q a finding must pass to page, in percent. At most the false discovery rate.',
   },
   minVolume: {
     label: 'Minimum volume',
@@ -281,7 +289,8 @@ function ThresholdsSection({ form, onChange, errors, disabled }: ConfigFieldsPro
               id={`aisre-config-threshold-${key}`}
               inputMode="decimal"
               width={20}
-              placeholder={String(DEFAULT_THRESHOLDS[key])}
+              suffix={PERCENT_THRESHOLDS.has(key) ? '%' : undefined}
+              placeholder={thresholdText(key, DEFAULT_THRESHOLDS[key])}
               value={form.thresholds[key]}
               onChange={(e) => onChange({ ...form, thresholds: { ...form.thresholds, [key]: e.currentTarget.value } })}
             />

@@ -17,14 +17,31 @@ describe('the configuration form', () => {
     expect(settingsFromForm(formFromSettings({}))).toEqual({ settings: {}, errors: {} });
   });
 
-  test('numbers are parsed strictly: a comma, a % sign or words are errors, not silently wrong values', () => {
+  test('relative thresholds are typed as percentages and stored as fractions, exactly', () => {
+    const form = formFromSettings({ thresholds: { investigate: 0.07, pageFdr: 0.001, psiPage: 0.25 } });
+    // Shown as the SRE thinks of them: 7 (%), not 0.07 nor 7.000000000000001; PSI stays a PSI.
+    expect(form.thresholds).toMatchObject({ investigate: '7', pageFdr: '0.1', psiPage: '0.25', page: '' });
+    form.thresholds.page = '30 %';
+    form.thresholds.fdr = '2.5';
+    expect(settingsFromForm(form).settings.thresholds).toEqual({
+      investigate: 0.07,
+      page: 0.3,
+      fdr: 0.025,
+      pageFdr: 0.001,
+      psiPage: 0.25,
+    });
+  });
+
+  test('numbers are parsed strictly: a comma, a stray sign or words are errors, not silently wrong values', () => {
     const form = formFromSettings({});
     form.thresholds.page = '0,3';
-    form.thresholds.fdr = '5%';
+    form.thresholds.fdr = 'five';
+    form.thresholds.psiPage = '25%';
     form.thresholds.minVolume = ' 200 ';
     const { settings, errors } = settingsFromForm(form);
-    expect(errors['thresholds.page']).toMatch(/'0,3' is not a number/);
-    expect(errors['thresholds.fdr']).toMatch(/'5%' is not a number/);
+    expect(errors['thresholds.page']).toMatch(/'0,3' is not a percentage/);
+    expect(errors['thresholds.fdr']).toMatch(/'five' is not a percentage/);
+    expect(errors['thresholds.psiPage']).toMatch(/'25%' is not a number/);
     expect(settings.thresholds).toEqual({ minVolume: 200 });
   });
 

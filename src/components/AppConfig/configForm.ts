@@ -37,6 +37,14 @@ export interface ConfigForm {
 
 export const THRESHOLD_KEYS = Object.keys(DEFAULT_THRESHOLDS) as Array<keyof Thresholds>;
 
+/** Thresholds an SRE types as percentages (5 for 5%); stored as fractions (0.05), as the core reads them. */
+export const PERCENT_THRESHOLDS: ReadonlySet<keyof Thresholds> = new Set(['investigate', 'page', 'fdr', 'pageFdr']);
+
+/** A stored threshold as the form shows it: a percentage for the relative ones, without float noise (7, not 7.000000000000001). */
+export function thresholdText(key: keyof Thresholds, value: number): string {
+  return String(PERCENT_THRESHOLDS.has(key) ? Number((value * 100).toPrecision(12)) : value);
+}
+
 function record<K extends string, V>(keys: readonly K[], value: (key: K) => V): Record<K, V> {
   return Object.fromEntries(keys.map((key) => [key, value(key)])) as Record<K, V>;
 }
@@ -48,7 +56,7 @@ export function formFromSettings(settings: AppSettings): ConfigForm {
     metricNames: record(CONTRACT_METRICS, (m) => settings.metricNames?.[m] ?? ''),
     labelNames: record(COMMON_LABELS, (l) => settings.labelNames?.[l] ?? ''),
     thresholds: record(THRESHOLD_KEYS, (k) =>
-      settings.thresholds?.[k] === undefined ? '' : String(settings.thresholds[k])
+      settings.thresholds?.[k] === undefined ? '' : thresholdText(k, settings.thresholds[k])
     ),
     runbooks: record(RUNBOOK_IDS, (id) => {
       const override = settings.runbooks?.[id];
@@ -76,15 +84,20 @@ function filled<K extends string>(values: Record<K, string>): Partial<Record<K, 
 function thresholdsFromForm(form: ConfigForm, errors: SettingsErrors): Partial<Thresholds> | undefined {
   const out: Partial<Thresholds> = {};
   for (const key of THRESHOLD_KEYS) {
-    const text = form.thresholds[key].trim();
+    const typed = form.thresholds[key].trim();
+    const percent = PERCENT_THRESHOLDS.has(key);
+    // "5%" and "5" mean the same in a percentage field.
+    const text = percent ? typed.replace(/\s*%$/, '') : typed;
     if (!text) {
       continue;
     }
     if (!NUMBER.test(text)) {
-      errors[`thresholds.${key}`] = `'${text}' is not a number: use a decimal point (0.05), no % sign.`;
+      errors[`thresholds.${key}`] = percent
+        ? `'${typed}' is not a percentage: type a number such as 5 or 2.5 (a decimal point, not a comma).`
+        : `'${typed}' is not a number: use a decimal point (0.25).`;
       continue;
     }
-    out[key] = Number(text);
+    out[key] = percent ? Number((Number(text) / 100).toPrecision(12)) : Number(text);
   }
   return Object.keys(out).length ? out : undefined;
 }
@@ -145,4 +158,19 @@ export function applyPreset(
     metricNames: record(CONTRACT_METRICS, (m) => pinned[m] ?? ''),
     labelNames: record(COMMON_LABELS, () => ''),
   };
+}
+
+const INPUT_PREFIX: Record<string, string> = {
+  datasourceUid: 'aisre-config-datasource',
+  metricNames: 'aisre-config-metric-',
+  labelNames: 'aisre-config-label-',
+  thresholds: 'aisre-config-threshold-',
+  runbooks: 'aisre-config-runbook-',
+};
+
+/** The id of the input a field path's error belongs to (`thresholds.page` -> `aisre-config-threshold-page`). */
+export function inputIdOf(field: string): string | undefined {
+  const [section, ...rest] = field.split('.');
+  const prefix = INPUT_PREFIX[section];
+  return prefix === undefined ? undefined : `${prefix}${rest.join('-')}`;
 }

@@ -148,3 +148,17 @@ export function testShift(shift: Shift, history: Array<Shift | null>): ShiftTest
     dispersion,
   };
 }
+
+/**
+ * Persistence: the same shift in the previous window of this length (against its own baseline), standardised
+ * with the test's own dispersion; the one-sided p-value of a move at least that far in the window's direction.
+ * Null when there is no previous window to judge (it touched an incident, or could not be computed).
+ */
+export function persistencePValue(test: ShiftTest, previous: Shift | null): number | null {
+  if (!previous || !(previous.samplingVariance > 0) || !Number.isFinite(test.z) || test.z === 0) {
+    return null;
+  }
+  const z = previous.difference / Math.sqrt(previous.samplingVariance * test.dispersion.phi);
+  const twoSided = twoSidedPValue(z, test.dispersion.degreesOfFreedom);
+  return Math.sign(z) === Math.sign(test.z) ? twoSided / 2 : 1 - twoSided / 2;
+}

@@ -81,11 +81,11 @@ describe('Incidents list', () => {
     expect(await screen.findByTestId(incidentsTestIds.summary)).toHaveTextContent('page 2 of 3');
     expect(rowIds()[0]).toBe(80);
     expect(screen.getByTestId('location')).toHaveTextContent('page=2');
-    // Each row: window, duration, team, category, status, severity, text.
-    const cells = within(rows()[0])
+    // Each row: description (the link), start, duration, team, category, status, severity.
+    const cells = within(rows()[0].closest('tr')!)
       .getAllByRole('cell')
       .map((cell) => cell.textContent);
-    expect(cells.slice(1)).toEqual(['1 h', 'search', 'Unclassified', 'open', '—', 'incident 80']);
+    expect([cells[0], ...cells.slice(2)]).toEqual(['incident 80', '1 h', 'search', 'Unclassified', 'open', '—']);
   });
 
   test('filters from the URL by team, category, status and severity, and changing one updates the URL', async () => {

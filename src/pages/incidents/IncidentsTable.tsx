@@ -1,95 +1,140 @@
-/** One page of the incident list: window (a link to the incident), duration, team, category, status, severity, text. */
+/**
+ * One page of the incident list as Grafana's InteractiveTable: the description (how people recognise an incident)
+ * is the link, then when it started, how long, team, category, status, severity. Every column sorts; the sorting
+ * is done by the page over all matching incidents (`onSort`), so the table only ever renders one page of rows.
+ */
 import { css } from '@emotion/css';
 import { type GrafanaTheme2 } from '@grafana/data';
-import { Badge, type BadgeColor, useStyles2 } from '@grafana/ui';
-import React from 'react';
+import { Badge, type BadgeColor, type Column, type FetchDataFunc, InteractiveTable, useStyles2 } from '@grafana/ui';
+import React, { useCallback, useMemo } from 'react';
 import { Link } from 'react-router-dom';
 import { type IncidentStatus } from '../../core/tags';
-import { categoryTitle, type IncidentRow } from './filters';
-import { windowLabel } from '../../shared/time';
+import { formatUserTime, windowLabel } from '../../shared/time';
+import { categoryTitle, type IncidentRow, type SortColumn } from './filters';
 import { durationLabel, truncateText } from './format';
 import { incidentPath } from './paths';
 import { incidentsTestIds } from './testIds';
 
 const STATUS_COLOR: Record<IncidentStatus, BadgeColor> = { open: 'orange', classified: 'blue', resolved: 'green' };
 
-export function IncidentsTable({ rows }: { rows: IncidentRow[] }) {
+export interface IncidentSort {
+  column: SortColumn;
+  descending: boolean;
+}
+
+/** Newest first, as the list has always been. */
+export const DEFAULT_SORT: IncidentSort = { column: 'start', descending: true };
+const INITIAL_SORT_BY = [{ id: DEFAULT_SORT.column, desc: DEFAULT_SORT.descending }];
+
+function Description({ row }: { row: IncidentRow }) {
   const styles = useStyles2(getStyles);
+  const { incident } = row;
   return (
-    <table className={styles.table} data-testid={incidentsTestIds.table}>
-      <thead>
-        <tr>
-          <th scope="col">Window</th>
-          <th scope="col">Duration</th>
-          <th scope="col">Team</th>
-          <th scope="col">Category</th>
-          <th scope="col">Status</th>
-          <th scope="col">Severity</th>
-          <th scope="col">Text</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((row) => {
-          const { incident, classification } = row;
-          return (
-            <tr key={incident.id} data-testid={incidentsTestIds.row} data-incident-id={incident.id}>
-              <td className={styles.nowrap}>
-                <Link to={incidentPath(incident)}>{windowLabel(incident)}</Link>
-              </td>
-              <td className={styles.nowrap}>{durationLabel(incident)}</td>
-              <td>{classification.team ?? '—'}</td>
-              <td className={classification.category ? undefined : styles.muted}>
-                {categoryTitle(classification.category)}
-              </td>
-              <td>
-                <Badge text={row.status} color={STATUS_COLOR[row.status]} />
-              </td>
-              <td>
-                {classification.severity ? (
-                  <Badge text={classification.severity} color={classification.severity === 'page' ? 'red' : 'orange'} />
-                ) : (
-                  <span className={styles.muted}>—</span>
-                )}
-              </td>
-              {/* Hostile input: React text only; the full text in the tooltip, also as text. */}
-              <td className={styles.text} title={incident.text}>
-                {truncateText(incident.text)}
-              </td>
-            </tr>
+    <Link
+      to={incidentPath(incident)}
+      className={styles.link}
+      data-testid={incidentsTestIds.row}
+      data-incident-id={incident.id}
+      // Hostile input: React text only; the full text and the window for the tooltip, also as text.
+      title={`${incident.text}\n${windowLabel(incident)}`}
+    >
+      {truncateText(incident.text) || `Incident ${incident.id} (no description)`}
+    </Link>
+  );
+}
+
+export function IncidentsTable({ rows, onSort }: { rows: IncidentRow[]; onSort: (sort: IncidentSort) => void }) {
+  const styles = useStyles2(getStyles);
+  const columns = useMemo<Array<Column<IncidentRow>>>(
+    () => [
+      { id: 'text', header: 'Description', sortType: 'string', cell: ({ row }) => <Description row={row.original} /> },
+      {
+        id: 'start',
+        header: 'Started',
+        sortType: 'number',
+        sortDescFirst: true,
+        disableGrow: true,
+        cell: ({ row }) => <span className={styles.nowrap}>{formatUserTime(row.original.incident.time)}</span>,
+      },
+      {
+        id: 'duration',
+        header: 'Duration',
+        sortType: 'number',
+        sortDescFirst: true,
+        disableGrow: true,
+        cell: ({ row }) => <span className={styles.nowrap}>{durationLabel(row.original.incident)}</span>,
+      },
+      {
+        id: 'team',
+        header: 'Team',
+        sortType: 'string',
+        disableGrow: true,
+        cell: ({ row }) => row.original.classification.team ?? <span className={styles.muted}>—</span>,
+      },
+      {
+        id: 'category',
+        header: 'Category',
+        sortType: 'string',
+        disableGrow: true,
+        cell: ({ row }) => (
+          <span className={row.original.classification.category ? undefined : styles.muted}>
+            {categoryTitle(row.original.classification.category)}
+          </span>
+        ),
+      },
+      {
+        id: 'status',
+        header: 'Status',
+        sortType: 'string',
+        disableGrow: true,
+        cell: ({ row }) => <Badge text={row.original.status} color={STATUS_COLOR[row.original.status]} />,
+      },
+      {
+        id: 'severity',
+        header: 'Severity',
+        sortType: 'string',
+        sortDescFirst: true,
+        disableGrow: true,
+        cell: ({ row }) => {
+          const severity = row.original.classification.severity;
+          return severity ? (
+            <Badge text={severity} color={severity === 'page' ? 'red' : 'orange'} />
+          ) : (
+            <span className={styles.muted}>—</span>
           );
-        })}
-      </tbody>
-    </table>
+        },
+      },
+    ],
+    [styles]
+  );
+  // InteractiveTable sorts nothing itself when given fetchData: it reports the column, the page sorts every row.
+  const fetchData = useCallback<FetchDataFunc<IncidentRow>>(
+    ({ sortBy }) => {
+      const [by] = sortBy;
+      onSort(by ? { column: by.id as SortColumn, descending: Boolean(by.desc) } : DEFAULT_SORT);
+    },
+    [onSort]
+  );
+  return (
+    <div data-testid={incidentsTestIds.table} className={styles.table}>
+      <InteractiveTable
+        columns={columns}
+        data={rows}
+        getRowId={(row: IncidentRow) => String(row.incident.id)}
+        fetchData={fetchData}
+        initialSortBy={INITIAL_SORT_BY}
+        disableSortRemove
+      />
+    </div>
   );
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  table: css`
-    width: 100%;
-    border-collapse: collapse;
-    th,
-    td {
-      padding: ${theme.spacing(0.75, 1)};
-      border-bottom: 1px solid ${theme.colors.border.weak};
-      text-align: left;
-      vertical-align: top;
-    }
-    th {
-      color: ${theme.colors.text.secondary};
-      font-weight: ${theme.typography.fontWeightMedium};
-    }
-    a {
-      color: ${theme.colors.text.link};
-    }
-  `,
-  nowrap: css`
-    white-space: nowrap;
-  `,
-  muted: css`
-    color: ${theme.colors.text.secondary};
-  `,
-  text: css`
-    overflow-wrap: anywhere;
-    max-width: 40ch;
-  `,
+  table: css({
+    // The description takes the room; the other columns keep to their content.
+    '& td:first-child': { minWidth: '24ch', overflowWrap: 'break-word' },
+  }),
+  link: css({ color: theme.colors.text.link, '&:hover': { textDecoration: 'underline' } }),
+  nowrap: css({ whiteSpace: 'nowrap' }),
+  muted: css({ color: theme.colors.text.secondary }),
 });

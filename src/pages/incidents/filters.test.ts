@@ -1,5 +1,14 @@
 import { type IncidentAnnotation } from '../../shared/annotations';
-import { filtersFromSearch, matchesFilters, searchWithFilters, teamsOf, timeFilterRange, toRow } from './filters';
+import {
+  filtersFromSearch,
+  matchesFilters,
+  quickRangeOf,
+  searchWithFilters,
+  sortRows,
+  teamsOf,
+  timeFilterRange,
+  toRow,
+} from './filters';
 
 const incident = (tags: string[]): IncidentAnnotation => ({
   id: 1,
@@ -50,5 +59,39 @@ describe('incident filters', () => {
     expect(span).toBeLessThan(7 * 86_400_000 + 1000);
     expect(timeFilterRange({ from: 'last tuesday', to: 'now' })).toBe('invalid');
     expect(timeFilterRange({ from: '2000', to: '1000' })).toBe('invalid');
+  });
+
+  test('the text search looks in the description, the category title and the tags, ignoring case', () => {
+    const row = toRow({ ...incident(['team:search', 'ai-category:data-retrieval', 'owner:ana']), text: 'Stale INDEX' });
+    for (const q of ['stale index', 'data and RETRIEVAL', 'owner:ana', 'team:sea']) {
+      expect(matchesFilters(row, { q })).toBe(true);
+    }
+    expect(matchesFilters(row, { q: 'prompt' })).toBe(false);
+  });
+
+  test('rows sort by any column either way, ties newest first', () => {
+    const a = toRow({ ...incident(['team:b', 'ai-severity:page']), id: 1, time: 10, timeEnd: 20, text: 'beta' });
+    const b = toRow({ ...incident(['team:a']), id: 2, time: 30, timeEnd: 100, text: 'alpha' });
+    const c = toRow({
+      ...incident(['team:a', 'ai-severity:investigate']),
+      id: 3,
+      time: 50,
+      timeEnd: 55,
+      text: 'Gamma',
+    });
+    const ids = (rows: Array<ReturnType<typeof toRow>>) => rows.map((r) => r.incident.id);
+    expect(ids(sortRows([a, b, c], 'text', false))).toEqual([2, 1, 3]);
+    expect(ids(sortRows([a, b, c], 'duration', true))).toEqual([2, 1, 3]);
+    expect(ids(sortRows([a, b, c], 'start', true))).toEqual([3, 2, 1]);
+    // Equal teams: the newer first, whichever way the column sorts.
+    expect(ids(sortRows([a, b, c], 'team', false))).toEqual([3, 2, 1]);
+    expect(ids(sortRows([a, b, c], 'severity', true))).toEqual([1, 3, 2]);
+  });
+
+  test('the quick range buttons know their own ranges, and no other', () => {
+    expect(quickRangeOf({})).toBe('');
+    expect(quickRangeOf({ from: 'now-30d', to: 'now' })).toBe('now-30d');
+    expect(quickRangeOf({ from: 'now-30d', to: 'now-1d' })).toBeUndefined();
+    expect(quickRangeOf({ from: 'now-2d', to: 'now' })).toBeUndefined();
   });
 });

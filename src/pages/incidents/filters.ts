@@ -14,6 +14,8 @@ export const UNCLASSIFIED = 'unclassified';
 export const NO_SEVERITY = 'none';
 
 export interface IncidentFilters {
+  /** Free text: matches the description, the team, the category's title and the tags. */
+  q?: string;
   team?: string;
   /** A category id or UNCLASSIFIED. */
   category?: string;
@@ -27,7 +29,7 @@ export interface IncidentFilters {
   page?: number;
 }
 
-const FILTER_KEYS = ['team', 'category', 'status', 'severity', 'from', 'to'] as const;
+const FILTER_KEYS = ['q', 'team', 'category', 'status', 'severity', 'from', 'to'] as const;
 
 export function filtersFromSearch(search: URLSearchParams): IncidentFilters {
   const filters: IncidentFilters = {};
@@ -76,15 +78,27 @@ export interface IncidentRow {
   status: IncidentStatus;
   /** Tags of ours that could not be read (shown so nobody wonders why a filter misses the incident). */
   malformed: string[];
+  /** What the text search looks in, lower case: description, category title, tags. */
+  searchable: string;
 }
 
 export function toRow(incident: IncidentAnnotation): IncidentRow {
   const { classification, malformed } = readClassification(incident.tags);
-  return { incident, classification, status: classification.status ?? 'open', malformed };
+  const searchable = `${incident.text}\n${categoryTitle(classification.category)}\n${incident.tags.join('\n')}`;
+  return {
+    incident,
+    classification,
+    status: classification.status ?? 'open',
+    malformed,
+    searchable: searchable.toLowerCase(),
+  };
 }
 
 export function matchesFilters(row: IncidentRow, filters: IncidentFilters): boolean {
   const { classification } = row;
+  if (filters.q && !row.searchable.includes(filters.q.toLowerCase())) {
+    return false;
+  }
   if (filters.team && classification.team !== filters.team) {
     return false;
   }
@@ -115,4 +129,46 @@ export function teamsOf(rows: IncidentRow[], selected?: string): string[] {
     teams.add(selected);
   }
   return [...teams].sort((a, b) => a.localeCompare(b));
+}
+
+/** Quick ranges that suit incidents (Grafana's relative times, sent as the range incidents must overlap). */
+export const QUICK_RANGES = [
+  { from: 'now-24h', label: 'Last 24 hours' },
+  { from: 'now-7d', label: 'Last 7 days' },
+  { from: 'now-30d', label: 'Last 30 days' },
+  { from: 'now-90d', label: 'Last 90 days' },
+] as const;
+
+/** The quick range the time filter is, '' for any time, undefined for another range. */
+export function quickRangeOf(filters: IncidentFilters): string | undefined {
+  if (!filters.from) {
+    return '';
+  }
+  return (filters.to ?? 'now') === 'now' ? QUICK_RANGES.find((r) => r.from === filters.from)?.from : undefined;
+}
+
+/** The columns the list sorts by, and how. */
+export type SortColumn = 'text' | 'start' | 'duration' | 'team' | 'category' | 'status' | 'severity';
+
+const SEVERITY_RANK: Record<string, number> = { page: 2, investigate: 1 };
+const STATUS_RANK: Record<IncidentStatus, number> = { open: 0, classified: 1, resolved: 2 };
+
+const COMPARE: Record<SortColumn, (a: IncidentRow, b: IncidentRow) => number> = {
+  text: (a, b) => a.incident.text.localeCompare(b.incident.text),
+  start: (a, b) => a.incident.time - b.incident.time,
+  duration: (a, b) => a.incident.timeEnd - a.incident.time - (b.incident.timeEnd - b.incident.time),
+  team: (a, b) => (a.classification.team ?? '').localeCompare(b.classification.team ?? ''),
+  category: (a, b) => categoryTitle(a.classification.category).localeCompare(categoryTitle(b.classification.category)),
+  status: (a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status],
+  severity: (a, b) =>
+    (SEVERITY_RANK[a.classification.severity ?? ''] ?? 0) - (SEVERITY_RANK[b.classification.severity ?? ''] ?? 0),
+};
+
+/** The rows sorted by a column (ties newest first, as the list is by default); a new array. */
+export function sortRows(rows: IncidentRow[], column: SortColumn, descending: boolean): IncidentRow[] {
+  const compare = COMPARE[column];
+  const sign = descending ? -1 : 1;
+  return [...rows].sort(
+    (a, b) => sign * compare(a, b) || b.incident.time - a.incident.time || b.incident.id - a.incident.id
+  );
 }

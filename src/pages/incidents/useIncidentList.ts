@@ -1,45 +1,59 @@
-/** Loads every incident for the list (all pages of Grafana's answer), with its loading and error states. */
-import { useCallback, useEffect, useState } from 'react';
+/**
+ * Loads every incident for the list, with its loading and error states. The first rows come as soon as Grafana's
+ * first page arrives (`partial` while loading); the rest follow as listIncidents reads them in parallel.
+ */
+import { useRef, useState } from 'react';
+import { useAsyncRetry, useUnmount } from 'react-use';
+import { GrafanaApiError } from '../../shared/grafanaApi';
 import { listIncidents, type IncidentList } from '../../shared/annotations';
 import { logger } from '../../shared/logger';
 
 export type IncidentListState =
-  { kind: 'loading' } | { kind: 'error'; message: string; status?: number } | { kind: 'ready'; list: IncidentList };
+  | { kind: 'loading'; partial?: IncidentList }
+  | { kind: 'error'; error: GrafanaApiError }
+  | { kind: 'ready'; list: IncidentList };
 
 /** The incidents overlapping `range` (every incident when undefined); `reload` reads them again. */
 export function useIncidentList(range: { from: number; to: number } | undefined): {
   state: IncidentListState;
   reload: () => void;
 } {
-  const [generation, setGeneration] = useState(0);
-  const key = JSON.stringify([range?.from, range?.to, generation]);
-  const [state, setState] = useState<{ key: string; state: IncidentListState }>({
-    key: '',
-    state: { kind: 'loading' },
-  });
   const from = range?.from;
   const to = range?.to;
+  // Progress belongs to one listing: a newer one (another range, Try again) cancels the older and ignores its pages.
+  const listing = useRef(new AbortController());
+  const [progress, setProgress] = useState<IncidentList>();
+  useUnmount(() => listing.current.abort());
 
-  useEffect(() => {
-    let current = true;
-    listIncidents({ from, to }).then(
-      (list) => current && setState({ key, state: { kind: 'ready', list } }),
-      (error: unknown) => {
-        logger.warn('incidents: list failed', { error: String(error) });
-        if (current) {
-          const status = (error as { status?: number }).status;
-          setState({
-            key,
-            state: { kind: 'error', message: error instanceof Error ? error.message : String(error), status },
-          });
-        }
-      }
-    );
-    return () => {
-      current = false;
+  const result = useAsyncRetry(async () => {
+    listing.current.abort();
+    const current = new AbortController();
+    listing.current = current;
+    setProgress(undefined);
+    try {
+      return await listIncidents({
+        from,
+        to,
+        signal: current.signal,
+        onProgress: (list) => !current.signal.aborted && setProgress(list),
+      });
+    } catch (error) {
+      logger.warn('incidents: list failed', { error: String(error) });
+      throw error;
+    }
+  }, [from, to]);
+
+  let state: IncidentListState;
+  if (result.error) {
+    const { error } = result;
+    state = {
+      kind: 'error',
+      error: error instanceof GrafanaApiError ? error : new GrafanaApiError(error.message, undefined, 'server'),
     };
-  }, [from, to, key]);
-
-  const reload = useCallback(() => setGeneration((g) => g + 1), []);
-  return { state: state.key === key ? state.state : { kind: 'loading' }, reload };
+  } else if (result.loading || !result.value) {
+    state = { kind: 'loading', partial: progress };
+  } else {
+    state = { kind: 'ready', list: result.value };
+  }
+  return { state, reload: result.retry };
 }

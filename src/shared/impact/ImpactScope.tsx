@@ -16,6 +16,7 @@ const BASELINE_WORDS: Record<ImpactReport['baseline']['mode'], string> = {
   preceding: 'the preceding interval of equal length',
   days_earlier: 'the same interval days earlier',
   fixed: 'a fixed interval',
+  median_weeks: 'the median of the same interval in past weeks',
 };
 
 const asWindow = (interval: { from: string; to: string }) => ({

@@ -128,6 +128,13 @@ function incidentPath(id: number, window: { from: number; to: number }): string 
   return `${APP}/incidents/${id}?from=${window.from * 1000}&to=${window.to * 1000}`;
 }
 
+/** The table row of an incident (its description link carries the row's test id and the incident's id). */
+function rowOf(opened: OpenedPage, id: number) {
+  return opened.page.locator('tr', {
+    has: opened.page.locator(`[data-testid="${T.row}"][data-incident-id="${id}"]`),
+  });
+}
+
 async function rowIds(opened: OpenedPage): Promise<number[]> {
   return opened.page
     .getByTestId(T.row)
@@ -223,15 +230,13 @@ describe('the Incidents page', () => {
       // Newest first; the deploy annotation and the ai-incident point are not incidents.
       await expect(rowIds(opened)).resolves.toEqual([ids.resolved, ids.target, ids.infrastructure]);
       await expect(opened.page.getByTestId(T.summary).innerText()).resolves.toMatch(/^3 incidents/);
-      const targetRow = opened.page.locator(`[data-testid="${T.row}"][data-incident-id="${ids.target}"]`);
+      const targetRow = rowOf(opened, ids.target);
       const cells = await targetRow.locator('td').allInnerTexts();
       expect(cells).toContain(HOSTILE_TEXT);
       expect(cells).toContain(targetTeam);
       expect(cells).toContain('Unclassified');
       expect(cells).toContain('open');
-      const infraCells = await opened.page
-        .locator(`[data-testid="${T.row}"][data-incident-id="${ids.infrastructure}"] td`)
-        .allInnerTexts();
+      const infraCells = await rowOf(opened, ids.infrastructure).locator('td').allInnerTexts();
       expect(infraCells).toEqual(expect.arrayContaining(['Infrastructure', 'classified', 'page', 'assistants']));
       await assertNoHostileMarkup(opened);
       // Every incident in the organisation: tagged ai-incident, no dashboard filter, a limit past Grafana's 100.
@@ -275,6 +280,151 @@ describe('the Incidents page', () => {
         incidentPath(ids.target, targetWindow)
       );
       await assertNoHostileMarkup(opened);
+    } finally {
+      await opened.close();
+    }
+  });
+
+  it('sorts by a column either way, searches the text, and is readable at 800 and 1600 px', async () => {
+    const opened = await harness.openAppPage({ path: `${APP}/incidents` });
+    try {
+      await opened.waitFor(opened.page.getByTestId(T.row).first());
+      const byText = [...seed()]
+        .filter((a) => a.tags?.includes('ai-incident') && a.timeEnd !== undefined)
+        .sort((a, b) => (a.text ?? '').localeCompare(b.text ?? ''))
+        .map((a) => a.id);
+      const sortButton = opened.page.getByRole('button', { name: 'Sort column Description' });
+      await sortButton.click();
+      await opened.waitFor(opened.page.locator('th[aria-sort="ascending"]', { hasText: 'Description' }));
+      await expect(rowIds(opened)).resolves.toEqual(byText);
+      await sortButton.click();
+      await opened.waitFor(opened.page.locator('th[aria-sort="descending"]', { hasText: 'Description' }));
+      await expect(rowIds(opened)).resolves.toEqual([...byText].reverse());
+
+      // The search looks in the description and the tags; the URL keeps it.
+      await opened.page.locator('#incidents-search').fill('agent loop');
+      await opened.waitFor(opened.page.getByText('1 of 3 incidents match'));
+      await expect(rowIds(opened)).resolves.toEqual([ids.resolved]);
+      await opened.page.locator('#incidents-search').fill('postmortem');
+      await opened.waitFor(opened.page.getByText('1 of 3 incidents match'));
+      await expect(rowIds(opened)).resolves.toEqual([ids.target]);
+      await expect(opened.page.evaluate(() => window.aisreHost!.currentPath())).resolves.toContain('q=postmortem');
+      await opened.page.getByTestId(T.summary).getByRole('button', { name: 'Clear filters' }).click();
+      await opened.waitFor(opened.page.getByTestId(T.summary).getByText(/^3 incidents/));
+
+      // A quick range for incidents: none of the simulated ones is in the last 24 hours.
+      await pickRadio(opened, T.incidents, 'Last 24 hours');
+      await opened.waitFor(opened.page.getByText('No incident in this time range'));
+      await expect(opened.page.evaluate(() => window.aisreHost!.currentPath())).resolves.toContain('from=now-24h');
+      await pickRadio(opened, T.incidents, 'Any time');
+      await opened.waitFor(opened.page.getByTestId(T.summary).getByText(/^3 incidents/));
+
+      // The range picker's pane stays on screen (1400 px wide): its title and its Apply button are inside the viewport.
+      await opened.page.getByTestId('data-testid TimePicker Open Button').click();
+      for (const part of [opened.page.getByText('Absolute time range'), opened.page.getByText('Apply time range')]) {
+        await opened.waitFor(part);
+        const box = (await part.boundingBox())!;
+        expect(box.x).toBeGreaterThanOrEqual(0);
+        expect(box.x + box.width).toBeLessThanOrEqual(1400);
+      }
+      await opened.page.keyboard.press('Escape');
+
+      for (const width of [800, 1600]) {
+        await opened.page.setViewportSize({ width, height: 1000 });
+        // The description is the widest column, never squeezed to a sliver, and words are not broken.
+        const description = await rowOf(opened, ids.infrastructure).locator('td').first().boundingBox();
+        expect(description!.width).toBeGreaterThan(width === 800 ? 150 : 300);
+        // The filters and the table fit the page's width (no sideways scrolling for the list).
+        for (const part of [
+          opened.page.getByRole('search', { name: 'Filter incidents' }),
+          opened.page.getByTestId(T.table),
+        ]) {
+          const box = (await part.boundingBox())!;
+          expect(box.x + box.width).toBeLessThanOrEqual(width);
+        }
+        expect(existsSync(await opened.screenshot(`incidents-list-${width}`))).toBe(true);
+      }
+    } finally {
+      await opened.close();
+    }
+  });
+
+  it('offers Try again when the incidents cannot be read, and lists them when Grafana answers again', async () => {
+    harness.grafana.addFault({
+      method: 'GET',
+      path: /^\/api\/annotations$/,
+      respond: { status: 500, body: { message: 'database is locked' } },
+      times: 1,
+    });
+    const opened = await harness.openAppPage({
+      path: `${APP}/incidents`,
+      allowConsoleErrors: [/500/, /database is locked/],
+    });
+    try {
+      const alert = opened.page.getByRole('alert').filter({ hasText: 'The incidents could not be read' });
+      await opened.waitFor(alert);
+      await expect(alert.innerText()).resolves.toContain(
+        'Grafana answered 500 for the incident annotations: database is locked'
+      );
+      await alert.getByRole('button', { name: 'Try again' }).click();
+      await opened.waitFor(opened.page.getByTestId(T.summary).getByText(/^3 incidents/));
+    } finally {
+      await opened.close();
+    }
+  });
+
+  it('can be used from the keyboard: filters, table and the Mark incident form in order, every group named', async () => {
+    const opened = await harness.openAppPage({ path: `${APP}/incidents` });
+    try {
+      await opened.waitFor(opened.page.getByTestId(T.row).first());
+      const page = opened.page;
+      // Every radio group has a name: Status, Severity, When.
+      for (const name of ['Status', 'Severity', 'When']) {
+        await expect(page.getByRole('radiogroup', { name }).count()).resolves.toBe(1);
+      }
+      /** What has the focus, in a word: an id, a radio's label, a button's or link's text. */
+      const focused = () =>
+        page.evaluate(() => {
+          const el = document.activeElement as HTMLElement | null;
+          if (!el) {
+            return '';
+          }
+          if (el.getAttribute('data-testid') === 'data-testid incidents-row') {
+            return 'row link';
+          }
+          const label = el.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent : undefined;
+          return el.id || label || el.getAttribute('aria-label') || (el.textContent ?? '').trim().slice(0, 40);
+        });
+      await page.locator('#incidents-search').focus();
+      const order: string[] = [await focused()];
+      for (let i = 0; i < 60 && !order.includes('row link'); i++) {
+        await page.keyboard.press('Tab');
+        order.push(await focused());
+      }
+      const at = (name: string) => order.findIndex((f) => f === name || f.startsWith(name));
+      // The filters in reading order, then the table's sort buttons, then the rows' links.
+      expect(at('incidents-search')).toBe(0);
+      expect(at('incidents-filter-team')).toBeGreaterThan(at('incidents-search'));
+      expect(at('incidents-filter-category')).toBeGreaterThan(at('incidents-filter-team'));
+      expect(at('Sort column Description')).toBeGreaterThan(at('incidents-filter-category'));
+      expect(at('Sort column Severity')).toBeGreaterThan(at('Sort column Description'));
+      expect(at('row link')).toBeGreaterThan(at('Sort column Severity'));
+
+      // The Mark incident form opens from the keyboard and tabs through its fields in order.
+      await page.getByRole('button', { name: 'Mark incident' }).focus();
+      await page.keyboard.press('Enter');
+      await opened.waitFor(page.locator('#mark-incident-from'));
+      await page.locator('#mark-incident-from').focus();
+      const formOrder: string[] = [await focused()];
+      for (let i = 0; i < 12 && !formOrder.includes('mark-incident-category'); i++) {
+        await page.keyboard.press('Tab');
+        formOrder.push(await focused());
+      }
+      const ids = ['mark-incident-from', 'mark-incident-to', 'mark-incident-team', 'mark-incident-text'];
+      expect(ids.map((id) => formOrder.indexOf(id))).toEqual([0, 1, 2, 3]);
+      expect(formOrder).toContain('mark-incident-category');
+      await page.keyboard.press('Escape');
+      await page.locator('#mark-incident-from').waitFor({ state: 'detached' });
     } finally {
       await opened.close();
     }
