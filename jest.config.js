@@ -7,8 +7,13 @@ const swcTransform = baseConfig.transform['^.+\\.(t|j)sx?$'];
 
 // Code that runs in Node as well as the browser (core, CLI, simulator, provisioning, test harness) is tested
 // in Node, where fetch, http and child processes are real; React components in jsdom with the scaffold's setup.
-const nodeRoots = ['core', 'cli', 'simulator', 'testing', 'provisioning', 'dashboards', 'alerting', 'bench'];
-const nodeTests = nodeRoots.map((dir) => `<rootDir>/src/${dir}/**/*.test.ts`);
+const nodeRoots = ['core', 'cli', 'simulator', 'provisioning', 'dashboards', 'alerting'];
+// and the test harness (test/) and tools (tools/: benches, image tooling) outside src/.
+const nodeTests = [
+  ...nodeRoots.map((dir) => `<rootDir>/src/${dir}/**/*.test.ts`),
+  '<rootDir>/test/**/*.test.ts',
+  '<rootDir>/tools/**/*.test.ts',
+];
 
 const shared = {
   ...baseConfig,
@@ -30,7 +35,7 @@ module.exports = {
   // 3x that on a busy 2-core machine: jest's default 5 s is within reach of ordinary tests. Tests that start
   // engines or Chromium set their own. `npm run test:slowest` shows each test's margin.
   testTimeout: 30_000,
-  // `aisre` as a process runs the CLI package's bundle (src/testing/aisre.ts), built once here.
+  // `aisre` as a process runs the CLI package's bundle (test/aisre.ts), built once here.
   globalSetup: '<rootDir>/tools/jest/globalSetup.js',
   projects: [
     {

@@ -8,11 +8,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { dashboardExpressions, defaultSelection, substituteVariables } from '../dashboards/dashboardPromql';
-import { instantQuery } from '../testing/http';
-import { type StartedEngine, startPrometheus } from '../testing/prometheus';
-import { DEFAULT_SIMULATION, type SimulatedFixture, simulateFixture } from '../testing/simulateFixture';
-import { toUnixSeconds } from '../testing/truth';
-import { rangeQuery } from './ruleEngines';
+import { instantQuery } from '../../test/http';
+import { type StartedEngine, startPrometheus } from '../../test/prometheus';
+import { DEFAULT_SIMULATION, type SimulatedFixture, simulateFixture } from '../../test/simulateFixture';
+import { toUnixSeconds } from '../../test/truth';
+import { rangeQuery } from '../../test/ruleEngines';
 import { RECORDINGS } from './recordings';
 import { type AlertCondition, alertSpecs, grafanaQueryExpr } from './rules';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 
-import { runCommand } from '../testing/processes';
+import { runCommand } from '../../test/processes';
 import { PRESETS } from '../core/profile';
 import { ALERT_RULES_FILE, GRAFANA_ALERT_RULES_FILE, presetRulesFile, RECORDING_RULES_FILE } from './artifacts';
 import { allRecordings } from './recordings';

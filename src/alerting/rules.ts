@@ -8,7 +8,8 @@ import { stringify } from 'yaml';
 
 import { type DistributionSli, type SliId } from '../core/metrics';
 import { CATEGORIES } from '../core/taxonomy';
-import { runbookPath } from '../pages/incidents/paths';
+import { runbookPath } from '../core/runbooks';
+import { type Severity } from '../core/tags';
 import { type PromqlPair, promql, select } from './promql';
 import {
   ALERT_WINDOW,
@@ -66,16 +67,16 @@ export const BURN_RATE_ALERTS = [
   short: Window;
   burnRate: number;
   for: string;
-  severity: Severity;
+  severity: AlertSeverity;
 }>;
 
 /** What the Grafana-managed rules query: the data source uid that the provisioning writes. */
 export const GRAFANA_DATASOURCE_UID = 'aisre-prometheus';
 export const GRAFANA_RULE_FOLDER = 'AI Reliability';
 
-/** investigate: look when you can; ticket: a slow budget burn to fix this week; page: now. */
-export type Severity = 'investigate' | 'ticket' | 'page';
-export const SEVERITIES: readonly Severity[] = ['investigate', 'ticket', 'page'];
+/** An incident's severities (investigate: look when you can; page: now), and ticket: a slow budget burn to fix this week. */
+export type AlertSeverity = Severity | 'ticket';
+export const ALERT_SEVERITIES: readonly AlertSeverity[] = ['investigate', 'ticket', 'page'];
 
 export type AlertCondition =
   | { op: '>' | '<'; threshold: number }
@@ -85,7 +86,7 @@ export type AlertCondition =
 export interface AlertSpec {
   alert: string;
   sli: SliId;
-  severity: Severity;
+  severity: AlertSeverity;
   for: string;
   /** The number the condition compares: current / baseline, or a burn rate. It is the alert's value. */
   value: PromqlPair;
@@ -338,7 +339,7 @@ export function grafanaAlertRulesYaml(
   recordings: Recordings = RECORDINGS
 ): string {
   const specs = alertSpecs(recordings);
-  const groups = SEVERITIES.map((severity) => ({
+  const groups = ALERT_SEVERITIES.map((severity) => ({
     orgId: 1,
     name: `aisre-${severity}`,
     folder: GRAFANA_RULE_FOLDER,

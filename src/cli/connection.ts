@@ -103,15 +103,27 @@ function parseHeader(raw: string): [string, string] {
 
 /** The connection flags, checked; nothing is sent yet. */
 export function parseConnection(values: ConnectionValues, env: NodeJS.ProcessEnv = process.env): Connection {
-  if (!values.prometheus) {
+  const url = prometheusUrl(values.prometheus);
+  const { headers, secrets } = headersOf(values, env);
+  const ca = trustedCa(values['ca-file'], url);
+  const timeoutMs = parseNumber(values.timeout, '--timeout', 30, { max: MAX_TIMEOUT_SECONDS }) * 1000;
+  const deadlineMs =
+    parseNumber(values.deadline, '--deadline', DEFAULT_DEADLINE_SECONDS, { max: MAX_DEADLINE_SECONDS }) * 1000;
+  const transport = nodeTransport(ca);
+  return { url: url.toString().replace(/\/+$/, ''), headers, secrets, timeoutMs, deadlineMs, ...transport };
+}
+
+/** --prometheus: an http(s) API base URL, without credentials (they would be printed), query or fragment. */
+function prometheusUrl(raw: string | undefined): URL {
+  if (!raw) {
     throw new UsageError('--prometheus is required');
   }
   let url: URL;
   try {
-    url = new URL(values.prometheus);
+    url = new URL(raw);
   } catch {
     throw new UsageError(
-      `--prometheus must be a URL such as http://localhost:9090, not '${values.prometheus.replace(/\/\/[^/@]*@/, '//')}'`
+      `--prometheus must be a URL such as http://localhost:9090, not '${raw.replace(/\/\/[^/@]*@/, '//')}'`
     );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
@@ -128,7 +140,14 @@ export function parseConnection(values: ConnectionValues, env: NodeJS.ProcessEnv
   if (url.search || url.hash) {
     throw new UsageError('--prometheus must be the API base URL, without ?query or #fragment');
   }
+  return url;
+}
 
+/** --header, --bearer-token-file, --user: the headers to send, and every secret among them (never printed). */
+function headersOf(
+  values: ConnectionValues,
+  env: NodeJS.ProcessEnv
+): { headers: Record<string, string>; secrets: string[] } {
   const headers: Record<string, string> = {};
   const secrets: string[] = [];
   for (const raw of values.header ?? []) {
@@ -158,40 +177,42 @@ export function parseConnection(values: ConnectionValues, env: NodeJS.ProcessEnv
     if (givenAuthorization) {
       throw new UsageError('--user and an Authorization --header each set Authorization: give one');
     }
-    if (!values.user || values.user.includes(':')) {
-      throw new UsageError('--user must be a user name without ":"');
-    }
-    const password =
-      values['password-file'] !== undefined
-        ? readSecretFile(values['password-file'], '--password-file')
-        : env[PASSWORD_ENV];
-    if (!password) {
-      throw new UsageError(`--user needs a password: --password-file <file>, or $${PASSWORD_ENV}`);
-    }
-    const basic = Buffer.from(`${values.user}:${password}`).toString('base64');
+    const { password, basic } = basicAuth(values.user, values['password-file'], env);
     headers.Authorization = `Basic ${basic}`;
     secrets.push(password, basic);
   }
+  return { headers, secrets };
+}
 
-  let ca: string | undefined;
-  if (values['ca-file'] !== undefined) {
-    try {
-      ca = readFileSync(values['ca-file'], 'utf8');
-    } catch (error) {
-      throw new UsageError(`--ca-file ${values['ca-file']} cannot be read: ${(error as { code?: string }).code}`);
-    }
-    if (!ca.includes('-----BEGIN CERTIFICATE-----')) {
-      throw new UsageError(`--ca-file ${values['ca-file']} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
-    }
-    if (url.protocol !== 'https:') {
-      throw new UsageError('--ca-file is for https URLs; --prometheus is http');
-    }
+function basicAuth(user: string, passwordFile: string | undefined, env: NodeJS.ProcessEnv) {
+  if (!user || user.includes(':')) {
+    throw new UsageError('--user must be a user name without ":"');
   }
-  const timeoutMs = parseNumber(values.timeout, '--timeout', 30, { max: MAX_TIMEOUT_SECONDS }) * 1000;
-  const deadlineMs =
-    parseNumber(values.deadline, '--deadline', DEFAULT_DEADLINE_SECONDS, { max: MAX_DEADLINE_SECONDS }) * 1000;
-  const transport = nodeTransport(ca);
-  return { url: url.toString().replace(/\/+$/, ''), headers, secrets, timeoutMs, deadlineMs, ...transport };
+  const password = passwordFile !== undefined ? readSecretFile(passwordFile, '--password-file') : env[PASSWORD_ENV];
+  if (!password) {
+    throw new UsageError(`--user needs a password: --password-file <file>, or $${PASSWORD_ENV}`);
+  }
+  return { password, basic: Buffer.from(`${user}:${password}`).toString('base64') };
+}
+
+/** --ca-file: a PEM certificate to trust besides the well-known CAs, for an https URL. */
+function trustedCa(file: string | undefined, url: URL): string | undefined {
+  if (file === undefined) {
+    return undefined;
+  }
+  let ca: string;
+  try {
+    ca = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--ca-file ${file} cannot be read: ${(error as { code?: string }).code}`);
+  }
+  if (!ca.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new UsageError(`--ca-file ${file} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+  }
+  if (url.protocol !== 'https:') {
+    throw new UsageError('--ca-file is for https URLs; --prometheus is http');
+  }
+  return ca;
 }
 
 /** node:http(s) POST with a trusted CA, no redirects followed, the answer read up to maxBytes. */

@@ -8,10 +8,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { runAisre } from '../testing/aisre';
-import { type Gateway, startGateway } from '../testing/gateway';
-import { INCIDENT, writeOtelApp } from '../testing/otelApp';
-import { type StartedEngine, startPrometheus } from '../testing/prometheus';
+import { runAisre } from '../../test/aisre';
+import { type Gateway, startGateway } from '../../test/gateway';
+import { INCIDENT, writeOtelApp } from '../../test/otelApp';
+import { type StartedEngine, startPrometheus } from '../../test/prometheus';
 
 jest.setTimeout(90_000);
 

@@ -9,14 +9,15 @@ import { join } from 'node:path';
 
 import { SLI_DEFINITIONS, type SliId } from '../core/metrics';
 import { type ImpactReport } from '../core/report';
-import { parseJsonOutput, runAisre } from '../testing/aisre';
-import { type FakeBehaviour, type FakeMetricsApi, startFakeMetricsApi } from '../testing/fakeMetricsApi';
-import { findFinding, isDistribution, isoSeconds, isProportion } from '../testing/impactChecks';
-import { freePort } from '../testing/ports';
-import { type StartedEngine, startPrometheus } from '../testing/prometheus';
-import { DEFAULT_SIMULATION, type SimulatedFixture, simulateFixture } from '../testing/simulateFixture';
-import { findWindow, toUnixSeconds } from '../testing/truth';
-import { countMismatches } from '../testing/truthChecks';
+import { parseJsonOutput, runAisre } from '../../test/aisre';
+import { type FakeBehaviour, type FakeMetricsApi, startFakeMetricsApi } from '../../test/fakeMetricsApi';
+import { rfc3339 } from '../core/format';
+import { findFinding, isDistribution, isProportion } from '../../test/impactChecks';
+import { freePort } from '../../test/ports';
+import { type StartedEngine, startPrometheus } from '../../test/prometheus';
+import { DEFAULT_SIMULATION, type SimulatedFixture, simulateFixture } from '../../test/simulateFixture';
+import { findWindow, toUnixSeconds } from '../../test/truth';
+import { countMismatches } from '../../test/truthChecks';
 
 jest.setTimeout(120_000);
 
@@ -152,7 +153,7 @@ describe('on simulated data', () => {
       '--by',
       'endpoint'
     );
-    expect(report.window).toEqual({ from: isoSeconds(from), to: isoSeconds(from + 3600) });
+    expect(report.window).toEqual({ from: rfc3339(from), to: rfc3339(from + 3600) });
     expect(report.findings).toEqual([]);
     expect([...report.missingSlis].sort()).toEqual([...ALL_SLIS].sort());
     expect(result.stderr).toMatch(/no SLI had data|no data/i);
@@ -184,7 +185,7 @@ describe('on simulated data', () => {
       '--by',
       'endpoint'
     );
-    expect(report.baseline).toMatchObject({ from: isoSeconds(from - 3600), to: isoSeconds(from) });
+    expect(report.baseline).toMatchObject({ from: rfc3339(from - 3600), to: rfc3339(from) });
     expect(report.findings.length).toBeGreaterThan(0);
     expect(report.findings.filter((f) => f.verdict !== 'insufficient_data')).toEqual([]);
     for (const finding of report.findings) {

@@ -1,6 +1,6 @@
 /**
  * `aisre impact --exclude` and `--exclude-incidents --grafana`, as a process over a real Prometheus holding
- * simulated data, with a fake Grafana annotations API (src/testing/browser/annotationStore.ts, which follows
+ * simulated data, with a fake Grafana annotations API (test/browser/annotationStore.ts, which follows
  * pkg/api/annotations.go). The baseline is read in steps summed over those no incident touches: on the scrape
  * grid its counts equal the old method's (one instant query per remaining piece), whatever the exclusions.
  */
@@ -14,10 +14,10 @@ import { subtractIntervals } from '../core/impact';
 import { isEventValue, SLI_DEFINITIONS } from '../core/metrics';
 import { PrometheusHttpSource } from '../core/prometheus';
 import { type ImpactReport, type ProportionFinding } from '../core/report';
-import { parseJsonOutput, runAisre } from '../testing/aisre';
-import { AnnotationStore } from '../testing/browser/annotationStore';
-import { type StartedEngine, startPrometheus } from '../testing/prometheus';
-import { DEFAULT_SIMULATION, type SimulatedFixture, simulateFixture } from '../testing/simulateFixture';
+import { parseJsonOutput, runAisre } from '../../test/aisre';
+import { AnnotationStore } from '../../test/browser/annotationStore';
+import { type StartedEngine, startPrometheus } from '../../test/prometheus';
+import { DEFAULT_SIMULATION, type SimulatedFixture, simulateFixture } from '../../test/simulateFixture';
 
 jest.setTimeout(120_000);
 

@@ -6,25 +6,25 @@
  * Tolerances: counts are exact. The windows start and end on sample timestamps, so Prometheus 2.42's
  * increase() sees samples at both ends of the range, its extrapolation factor is exactly 1 and the result
  * is v(to) − v(from) (plus pre-reset values), a sum of integers below 2^53: no rounding at all
- * (src/testing/harness.test.ts proves this on hand-written data). Rates, intervals, changes and
+ * (test/harness.test.ts proves this on hand-written data). Rates, intervals, changes and
  * quantiles are compared relative 1e-9: the same formula evaluated in a different order differs only in
  * the last bits.
  */
 import { type SliId } from '../core/metrics';
 import { type ImpactReport } from '../core/report';
-import { parseJsonOutput, runAisre } from '../testing/aisre';
-import { instantQuery } from '../testing/http';
-import { bucketIncreaseQuery, proportionQueries, SLI_BY_ID } from '../testing/impactChecks';
-import { type StartedEngine, startPrometheus } from '../testing/prometheus';
-import { DEFAULT_SIMULATION, type SimulatedFixture, simulateFixture } from '../testing/simulateFixture';
-import { findWindow, isHistogramTruth, type TruthIncident, toUnixSeconds } from '../testing/truth';
+import { parseJsonOutput, runAisre } from '../../test/aisre';
+import { instantQuery } from '../../test/http';
+import { bucketIncreaseQuery, proportionQueries, SLI_BY_ID } from '../../test/impactChecks';
+import { type StartedEngine, startPrometheus } from '../../test/prometheus';
+import { DEFAULT_SIMULATION, type SimulatedFixture, simulateFixture } from '../../test/simulateFixture';
+import { findWindow, isHistogramTruth, type TruthIncident, toUnixSeconds } from '../../test/truth';
 import {
   countMismatches,
   derivedMismatches,
   intervalsOf,
   quantileMismatches,
   verdictMismatches,
-} from '../testing/truthChecks';
+} from '../../test/truthChecks';
 
 jest.setTimeout(120_000);
 

@@ -2,7 +2,7 @@
  * (The JS naming also runs on VictoriaMetrics: the same report, number for number, from a second engine.)
  *
  * Standard telemetry end to end: a fake app instrumented with the real OpenTelemetry JS SDK and its Prometheus
- * exporter (src/testing/otelApp.ts) records GenAI calls with a known schedule and an incident (timeouts, 3×
+ * exporter (test/otelApp.ts) records GenAI calls with a known schedule and an incident (timeouts, 3×
  * slower calls); promtool backfills exactly what the exporter served each minute into a real Prometheus; the real
  * `aisre doctor` must pick the preset and `aisre impact --preset …` (processes) reproduce the counts and rates,
  * the quantiles of the engine's own histogram_quantile, and flag the incident. Once per naming: the JS
@@ -15,11 +15,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { type ImpactReport, type ProportionFinding, type DistributionFinding } from '../core/report';
-import { parseJsonOutput, runAisre } from '../testing/aisre';
-import { instantQuery } from '../testing/http';
-import { type Call, INCIDENT, MODELS, type OtelNaming, schedule, START, STEP, writeOtelApp } from '../testing/otelApp';
-import { type StartedEngine, startPrometheus } from '../testing/prometheus';
-import { startVictoriaMetrics } from '../testing/victoriaMetrics';
+import { parseJsonOutput, runAisre } from '../../test/aisre';
+import { instantQuery } from '../../test/http';
+import { type Call, INCIDENT, MODELS, type OtelNaming, schedule, START, STEP, writeOtelApp } from '../../test/otelApp';
+import { type StartedEngine, startPrometheus } from '../../test/prometheus';
+import { startVictoriaMetrics } from '../../test/victoriaMetrics';
 
 jest.setTimeout(240_000);
 

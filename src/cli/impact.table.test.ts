@@ -10,12 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { type ImpactReport } from '../core/report';
-import { runAisre } from '../testing/aisre';
-import { type FakeBehaviour, type FakeMetricsApi, startFakeMetricsApi } from '../testing/fakeMetricsApi';
-import { type Gateway, selfSignedCertificate, startGateway } from '../testing/gateway';
-import { waitFor } from '../testing/http';
-import { freePort } from '../testing/ports';
-import { type StartedEngine, startPrometheus } from '../testing/prometheus';
+import { runAisre } from '../../test/aisre';
+import { type FakeBehaviour, type FakeMetricsApi, startFakeMetricsApi } from '../../test/fakeMetricsApi';
+import { type Gateway, selfSignedCertificate, startGateway } from '../../test/gateway';
+import { waitFor } from '../../test/http';
+import { freePort } from '../../test/ports';
+import { type StartedEngine, startPrometheus } from '../../test/prometheus';
 
 jest.setTimeout(90_000);
 

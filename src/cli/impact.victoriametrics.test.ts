@@ -5,22 +5,22 @@
  * Tolerances, measured: counts are exact. VM's increase() takes the last sample at or before the window
  * start as its base and does not extrapolate; with windows on sample timestamps that base is the sample
  * at `from`, so the result is v(to) − v(from) plus pre-reset values, as on Prometheus
- * (src/testing/harness.test.ts shows it on hand-written data, including a reset). Quantiles are compared
+ * (test/harness.test.ts shows it on hand-written data, including a reset). Quantiles are compared
  * with VM's own histogram_quantile at relative 1e-9.
  */
 import { type ImpactReport } from '../core/report';
-import { parseJsonOutput, runAisre } from '../testing/aisre';
-import { type StartedEngine } from '../testing/prometheus';
-import { DEFAULT_SIMULATION, type SimulatedFixture, simulateFixture } from '../testing/simulateFixture';
-import { findWindow, toUnixSeconds } from '../testing/truth';
+import { parseJsonOutput, runAisre } from '../../test/aisre';
+import { type StartedEngine } from '../../test/prometheus';
+import { DEFAULT_SIMULATION, type SimulatedFixture, simulateFixture } from '../../test/simulateFixture';
+import { findWindow, toUnixSeconds } from '../../test/truth';
 import {
   countMismatches,
   derivedMismatches,
   intervalsOf,
   quantileMismatches,
   verdictMismatches,
-} from '../testing/truthChecks';
-import { startVictoriaMetrics } from '../testing/victoriaMetrics';
+} from '../../test/truthChecks';
+import { startVictoriaMetrics } from '../../test/victoriaMetrics';
 
 jest.setTimeout(120_000);
 

@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { version } from '../../package.json';
-import { REPO_ROOT } from '../testing/aisre';
-import { type FakeMetricsApi, startFakeMetricsApi } from '../testing/fakeMetricsApi';
-import { runCommand, runOrThrow } from '../testing/processes';
+import { REPO_ROOT } from '../../test/aisre';
+import { type FakeMetricsApi, startFakeMetricsApi } from '../../test/fakeMetricsApi';
+import { runCommand, runOrThrow } from '../../test/processes';
 
 jest.setTimeout(120_000);
 

@@ -6,7 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { UsageError } from './errors';
 import { provisionCommand } from './provision';
 import { fixtureBundle, readTree } from '../provisioning/testFixtures';
-import { runAisre } from '../testing/aisre';
+import { runAisre } from '../../test/aisre';
 
 describe('aisre provision', () => {
   let work: string;
@@ -216,7 +216,7 @@ describe('aisre provision', () => {
     });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    // The CLI under test is the package's bundle (src/testing/aisre.ts), so its rules are the copies beside it.
+    // The CLI under test is the package's bundle (test/aisre.ts), so its rules are the copies beside it.
     expect(result.stdout).toContain(`alert rules: alert-rules.yaml from ${join(root, 'cli', 'alerting', 'grafana')}`);
     expect(result.stdout).toContain('written   alerting/alert-rules.yaml');
     expect(result.stdout).toContain(`dashboards: 3 from ${dashboards}, one copy per team`);

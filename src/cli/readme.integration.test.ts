@@ -7,9 +7,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { REPO_ROOT, runAisre } from '../testing/aisre';
-import { runOrThrow } from '../testing/processes';
-import { type StartedEngine, startPrometheus } from '../testing/prometheus';
+import { REPO_ROOT, runAisre } from '../../test/aisre';
+import { runOrThrow } from '../../test/processes';
+import { type StartedEngine, startPrometheus } from '../../test/prometheus';
 
 jest.setTimeout(120_000);
 

@@ -10,13 +10,13 @@
  */
 import { SLI_DEFINITIONS, type SliId } from '../core/metrics';
 import { type ImpactReport } from '../core/report';
-import { parseJsonOutput, runAisre } from '../testing/aisre';
-import { instantQuery } from '../testing/http';
-import { type StartedEngine, startPrometheus } from '../testing/prometheus';
-import { type SimulatedFixture, simulateFixture } from '../testing/simulateFixture';
-import { findWindow, type TruthIncident } from '../testing/truth';
-import { countMismatches, derivedMismatches, verdictMismatches } from '../testing/truthChecks';
-import { startVictoriaMetrics } from '../testing/victoriaMetrics';
+import { parseJsonOutput, runAisre } from '../../test/aisre';
+import { instantQuery } from '../../test/http';
+import { type StartedEngine, startPrometheus } from '../../test/prometheus';
+import { type SimulatedFixture, simulateFixture } from '../../test/simulateFixture';
+import { findWindow, type TruthIncident } from '../../test/truth';
+import { countMismatches, derivedMismatches, verdictMismatches } from '../../test/truthChecks';
+import { startVictoriaMetrics } from '../../test/victoriaMetrics';
 
 jest.setTimeout(240_000);
 

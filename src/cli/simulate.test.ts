@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { UsageError } from './errors';
-import { parseTime, simulateCommand } from './simulate';
+import { parseSimulationTime, simulateCommand } from './simulate';
 
 describe('aisre simulate', () => {
   let directory: string;
@@ -167,18 +167,18 @@ describe('aisre simulate', () => {
   });
 });
 
-describe('parseTime', () => {
+describe('parseSimulationTime', () => {
   const now = Date.UTC(2024, 4, 1, 12, 34, 56);
 
   it('reads RFC 3339, unix seconds and now-relative times', () => {
-    expect(parseTime('from', '2024-05-01T02:00:00+02:00', 60, now)).toBe(Date.UTC(2024, 4, 1) / 1000);
-    expect(parseTime('from', '1714521600', 60, now)).toBe(1714521600);
-    expect(parseTime('from', 'now', 60, now)).toBe(Date.UTC(2024, 4, 1, 12, 34) / 1000);
-    expect(parseTime('from', 'now-2h', 300, now)).toBe(Date.UTC(2024, 4, 1, 10, 30) / 1000);
+    expect(parseSimulationTime('from', '2024-05-01T02:00:00+02:00', 60, now)).toBe(Date.UTC(2024, 4, 1) / 1000);
+    expect(parseSimulationTime('from', '1714521600', 60, now)).toBe(1714521600);
+    expect(parseSimulationTime('from', 'now', 60, now)).toBe(Date.UTC(2024, 4, 1, 12, 34) / 1000);
+    expect(parseSimulationTime('from', 'now-2h', 300, now)).toBe(Date.UTC(2024, 4, 1, 10, 30) / 1000);
   });
 
   it('refuses times that are not whole seconds', () => {
-    expect(() => parseTime('to', '1714521600.5', 60, now)).toThrow(/whole second/);
-    expect(() => parseTime('to', '2024-05-01T00:00:00.250Z', 60, now)).toThrow(/whole second/);
+    expect(() => parseSimulationTime('to', '1714521600.5', 60, now)).toThrow(/whole second/);
+    expect(() => parseSimulationTime('to', '2024-05-01T00:00:00.250Z', 60, now)).toThrow(/whole second/);
   });
 });

@@ -29,7 +29,7 @@ import {
 
 import { parseFlags, UsageError } from './errors';
 import { PROFILE_FLAGS, profileFromFlags } from './profileFlags';
-import { parseTime as parseCommandLineTime } from './time';
+import { parseTime } from './time';
 
 const USAGE = `Usage:
   aisre simulate --from <time> --to <time> --out <file> [options]   write samples for a backfill
@@ -115,9 +115,9 @@ function numberFlag(
  * A time flag as unix seconds, read as every command reads times (./time.ts), then kept to whole seconds;
  * `now` and `now-<duration>` are rounded down to the step so now-based ranges fall on whole steps.
  */
-export function parseTime(name: string, raw: string, stepSeconds: number, nowMs = Date.now()): number {
+export function parseSimulationTime(name: string, raw: string, stepSeconds: number, nowMs = Date.now()): number {
   const relative = /^now(-.+)?$/.test(raw.trim());
-  const seconds = parseCommandLineTime(raw, `--${name}`, Math.floor(nowMs / 1000));
+  const seconds = parseTime(raw, `--${name}`, Math.floor(nowMs / 1000));
   if (relative) {
     const whole = Math.floor(seconds);
     return whole - (((whole % stepSeconds) + stepSeconds) % stepSeconds);
@@ -254,8 +254,8 @@ async function writeFileMode(flags: Flags): Promise<void> {
     }
   }
   const stepSeconds = numberFlag('step', flags.step, 60, { integer: true, min: 1, max: 86400 });
-  const from = parseTime('from', flags.from!, stepSeconds);
-  const to = parseTime('to', flags.to!, stepSeconds);
+  const from = parseSimulationTime('from', flags.from!, stepSeconds);
+  const to = parseSimulationTime('to', flags.to!, stepSeconds);
   if (to <= from) {
     throw new UsageError(`--to (${rfc3339(to)}) must be after --from (${rfc3339(from)})`);
   }

@@ -10,7 +10,7 @@
  * back a build that was already seen. Standard PromQL only (subqueries, `unless`, `offset`,
  * `timestamp`, `*_over_time`), so it runs on Prometheus, Mimir, Thanos and VictoriaMetrics.
  */
-import { BUILD_INFO_METRIC, validateSelector } from './metrics';
+import { BUILD_INFO_METRIC, isMetricName, validateSelector } from './metrics';
 import { type Interval, type MetricsSource, type SampleRow } from './source';
 
 export interface BuildInfo {
@@ -61,7 +61,7 @@ function buildsQuery(series: string, offsetSeconds = 0): string {
 
 /** The build-info series to read: the metric (default or remapped) with the caller's matchers. */
 export function buildInfoSeries(selector: string, metric: string = BUILD_INFO_METRIC): string {
-  if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(metric)) {
+  if (!isMetricName(metric)) {
     throw new RangeError(`'${metric}' is not a metric name`);
   }
   return `${metric}{${validateSelector(selector)}}`;

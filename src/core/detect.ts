@@ -4,7 +4,7 @@
  * (__name__)` over known names, `count(...)` and `topk(20, ...)` per SLI), through the MetricsSource every face
  * uses: `aisre doctor` and the Configuration page's Detect button run this same code.
  */
-import { type SliId } from './metrics';
+import { ownLabels, type SliId } from './metrics';
 import {
   labelsOfSeries,
   presentMetricNames,
@@ -54,10 +54,6 @@ function seriesOf(profile: TelemetryProfile, sli: TelemetryProfile['definitions'
   return `${metric}{${sli.matchers ?? ''}}`;
 }
 
-function matcherLabels(matchers: string | undefined): string[] {
-  return [...(matchers ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)\s*(?:=~|!~|!=|=)/g)].map((m) => m[1]);
-}
-
 async function availability(
   source: MetricsSource,
   profile: TelemetryProfile,
@@ -89,7 +85,7 @@ async function availability(
           why: `no total: ${sli.kind === 'proportion' ? sli.totalMetric : ''} has no series`,
         };
       }
-      const own = new Set([...matcherLabels(sli.matchers), ...(sli.kind === 'proportion' ? [sli.eventLabel] : [])]);
+      const own = new Set(ownLabels(sli));
       const labels = [...(await labelsOfSeries(source, series, time, 20))].filter(
         (l) => !NEVER_SEGMENTS.has(l) && !own.has(l)
       );

@@ -85,6 +85,11 @@ function trimNumber(value: number, decimals: number): string {
   return String(Number(value.toFixed(decimals)));
 }
 
+/** Unix seconds as the report's RFC 3339 UTC time: 2026-11-24T14:00:00Z (milliseconds only when not zero). */
+export function rfc3339(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+}
+
 /** An RFC 3339 UTC time as "2026-11-24 14:00 UTC" (seconds only when they are not zero). */
 export function formatTime(iso: string): string {
   const [date, time] = iso.replace('Z', '').split('T');

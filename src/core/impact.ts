@@ -1,6 +1,6 @@
 /**
  * The impact report: reads a window and its baseline through a MetricsSource, compares every SLI in every
- * segment, and judges each comparison (ok / investigate / page / insufficient_data) as DESIGN.md defines.
+ * segment, and judges each comparison (ok / investigate / page / insufficient_data) as docs/DESIGN.md defines.
  * Every number the panel, the pages and the CLI show is computed here or in ./stats, and nowhere else.
  */
 import {
@@ -9,6 +9,7 @@ import {
   isEventValue,
   SLI_DEFINITIONS,
   splitLabelOf,
+  splitLabels,
   validateLabelNames,
   validateSelector,
   type DistributionSli,
@@ -29,7 +30,7 @@ import {
   type Thresholds,
   type Verdict,
 } from './report';
-import { formatCount, formatDuration, formatSignedPercent, formatStatistic } from './format';
+import { formatCount, formatDuration, formatSignedPercent, formatStatistic, rfc3339 as toReportTime } from './format';
 import {
   MetricsSourceError,
   parsePrometheusFloat,
@@ -91,7 +92,7 @@ export interface ImpactOptions {
   /** SLIs to report on (default: all of the contract). */
   slis?: SliId[];
   thresholds?: Partial<Thresholds>;
-  /** The metrics contract, remapped by the app's configuration (default: DESIGN.md's names). */
+  /** The metrics contract, remapped by the app's configuration (default: docs/DESIGN.md's names). */
   definitions?: readonly SliDefinition[];
 }
 
@@ -197,10 +198,6 @@ function blocksBefore(end: number, step: number, count: number): Interval[] {
     from: (endMs - (k + 1) * stepMs) / 1000,
     to: (endMs - k * stepMs) / 1000,
   }));
-}
-
-export function toReportTime(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 function toReportInterval(interval: Interval): ReportInterval {
@@ -972,25 +969,35 @@ function judge(finding: Finding, definition: SliDefinition, t: Thresholds, taint
     return a > b || (a === b && rank(route.level) > rank(best.level)) ? route : best;
   });
   const verdict = earned(decided, t);
-  const { why, test } = decided;
-  finding.pValue = test.pValue;
-  finding.qValue = test.qValue;
-  const q = test.qValue === null ? 'q not computable' : `q = ${formatStatistic(test.qValue)}`;
-  const noise = dispersionPhrase(test);
+  finding.pValue = decided.test.pValue;
+  finding.qValue = decided.test.qValue;
   finding.verdict = verdict;
-  if (decided.level === 'ok') {
-    finding.reason = `${why}: below the investigate threshold of ${formatSignedPercent(t.investigate)} in the bad direction`;
-  } else if (verdict === 'ok') {
+  finding.reason = reasonFor(decided, verdict, t);
+  if (decided.level !== 'ok' && verdict === 'ok') {
     // Independent requests would have called it; this traffic's own variation does not.
     finding.tooNoisy = routes.some((r) => r.level !== 'ok' && (r.test.independentPValue ?? 1) < t.fdr);
-    finding.reason = `${why}, but not significant (${q} ≥ ${t.fdr}${noise ? `; ${noise}` : ''})`;
-  } else if (verdict !== decided.level) {
-    finding.reason = `${why}, q = ${formatStatistic(test.qValue!)}: significant enough to investigate, not to page (q ≥ ${t.pageFdr})${noise ? `; ${noise}` : ''}`;
-  } else if ((test.qValue ?? 1) >= t.pageFdr && persists(decided, t)) {
-    finding.reason = `${why}, ${q}: it persists, the previous window of this length moved the same way (p = ${formatStatistic(test.previousWindowPValue!)})${noise ? `; ${noise}` : ''}`;
-  } else {
-    finding.reason = `${why}, ${q}${noise ? `; ${noise}` : ''}`;
   }
+}
+
+/** Why the deciding route earned its verdict, in words. */
+function reasonFor(decided: Route, verdict: Verdict, t: Thresholds): string {
+  const { why, test } = decided;
+  const q = test.qValue === null ? 'q not computable' : `q = ${formatStatistic(test.qValue)}`;
+  const noise = dispersionPhrase(test);
+  const tail = noise ? `; ${noise}` : '';
+  if (decided.level === 'ok') {
+    return `${why}: below the investigate threshold of ${formatSignedPercent(t.investigate)} in the bad direction`;
+  }
+  if (verdict === 'ok') {
+    return `${why}, but not significant (${q} ≥ ${t.fdr}${tail})`;
+  }
+  if (verdict !== decided.level) {
+    return `${why}, q = ${formatStatistic(test.qValue!)}: significant enough to investigate, not to page (q ≥ ${t.pageFdr})${tail}`;
+  }
+  if ((test.qValue ?? 1) >= t.pageFdr && persists(decided, t)) {
+    return `${why}, ${q}: it persists, the previous window of this length moved the same way (p = ${formatStatistic(test.previousWindowPValue!)})${tail}`;
+  }
+  return `${why}, ${q}${tail}`;
 }
 // ---------------------------------------------------------------------------------------------------
 
@@ -1031,9 +1038,7 @@ function validated(options: ImpactOptions) {
   let groupBy: string[];
   try {
     selector = validateSelector(options.selector ?? '');
-    // The labels each counter is split by are read by the report itself.
-    const reserved = ['le', ...new Set(all.flatMap((d) => (d.kind === 'proportion' ? [d.eventLabel] : [])))];
-    groupBy = validateLabelNames(options.groupBy ?? [], reserved);
+    groupBy = validateLabelNames(options.groupBy ?? [], splitLabels(all));
   } catch (error) {
     throw new ImpactOptionsError(error instanceof Error ? error.message : String(error));
   }

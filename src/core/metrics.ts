@@ -1,6 +1,6 @@
 /**
  * The metrics contract: which series each SLI reads, and the PromQL that reads them.
- * Defaults follow DESIGN.md (OpenTelemetry GenAI names where they exist); every name is remappable.
+ * Defaults follow docs/DESIGN.md (OpenTelemetry GenAI names where they exist); every name is remappable.
  */
 
 export type SliId =
@@ -66,7 +66,12 @@ export interface DistributionSli {
 
 export type SliDefinition = ProportionSli | DistributionSli;
 
-export const SLI_DEFINITIONS: readonly SliDefinition[] = [
+/** Keeps the definitions' literal metric names (for ContractMetric) while checking them as SliDefinitions. */
+function contract<const T extends readonly SliDefinition[]>(definitions: T): T {
+  return definitions;
+}
+
+const CONTRACT = contract([
   {
     kind: 'proportion',
     id: 'refusal_rate',
@@ -189,13 +194,21 @@ export const SLI_DEFINITIONS: readonly SliDefinition[] = [
     badDirection: 'higher',
     headlineQuantile: 0.95,
   },
-];
+]);
 
-/** Labels every contract series carries, and that a report can be grouped by. */
-export const COMMON_LABELS = ['team', 'service', 'endpoint', 'model'] as const;
+export const SLI_DEFINITIONS: readonly SliDefinition[] = CONTRACT;
 
 /** The "what changed" info metric: `llm_build_info{model, response_model, prompt_version} 1`. */
 export const BUILD_INFO_METRIC = 'llm_build_info';
+
+/** Every metric of the contract by its default name: what SLI_DEFINITIONS read, and the build info metric. */
+export type ContractMetric =
+  | (typeof CONTRACT)[number]['metric']
+  | Extract<(typeof CONTRACT)[number], { totalMetric: string }>['totalMetric']
+  | typeof BUILD_INFO_METRIC;
+
+/** Labels every contract series carries, and that a report can be grouped by. */
+export const COMMON_LABELS = ['team', 'service', 'endpoint', 'model'] as const;
 
 // ---------------------------------------------------------------------------------------------------
 // The PromQL that reads the contract. Standard functions only, so it runs unchanged on Prometheus,
@@ -210,8 +223,9 @@ export class SelectorError extends Error {
 }
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 // One matcher: name, operator, double-quoted value with backslash escapes.
-const MATCHER = String.raw`\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(?:=~|!~|!=|=)\s*"(?:[^"\\]|\\.)*"\s*`;
+const MATCHER = String.raw`\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(?:=~|!~|!=|=)\s*"(?:[^"\\]|\\.)*"\s*`;
 const MATCHER_LIST = new RegExp(`^(?:${MATCHER}(?:,${MATCHER})*,?\\s*)?$`);
 
 /** Checks PromQL label matchers written without braces (`team="search",endpoint=~"/chat|/agent"`). */
@@ -228,7 +242,25 @@ export function validateSelector(selector: string): string {
   return inside.replace(/,\s*$/, '');
 }
 
-export function validateLabelNames(labels: string[], reserved: string[] = ['le']): string[] {
+/** A valid Prometheus label name (letters, digits and _, not starting with a digit). */
+export const isLabelName = (name: string): boolean => LABEL_NAME.test(name);
+
+/** A valid Prometheus metric name (as a label name, and `:`). */
+export const isMetricName = (name: string): boolean => METRIC_NAME.test(name);
+
+/** The labels an SLI reads itself: those of its own matchers, and a proportion's event label. */
+export function ownLabels(sli: SliDefinition): string[] {
+  const inMatchers = [...(sli.matchers ?? '').matchAll(new RegExp(MATCHER, 'g'))].map((m) => m[1]);
+  return [...new Set([...inMatchers, ...(sli.kind === 'proportion' ? [sli.eventLabel] : [])])];
+}
+
+/** The labels a report splits its counts by (bucket bounds, each counter's event label): never a group-by label. */
+export function splitLabels(definitions: readonly SliDefinition[] = SLI_DEFINITIONS): string[] {
+  return ['le', ...new Set(definitions.flatMap((d) => (d.kind === 'proportion' ? [d.eventLabel] : [])))];
+}
+
+/** Checks the labels a report is grouped by: valid names, none that the report splits its counts by itself. */
+export function validateLabelNames(labels: string[], reserved: readonly string[] = splitLabels()): string[] {
   for (const label of labels) {
     if (!LABEL_NAME.test(label)) {
       throw new SelectorError(`'${label}' is not a valid label name to group by`);

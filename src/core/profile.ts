@@ -5,7 +5,7 @@
  * Configuration page saves, or the file `aisre --config` reads) and a preset.
  *
  * Presets:
- * - `contract`: the project's own metrics (DESIGN.md), what the simulator and bundled dashboards emit.
+ * - `contract`: the project's own metrics (docs/DESIGN.md), what the simulator and bundled dashboards emit.
  * - `otel-genai`: the OpenTelemetry GenAI semantic conventions. Errors and timeouts are `error.type` on
  *   `gen_ai.client.operation.duration` (no error.type = success), model latency is that histogram's successful
  *   model calls, tool errors its `execute_tool` operations. The Python exporter, the Collector and Prometheus'

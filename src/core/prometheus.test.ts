@@ -1,6 +1,6 @@
 /** PrometheusHttpSource over the platform's fetch (the transport the browser and the tests use), against broken servers. */
-import { type FakeBehaviour, type FakeMetricsApi, startFakeMetricsApi } from '../testing/fakeMetricsApi';
-import { waitFor } from '../testing/http';
+import { type FakeBehaviour, type FakeMetricsApi, startFakeMetricsApi } from '../../test/fakeMetricsApi';
+import { waitFor } from '../../test/http';
 import { PrometheusHttpSource, redactUrl, SeriesLimitError } from './prometheus';
 import { MetricsSourceError } from './source';
 

@@ -1,5 +1,5 @@
 /**
- * The Markdown impact section: the sentence form of DESIGN.md, the table, and escaping of every string
+ * The Markdown impact section: the sentence form of docs/DESIGN.md, the table, and escaping of every string
  * that comes from data, so hostile label values stay text in any Markdown renderer.
  */
 import { DEFAULT_THRESHOLDS, type ImpactReport, type ProportionFinding } from './report';

@@ -288,17 +288,37 @@ export function notMeasuredSentence(report: ImpactReport): string {
     )}: no series with this scope in the window or the baseline (not instrumented, renamed, or filtered out), so this report says nothing about them (see docs/opentelemetry.md for what to emit).`;
 }
 
+/** How the baseline was chosen, in words. */
+function baselinePhrase(report: ImpactReport): string {
+  switch (report.baseline.mode) {
+    case 'preceding':
+      return 'the preceding interval of equal length';
+    case 'days_earlier':
+      return `the same interval ${formatDuration(seconds(report.window.from) - seconds(report.baseline.from))} earlier`;
+    case 'median_weeks':
+      return `the median of the same interval 1 to ${report.baseline.weeks} weeks earlier`;
+    default:
+      return 'a fixed interval';
+  }
+}
+
+/** The line that says no finding regressed, and why that is or is not an all-clear. */
+function nothingRegressedSentence(report: ImpactReport, othersListed: boolean): string {
+  const t = report.thresholds;
+  const other = othersListed ? ' other' : '';
+  if (!report.findings.length) {
+    return 'Nothing to compare: no SLI of the metrics contract had data for this scope in the window or the baseline.';
+  }
+  if (report.findings.every((f) => f.verdict === 'insufficient_data' || f.verdict === 'no_data')) {
+    return `No${other} SLI could be judged: every finding is insufficient_data or no_data (no or too little traffic in the window or the baseline). This is not an all-clear.`;
+  }
+  return `No${other} SLI regressed past the investigate threshold (${formatSignedPercent(t.investigate)}) with significance (q < ${t.fdr}) in this window.`;
+}
+
 export function renderMarkdown(report: ImpactReport): string {
   const windowSeconds = seconds(report.window.to) - seconds(report.window.from);
   const baselineSeconds = seconds(report.baseline.to) - seconds(report.baseline.from);
-  const baselineMode =
-    report.baseline.mode === 'preceding'
-      ? 'the preceding interval of equal length'
-      : report.baseline.mode === 'days_earlier'
-        ? `the same interval ${formatDuration(seconds(report.window.from) - seconds(report.baseline.from))} earlier`
-        : report.baseline.mode === 'median_weeks'
-          ? `the median of the same interval 1 to ${report.baseline.weeks} weeks earlier`
-          : 'a fixed interval';
+  const baselineMode = baselinePhrase(report);
   const regressions = report.findings
     .filter((f) => f.verdict === 'no_data' || f.verdict === 'page' || f.verdict === 'investigate')
     .sort((a, b) => VERDICT_ORDER.indexOf(a.verdict) - VERDICT_ORDER.indexOf(b.verdict));
@@ -318,13 +338,7 @@ export function renderMarkdown(report: ImpactReport): string {
     ...regressions.map((f) => `- ${findingSentence(f, report)}`),
     ...(regressions.some((f) => f.verdict !== 'no_data')
       ? []
-      : [
-          !report.findings.length
-            ? 'Nothing to compare: no SLI of the metrics contract had data for this scope in the window or the baseline.'
-            : report.findings.every((f) => f.verdict === 'insufficient_data' || f.verdict === 'no_data')
-              ? `No${regressions.length || missing.length ? ' other' : ''} SLI could be judged: every finding is insufficient_data or no_data (no or too little traffic in the window or the baseline). This is not an all-clear.`
-              : `No${regressions.length || missing.length ? ' other' : ''} SLI regressed past the investigate threshold (${formatSignedPercent(t.investigate)}) with significance (q < ${t.fdr}) in this window.`,
-        ]),
+      : [nothingRegressedSentence(report, regressions.length + missing.length > 0)]),
     ...(tooNoisy.length ? ['', '#### Too noisy to call', '', ...tooNoisy.map((f) => `- ${tooNoisySentence(f)}`)] : []),
     '',
     '### All findings',

@@ -1,8 +1,9 @@
 import { SLI_DEFINITIONS } from './metrics';
-import { builtinRunbook, isSafeRunbookUrl, resolveRunbook, RUNBOOK_IDS, RUNBOOKS } from './runbooks';
+import { builtinRunbook, isSafeRunbookUrl, resolveRunbook, RUNBOOK_IDS, runbookPath, RUNBOOKS } from './runbooks';
+import { categoryById } from './taxonomy';
 
 describe('the built-in runbooks', () => {
-  test('are the four of DESIGN.md, once each', () => {
+  test('are the four of docs/DESIGN.md, once each', () => {
     expect(RUNBOOK_IDS).toEqual([
       'model-rollback',
       'retrieval-quarantine',
@@ -115,5 +116,16 @@ describe('resolveRunbook', () => {
     expect(resolveRunbook('model-rollback', { 'model-rollback': { url: '  ', markdown: ' \n ' } })).toMatchObject({
       kind: 'builtin',
     });
+  });
+});
+
+describe('runbookPath', () => {
+  test("links a category to its runbook on the app's Runbooks page, or to its investigation path without one", () => {
+    expect(runbookPath(categoryById('data-retrieval')!)).toBe(
+      '/a/aisre-reliability-app/runbooks#runbook-retrieval-quarantine'
+    );
+    expect(runbookPath(categoryById('infrastructure')!)).toBe(
+      '/a/aisre-reliability-app/runbooks#category-infrastructure'
+    );
   });
 });

@@ -3,9 +3,13 @@
  * from the app's settings) replaces one. Pure data and one resolver: the Runbooks page renders them, the
  * taxonomy links categories to them by `RunbookId`, and the incident page deep-links to `#runbook-<id>`.
  *
- * The PromQL in the runbooks uses the metrics contract's default names (src/core/metrics.ts, DESIGN.md); where
+ * The PromQL in the runbooks uses the metrics contract's default names (src/core/metrics.ts, docs/DESIGN.md); where
  * the app's configuration remaps names, the Runbooks page says which.
  */
+
+import { ROUTES } from '../constants';
+import { prefixRoute } from '../utils/utils.routing';
+import { type Category } from './taxonomy';
 
 export type RunbookId =
   'model-rollback' | 'retrieval-quarantine' | 'output-distribution-thresholds' | 'injection-surface-audit';
@@ -347,6 +351,15 @@ export const RUNBOOKS: readonly Runbook[] = [
 /** Anchor ids on the Runbooks page, for deep links from an incident (`/a/<app>/runbooks#runbook-model-rollback`). */
 export const runbookAnchor = (id: RunbookId): string => `runbook-${id}`;
 export const categoryAnchor = (categoryId: string): string => `category-${categoryId}`;
+
+/**
+ * The Runbooks page's entry for a category: its runbook, or its investigation path when it has none. A path on
+ * the Grafana server, as the app's own links are; the alert rules' runbook_url and the incident page link here.
+ */
+export function runbookPath(category: Pick<Category, 'id' | 'runbook'>): string {
+  const anchor = category.runbook ? runbookAnchor(category.runbook) : categoryAnchor(category.id);
+  return `${prefixRoute(ROUTES.Runbooks)}#${anchor}`;
+}
 
 export const RUNBOOK_IDS: readonly RunbookId[] = RUNBOOKS.map((r) => r.id);
 

@@ -4,29 +4,40 @@
  * provisioned, and turned into what the core reads (SLI definitions with remapped names, thresholds, labels).
  * Nothing here is secret, so there is no secureJsonData.
  */
-import { BUILD_INFO_METRIC, COMMON_LABELS, SLI_DEFINITIONS, type SliDefinition } from './metrics';
+import {
+  BUILD_INFO_METRIC,
+  COMMON_LABELS,
+  type ContractMetric,
+  isLabelName,
+  isMetricName,
+  ownLabels,
+  SLI_DEFINITIONS,
+  type SliDefinition,
+  splitLabels,
+} from './metrics';
 import { DEFAULT_THRESHOLDS, type Thresholds } from './report';
 import { isRunbookId, isSafeRunbookUrl, type RunbookId, type RunbookOverride, RUNBOOK_IDS } from './runbooks';
+
+/** The metrics the definitions read, in their order, plus the build info metric. */
+function metricsOfDefinitions(definitions: readonly SliDefinition[]): string[] {
+  const names = new Set<string>();
+  for (const d of definitions) {
+    names.add(d.metric);
+    if (d.kind === 'proportion' && d.totalMetric) {
+      names.add(d.totalMetric);
+    }
+  }
+  names.add(BUILD_INFO_METRIC);
+  return [...names];
+}
 
 /**
  * Every metric of the contract, by its default (Prometheus-form) name. Settings remap these keys, so a
  * provisioning file reads as "rename X to Y": `metricNames: { rag_retrieval_duration_seconds: db_client_… }`.
  */
-export const CONTRACT_METRICS = [
-  'llm_requests_total',
-  'rag_retrievals_total',
-  'llm_injection_detections_total',
-  'agent_tool_calls_total',
-  'llm_response_semantic_similarity',
-  'llm_response_confidence',
-  'gen_ai_client_token_usage',
-  'gen_ai_client_operation_duration_seconds',
-  'rag_retrieval_duration_seconds',
-  'agent_steps',
-  'llm_build_info',
-] as const;
+export const CONTRACT_METRICS = metricsOfDefinitions(SLI_DEFINITIONS) as readonly ContractMetric[];
 
-export type ContractMetric = (typeof CONTRACT_METRICS)[number];
+export type { ContractMetric };
 
 export type CommonLabel = (typeof COMMON_LABELS)[number];
 
@@ -57,38 +68,18 @@ export type SettingsErrors = Record<string, string>;
 /** Longest runbook Markdown kept in jsonData: Grafana stores jsonData in its database with every plugin read. */
 export const MAX_RUNBOOK_MARKDOWN = 50_000;
 
-const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-
-/** Labels the core reads itself, so a common label cannot be mapped onto them. */
-const RESERVED_LABELS = new Set<string>([
-  'le',
-  'gen_ai_token_type',
-  'error_type',
-  ...SLI_DEFINITIONS.flatMap((d) => (d.kind === 'proportion' ? [d.eventLabel] : [])),
-]);
+/** Labels the core reads itself, so a common label cannot be mapped onto them (error_type: the OTel presets'). */
+const RESERVED_LABELS = new Set<string>([...splitLabels(), ...SLI_DEFINITIONS.flatMap(ownLabels), 'error_type']);
 
 const HISTOGRAM_METRICS = new Set<string>(
   SLI_DEFINITIONS.filter((d) => d.kind === 'distribution').map((d) => d.metric)
 );
 
-/** The metrics of SLI_DEFINITIONS, plus the build info metric: kept in step with CONTRACT_METRICS by a test. */
-export function metricsOfDefinitions(definitions: readonly SliDefinition[] = SLI_DEFINITIONS): string[] {
-  const names = new Set<string>();
-  for (const d of definitions) {
-    names.add(d.metric);
-    if (d.kind === 'proportion' && d.totalMetric) {
-      names.add(d.totalMetric);
-    }
-  }
-  names.add(BUILD_INFO_METRIC);
-  return [...names];
-}
-
 // ---------------------------------------------------------------------------------------------------
 // Normalising what was stored: jsonData can come from an older version or a hand-written provisioning file.
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** A JSON object (not null, not an array): what a stored or hand-written document must be before it is read. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -191,7 +182,7 @@ function validateMetricNames(names: AppSettings['metricNames'], errors: Settings
       owners.set(metric, [...(owners.get(metric) ?? []), metric]);
       continue;
     }
-    if (!METRIC_NAME.test(name)) {
+    if (!isMetricName(name)) {
       errors[field] =
         `'${name}' is not a valid Prometheus metric name: letters, digits, _ and :, not starting with a digit.`;
       continue;
@@ -216,38 +207,38 @@ function validateMetricNames(names: AppSettings['metricNames'], errors: Settings
   }
 }
 
-function validateLabelNames(labels: AppSettings['labelNames'], errors: SettingsErrors) {
+/** Why a name cannot be a common label's, or undefined when it can. */
+function labelNameProblem(name: string): string | undefined {
+  if (!isLabelName(name)) {
+    return `'${name}' is not a valid Prometheus label name: letters, digits and _, not starting with a digit.`;
+  }
+  if (name.startsWith('__')) {
+    return `Label names starting with __ are reserved for Prometheus' own use.`;
+  }
+  if (RESERVED_LABELS.has(name)) {
+    return `'${name}' is a label the app reads itself (${[...RESERVED_LABELS].join(', ')}).`;
+  }
+  return undefined;
+}
+
+function validateLabelMapping(labels: AppSettings['labelNames'], errors: SettingsErrors) {
   const effective = new Map<string, CommonLabel[]>();
   for (const label of COMMON_LABELS) {
     const name = labels?.[label];
-    const field = `labelNames.${label}`;
-    if (name !== undefined) {
-      if (!LABEL_NAME.test(name)) {
-        errors[field] =
-          `'${name}' is not a valid Prometheus label name: letters, digits and _, not starting with a digit.`;
-        continue;
-      }
-      if (name.startsWith('__')) {
-        errors[field] = `Label names starting with __ are reserved for Prometheus' own use.`;
-        continue;
-      }
-      if (RESERVED_LABELS.has(name)) {
-        errors[field] =
-          `'${name}' is a label the app reads itself (le, outcome, result, source, status, gen_ai_token_type, error_type).`;
-        continue;
-      }
+    const problem = name === undefined ? undefined : labelNameProblem(name);
+    if (problem) {
+      errors[`labelNames.${label}`] = problem;
+      continue;
     }
     const target = name ?? label;
     effective.set(target, [...(effective.get(target) ?? []), label]);
   }
   for (const [name, owners] of effective) {
-    if (owners.length > 1) {
-      for (const label of owners) {
-        if (labels?.[label] !== undefined) {
-          errors[`labelNames.${label}`] =
-            `'${name}' is also the label for ${owners.filter((l) => l !== label).join(', ')}: each needs its own label.`;
-        }
-      }
+    // Only the labels the user mapped are to blame for sharing a name.
+    const mapped = owners.length > 1 ? owners.filter((label) => labels?.[label] !== undefined) : [];
+    for (const label of mapped) {
+      errors[`labelNames.${label}`] =
+        `'${name}' is also the label for ${owners.filter((l) => l !== label).join(', ')}: each needs its own label.`;
     }
   }
 }
@@ -258,6 +249,29 @@ function finite(value: unknown): value is number {
 
 function describe(value: number, set: boolean): string {
   return set ? String(value) : `${value}, the default`;
+}
+
+/** Investigate above 0, page above investigate; a threshold left unset is its default. */
+function validateInvestigateBelowPage(
+  t: Partial<Thresholds>,
+  value: (key: keyof Thresholds) => number,
+  [low, high, what]: [keyof Thresholds, keyof Thresholds, string],
+  errors: SettingsErrors
+) {
+  if (errors[`thresholds.${low}`] === undefined && value(low) <= 0) {
+    errors[`thresholds.${low}`] = `The investigate ${what} must be above 0.`;
+  }
+  if (
+    errors[`thresholds.${high}`] !== undefined ||
+    errors[`thresholds.${low}`] !== undefined ||
+    value(high) > value(low)
+  ) {
+    return;
+  }
+  // Blame the field the user set; when both are set, the page threshold.
+  const field = t[high] !== undefined || t[low] === undefined ? high : low;
+  errors[`thresholds.${field}`] =
+    `The page ${what} (${describe(value(high), t[high] !== undefined)}) must be above the investigate ${what} (${describe(value(low), t[low] !== undefined)}).`;
 }
 
 function validateThresholds(given: Partial<Thresholds> | undefined, errors: SettingsErrors) {
@@ -273,19 +287,7 @@ function validateThresholds(given: Partial<Thresholds> | undefined, errors: Sett
     ['psiInvestigate', 'psiPage', 'PSI'],
   ];
   for (const [low, high, what] of pairs) {
-    if (errors[`thresholds.${low}`] === undefined && value(low) <= 0) {
-      errors[`thresholds.${low}`] = `The investigate ${what} must be above 0.`;
-    }
-    if (
-      errors[`thresholds.${high}`] === undefined &&
-      errors[`thresholds.${low}`] === undefined &&
-      value(high) <= value(low)
-    ) {
-      // Blame the field the user set; when both are set, the page threshold.
-      const field = t[high] !== undefined || t[low] === undefined ? high : low;
-      errors[`thresholds.${field}`] =
-        `The page ${what} (${describe(value(high), t[high] !== undefined)}) must be above the investigate ${what} (${describe(value(low), t[low] !== undefined)}).`;
-    }
+    validateInvestigateBelowPage(t, value, [low, high, what], errors);
   }
   if (
     errors['thresholds.minVolume'] === undefined &&
@@ -348,13 +350,13 @@ export function validateSettings(settings: AppSettings): { errors: SettingsError
     errors.timeoutErrorTypes = `Timeout error types are non-empty strings, not ${JSON.stringify(badTimeout)}.`;
   }
   const badLabel = settings.segmentLabels?.find(
-    (l) => typeof l !== 'string' || !LABEL_NAME.test(l) || l.startsWith('__') || l === 'le'
+    (l) => typeof l !== 'string' || !isLabelName(l) || l.startsWith('__') || l === 'le'
   );
   if (badLabel !== undefined) {
     errors.segmentLabels = `${JSON.stringify(badLabel)} is not a label a report can be split by (a Prometheus label name, not le or __…).`;
   }
   validateMetricNames(settings.metricNames, errors);
-  validateLabelNames(settings.labelNames, errors);
+  validateLabelMapping(settings.labelNames, errors);
   validateThresholds(settings.thresholds, errors);
   validateRunbooks(settings.runbooks, errors);
   return { errors };

@@ -16,10 +16,10 @@ import { type ChangeEvent, readChangeEvents } from './changes';
 import { buildImpactReport } from './impact';
 import { PrometheusHttpSource } from './prometheus';
 import { suggestCategories } from './suggest';
-import { startPrometheus, type StartedEngine } from '../testing/prometheus';
-import { DEFAULT_SIMULATION, type SimulatedFixture, simulateFixture } from '../testing/simulateFixture';
-import { toUnixSeconds } from '../testing/truth';
-import { startVictoriaMetrics } from '../testing/victoriaMetrics';
+import { startPrometheus, type StartedEngine } from '../../test/prometheus';
+import { DEFAULT_SIMULATION, type SimulatedFixture, simulateFixture } from '../../test/simulateFixture';
+import { toUnixSeconds } from '../../test/truth';
+import { startVictoriaMetrics } from '../../test/victoriaMetrics';
 
 jest.setTimeout(120_000);
 

@@ -3,7 +3,7 @@
  * impact report's findings and the change events in or just before the window), ranked, each with its
  * reason in one line. A suggestion, not a verdict: the SRE decides, and `undetermined` is always offered.
  *
- * Rules (DESIGN.md "Incident taxonomy"):
+ * Rules (docs/DESIGN.md "Incident taxonomy"):
  * - only findings judged investigate or page are evidence (page counts more);
  * - each category has SLIs typical of it, with a weight; a category's evidence score combines the
  *   weighted findings as independent hints (1 − Π(1 − weight × strength));
@@ -75,7 +75,8 @@ interface ChangeContext {
   responseModelOnly: ChangeEvent[];
 }
 
-function parseTime(iso: string): number {
+/** A report's RFC 3339 time (core/format's rfc3339) back to Unix seconds. */
+function reportSeconds(iso: string): number {
   return Date.parse(iso) / 1000;
 }
 
@@ -85,8 +86,8 @@ function sameSegment(a: Record<string, string>, b: Record<string, string>): bool
 }
 
 function relevantChanges(report: ImpactReport, changes: ChangeEvent[], evidence: Evidence[]): ChangeContext {
-  const from = parseTime(report.window.from) - CHANGE_LEAD_SECONDS;
-  const to = parseTime(report.window.to);
+  const from = reportSeconds(report.window.from) - CHANGE_LEAD_SECONDS;
+  const to = reportSeconds(report.window.to);
   const inTime = changes.filter((change) => change.time > from && change.time <= to);
   // Changes of segments with no evidence do not explain it (unless the report is not split at all).
   const inScope =
@@ -195,7 +196,7 @@ function scoreCategory(
   const { score, support } = evidenceScore(category, evidence, report);
   const deployed = changes.prompt.length > 0 || changes.model.length > 0;
   const lead = leadOf(support, report.thresholds);
-  const windowFrom = parseTime(report.window.from);
+  const windowFrom = reportSeconds(report.window.from);
   const change = (events: ChangeEvent[]) => describeChange(events[0], windowFrom);
   const title = categoryTitle(category);
   // The category's title in words, never its id: the SRE reads "points to Data and retrieval".

@@ -1,5 +1,5 @@
 /**
- * The annotation tag codec (DESIGN.md "Annotation tags"): an incident's classification is stored as tags
+ * The annotation tag codec (docs/DESIGN.md "Annotation tags"): an incident's classification is stored as tags
  * on its Grafana region annotation, so every dashboard shows it. The plugin reads the tags it owns, changes
  * only those, and writes back the union: a tag someone else wrote is never dropped, even one the plugin
  * cannot read. Tags are case-sensitive, as Grafana stores them; surrounding whitespace is ignored.

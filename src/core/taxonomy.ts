@@ -1,5 +1,5 @@
 /**
- * The incident taxonomy (DESIGN.md "Incident taxonomy"): the categories an SRE classifies an AI incident
+ * The incident taxonomy (docs/DESIGN.md "Incident taxonomy"): the categories an SRE classifies an AI incident
  * into, their sub-categories, the SLIs that suggest each one, the runbook it implies and the order in which
  * to investigate. Ids are what the annotation tags store (`ai-category:<id>`, `ai-subcategory:<id>`), so
  * they never change once shipped; titles and descriptions may.

@@ -16,12 +16,12 @@ import { join } from 'node:path';
 
 import { RECORDING_RULES_FILE } from '../alerting/artifacts';
 import { allRecordings, expandRecordings } from '../alerting/recordings';
-import { labelValues, type PrometheusWithRules, rangeQuery, startPrometheusWithRules } from '../alerting/ruleEngines';
+import { labelValues, type PrometheusWithRules, rangeQuery, startPrometheusWithRules } from '../../test/ruleEngines';
 import { alertSpecs, grafanaQueryExpr, prometheusAlertExpr } from '../alerting/rules';
-import { instantQuery } from '../testing/http';
-import { type StartedEngine, startPrometheus } from '../testing/prometheus';
-import { DEFAULT_SIMULATION, type SimulatedFixture, simulateFixture } from '../testing/simulateFixture';
-import { startVictoriaMetrics } from '../testing/victoriaMetrics';
+import { instantQuery } from '../../test/http';
+import { type StartedEngine, startPrometheus } from '../../test/prometheus';
+import { DEFAULT_SIMULATION, type SimulatedFixture, simulateFixture } from '../../test/simulateFixture';
+import { startVictoriaMetrics } from '../../test/victoriaMetrics';
 import { dashboardExpressions, defaultSelection, parseLabelValues, substituteVariables } from './dashboardPromql';
 
 jest.setTimeout(600_000);

@@ -1,7 +1,7 @@
 /**
  * The bundled dashboards of the OpenTelemetry GenAI and OpenLIT presets return data from telemetry as those
  * instrumentations emit it, on a Prometheus with no recording rule and on VictoriaMetrics: an app instrumented
- * with the real OpenTelemetry JS SDK (src/testing/otelApp.ts), served under the JS exporter's unsuffixed names,
+ * with the real OpenTelemetry JS SDK (test/otelApp.ts), served under the JS exporter's unsuffixed names,
  * the Collector's suffixed names, and OpenLIT's attributes. As a scrape would, every series gets the `job`
  * label, and the app also emits `llm_build_info` (what docs/opentelemetry.md asks for the "what changed" events).
  */
@@ -10,11 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { presetRecordings } from '../alerting/artifacts';
-import { labelValues, rangeQuery } from '../alerting/ruleEngines';
+import { labelValues, rangeQuery } from '../../test/ruleEngines';
 import { type PresetId } from '../core/settings';
-import { INCIDENT, MINUTES, type OtelNaming, START, STEP, writeOtelApp } from '../testing/otelApp';
-import { type StartedEngine, startPrometheus } from '../testing/prometheus';
-import { startVictoriaMetrics } from '../testing/victoriaMetrics';
+import { INCIDENT, MINUTES, type OtelNaming, START, STEP, writeOtelApp } from '../../test/otelApp';
+import { type StartedEngine, startPrometheus } from '../../test/prometheus';
+import { startVictoriaMetrics } from '../../test/victoriaMetrics';
 import { buildDashboards } from './build';
 import { dashboardExpressions, defaultSelection, parseLabelValues, substituteVariables } from './dashboardPromql';
 

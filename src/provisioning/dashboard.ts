@@ -3,6 +3,8 @@
  * variable pinned to that team, the data source variable defaulting to the provisioned data source,
  * and links rewritten to the team's copies. Pure and browser-safe, so the app can reuse it.
  */
+import { escapeRegex } from '../core/metrics';
+import { isRecord } from '../core/settings';
 import { type Team } from './teams';
 
 /** A dashboard model as Grafana stores it; only the fields this module reads are typed. */
@@ -56,7 +58,7 @@ export interface TeamDashboardOptions {
 /** The problem with a dashboard that stops it from being provisioned. */
 export class DashboardSourceError extends Error {}
 
-/** The tag of an incident window's region annotation (DESIGN.md, annotation tags). */
+/** The tag of an incident window's region annotation (docs/DESIGN.md, annotation tags). */
 const INCIDENT_TAG = 'ai-incident';
 /** The tag the bundled dashboards' second incident query asks for (src/dashboards/build.ts). */
 const TEAM_TAG_VARIABLE = 'team:${team}';
@@ -219,7 +221,8 @@ function restrictVariable(variable: TemplateVariable, values: string[]): Templat
       : { selected: true, text: values[0], value: values[0] };
     return { ...variable, query: values.join(','), options, current };
   }
-  return { ...variable, regex: `/^(?:${values.map(escapeRegex).join('|')})$/` };
+  // Grafana reads the variable's regex between slashes.
+  return { ...variable, regex: `/^(?:${values.map((v) => escapeRegex(v).replace(/\//g, '\\/')).join('|')})$/` };
 }
 
 /**
@@ -262,16 +265,8 @@ function mapStrings(value: unknown, map: (text: string) => string): unknown {
   return value;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function unique(values: string[]): string[] {
   return [...new Set(values)];
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 /** 32-bit FNV-1a as 8 hex digits: a stable short hash without Node's crypto, so this runs in the browser too. */

@@ -3,6 +3,7 @@
  * Parsed and validated here, with messages that name the team and the field, before anything is written.
  */
 import { parse as parseYaml } from 'yaml';
+import { isRecord } from '../core/settings';
 
 export interface Team {
   /** The `team` label value in the metrics; also the slug in dashboard uids. */
@@ -150,10 +151,6 @@ function rejectDuplicates(teams: Team[], source: string) {
     }
     byTitle.set(titleKey, index);
   });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function quote(value: string): string {

@@ -1,6 +1,6 @@
 import { Observable, of, throwError } from 'rxjs';
 import { applyClassification, readClassification } from '../core/tags';
-import { FakeAnnotationsBackend } from './__fixtures__/annotationsBackend';
+import { FakeAnnotationsBackend } from '../../test/fixtures/annotationsBackend';
 import {
   GrafanaApiError,
   baselineExclusions,

@@ -16,7 +16,7 @@
  * - `PATCH /api/annotations/:id {tags}` changes only what it is given: the text, times and dashboard stay.
  *   Grafana has no conditional update (no version or ETag), so a read-modify-write is the best a client can do:
  *   updateIncidentTags re-reads right before it writes and refuses to write over a change it did not see.
- * Tag scheme (DESIGN.md; codec in src/core/tags.ts): `ai-incident`, `ai-category:<id>`, `ai-subcategory:<id>`,
+ * Tag scheme (docs/DESIGN.md; codec in src/core/tags.ts): `ai-incident`, `ai-category:<id>`, `ai-subcategory:<id>`,
  * `ai-severity:…`, `ai-status:…`, `team:<name>`; every other tag is someone else's and is written back unchanged.
  */
 import { INCIDENT_TAG, mergeTags, type TagConflict } from '../core/tags';

@@ -12,7 +12,7 @@ import {
   grafanaFrames,
   prometheusBody,
   type FixtureOptions,
-} from './__fixtures__/prometheusAnswers';
+} from '../../test/fixtures/prometheusAnswers';
 import { framesToSampleRows, GrafanaMetricsSource, type DataFrameJSON } from './grafanaMetricsSource';
 
 const backendFetch = jest.fn();

@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { createSimulation, simulateRange } from './generator';
 import { type LiveServer, startLiveServer } from './live';
 import { seriesNaming } from './naming';
-import { parseExposition, seriesKey } from './parseExposition';
+import { parseExposition, seriesKey } from '../../test/parseExposition';
 import { SCENARIOS } from './scenario';
 import { fileExposition } from './writers';
 

@@ -3,6 +3,7 @@
  * incidents of each taxonomy category, a process restart and an hour without traffic — placed on a clock.
  * Schedules repeat every `cycleSeconds`, so a week-long backfill or a live demo keeps having incidents.
  */
+import { type CategoryId } from '../core/taxonomy';
 import { type SliId } from '../core/metrics';
 import { type EndpointFeatures, OUTCOMES, type Outcome } from './series';
 
@@ -54,8 +55,8 @@ export interface Segment {
   profile: TrafficProfile;
 }
 
-export type IncidentCategory =
-  'infrastructure' | 'data-retrieval' | 'model-degradation' | 'security-surface' | 'agentic-coordination' | 'prompt';
+/** The taxonomy's categories the simulator schedules incidents of. */
+export type IncidentCategory = Exclude<CategoryId, 'configuration' | 'undetermined'>;
 
 export interface IncidentTemplate {
   category: IncidentCategory;

@@ -1,5 +1,5 @@
 import { createSimulation, simulateRange } from './generator';
-import { parseExposition } from './parseExposition';
+import { parseExposition } from '../../test/parseExposition';
 import { SCENARIOS } from './scenario';
 import {
   type HistogramCount,
@@ -14,7 +14,7 @@ import { fileExposition } from './writers';
 const ORIGIN = Date.UTC(2024, 4, 1) / 1000;
 const HOUR = 3600;
 
-// The contract restated from DESIGN.md's table on purpose: this oracle must not share the simulator's mapping.
+// The contract restated from docs/DESIGN.md's table on purpose: this oracle must not share the simulator's mapping.
 const PROPORTIONS: Record<string, { metric: string; label: string; events: string[]; totalMetric?: string }> = {
   refusal_rate: { metric: 'llm_requests_total', label: 'outcome', events: ['refused'] },
   error_rate: { metric: 'llm_requests_total', label: 'outcome', events: ['error'] },

@@ -5,6 +5,7 @@
  * the report reads under that preset), never through the statistics code in src/core, so the two can be checked
  * against each other.
  */
+import { rfc3339 } from '../core/format';
 import { type COMMON_LABELS, isEventValue, type SliDefinition, type SliId } from '../core/metrics';
 import { type CommonLabel, type PresetId } from '../core/settings';
 
@@ -128,10 +129,7 @@ export function windowCounts(simulation: Simulation, window: Interval): WindowCo
   return counts;
 }
 
-/** RFC 3339 UTC without milliseconds when they are zero: 2024-05-01T14:00:00Z. */
-export function rfc3339(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
-}
+export { rfc3339 };
 
 type BuildLabels = Record<string, string>;
 

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 
 import { createSimulation, RunningCounters, simulateRange } from './generator';
-import { type ExpositionLine, parseExposition, seriesKey } from './parseExposition';
+import { type ExpositionLine, parseExposition, seriesKey } from '../../test/parseExposition';
 import { SCENARIOS } from './scenario';
 import { fileExposition, scrapeExposition, writeChunks } from './writers';
 

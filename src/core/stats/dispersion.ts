@@ -9,7 +9,7 @@
  * length: the same statistic for past window-vs-baseline pairs (known incidents left out), each standardised
  * by its sampling error; φ is the robust mean square of those z-scores, (median |z| / Φ⁻¹(0.75))², so an
  * unannotated incident or two in the history does not inflate it. With too few pairs, a stated fallback
- * model is used instead (below). DESIGN.md "Statistics" and docs/statistics.md explain the method.
+ * model is used instead (below). docs/DESIGN.md "Statistics" and docs/statistics.md explain the method.
  */
 import erfc from '@stdlib/math-base-special-erfc';
 import tCdf from '@stdlib/stats-base-dists-t-cdf';

@@ -6,7 +6,7 @@
  * - per-bucket counts, and the alignment of a window and a baseline that use different bucket layouts;
  * - how far the window's distribution moved from the baseline's: PSI, KS, Jensen–Shannon distance, a
  *   chi-square test of homogeneity, and the share of observations beyond a baseline quantile.
- * DESIGN.md "Statistics" defines them.
+ * docs/DESIGN.md "Statistics" defines them.
  *
  * Zero observations give NaN (the caller reports null), never a number that looks measured.
  * Malformed input (negative or non-finite counts, NaN bounds, mismatched lengths) throws.

@@ -1,7 +1,7 @@
 /**
  * Statistics of proportion SLIs (refusal rate, error rate, empty-retrieval share, …): the Wilson score
  * interval of a rate, the pooled two-proportion z-test of window against baseline, and
- * Benjamini–Hochberg q-values (the base of the report's Benjamini–Yekutieli, ./dispersion). DESIGN.md "Statistics" defines them.
+ * Benjamini–Hochberg q-values (the base of the report's Benjamini–Yekutieli, ./dispersion). docs/DESIGN.md "Statistics" defines them.
  *
  * Counts are increase() results, so they may be non-integer (Prometheus extrapolates to the interval's
  * edges); everything here accepts any finite non-negative count.

@@ -3,8 +3,8 @@ import { config } from '@grafana/runtime';
 import React from 'react';
 import { MemoryRouter, Route, Routes } from 'react-router-dom';
 import { of } from 'rxjs';
-import { FakeAnnotationsBackend, type FetchOptions } from '../../shared/__fixtures__/annotationsBackend';
-import { FIXTURE_WINDOW, fakeVector, grafanaFrames } from '../../shared/__fixtures__/prometheusAnswers';
+import { FakeAnnotationsBackend, type FetchOptions } from '../../../test/fixtures/annotationsBackend';
+import { FIXTURE_WINDOW, fakeVector, grafanaFrames } from '../../../test/fixtures/prometheusAnswers';
 import { incidentsTestIds } from '../incidents/testIds';
 import IncidentPage from './IncidentPage';
 

@@ -2,8 +2,8 @@ import { act, fireEvent, render, screen, waitFor, within } from '@testing-librar
 import { config } from '@grafana/runtime';
 import React from 'react';
 import { MemoryRouter, Route, Routes, useLocation } from 'react-router-dom';
-import { FakeAnnotationsBackend, type FetchOptions } from '../../shared/__fixtures__/annotationsBackend';
-import { type AnnotationSeed } from '../../testing/browser/annotationStore';
+import { FakeAnnotationsBackend, type FetchOptions } from '../../../test/fixtures/annotationsBackend';
+import { type AnnotationSeed } from '../../../test/browser/annotationStore';
 import Incidents from '../Incidents';
 import { incidentsTestIds } from './testIds';
 

@@ -1,5 +1,4 @@
 /** Where the incident pages link: each other, the runbooks page, and the bundled dashboards at an incident's window. */
-import { type Category } from '../../core/taxonomy';
 import { ROUTES } from '../../constants';
 import { prefixRoute } from '../../utils/utils.routing';
 
@@ -11,10 +10,7 @@ export function incidentPath(incident: { id: number; time: number; timeEnd: numb
   return `${prefixRoute(ROUTES.Incidents)}/${incident.id}?from=${Math.floor(incident.time)}&to=${Math.ceil(incident.timeEnd)}`;
 }
 
-/** The runbook a category implies on the Runbooks page, or the category's investigation path when it has none. */
-export function runbookPath(category: Category): string {
-  return `${prefixRoute(ROUTES.Runbooks)}#${category.runbook ? `runbook-${category.runbook}` : `category-${category.id}`}`;
-}
+export { runbookPath } from '../../core/runbooks';
 
 /** The bundled dashboards (stable uids, src/dashboards/*.json). */
 export const BUNDLED_DASHBOARDS = [

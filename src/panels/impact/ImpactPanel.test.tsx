@@ -10,7 +10,7 @@ import {
   fakeVector,
   grafanaFrames,
   type FixtureOptions,
-} from '../../shared/__fixtures__/prometheusAnswers';
+} from '../../../test/fixtures/prometheusAnswers';
 import { type IncidentAnnotation } from '../../shared/annotations';
 import { GrafanaMetricsSource } from '../../shared/grafanaMetricsSource';
 import { SETTINGS_URL } from '../../shared/settings';

@@ -1,0 +1,239 @@
+/**
+ * The built incident page in real Chromium over the simulator's first incident in a real Prometheus:
+ * - a chart per finding that is not OK, drawn through PanelRenderer (the host sets it as Grafana's boot does):
+ *   the SLI's series read from Prometheus over the baseline and the window, the window as a region, the
+ *   baseline level and thresholds from the same numbers `aisre impact --format json` prints, and for
+ *   distributions the window's quantiles against the baseline's;
+ * - every error state offers Try again, and trying again recovers; the impact section never claims it is waiting;
+ * - the page at 800 px and 1600 px, saved under artifacts/browser/ (the README's images).
+ */
+import { existsSync } from 'node:fs';
+
+import { type ImpactReport } from '../../src/core/report';
+import { runAisre } from '../aisre';
+import { rfc3339 } from '../../src/core/format';
+import { type BrowserHarness, type OpenedPage, startBrowserHarness } from './browser';
+import { firstIncidentOnPrometheus, type IncidentOnPrometheus } from './incidentFixture';
+
+jest.setTimeout(300_000);
+
+const APP = '/a/aisre-reliability-app';
+const ID = 41;
+const TEXT = 'Provider timeouts on /chat after the 02:00 deploy';
+
+let started: IncidentOnPrometheus;
+let harness: BrowserHarness;
+let report: ImpactReport;
+
+interface Drawn {
+  pluginId: string;
+  title: string;
+  frames: Array<{ fields: Array<{ name: string; type: string; values: Array<number | string | null> }> }>;
+  thresholds: number[];
+  regions: Array<{ time: number; timeEnd: number }>;
+}
+
+function pagePath(): string {
+  const { from, to } = started.window;
+  return `${APP}/incidents/${ID}?from=${from * 1000}&to=${to * 1000}`;
+}
+
+async function openIncident(allowConsoleErrors: RegExp[] = []): Promise<OpenedPage> {
+  return harness.openAppPage({ path: pagePath(), allowConsoleErrors });
+}
+
+/** What each chart of one finding was given, from the host's PanelRenderer. */
+async function chartsOf(opened: OpenedPage, sli: string): Promise<Drawn[]> {
+  const figure = opened.page.locator(`[data-testid="incident-shift-chart"][data-sli="${sli}"]`);
+  return figure
+    .getByTestId('host-panel-renderer')
+    .evaluateAll((panels) => panels.map((p) => JSON.parse(p.getAttribute('data-panel') ?? '{}')));
+}
+
+beforeAll(async () => {
+  started = await firstIncidentOnPrometheus();
+  const { window } = started;
+  const cli = await runAisre([
+    'impact',
+    '--prometheus',
+    started.prometheus.url,
+    '--from',
+    rfc3339(window.from),
+    '--to',
+    rfc3339(window.to),
+    '--format',
+    'json',
+  ]);
+  if (cli.code !== 0) {
+    throw new Error(`aisre impact exited ${cli.code}: ${cli.stderr}`);
+  }
+  report = JSON.parse(cli.stdout) as ImpactReport;
+  harness = await startBrowserHarness({
+    prometheusUrl: started.prometheus.url,
+    orgRole: 'Editor',
+    annotations: [
+      { id: ID, time: window.from * 1000, timeEnd: window.to * 1000, text: TEXT, tags: ['ai-incident', 'owner:alice'] },
+    ],
+  });
+}, 600_000);
+
+const SEED_TAGS = ['ai-incident', 'owner:alice'];
+
+beforeEach(() => {
+  harness.grafana.clearFaults();
+  const { window } = started;
+  harness.grafana.annotations.reset([
+    { id: ID, time: window.from * 1000, timeEnd: window.to * 1000, text: TEXT, tags: SEED_TAGS },
+  ]);
+  harness.grafana.requests.length = 0;
+});
+
+afterAll(async () => {
+  await harness?.close();
+  await started?.stop();
+});
+
+describe('the incident page draws the shift', () => {
+  it('has a chart for every finding that is not OK, with its series and the report’s own numbers', async () => {
+    const opened = await openIncident();
+    try {
+      await opened.waitFor(opened.page.getByTestId('incident-shift-chart').first(), 120_000);
+      const notOk = report.findings.filter((f) => f.verdict !== 'ok');
+      expect(notOk.length).toBeGreaterThan(0);
+      await expect(opened.page.getByTestId('incident-shift-chart').count()).resolves.toBe(notOk.length);
+      // The description is the title.
+      await expect(opened.page.getByRole('heading', { level: 1 }).innerText()).resolves.toBe(TEXT);
+
+      const { window } = started;
+      for (const finding of notOk) {
+        const charts = await chartsOf(opened, finding.sli);
+        const series = charts.find((c) => c.pluginId === 'timeseries');
+        expect(series).toBeDefined();
+        const [time, sli, baseline] = series!.frames[0].fields;
+        expect([time.name, sli.name, baseline.name]).toEqual(['Time', finding.title, 'Baseline']);
+        // Points over the baseline hour and the window, read from Prometheus.
+        const times = time.values as number[];
+        expect(times.some((t) => t <= window.from * 1000)).toBe(true);
+        expect(times.some((t) => t > window.from * 1000)).toBe(true);
+        expect(sli.values.filter((v) => typeof v === 'number').length).toBeGreaterThan(10);
+        // The window shaded; the baseline level and thresholds are the report's numbers.
+        expect(series!.regions).toEqual([{ time: window.from * 1000, timeEnd: window.to * 1000 }]);
+        const level =
+          finding.kind === 'proportion' ? finding.baseline.rate : finding.baseline[finding.headline.quantile];
+        expect(new Set(baseline.values)).toEqual(new Set([level]));
+        if (level !== null && (finding.kind === 'proportion' || finding.sli.endsWith('latency'))) {
+          expect(series!.thresholds).toEqual(
+            expect.arrayContaining([
+              expect.closeTo(level * (1 + report.thresholds.investigate), 12),
+              expect.closeTo(level * (1 + report.thresholds.page), 12),
+            ])
+          );
+        }
+        if (finding.kind === 'proportion' && finding.verdict === 'page') {
+          // A paging rate is visibly higher in the window than before it.
+          const mean = (inWindow: boolean) => {
+            const picked = sli.values.filter(
+              (v, i): v is number => typeof v === 'number' && times[i] > window.from * 1000 === inWindow
+            );
+            return picked.reduce((a, b) => a + b, 0) / picked.length;
+          };
+          expect(mean(true)).toBeGreaterThan(mean(false));
+        }
+        if (finding.kind === 'distribution') {
+          const bars = charts.find((c) => c.pluginId === 'barchart');
+          const [quantile, before, after] = bars!.frames[0].fields;
+          expect(quantile.values).toEqual(['p50', 'p95', 'p99']);
+          expect(before.values).toEqual([finding.baseline.p50, finding.baseline.p95, finding.baseline.p99]);
+          expect(after.values).toEqual([finding.window.p50, finding.window.p95, finding.window.p99]);
+        }
+      }
+    } finally {
+      await opened.close();
+    }
+  });
+
+  it('is laid out at 800 px and at 1600 px (two columns), saved for the README', async () => {
+    const opened = await openIncident();
+    try {
+      await opened.waitFor(opened.page.getByTestId('incident-shift-chart').first(), 120_000);
+      const columnsOf = () =>
+        opened.page
+          .getByTestId('data-testid incident-evidence')
+          .evaluate(
+            (evidence) => getComputedStyle(evidence.parentElement!.parentElement!).gridTemplateColumns.split(' ').length
+          );
+      await opened.page.setViewportSize({ width: 1600, height: 1000 });
+      await expect(columnsOf()).resolves.toBe(2);
+      expect(existsSync(await opened.screenshot('incident-page-1600'))).toBe(true);
+      await opened.page.setViewportSize({ width: 800, height: 1000 });
+      await expect(columnsOf()).resolves.toBe(1);
+      expect(existsSync(await opened.screenshot('incident-page-800'))).toBe(true);
+    } finally {
+      await opened.close();
+    }
+  });
+});
+
+describe('editing the incident', () => {
+  it('moves the window and rewrites the text with a PATCH that keeps every tag, even one written meanwhile', async () => {
+    const opened = await openIncident();
+    try {
+      const { page } = opened;
+      await opened.waitFor(page.getByRole('button', { name: 'Edit window and text' }), 60_000);
+      await page.getByRole('button', { name: 'Edit window and text' }).click();
+      const to = page.locator('#incident-edit-to');
+      await opened.waitFor(to);
+      // Someone else tags the incident while the form is open.
+      harness.grafana.annotations.patch(ID, { tags: [...SEED_TAGS, 'jira:OPS-7'] });
+      const later = new Date((started.window.to + 600) * 1000).toISOString().replace('.000Z', 'Z');
+      await to.fill(later);
+      await page.locator('#incident-edit-text').fill('Provider timeouts on /chat (rolled back at 03:10)');
+      await page.getByRole('button', { name: 'Save window and text' }).click();
+      await opened.waitFor(
+        page.getByRole('heading', { level: 1, name: 'Provider timeouts on /chat (rolled back at 03:10)' })
+      );
+
+      const patches = harness.grafana.requests.filter((r) => r.method === 'PATCH');
+      expect(patches).toHaveLength(1);
+      expect(Object.keys(patches[0].body as object).sort()).toEqual(['text', 'time', 'timeEnd']);
+      const stored = harness.grafana.annotations.all().find((a) => a.id === ID)!;
+      expect(stored.tags).toEqual([...SEED_TAGS, 'jira:OPS-7']);
+      expect(stored.timeEnd).toBe((started.window.to + 600) * 1000);
+      expect(stored.text).toBe('Provider timeouts on /chat (rolled back at 03:10)');
+    } finally {
+      await opened.close();
+    }
+  });
+});
+
+describe('every error state offers Try again', () => {
+  it('a data source failure: the evidence and the impact section say so, and Try again recovers', async () => {
+    harness.grafana.addFault({ method: 'POST', path: '/api/ds/query', respond: { status: 502 } });
+    const opened = await openIncident([/502/]);
+    try {
+      const evidence = opened.page.getByTestId('data-testid incident-evidence');
+      await opened.waitFor(evidence.getByText('The query failed'), 120_000);
+      const impact = opened.page.getByTestId('data-testid incident-impact');
+      await expect(impact.innerText()).resolves.toMatch(/No impact section: the evidence could not be read/);
+      await expect(impact.innerText()).resolves.not.toMatch(/Available once/);
+      harness.grafana.clearFaults();
+      await evidence.getByRole('button', { name: 'Try again' }).click();
+      await opened.waitFor(opened.page.getByTestId('incident-shift-chart').first(), 120_000);
+      await opened.waitFor(impact.getByRole('button', { name: 'Copy Markdown' }));
+    } finally {
+      await opened.close();
+    }
+  });
+
+  it('an annotation that cannot be read: Try again reads it again', async () => {
+    harness.grafana.addFault({ method: 'GET', path: `/api/annotations/${ID}`, respond: { status: 500 }, times: 1 });
+    const opened = await openIncident([/500/]);
+    try {
+      await opened.waitFor(opened.page.getByText('The incident could not be read'), 60_000);
+      await opened.page.getByRole('button', { name: 'Try again' }).click();
+      await opened.waitFor(opened.page.getByRole('heading', { level: 1, name: TEXT }), 60_000);
+    } finally {
+      await opened.close();
+    }
+  });
+});

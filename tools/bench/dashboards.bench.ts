@@ -1,0 +1,414 @@
+/**
+ * `npm run bench -- dashboards`: what one load of each bundled dashboard costs a real Prometheus at about
+ * 2,500, 20,000 and 200,000 series, reading the recording rules and reading the raw series, on a TSDB that
+ * Prometheus has compacted (as in service), never on fresh backfill.
+ *
+ * A load is every panel query of the dashboard with its variables at their defaults (All), issued as Grafana
+ * issues it: a range query over the dashboard's default time range, ending now (the data's end), at Grafana's
+ * step. The figure is the query time: the queries' wall times, one after another (the engine's work for one
+ * load; Grafana runs them in parallel, so a viewer waits less on an idle server and as long on a busy one).
+ *
+ * Data: the simulator's segments copied under numbered service names (tools/bench/series.ts) over the
+ * dashboards' range plus the longest window their queries read (the 1-day baseline), so every baseline is
+ * full; the recording rules the dashboards read backfilled with promtool over the dashboards' range. Both are
+ * cached by content (tools/bench/tsdb.ts). Sizes: AISRE_BENCH_SERIES (comma-separated, default 2500,20000;
+ * 200000 needs hours of generation on a 2-core machine, docs/benchmarks.md). The raw form costs a minute per
+ * load at 2,500 series already: it is measured up to AISRE_BENCH_RAW_MAX_SERIES (default 2500), with a time
+ * budget per dashboard, and the table says so where it stops.
+ */
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parse, stringify } from 'yaml';
+
+import { RECORDING_RULES_FILE } from '../../src/alerting/artifacts';
+import { buildDashboards, type QueryForm } from '../../src/dashboards/build';
+import { dashboardExpressions, defaultSelection, substituteVariables } from '../../src/dashboards/dashboardPromql';
+import { REPO_ROOT } from '../../test/aisre';
+import { httpRequest } from '../../test/http';
+import { runOrThrow } from '../../test/processes';
+import { conditions, formatSpread, MIN_RUNS, ms, prometheusVersion, ratio, type Spread, spread } from './measure';
+import { copiesFor, readExposition, seriesCount, simulateOpenMetrics, writeCopies } from './series';
+import {
+  backfillOpenMetrics,
+  backfillRules,
+  cached,
+  compactTsdb,
+  contentKey,
+  listBlocks,
+  serveCopy,
+  type ServedTsdb,
+} from './tsdb';
+
+/** The simulator's scrape interval, which is also the data source's (Grafana's `timeInterval`). */
+const SCRAPE_SECONDS = 60;
+/** Grafana asks for about one point per pixel; a half-width panel on a 1920-px screen is ~900 px wide. */
+const MAX_DATA_POINTS = 900;
+/** Prometheus' lookback: a recorded series must exist this long before the range for its first point. */
+const LOOKBACK_SECONDS = 300;
+/** Lines per generated OpenMetrics file (~1.5 GB): bounds the disk a large size needs at once. */
+const LINES_PER_FILE = 10_000_000;
+const DATA_START = Date.UTC(2026, 0, 10) / 1000;
+
+const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86_400, w: 604_800, y: 31_536_000 };
+
+/** A Prometheus duration (`5m`, `1d`, `1h30m`) in seconds. */
+export function durationSeconds(text: string): number {
+  const parts = [...text.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) {
+    throw new Error(`not a duration: ${text}`);
+  }
+  return parts.reduce((sum, [, n, unit]) => sum + Number(n) * UNIT_SECONDS[unit], 0);
+}
+
+/** How far back an expression reads: its longest range (or subquery range) plus its longest offset. */
+export function lookbackSeconds(expr: string): number {
+  const ranges = [...expr.matchAll(/\[(\w+)(?::\w*)?\]/g)].map((m) => durationSeconds(m[1]));
+  const offsets = [...expr.matchAll(/\boffset\s+(\w+)/g)].map((m) => durationSeconds(m[1]));
+  return Math.max(0, ...ranges) + Math.max(0, ...offsets);
+}
+
+/**
+ * Grafana's step for a range query: the range over the panel's data points, never below the data source's
+ * scrape interval (pkg/promlib/models/query.go, calculatePrometheusInterval: GetIntervalFrom(timeInterval, …)
+ * then Calculate(range, minInterval, maxDataPoints)); start and end aligned down to the step (AlignTimeRange).
+ */
+export function grafanaRange(end: number, rangeSeconds: number): { start: number; end: number; step: number } {
+  const step = Math.max(SCRAPE_SECONDS, Math.ceil(rangeSeconds / MAX_DATA_POINTS));
+  const alignedEnd = Math.floor(end / step) * step;
+  return { start: Math.floor((end - rangeSeconds) / step) * step, end: alignedEnd, step };
+}
+
+interface RecordingRule {
+  record: string;
+  expr: string;
+  labels?: Record<string, string>;
+}
+interface RuleGroup {
+  name: string;
+  interval?: string;
+  rules: RecordingRule[];
+}
+
+function mentions(expr: string, record: string): boolean {
+  const escaped = record.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^\\w:])${escaped}($|[^\\w:])`).test(expr);
+}
+
+/**
+ * The recording rules that `exprs` read, directly or through other rules, as one rules file per dependency
+ * level (a level reads only the raw series and the levels below it).
+ */
+export function rulesRead(groups: RuleGroup[], exprs: string[]): string[] {
+  const all = groups.flatMap((g) => g.rules.filter((r) => r.record));
+  const needed = new Set(all.filter((r) => exprs.some((e) => mentions(e, r.record))).map((r) => r.record));
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const rule of all.filter((r) => needed.has(r.record))) {
+      for (const dep of all.filter((d) => !needed.has(d.record) && mentions(rule.expr, d.record))) {
+        needed.add(dep.record);
+        grew = true;
+      }
+    }
+  }
+  const level = new Map<string, number>();
+  const levelOf = (rule: RecordingRule, path: string[]): number => {
+    const known = level.get(rule.record);
+    if (known !== undefined) {
+      return known;
+    }
+    if (path.includes(rule.record)) {
+      throw new Error(`recording rules depend on each other in a cycle: ${[...path, rule.record].join(' -> ')}`);
+    }
+    const deps = all.filter((d) => d.record !== rule.record && mentions(rule.expr, d.record));
+    const value = Math.max(-1, ...deps.map((d) => levelOf(d, [...path, rule.record]))) + 1;
+    level.set(rule.record, value);
+    return value;
+  };
+  all.filter((r) => needed.has(r.record)).forEach((r) => levelOf(r, []));
+  const levels = Math.max(-1, ...level.values()) + 1;
+  return Array.from({ length: levels }, (_, n) =>
+    stringify({
+      groups: groups
+        .map((g) => ({ ...g, rules: g.rules.filter((r) => needed.has(r.record) && level.get(r.record) === n) }))
+        .filter((g) => g.rules.length > 0),
+    })
+  );
+}
+
+interface DashboardLoad {
+  uid: string;
+  title: string;
+  /** Panel queries, variables resolved as for a user who changed nothing. */
+  queries: Record<QueryForm, Array<{ where: string; expr: string }>>;
+  rangeSeconds: number;
+}
+
+function dashboardLoads(): DashboardLoad[] {
+  const forms: QueryForm[] = ['recorded', 'raw'];
+  const built = Object.fromEntries(forms.map((form) => [form, buildDashboards(form)])) as Record<
+    QueryForm,
+    ReturnType<typeof buildDashboards>
+  >;
+  return built.raw.map((dashboard) => {
+    const json = dashboard.json as { title?: string; time?: { from?: string } };
+    const range = /^now-(\w+)$/.exec(json.time?.from ?? '');
+    if (!range) {
+      throw new Error(`${dashboard.uid}: default time range ${json.time?.from} is not now-<duration>`);
+    }
+    const queriesOf = (form: QueryForm) => {
+      const same = built[form].find((d) => d.uid === dashboard.uid);
+      if (!same) {
+        throw new Error(`${dashboard.uid}: no ${form} form`);
+      }
+      const selection = defaultSelection(same.json);
+      return dashboardExpressions(same.json)
+        .filter((e) => e.kind === 'panel')
+        .map((e) => ({ where: e.where, expr: substituteVariables(e.expr, selection) }));
+    };
+    return {
+      uid: dashboard.uid,
+      title: json.title ?? dashboard.uid,
+      queries: { recorded: queriesOf('recorded'), raw: queriesOf('raw') },
+      rangeSeconds: durationSeconds(range[1]),
+    };
+  });
+}
+
+interface QueryTiming {
+  where: string;
+  ms: number;
+  series: number;
+}
+
+/** One load: every query of the form, one after another. */
+async function loadOnce(url: string, queries: DashboardLoad['queries'][QueryForm], end: number, rangeSeconds: number) {
+  const { start, end: alignedEnd, step } = grafanaRange(end, rangeSeconds);
+  const timings: QueryTiming[] = [];
+  for (const { where, expr } of queries) {
+    const query = `query=${encodeURIComponent(expr)}&start=${start}&end=${alignedEnd}&step=${step}`;
+    const begin = performance.now();
+    const res = await httpRequest(`${url}/api/v1/query_range?${query}`, { timeoutMs: 900_000 });
+    const elapsed = performance.now() - begin;
+    const parsed = JSON.parse(res.body) as { status?: string; error?: string; data?: { result?: unknown[] } };
+    if (res.status !== 200 || parsed.status !== 'success') {
+      throw new Error(`${where}: HTTP ${res.status}: ${parsed.error ?? res.body.slice(0, 300)}\n${expr}`);
+    }
+    timings.push({ where, ms: elapsed, series: parsed.data?.result?.length ?? 0 });
+  }
+  return timings;
+}
+
+interface Cell {
+  load?: Spread;
+  /** Series the load returned (what the browser draws). */
+  series: number;
+  slowest: QueryTiming[];
+  note?: string;
+}
+
+/** A warm-up load, then MIN_RUNS loads, or fewer (at least one) once `budgetMs` is spent. */
+async function measure(
+  url: string,
+  dashboard: DashboardLoad,
+  form: QueryForm,
+  end: number,
+  budgetMs: number
+): Promise<Cell> {
+  const started = performance.now();
+  const warmup = await loadOnce(url, dashboard.queries[form], end, dashboard.rangeSeconds);
+  const totals: number[] = [];
+  let last = warmup;
+  while (totals.length < MIN_RUNS && (totals.length === 0 || performance.now() - started < budgetMs)) {
+    last = await loadOnce(url, dashboard.queries[form], end, dashboard.rangeSeconds);
+    totals.push(last.reduce((sum, q) => sum + q.ms, 0));
+  }
+  return {
+    load: spread(totals),
+    series: last.reduce((sum, q) => sum + q.series, 0),
+    slowest: [...last].sort((a, b) => b.ms - a.ms).slice(0, 3),
+    note:
+      totals.length < MIN_RUNS
+        ? `${totals.length} of ${MIN_RUNS} runs: over the ${budgetMs / 1000} s budget`
+        : undefined,
+  };
+}
+
+function sizesFromEnvironment(): number[] {
+  const sizes = (process.env.AISRE_BENCH_SERIES ?? '2500,20000').split(',').map((s) => Number(s.trim()));
+  if (sizes.some((s) => !Number.isInteger(s) || s <= 0)) {
+    throw new Error(
+      `AISRE_BENCH_SERIES: expected comma-separated series counts, got ${process.env.AISRE_BENCH_SERIES}`
+    );
+  }
+  return sizes;
+}
+
+/** Raw series for `copies` copies, compacted; cached by the simulation's content and the copy count. */
+async function rawTsdb(base: Awaited<ReturnType<typeof readExposition>>, baseKey: string, copies: number) {
+  return cached(`dashboards-raw-${copies}x-${baseKey}`, async (dir) => {
+    const dataDir = join(dir, 'data');
+    await mkdir(dataDir);
+    const perFile = Math.max(1, Math.floor(LINES_PER_FILE / base.sampleLines));
+    let backfilling: Promise<void> = Promise.resolve();
+    for (let first = 0; first < copies; first += perFile) {
+      const file = join(dir, `copies-${first}.om`);
+      await writeCopies(base, first, Math.min(copies, first + perFile), file);
+      // promtool reads one file while the next is written.
+      await backfilling;
+      backfilling = backfillOpenMetrics(file, dataDir).then(() => rm(file));
+    }
+    await backfilling;
+    await compactTsdb(dataDir);
+  });
+}
+
+/** The raw series plus the recorded series the dashboards read, compacted together. */
+async function recordedTsdb(rawDir: string, rawKey: string, levels: string[], span: { from: number; to: number }) {
+  return cached(`dashboards-${contentKey(rawKey, ...levels, JSON.stringify(span))}`, async (dir) => {
+    const dataDir = join(dir, 'data');
+    await mkdir(dataDir);
+    const blocks = await listBlocks(join(rawDir, 'data'));
+    await runOrThrow('cp', ['-al', ...blocks.map((b) => join(rawDir, 'data', b.dir)), dataDir]);
+    await backfillRules(dataDir, levels, span);
+    await compactTsdb(dataDir);
+  });
+}
+
+function row(cells: string[]): string {
+  return `| ${cells.join(' | ')} |\n`;
+}
+
+async function run(): Promise<void> {
+  const sizes = sizesFromEnvironment();
+  const rawMaxSeries = Number(process.env.AISRE_BENCH_RAW_MAX_SERIES ?? 2_500);
+  const budgetMs = Number(process.env.AISRE_BENCH_BUDGET_S ?? 180) * 1000;
+  const dashboards = dashboardLoads();
+  const rangeSeconds = Math.max(...dashboards.map((d) => d.rangeSeconds));
+  const groups = (parse(await readFile(join(REPO_ROOT, RECORDING_RULES_FILE), 'utf8')) as { groups: RuleGroup[] })
+    .groups;
+  const levels = rulesRead(
+    groups,
+    dashboards.flatMap((d) => d.queries.recorded.map((q) => q.expr))
+  );
+  const ruleExprs = levels.flatMap((l) =>
+    (parse(l) as { groups: RuleGroup[] }).groups.flatMap((g) => g.rules.map((r) => r.expr))
+  );
+  const history = Math.max(
+    ...[...dashboards.flatMap((d) => d.queries.raw.map((q) => q.expr)), ...ruleExprs].map(lookbackSeconds)
+  );
+  // Whole hours of history before the range, so every baseline window is full at the range's first point.
+  const to = DATA_START + Math.ceil((history + LOOKBACK_SECONDS) / 3600) * 3600 + rangeSeconds;
+  const span = { from: to - rangeSeconds - LOOKBACK_SECONDS, to };
+  const { step } = grafanaRange(to, rangeSeconds);
+
+  const work = await mkdtemp(join(tmpdir(), 'aisre-bench-dashboards-'));
+  const results = new Map<string, Cell>();
+  const seriesBySize: number[] = [];
+  try {
+    const setupStart = performance.now();
+    const baseFile = join(work, 'simulated.om');
+    await simulateOpenMetrics(baseFile, { from: DATA_START, to, step: SCRAPE_SECONDS });
+    const base = await readExposition(baseFile);
+    const baseKey = contentKey(await readFile(baseFile));
+    await rm(baseFile);
+    process.stdout.write(
+      `Each load: every panel query of the dashboard (variables at All), a range query over its default ` +
+        `${rangeSeconds / 3600} h ending at the data's end, step ${step} s (Grafana's for a ${SCRAPE_SECONDS} s scrape ` +
+        `interval), one after another; a warm-up load first, then ${MIN_RUNS} timed. Recording rules read: ` +
+        `${ruleExprs.length} in ${levels.length} level(s). Simulated in ${((performance.now() - setupStart) / 1000).toFixed(0)} s: ` +
+        `${base.copiedSeries + base.sharedSeries} series over ${((to - DATA_START) / 3600).toFixed(0)} h at ${SCRAPE_SECONDS} s.\n`
+    );
+    for (const size of sizes) {
+      const copies = copiesFor(base, size);
+      const series = seriesCount(base, copies);
+      seriesBySize.push(series);
+      const buildStart = performance.now();
+      const raw = await rawTsdb(base, baseKey, copies);
+      const recorded = await recordedTsdb(raw.dir, `${baseKey}-${copies}`, levels, span);
+      const built = raw.built || recorded.built;
+      const buildSeconds = ((performance.now() - buildStart) / 1000).toFixed(0);
+      const served: ServedTsdb = await serveCopy(join(recorded.dir, 'data'));
+      try {
+        const samples = served.blocks.reduce((sum, b) => sum + b.numSamples, 0);
+        process.stdout.write(
+          `\n### ${series.toLocaleString('en-US')} series (${copies} copies)\n` +
+            `${conditions({
+              engine: await prometheusVersion(served.url),
+              series,
+              'data span': `${((to - DATA_START) / 3600).toFixed(0)} h at ${SCRAPE_SECONDS} s`,
+              'TSDB blocks (compacted)': served.blocks.length,
+              samples,
+              data: built ? `generated in ${buildSeconds} s` : 'from the cache',
+            })}\n\n` +
+            row(['dashboard', 'queries', 'recorded', 'raw', 'raw / recorded', 'series drawn (recorded / raw)']) +
+            row(['---', '---:', '---:', '---:', '---:', '---:'])
+        );
+        for (const dashboard of dashboards) {
+          const rec = await measure(served.url, dashboard, 'recorded', to, budgetMs);
+          results.set(`${dashboard.uid} recorded ${series}`, rec);
+          const rawCell: Cell =
+            size <= rawMaxSeries
+              ? await measure(served.url, dashboard, 'raw', to, budgetMs)
+              : {
+                  series: 0,
+                  slowest: [],
+                  note: `raw not measured above ${rawMaxSeries.toLocaleString('en-US')} series`,
+                };
+          results.set(`${dashboard.uid} raw ${series}`, rawCell);
+          process.stdout.write(
+            row([
+              dashboard.uid,
+              String(dashboard.queries.recorded.length),
+              rec.load ? formatSpread(rec.load) : 'n/a',
+              rawCell.load ? formatSpread(rawCell.load) : (rawCell.note ?? 'n/a'),
+              ratio(rawCell.load?.median, rec.load?.median),
+              `${rec.series} / ${rawCell.load ? rawCell.series : 'n/a'}`,
+            ])
+          );
+          for (const note of [rec.note, rawCell.load ? rawCell.note : undefined].filter(Boolean)) {
+            process.stdout.write(`  (${dashboard.uid}: ${note})\n`);
+          }
+        }
+        process.stdout.write('\nSlowest recorded queries (last load):\n');
+        for (const dashboard of dashboards) {
+          const slowest = results.get(`${dashboard.uid} recorded ${series}`)?.slowest ?? [];
+          process.stdout.write(
+            `- ${dashboard.uid}: ${slowest.map((q) => `${q.where} ${ms(q.ms)} ms (${q.series} series)`).join('; ')}\n`
+          );
+        }
+      } finally {
+        await served.stop();
+      }
+    }
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+
+  process.stdout.write(
+    `\n### Growth with series (median load; in brackets, against the size before)\n\n` +
+      row(['dashboard', 'form', ...seriesBySize.map((s) => `${s.toLocaleString('en-US')} series`)]) +
+      row(['---', '---', ...seriesBySize.map(() => '---:')])
+  );
+  for (const dashboard of dashboards) {
+    for (const form of ['recorded', 'raw'] as const) {
+      const medians = seriesBySize.map((s) => results.get(`${dashboard.uid} ${form} ${s}`)?.load?.median);
+      process.stdout.write(
+        row([
+          dashboard.uid,
+          form,
+          ...medians.map((m, i) =>
+            m === undefined
+              ? 'n/a'
+              : i === 0
+                ? `${ms(m)} ms`
+                : `${ms(m)} ms (${ratio(m, medians[i - 1])} for ${ratio(seriesBySize[i], seriesBySize[i - 1])} series)`
+          ),
+        ])
+      );
+    }
+  }
+}
+
+export const dashboardsBenchmark = { name: 'dashboards', run };
