@@ -106,16 +106,21 @@ export function formatPeriod(from: string, to: string): string {
 }
 
 // Markdown's own syntax characters, plus the HTML ones: escaped, data can never become a link, an image,
-// a table cell boundary or a tag in any Markdown renderer.
-const MARKDOWN_SPECIAL = /[\\`*_{}[\]()#+\-.!|~]/g;
+// a table cell boundary or a tag in any Markdown renderer. Runs of line breaks and tabs become one space.
+const NEEDS_ESCAPING = /[\r\n\t\\`*_{}[\]()#+\-.!|~&<>"]/;
+const ESCAPED = /[\r\n\t]+|[\\`*_{}[\]()#+\-.!|~&<>"]/g;
 const HTML_SPECIAL: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
 
-/** User-supplied text as inert Markdown on one line. */
+/** User-supplied text as inert Markdown on one line; most label values need nothing, and are returned as they are. */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/[\r\n\t]+/g, ' ')
-    .replace(MARKDOWN_SPECIAL, (c) => `\\${c}`)
-    .replace(/[&<>"]/g, (c) => HTML_SPECIAL[c]);
+  if (!NEEDS_ESCAPING.test(text)) {
+    return text;
+  }
+  // One pass: the three kinds of character are disjoint, and what one kind becomes is never another kind.
+  return text.replace(
+    ESCAPED,
+    (c) => HTML_SPECIAL[c] ?? (c[0] === '\r' || c[0] === '\n' || c[0] === '\t' ? ' ' : `\\${c}`)
+  );
 }
 
 /** A fenced code block that no backtick run inside `text` can close early. */

@@ -49,15 +49,13 @@ import {
   testShift,
 } from './stats/dispersion';
 import {
-  alignBuckets,
+  Histogram,
   histogramQuantile,
   jensenShannonDistance,
   ksStatistic,
   populationStabilityIndex,
   quantileShift,
   tailShareShift,
-  toBucketCounts,
-  type CumulativeBucket,
 } from './stats/histogram';
 import { proportionShift, wilsonInterval } from './stats/proportions';
 
@@ -210,15 +208,27 @@ function toReportInterval(interval: Interval): ReportInterval {
 // Reading: one query per metric and interval piece; rows summed per segment.
 
 interface Reading {
-  /** Per segment key, per value of the split label (or `le`): the summed increase. */
-  bySegment: Map<string, Map<string, number>>;
+  /** The values of the split label (or `le`) met, numbered in the order met: the columns of every segment's sums. */
+  columns: Map<string, number>;
+  values: string[];
+  /** Per column, the `le` as a number (parsed once per reading, not per series); NaN for other split labels. */
+  bounds: number[];
+  bySegment: Map<Segment, Sums>;
   seriesCount: number;
-  nanSegments: Set<string>;
+  nanSegments: Set<Segment>;
   /** Segments with a histogram bucket whose `le` is not a number (a broken exporter or proxy). */
-  badBoundSegments: Set<string>;
+  badBoundSegments: Set<Segment>;
   nonInteger: boolean;
   /** The `--by` labels some series carried (a label no series carries makes one segment '' silently). */
   labelsCarried: Set<string>;
+}
+
+/** One segment's summed increases per column, in the order the segment first had each (the order sums are added in). */
+interface Sums {
+  columns: number[];
+  sums: number[];
+  /** Where each column sits in `columns`; undefined where the segment has no series with that value. */
+  slot: number[];
 }
 
 class QueryRunner {
@@ -283,17 +293,51 @@ class QueryRunner {
   }
 }
 
-function segmentKey(labels: Record<string, string>, groupBy: string[]): string {
-  return JSON.stringify(groupBy.map((label) => labels[label] ?? ''));
+/** One segment of the report: its `--by` label values. */
+interface Segment {
+  values: string[];
+  /** The values by label, as findings show them (one object, shared by the segment's findings). */
+  labels: Record<string, string>;
+  /** Findings are listed in the order of this text (the JSON of the values). */
+  order: string;
 }
 
-function segmentOf(key: string, groupBy: string[]): Record<string, string> {
-  const values = JSON.parse(key) as string[];
-  return Object.fromEntries(groupBy.map((label, i) => [label, values[i]]));
+type SegmentNode = { children: Map<string, SegmentNode>; segment?: Segment };
+
+/**
+ * The report's segments, shared by all its readings: a tree with one level per `--by` label, so a row finds its
+ * segment with one map lookup per label rather than by building a key string.
+ */
+class Segments {
+  private readonly root: SegmentNode = { children: new Map() };
+
+  constructor(readonly groupBy: string[]) {}
+
+  of(labels: Record<string, string>): Segment {
+    let node = this.root;
+    for (const label of this.groupBy) {
+      const value = labels[label] ?? '';
+      let child = node.children.get(value);
+      if (!child) {
+        child = { children: new Map() };
+        node.children.set(value, child);
+      }
+      node = child;
+    }
+    if (!node.segment) {
+      const values = this.groupBy.map((label) => labels[label] ?? '');
+      const byLabel = Object.fromEntries(this.groupBy.map((label, i) => [label, values[i]]));
+      node.segment = { values, labels: byLabel, order: JSON.stringify(values) };
+    }
+    return node.segment;
+  }
 }
 
 function emptyReading(): Reading {
   return {
+    columns: new Map(),
+    values: [],
+    bounds: [],
     bySegment: new Map(),
     seriesCount: 0,
     nanSegments: new Set(),
@@ -303,33 +347,47 @@ function emptyReading(): Reading {
   };
 }
 
-function accumulate(reading: Reading, row: SampleRow, splitLabel: string, groupBy: string[]): void {
-  for (const label of groupBy) {
-    if (row.labels[label] !== undefined) {
-      reading.labelsCarried.add(label);
+function accumulate(reading: Reading, row: SampleRow, splitLabel: string, segments: Segments): void {
+  if (reading.labelsCarried.size < segments.groupBy.length) {
+    for (const label of segments.groupBy) {
+      if (row.labels[label] !== undefined) {
+        reading.labelsCarried.add(label);
+      }
     }
   }
-  add(reading, segmentKey(row.labels, groupBy), splitLabel, row.labels[splitLabel] ?? '', row.value);
+  add(reading, segments.of(row.labels), splitLabel, row.labels[splitLabel] ?? '', row.value);
 }
 
-/** Add one series' value to its segment's entry for its split-label value (`le`, `outcome`…). */
-function add(reading: Reading, key: string, splitLabel: string, splitValue: string, value: number): void {
+/** Add one series' value to its segment's sum for its split-label value (`le`, `outcome`…). */
+function add(reading: Reading, key: Segment, splitLabel: string, splitValue: string, value: number): void {
   reading.seriesCount++;
   if (!Number.isFinite(value)) {
     reading.nanSegments.add(key);
     return;
   }
-  if (splitLabel === 'le' && Number.isNaN(parsePrometheusFloat(splitValue))) {
+  let column = reading.columns.get(splitValue);
+  if (column === undefined) {
+    column = reading.values.push(splitValue) - 1;
+    reading.columns.set(splitValue, column);
+    reading.bounds.push(splitLabel === 'le' ? parsePrometheusFloat(splitValue) : NaN);
+  }
+  if (splitLabel === 'le' && Number.isNaN(reading.bounds[column])) {
     reading.badBoundSegments.add(key);
     return;
   }
   reading.nonInteger ||= !Number.isInteger(value);
-  let perValue = reading.bySegment.get(key);
-  if (!perValue) {
-    perValue = new Map<string, number>();
-    reading.bySegment.set(key, perValue);
+  let sums = reading.bySegment.get(key);
+  if (!sums) {
+    sums = { columns: [], sums: [], slot: [] };
+    reading.bySegment.set(key, sums);
   }
-  perValue.set(splitValue, (perValue.get(splitValue) ?? 0) + value);
+  const slot = sums.slot[column];
+  if (slot === undefined) {
+    sums.slot[column] = sums.columns.push(column) - 1;
+    sums.sums.push(0 + value);
+  } else {
+    sums.sums[slot] += value;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -356,7 +414,7 @@ async function readBlocks(
   expr: IncreaseQuery,
   block: { range: number; end: number; step: number; count: number },
   splitLabel: string,
-  groupBy: string[]
+  segments: Segments
 ): Promise<Blocks> {
   const stepMs = ms(block.step);
   const lastMs = Math.ceil(ms(block.end) / stepMs) * stepMs;
@@ -365,7 +423,7 @@ async function readBlocks(
   const series = await runner.range(expr(block.range, offsetMs / 1000), firstMs / 1000, lastMs / 1000, block.step);
   const blocks: Blocks = new Map();
   for (const { labels, samples } of series) {
-    const key = segmentKey(labels, groupBy);
+    const key = segments.of(labels);
     const splitValue = labels[splitLabel] ?? '';
     for (const { time, value } of samples) {
       const at = ms(time);
@@ -399,7 +457,7 @@ function blockAt(blocks: Blocks, end: number): Reading {
 /** Several readings as one: counts added (the pieces of a baseline), or their per-count median (median_weeks). */
 function combine(readings: Reading[], how: 'sum' | 'median'): Reading {
   const out = emptyReading();
-  const keys = new Set<string>();
+  const keys = new Set<Segment>();
   for (const r of readings) {
     out.seriesCount += r.seriesCount;
     out.nonInteger ||= r.nonInteger;
@@ -409,13 +467,31 @@ function combine(readings: Reading[], how: 'sum' | 'median'): Reading {
     r.bySegment.forEach((_, k) => keys.add(k));
   }
   for (const key of keys) {
-    const values = new Set(readings.flatMap((r) => [...(r.bySegment.get(key)?.keys() ?? [])]));
-    const perValue = new Map<string, number>();
-    for (const value of values) {
-      const counts = readings.map((r) => r.bySegment.get(key)?.get(value) ?? 0);
-      perValue.set(value, how === 'sum' ? sum(counts) : lowerMedian(counts));
+    // The segment's values in the order the readings met them; each reading numbers its columns its own way.
+    const values = new Set<string>();
+    for (const r of readings) {
+      for (const column of r.bySegment.get(key)?.columns ?? []) {
+        values.add(r.values[column]);
+      }
     }
-    out.bySegment.set(key, perValue);
+    const sums: Sums = { columns: [], sums: [], slot: [] };
+    for (const value of values) {
+      const counts = readings.map((r) => {
+        const at = r.columns.get(value);
+        const slot = at === undefined ? undefined : r.bySegment.get(key)?.slot[at];
+        return slot === undefined ? 0 : (r.bySegment.get(key)?.sums[slot] ?? 0);
+      });
+      let column = out.columns.get(value);
+      if (column === undefined) {
+        const from = readings.find((r) => r.columns.has(value)) as Reading;
+        column = out.values.push(value) - 1;
+        out.columns.set(value, column);
+        out.bounds.push(from.bounds[from.columns.get(value) as number]);
+      }
+      sums.slot[column] = sums.columns.push(column) - 1;
+      sums.sums.push(how === 'sum' ? sum(counts) : lowerMedian(counts));
+    }
+    out.bySegment.set(key, sums);
   }
   return out;
 }
@@ -459,27 +535,27 @@ async function readBaseline(
   plan: BaselinePlan,
   expr: IncreaseQuery,
   splitLabel: string,
-  groupBy: string[]
+  segments: Segments
 ): Promise<Reading> {
   if (!runner.canRange) {
     // Without range queries, one instant query per run of kept blocks (more with every exclusion).
     const runs = plan.how === 'median' ? plan.kept : mergeIntervals(plan.kept);
     const readings = await Promise.all(
-      runs.map(async (run) => instantReading(await runner.run(expr(run.to - run.from), run.to), splitLabel, groupBy))
+      runs.map(async (run) => instantReading(await runner.run(expr(run.to - run.from), run.to), splitLabel, segments))
     );
     return combine(readings, plan.how);
   }
-  const blocks = await readBlocks(runner, expr, plan.block, splitLabel, groupBy);
+  const blocks = await readBlocks(runner, expr, plan.block, splitLabel, segments);
   return combine(
     plan.kept.map((b) => blocks.get(ms(b.to)) ?? emptyReading()),
     plan.how
   );
 }
 
-function instantReading(rows: SampleRow[], splitLabel: string, groupBy: string[]): Reading {
+function instantReading(rows: SampleRow[], splitLabel: string, segments: Segments): Reading {
   const reading = emptyReading();
   for (const row of rows) {
-    accumulate(reading, row, splitLabel, groupBy);
+    accumulate(reading, row, splitLabel, segments);
   }
   return reading;
 }
@@ -645,52 +721,73 @@ function compareProportions(
   };
 }
 
-function quantileOrNull(q: number, buckets: CumulativeBucket[]): number | null {
-  const value = buckets.length > 0 ? histogramQuantile(q, buckets) : NaN;
+function quantileOrNull(q: number, histogram: Histogram): number | null {
+  const value = histogramQuantile(q, histogram);
   return Number.isFinite(value) ? value : null;
 }
 
-function distributionSide(buckets: CumulativeBucket[]): DistributionSide {
-  const inf = buckets.find((b) => b.le === Infinity);
+function distributionSide({ histogram, count }: HistogramSide): DistributionSide {
   return {
-    count: inf?.count ?? 0,
-    p50: quantileOrNull(0.5, buckets),
-    p95: quantileOrNull(0.95, buckets),
-    p99: quantileOrNull(0.99, buckets),
+    count,
+    p50: quantileOrNull(0.5, histogram),
+    p95: quantileOrNull(0.95, histogram),
+    p99: quantileOrNull(0.99, histogram),
   };
 }
 
-function toCumulative(perLe: Map<string, number> | undefined): CumulativeBucket[] {
-  return [...(perLe ?? new Map<string, number>())].map(([le, count]) => ({ le: parsePrometheusFloat(le), count }));
+/** One side of a distribution: its buckets normalised once for every statistic, and its le="+Inf" count as read. */
+interface HistogramSide {
+  histogram: Histogram;
+  count: number;
 }
 
-type HistogramPair = [window: CumulativeBucket[], baseline: CumulativeBucket[]];
+const NO_BUCKETS: HistogramSide = { histogram: Histogram.fromBuckets([], []), count: 0 };
+
+const NO_SUMS: Sums = { columns: [], sums: [], slot: [] };
+
+/** The observations a segment's histogram counts: its first le="+Inf" bucket as read (0 without one). */
+function observationsOf(reading: Reading, key: Segment): number {
+  const { columns, sums } = reading.bySegment.get(key) ?? NO_SUMS;
+  const inf = columns.findIndex((column) => reading.bounds[column] === Infinity);
+  return inf < 0 ? 0 : sums[inf];
+}
+
+function histogramSide(reading: Reading, key: Segment, where: string): HistogramSide {
+  const { columns, sums } = reading.bySegment.get(key) ?? NO_SUMS;
+  return {
+    // The histogram keeps the sums as its counts: a reading is not changed once read.
+    histogram: Histogram.fromBuckets(
+      columns.map((column) => reading.bounds[column]),
+      sums,
+      where
+    ),
+    count: observationsOf(reading, key),
+  };
+}
+
+type HistogramPair = [window: Histogram, baseline: Histogram];
 
 /** Both sides on the bucket bounds they share (a release may have changed the layout). */
-function aligned([window, baseline]: HistogramPair): HistogramPair & { dropped?: boolean } {
-  const both = alignBuckets(window, baseline);
+function aligned([window, baseline]: [HistogramSide, HistogramSide]): HistogramPair & { dropped?: boolean } {
+  const both = Histogram.aligned(window.histogram, baseline.histogram);
   return Object.assign([both.window, both.baseline] as HistogramPair, { dropped: both.dropped });
-}
-
-function hasObservations(buckets: CumulativeBucket[]): boolean {
-  return (buckets.find((b) => b.le === Infinity)?.count ?? 0) > 0;
 }
 
 function compareDistributions(
   sli: DistributionSli,
   segment: Record<string, string>,
-  windowBuckets: CumulativeBucket[],
-  baselineBuckets: CumulativeBucket[],
+  windowBuckets: HistogramSide,
+  baselineBuckets: HistogramSide,
   caveats: Set<string>,
-  history: HistogramPair[],
-  previous: HistogramPair | null
+  history: Array<[HistogramSide, HistogramSide]>,
+  previous: [HistogramSide, HistogramSide] | null
 ): DistributionFinding {
   const window = distributionSide(windowBuckets);
   const baseline = distributionSide(baselineBuckets);
   const headlineKey = sli.headlineQuantile === 0.95 ? 'p95' : 'p50';
   const w = window[headlineKey];
   const b = baseline[headlineKey];
-  const usable = history.filter(([pw, pb]) => hasObservations(pw) && hasObservations(pb)).map(aligned);
+  const usable = history.filter(([pw, pb]) => pw.count > 0 && pb.count > 0).map(aligned);
   const quantileOf = ([pw, pb]: HistogramPair) =>
     quantileShift(sli.headlineQuantile, pw, pb, FALLBACK_WANDER.logQuantile);
   const tailOf = ([pw, pb]: HistogramPair) => tailShareShift(sli.badDirection, pw, pb, FALLBACK_WANDER.relative);
@@ -724,7 +821,7 @@ function compareDistributions(
   const pastQuantile = usable.map(quantileOf).filter((shift) => shift !== null);
   const pastTail = usable.map((pair) => tailOf(pair)?.shift ?? null).filter((shift) => shift !== null);
   const tail = both ? tailOf(both) : null;
-  const before = previous && hasObservations(previous[0]) && hasObservations(previous[1]) ? aligned(previous) : null;
+  const before = previous && previous[0].count > 0 && previous[1].count > 0 ? aligned(previous) : null;
   finding.tests = [
     significance(
       'headline_quantile',
@@ -741,8 +838,8 @@ function compareDistributions(
   ];
   finding.pValue = finding.tests[0].pValue;
   if (both) {
-    const wCounts = toBucketCounts(both[0]).counts;
-    const bCounts = toBucketCounts(both[1]).counts;
+    const wCounts = both[0].counts().counts;
+    const bCounts = both[1].counts().counts;
     finding.psi = finiteOrNull(populationStabilityIndex(wCounts, bCounts));
     finding.ks = finiteOrNull(ksStatistic(wCounts, bCounts));
     finding.jsDistance = finiteOrNull(jensenShannonDistance(wCounts, bCounts));
@@ -973,22 +1070,38 @@ interface Family {
   history: Map<number, Pair>;
 }
 
-function segmentKeys(...readings: Reading[]): string[] {
-  return [...new Set(readings.flatMap((r) => [...r.bySegment.keys(), ...r.nanSegments, ...r.badBoundSegments]))].sort();
+/** The segments any of the readings has, in the report's order. */
+function segmentKeys(...readings: Reading[]): Segment[] {
+  const found = new Set<Segment>();
+  for (const r of readings) {
+    for (const keys of [r.bySegment.keys(), r.nanSegments, r.badBoundSegments]) {
+      for (const key of keys) {
+        found.add(key);
+      }
+    }
+  }
+  return [...found].sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
 }
 
 function proportionFindings(
   definition: ProportionSli,
   [wEvents, bEvents]: Pair,
   [wTotals, bTotals]: Pair,
-  groupBy: string[],
   history: { events: Map<number, Pair>; totals: Map<number, Pair> },
   minVolume: number,
   previousEnd: number
 ): Judged[] {
-  const events = (r: Reading, key: string) =>
-    sum([...(r.bySegment.get(key) ?? [])].filter(([value]) => isEventValue(definition, value)).map(([, n]) => n));
-  const total = (r: Reading, key: string) => sum(r.bySegment.get(key)?.values() ?? []);
+  const events = (r: Reading, key: Segment) => {
+    const { columns, sums } = r.bySegment.get(key) ?? NO_SUMS;
+    let n = 0;
+    for (let i = 0; i < columns.length; i++) {
+      if (isEventValue(definition, r.values[columns[i]])) {
+        n += sums[i];
+      }
+    }
+    return n;
+  };
+  const total = (r: Reading, key: Segment) => sum(r.bySegment.get(key)?.sums ?? []);
   // Past pairs of the same segment, where both counters were read at the same times and nothing was NaN.
   const pastPairs = new Map(
     [...history.events].flatMap(([time, eventsPair]) => {
@@ -996,7 +1109,7 @@ function proportionFindings(
       return totalsPair ? [[time, [eventsPair, totalsPair] as const] as const] : [];
     })
   );
-  const countsOf = (key: string, [[ew, eb], [tw, tb]]: readonly [Pair, Pair]): Counts[] | null => {
+  const countsOf = (key: Segment, [[ew, eb], [tw, tb]]: readonly [Pair, Pair]): Counts[] | null => {
     if ([ew, eb, tw, tb].some((r) => r.nanSegments.has(key))) {
       return null;
     }
@@ -1006,9 +1119,9 @@ function proportionFindings(
     ];
     return counts.every((c) => c.total >= Math.max(1, minVolume)) ? counts : null;
   };
-  const pastCounts = (key: string): Counts[][] =>
+  const pastCounts = (key: Segment): Counts[][] =>
     [...pastPairs.values()].map((p) => countsOf(key, p)).filter((c) => c !== null);
-  const previousCounts = (key: string): Counts[] | null => {
+  const previousCounts = (key: Segment): Counts[] | null => {
     const previous = pastPairs.get(previousEnd);
     return previous ? countsOf(key, previous) : null;
   };
@@ -1028,7 +1141,7 @@ function proportionFindings(
       tainted,
       finding: compareProportions(
         definition,
-        segmentOf(key, groupBy),
+        key.labels,
         windowCounts,
         baselineCounts,
         tainted === null,
@@ -1042,23 +1155,23 @@ function proportionFindings(
 function distributionFindings(
   definition: DistributionSli,
   [wBuckets, bBuckets]: Pair,
-  groupBy: string[],
   caveats: Set<string>,
   history: Map<number, Pair>,
   minVolume: number,
   previousEnd: number
 ): Judged[] {
-  const bucketsOf = (key: string, [w, b]: Pair): HistogramPair | null => {
+  const bucketsOf = (key: Segment, [w, b]: Pair): [HistogramSide, HistogramSide] | null => {
     if (w.nanSegments.has(key) || b.nanSegments.has(key)) {
       return null;
     }
-    const pair: HistogramPair = [toCumulative(w.bySegment.get(key)), toCumulative(b.bySegment.get(key))];
-    const enough = pair.every((side) => (side.find((x) => x.le === Infinity)?.count ?? 0) >= Math.max(1, minVolume));
-    return enough ? pair : null;
+    const enough = [w, b].every((side) => observationsOf(side, key) >= Math.max(1, minVolume));
+    return enough
+      ? [histogramSide(w, key, 'alignBuckets (window)'), histogramSide(b, key, 'alignBuckets (baseline)')]
+      : null;
   };
-  const pastBuckets = (key: string): HistogramPair[] =>
+  const pastBuckets = (key: Segment): Array<[HistogramSide, HistogramSide]> =>
     [...history.values()].map((p) => bucketsOf(key, p)).filter((b) => b !== null);
-  const previousBuckets = (key: string): HistogramPair | null => {
+  const previousBuckets = (key: Segment): [HistogramSide, HistogramSide] | null => {
     const previous = history.get(previousEnd);
     return previous ? bucketsOf(key, previous) : null;
   };
@@ -1067,15 +1180,15 @@ function distributionFindings(
     const nan = wBuckets.nanSegments.has(key) || bBuckets.nanSegments.has(key);
     const badBound = wBuckets.badBoundSegments.has(key) || bBuckets.badBoundSegments.has(key);
     const tainted = nan ? NAN_REASON : badBound ? BAD_BOUND_REASON : null;
-    const buckets = (r: Reading) => (tainted ? [] : toCumulative(r.bySegment.get(key)));
+    const side = (r: Reading) => (tainted ? NO_BUCKETS : histogramSide(r, key, 'histogramQuantile'));
     return {
       definition,
       tainted,
       finding: compareDistributions(
         definition,
-        segmentOf(key, groupBy),
-        buckets(wBuckets),
-        buckets(bBuckets),
+        key.labels,
+        side(wBuckets),
+        side(bBuckets),
         caveats,
         tainted ? [] : pastBuckets(key),
         tainted ? null : previousBuckets(key)
@@ -1089,6 +1202,7 @@ const hasSeries = ([w, b]: Pair) => w.seriesCount + b.seriesCount > 0;
 export async function buildImpactReport(source: MetricsSource, options: ImpactOptions): Promise<ImpactReport> {
   const o = validated(options);
   const runner = new QueryRunner(source);
+  const segments = new Segments(o.groupBy);
   const caveats = new Set<string>();
 
   // A counter's increase split by the label that tells events apart (outcome, error_type…), with the SLI's matchers.
@@ -1119,12 +1233,12 @@ export async function buildImpactReport(source: MetricsSource, options: ImpactOp
   const readFamily = async (expr: IncreaseQuery, split: string): Promise<Family> => {
     const [windowSide, baseline] = await Promise.all([
       plan
-        ? readBlocks(runner, expr, windowBlocks(o.window, plan), split, o.groupBy)
+        ? readBlocks(runner, expr, windowBlocks(o.window, plan), split, segments)
         : runner.run(expr(o.window.to - o.window.from), o.window.to),
-      readBaseline(runner, o.baselinePlan, expr, split, o.groupBy),
+      readBaseline(runner, o.baselinePlan, expr, split, segments),
     ]);
     if (Array.isArray(windowSide)) {
-      return { pair: [instantReading(windowSide, split, o.groupBy), baseline], history: new Map() };
+      return { pair: [instantReading(windowSide, split, segments), baseline], history: new Map() };
     }
     const window = windowSide.get(ms(o.window.to)) ?? emptyReading();
     return { pair: [window, baseline], history: plan ? historyPairs(windowSide, o.window, plan) : new Map() };
@@ -1152,15 +1266,7 @@ export async function buildImpactReport(source: MetricsSource, options: ImpactOp
             definition,
             pairs: [events, totals],
             judged: () =>
-              proportionFindings(
-                definition,
-                events,
-                totals,
-                o.groupBy,
-                history,
-                o.thresholds.minVolume,
-                ms(o.window.from)
-              ),
+              proportionFindings(definition, events, totals, history, o.thresholds.minVolume, ms(o.window.from)),
           };
         }
         const expr: IncreaseQuery = (range, offset) =>
@@ -1170,15 +1276,7 @@ export async function buildImpactReport(source: MetricsSource, options: ImpactOp
           definition,
           pairs: [buckets],
           judged: () =>
-            distributionFindings(
-              definition,
-              buckets,
-              o.groupBy,
-              caveats,
-              history,
-              o.thresholds.minVolume,
-              ms(o.window.from)
-            ),
+            distributionFindings(definition, buckets, caveats, history, o.thresholds.minVolume, ms(o.window.from)),
         };
       }
     )

@@ -63,7 +63,7 @@ export function sliTitles(ids: readonly string[]): string[] {
 }
 
 /** A q-value as the table writes it: tiny ones as "< 0.001", like p-values; never "4.8e-223". */
-function formatQValue(q: number): string {
+export function formatQValue(q: number): string {
   return q < 0.001 ? '< 0.001' : formatStatistic(q);
 }
 
@@ -236,7 +236,7 @@ function tableRow(f: Finding): string {
  * A large move of p99 in a finding judged OK, with why it did not decide: the verdict rests on the headline
  * quantile and the tail share. The ratio is of two numbers the report holds (formatting, not a new statistic).
  */
-const LARGE_SECONDARY_CHANGE = 0.5;
+export const LARGE_SECONDARY_CHANGE = 0.5;
 
 function secondaryQuantileNote(f: DistributionFinding): string {
   const [w, b] = [f.window.p99, f.baseline.p99];
@@ -247,7 +247,12 @@ function secondaryQuantileNote(f: DistributionFinding): string {
   if (Math.abs(change) < LARGE_SECONDARY_CHANGE) {
     return '';
   }
-  return `p99 ${formatSignedPercent(change)} (not judged: verdicts rest on ${f.headline.quantile} and the tail share; p99 is the top 1% of observations alone)`;
+  return p99Note(change, f.headline.quantile);
+}
+
+/** The note's words, for a p99 that moved by `change` (the bench's floor writes them too). */
+export function p99Note(change: number, headline: string): string {
+  return `p99 ${formatSignedPercent(change)} (not judged: verdicts rest on ${headline} and the tail share; p99 is the top 1% of observations alone)`;
 }
 
 function distributionCell(f: DistributionFinding, side: 'window' | 'baseline'): string {

@@ -32,7 +32,7 @@ function bucketsOf(testCase: (typeof prometheusQuantileCases)[number]): Cumulati
   return testCase.buckets.map(({ le, count }) => ({ le, count }));
 }
 
-function cumulate(upperBounds: number[], counts: number[]): CumulativeBucket[] {
+function cumulate(upperBounds: readonly number[], counts: readonly number[]): CumulativeBucket[] {
   let running = 0;
   return upperBounds.map((le, i) => ({ le, count: (running += counts[i]) }));
 }

@@ -22,59 +22,161 @@ export interface CumulativeBucket {
 
 /** Per-bucket (non-cumulative) counts; bucket i holds observations in (upperBounds[i−1], upperBounds[i]]. */
 export interface BucketCounts {
-  upperBounds: number[];
-  counts: number[];
+  readonly upperBounds: readonly number[];
+  readonly counts: readonly number[];
 }
 
 /** Shares below this are raised to it before PSI's logarithm, so an empty bucket on one side stays finite. */
 export const PSI_SHARE_FLOOR = 1e-4;
 
-function assertCumulativeBuckets(buckets: CumulativeBucket[], where: string): void {
-  if (!Array.isArray(buckets)) {
-    throw new TypeError(`${where}: buckets must be an array`);
+function assertBucket(le: number, count: number, index: number, where: string): void {
+  if (typeof le !== 'number' || Number.isNaN(le)) {
+    throw new RangeError(`${where}: bucket ${index} has an upper bound (le) that is not a number: ${le}`);
   }
-  buckets.forEach(({ le, count }, index) => {
-    if (typeof le !== 'number' || Number.isNaN(le)) {
-      throw new RangeError(`${where}: bucket ${index} has an upper bound (le) that is not a number: ${le}`);
-    }
-    if (typeof count !== 'number' || !Number.isFinite(count) || count < 0) {
-      throw new RangeError(`${where}: bucket le=${le} must have a finite count ≥ 0, got ${count}`);
-    }
-  });
+  if (typeof count !== 'number' || !Number.isFinite(count) || count < 0) {
+    throw new RangeError(`${where}: bucket le=${le} must have a finite count ≥ 0, got ${count}`);
+  }
 }
 
-/** Sorted by le, duplicate le merged by adding their counts (as histogram_quantile's coalesceBuckets does). */
-function sortAndCoalesce(buckets: CumulativeBucket[]): CumulativeBucket[] {
-  const sorted = [...buckets].sort((a, b) => a.le - b.le);
-  const merged: CumulativeBucket[] = [];
-  for (const bucket of sorted) {
-    const last = merged[merged.length - 1];
-    if (last !== undefined && last.le === bucket.le) {
-      last.count += bucket.count;
-    } else {
-      merged.push({ le: bucket.le, count: bucket.count });
+/**
+ * A classic histogram normalised once, the way histogram_quantile reads it: sorted by le, duplicate le merged by
+ * adding their counts (coalesceBuckets), cumulative counts raised where one falls below an earlier one
+ * (ensureMonotonic). Every statistic here reads this form; given CumulativeBucket[] they normalise first, so a
+ * caller that computes several statistics of one side normalises it once and passes the Histogram.
+ */
+export class Histogram {
+  private bucketCounts?: BucketCounts;
+
+  private constructor(
+    /** Ascending and distinct. */
+    readonly upperBounds: readonly number[],
+    /** Monotonic cumulative counts. */
+    readonly cumulative: readonly number[],
+    /** The coalesced counts before monotonicity was fixed (the same array when nothing was raised). */
+    private readonly coalesced: readonly number[]
+  ) {}
+
+  static of(buckets: CumulativeBucket[], where = 'Histogram.of'): Histogram {
+    if (!Array.isArray(buckets)) {
+      throw new TypeError(`${where}: buckets must be an array`);
     }
+    return Histogram.fromBuckets(
+      buckets.map(({ le }) => le),
+      buckets.map(({ count }) => count),
+      where
+    );
   }
-  return merged;
+
+  /** From parallel arrays of bounds and cumulative counts in any order (taken over, not copied); validated. */
+  static fromBuckets(upperBounds: number[], counts: number[], where = 'Histogram.fromBuckets'): Histogram {
+    let sorted = true;
+    for (let i = 0; i < upperBounds.length; i++) {
+      assertBucket(upperBounds[i], counts[i], i, where);
+      sorted &&= i === 0 || !(upperBounds[i] - upperBounds[i - 1] < 0);
+    }
+    let bounds = upperBounds;
+    let merged = counts;
+    if (!sorted) {
+      // A stable sort with histogram_quantile's comparison, so duplicates add up in the order they were read.
+      const order = upperBounds.map((_, i) => i).sort((a, b) => upperBounds[a] - upperBounds[b]);
+      bounds = order.map((i) => upperBounds[i]);
+      merged = order.map((i) => counts[i]);
+    }
+    if (bounds.some((le, i) => i > 0 && le === bounds[i - 1])) {
+      const distinct: number[] = [];
+      const summed: number[] = [];
+      bounds.forEach((le, i) => {
+        if (le === distinct[distinct.length - 1]) {
+          summed[summed.length - 1] += merged[i];
+        } else {
+          distinct.push(le);
+          summed.push(merged[i]);
+        }
+      });
+      bounds = distinct;
+      merged = summed;
+    }
+    return new Histogram(bounds, monotonic(merged), merged);
+  }
+
+  /** Both sides on the upper bounds they share (a release may have changed the layout); see alignBuckets. */
+  static aligned(window: Histogram, baseline: Histogram): AlignedHistograms {
+    const w = window.upperBounds;
+    const b = baseline.upperBounds;
+    if (w.length === b.length && w.every((le, i) => le === b[i])) {
+      return { window, baseline, dropped: false, droppedUpperBounds: [] };
+    }
+    const inWindow = new Set(w);
+    const inBaseline = new Set(b);
+    // A cumulative count at a shared le is exact on both sides; monotonicity is fixed again on what is kept.
+    const restrict = (h: Histogram, keep: Set<number>) => {
+      const kept = h.upperBounds.flatMap((le, i) => (keep.has(le) ? [i] : []));
+      const counts = kept.map((i) => h.coalesced[i]);
+      return new Histogram(
+        kept.map((i) => h.upperBounds[i]),
+        monotonic(counts),
+        counts
+      );
+    };
+    return {
+      window: restrict(window, inBaseline),
+      baseline: restrict(baseline, inWindow),
+      dropped: true,
+      droppedUpperBounds: [...w.filter((le) => !inBaseline.has(le)), ...b.filter((le) => !inWindow.has(le))].sort(
+        (x, y) => x - y
+      ),
+    };
+  }
+
+  /** The coalesced buckets before monotonicity was fixed (what alignBuckets returns). */
+  coalescedBuckets(): CumulativeBucket[] {
+    return this.upperBounds.map((le, i) => ({ le, count: this.coalesced[i] }));
+  }
+
+  /** Per-bucket counts, computed once; throws without a le="+Inf" bucket. Read-only: shared by every caller. */
+  counts(): BucketCounts {
+    if (!this.bucketCounts) {
+      const { upperBounds, cumulative } = this;
+      if (upperBounds.length === 0 || upperBounds[upperBounds.length - 1] !== Infinity) {
+        throw new RangeError(
+          'toBucketCounts: the histogram has no le="+Inf" bucket, so its total number of observations is unknown'
+        );
+      }
+      this.bucketCounts = {
+        upperBounds,
+        counts: cumulative.map((count, i) => (i === 0 ? count : count - cumulative[i - 1])),
+      };
+    }
+    return this.bucketCounts;
+  }
 }
 
-/** Raise any cumulative count below an earlier one to it (histogram_quantile's ensureMonotonic). */
-function ensureMonotonic(buckets: CumulativeBucket[]): void {
+export interface AlignedHistograms {
+  window: Histogram;
+  baseline: Histogram;
+  /** True when either side had an upper bound the other lacks, so the comparison is coarser than the data. */
+  dropped: boolean;
+  /** The upper bounds that only one side had, ascending. */
+  droppedUpperBounds: number[];
+}
+
+/** Raise any cumulative count below an earlier one to it (histogram_quantile's ensureMonotonic); a copy only if needed. */
+function monotonic(counts: number[]): number[] {
+  let raised: number[] | null = null;
   let max = -Infinity;
-  for (const bucket of buckets) {
-    if (bucket.count > max) {
-      max = bucket.count;
-    } else {
-      bucket.count = max;
+  for (let i = 0; i < counts.length; i++) {
+    if (counts[i] > max) {
+      max = counts[i];
+    } else if (!Object.is(counts[i], max)) {
+      raised ??= counts.slice();
+      raised[i] = max;
     }
   }
+  return raised ?? counts;
 }
 
-/** Sort, coalesce and fix monotonicity, in the order histogram_quantile does. */
-function normalise(buckets: CumulativeBucket[]): CumulativeBucket[] {
-  const normalised = sortAndCoalesce(buckets);
-  ensureMonotonic(normalised);
-  return normalised;
+function histogramOf(buckets: CumulativeBucket[] | Histogram, where: string): Histogram {
+  return buckets instanceof Histogram ? buckets : Histogram.of(buckets, where);
 }
 
 /**
@@ -87,8 +189,8 @@ function normalise(buckets: CumulativeBucket[]): CumulativeBucket[] {
  *   bound is > 0; a rank in a first bucket with le ≤ 0 gives that le; a rank in the +Inf bucket gives
  *   the highest finite upper bound.
  */
-export function histogramQuantile(q: number, buckets: CumulativeBucket[]): number {
-  assertCumulativeBuckets(buckets, 'histogramQuantile');
+export function histogramQuantile(q: number, buckets: CumulativeBucket[] | Histogram): number {
+  const { upperBounds: le, cumulative: count } = histogramOf(buckets, 'histogramQuantile');
   if (Number.isNaN(q)) {
     return NaN;
   }
@@ -98,59 +200,48 @@ export function histogramQuantile(q: number, buckets: CumulativeBucket[]): numbe
   if (q > 1) {
     return Infinity;
   }
-  if (buckets.length === 0) {
+  if (le.length === 0) {
     return NaN;
   }
-  const normalised = normalise(buckets);
-  const last = normalised.length - 1;
-  if (normalised[last].le !== Infinity || normalised.length < 2) {
+  const last = le.length - 1;
+  if (le[last] !== Infinity || le.length < 2) {
     return NaN;
   }
-  const observations = normalised[last].count;
+  const observations = count[last];
   if (observations === 0) {
     return NaN;
   }
   let rank = q * observations;
   // First bucket whose cumulative count reaches the rank; the +Inf bucket when none of the others does.
   let b = 0;
-  while (b < last && normalised[b].count < rank) {
+  while (b < last && count[b] < rank) {
     b++;
   }
   if (b === last) {
-    return normalised[last - 1].le;
+    return le[last - 1];
   }
-  if (b === 0 && normalised[0].le <= 0) {
-    return normalised[0].le;
+  if (b === 0 && le[0] <= 0) {
+    return le[0];
   }
   let bucketStart = 0;
-  const bucketEnd = normalised[b].le;
-  let count = normalised[b].count;
+  const bucketEnd = le[b];
+  let inBucket = count[b];
   if (b > 0) {
-    bucketStart = normalised[b - 1].le;
-    count -= normalised[b - 1].count;
-    rank -= normalised[b - 1].count;
+    bucketStart = le[b - 1];
+    inBucket -= count[b - 1];
+    rank -= count[b - 1];
   }
   // Same operations in the same order as Prometheus, so results match it bit for bit
   // (including NaN from 0/0 when q = 0 and the first bucket is empty).
-  return bucketStart + (bucketEnd - bucketStart) * (rank / count);
+  return bucketStart + (bucketEnd - bucketStart) * (rank / inBucket);
 }
 
 /**
  * Per-bucket counts of a cumulative histogram: sorted, duplicate le coalesced, monotonicity fixed as
  * histogram_quantile does, then differenced. The last upper bound is Infinity.
  */
-export function toBucketCounts(buckets: CumulativeBucket[]): BucketCounts {
-  assertCumulativeBuckets(buckets, 'toBucketCounts');
-  const normalised = normalise(buckets);
-  if (normalised.length === 0 || normalised[normalised.length - 1].le !== Infinity) {
-    throw new RangeError(
-      'toBucketCounts: the histogram has no le="+Inf" bucket, so its total number of observations is unknown'
-    );
-  }
-  return {
-    upperBounds: normalised.map((bucket) => bucket.le),
-    counts: normalised.map((bucket, i) => (i === 0 ? bucket.count : bucket.count - normalised[i - 1].count)),
-  };
+export function toBucketCounts(buckets: CumulativeBucket[] | Histogram): BucketCounts {
+  return histogramOf(buckets, 'toBucketCounts').counts();
 }
 
 export interface AlignedBuckets {
@@ -168,27 +259,14 @@ export interface AlignedBuckets {
  * sides, so nothing is estimated. Both come back sorted with duplicate le coalesced.
  */
 export function alignBuckets(window: CumulativeBucket[], baseline: CumulativeBucket[]): AlignedBuckets {
-  assertCumulativeBuckets(window, 'alignBuckets (window)');
-  assertCumulativeBuckets(baseline, 'alignBuckets (baseline)');
-  const windowSorted = sortAndCoalesce(window);
-  const baselineSorted = sortAndCoalesce(baseline);
-  const windowBounds = new Set(windowSorted.map((bucket) => bucket.le));
-  const baselineBounds = new Set(baselineSorted.map((bucket) => bucket.le));
-  const droppedUpperBounds = [
-    ...windowSorted.filter((bucket) => !baselineBounds.has(bucket.le)),
-    ...baselineSorted.filter((bucket) => !windowBounds.has(bucket.le)),
-  ]
-    .map((bucket) => bucket.le)
-    .sort((a, b) => a - b);
-  return {
-    window: windowSorted.filter((bucket) => baselineBounds.has(bucket.le)),
-    baseline: baselineSorted.filter((bucket) => windowBounds.has(bucket.le)),
-    dropped: droppedUpperBounds.length > 0,
-    droppedUpperBounds,
-  };
+  const both = Histogram.aligned(
+    Histogram.of(window, 'alignBuckets (window)'),
+    Histogram.of(baseline, 'alignBuckets (baseline)')
+  );
+  return { ...both, window: both.window.coalescedBuckets(), baseline: both.baseline.coalescedBuckets() };
 }
 
-function assertBucketCounts(counts: number[], where: string, side: string): void {
+function assertBucketCounts(counts: readonly number[], where: string, side: string): void {
   if (!Array.isArray(counts)) {
     throw new TypeError(`${where}: ${side} counts must be an array`);
   }
@@ -199,7 +277,7 @@ function assertBucketCounts(counts: number[], where: string, side: string): void
   });
 }
 
-function assertAlignedCounts(window: number[], baseline: number[], where: string): void {
+function assertAlignedCounts(window: readonly number[], baseline: readonly number[], where: string): void {
   assertBucketCounts(window, where, 'window');
   assertBucketCounts(baseline, where, 'baseline');
   if (window.length !== baseline.length) {
@@ -209,7 +287,7 @@ function assertAlignedCounts(window: number[], baseline: number[], where: string
   }
 }
 
-function sum(values: number[]): number {
+function sum(values: readonly number[]): number {
   return values.reduce((total, value) => total + value, 0);
 }
 
@@ -218,7 +296,7 @@ function sum(values: number[]): number {
  * Each share is floored at PSI_SHARE_FLOOR (1e-4) first, the usual convention, so a bucket empty on one
  * side adds a large but finite term. NaN when either side has no observations.
  */
-export function populationStabilityIndex(window: number[], baseline: number[]): number {
+export function populationStabilityIndex(window: readonly number[], baseline: readonly number[]): number {
   assertAlignedCounts(window, baseline, 'populationStabilityIndex');
   const windowTotal = sum(window);
   const baselineTotal = sum(baseline);
@@ -238,7 +316,7 @@ export function populationStabilityIndex(window: number[], baseline: number[]): 
  * Kolmogorov–Smirnov distance max |CDF_window − CDF_baseline|, evaluated at the bucket upper bounds
  * (the only points where both CDFs are known). NaN when either side has no observations.
  */
-export function ksStatistic(window: number[], baseline: number[]): number {
+export function ksStatistic(window: readonly number[], baseline: readonly number[]): number {
   assertAlignedCounts(window, baseline, 'ksStatistic');
   const windowTotal = sum(window);
   const baselineTotal = sum(baseline);
@@ -260,7 +338,7 @@ export function ksStatistic(window: number[], baseline: number[]): number {
  * Jensen–Shannon distance in base 2 (square root of the JS divergence; 0 for identical distributions,
  * 1 for disjoint ones), with 0·log 0 = 0. NaN when either side has no observations.
  */
-export function jensenShannonDistance(window: number[], baseline: number[]): number {
+export function jensenShannonDistance(window: readonly number[], baseline: readonly number[]): number {
   assertAlignedCounts(window, baseline, 'jensenShannonDistance');
   const windowTotal = sum(window);
   const baselineTotal = sum(baseline);
@@ -295,7 +373,7 @@ export interface ChiSquareTest {
  * divide by zero); df = remaining buckets − 1, and df 0 gives statistic 0, p-value 1.
  * NaN statistic and p-value when either side has no observations.
  */
-export function chiSquareHomogeneity(window: number[], baseline: number[]): ChiSquareTest {
+export function chiSquareHomogeneity(window: readonly number[], baseline: readonly number[]): ChiSquareTest {
   assertAlignedCounts(window, baseline, 'chiSquareHomogeneity');
   const windowTotal = sum(window);
   const baselineTotal = sum(baseline);
@@ -324,7 +402,7 @@ export function chiSquareHomogeneity(window: number[], baseline: number[]): ChiS
   return { statistic, degreesOfFreedom, pValue };
 }
 
-function assertBucketLayout(upperBounds: number[], counts: number[], where: string): void {
+function assertBucketLayout(upperBounds: readonly number[], counts: readonly number[], where: string): void {
   assertBucketCounts(counts, where, 'histogram');
   if (!Array.isArray(upperBounds) || upperBounds.length !== counts.length) {
     throw new RangeError(`${where}: upperBounds and counts must have the same length`);
@@ -352,8 +430,8 @@ function assertBucketLayout(upperBounds: number[], counts: number[], where: stri
  */
 export function shareBeyond(
   threshold: number,
-  upperBounds: number[],
-  counts: number[],
+  upperBounds: readonly number[],
+  counts: readonly number[],
   side: 'above' | 'below'
 ): number {
   assertBucketLayout(upperBounds, counts, 'shareBeyond');
@@ -405,28 +483,27 @@ export function shareBeyond(
  * NaN with no observations, or when the rank falls in the +Inf bucket or in a first bucket with le ≤ 0
  * (no width to interpolate in).
  */
-export function quantileStandardError(q: number, buckets: CumulativeBucket[]): number {
-  assertCumulativeBuckets(buckets, 'quantileStandardError');
+export function quantileStandardError(q: number, buckets: CumulativeBucket[] | Histogram): number {
+  const { upperBounds: le, cumulative: count } = histogramOf(buckets, 'quantileStandardError');
   if (!(q > 0 && q < 1)) {
     throw new RangeError(`quantileStandardError: q must be in (0, 1), got ${q}`);
   }
-  const normalised = normalise(buckets);
-  const last = normalised.length - 1;
-  if (normalised.length < 2 || normalised[last].le !== Infinity || normalised[last].count === 0) {
+  const last = le.length - 1;
+  if (le.length < 2 || le[last] !== Infinity || count[last] === 0) {
     return NaN;
   }
-  const observations = normalised[last].count;
+  const observations = count[last];
   const rank = q * observations;
   let b = 0;
-  while (b < last && normalised[b].count < rank) {
+  while (b < last && count[b] < rank) {
     b++;
   }
-  if (b === last || (b === 0 && normalised[0].le <= 0)) {
+  if (b === last || (b === 0 && le[0] <= 0)) {
     return NaN;
   }
-  const start = b > 0 ? normalised[b - 1].le : 0;
-  const inBucket = normalised[b].count - (b > 0 ? normalised[b - 1].count : 0);
-  const density = inBucket / observations / (normalised[b].le - start);
+  const start = b > 0 ? le[b - 1] : 0;
+  const inBucket = count[b] - (b > 0 ? count[b - 1] : 0);
+  const density = inBucket / observations / (le[b] - start);
   return Math.sqrt((q * (1 - q)) / observations) / density;
 }
 
@@ -436,10 +513,12 @@ export function quantileStandardError(q: number, buckets: CumulativeBucket[]): n
  */
 export function quantileShift(
   q: number,
-  window: CumulativeBucket[],
-  baseline: CumulativeBucket[],
+  windowBuckets: CumulativeBucket[] | Histogram,
+  baselineBuckets: CumulativeBucket[] | Histogram,
   wanderLog: number
 ): Shift | null {
+  const window = histogramOf(windowBuckets, 'quantileShift (window)');
+  const baseline = histogramOf(baselineBuckets, 'quantileShift (baseline)');
   const w = histogramQuantile(q, window);
   const b = histogramQuantile(q, baseline);
   const seW = quantileStandardError(q, window);
@@ -477,10 +556,12 @@ function tailShareOf(tail: BadTail, edges: { low: number; high: number }, histog
  */
 export function tailShareShift(
   tail: BadTail,
-  window: CumulativeBucket[],
-  baseline: CumulativeBucket[],
+  windowBuckets: CumulativeBucket[] | Histogram,
+  baselineBuckets: CumulativeBucket[] | Histogram,
   wanderRelative: number
 ): { shift: Shift; windowShare: number } | null {
+  const window = histogramOf(windowBuckets, 'tailShareShift (window)');
+  const baseline = histogramOf(baselineBuckets, 'tailShareShift (baseline)');
   const edges =
     tail === 'both'
       ? { low: histogramQuantile(0.025, baseline), high: histogramQuantile(0.975, baseline) }
