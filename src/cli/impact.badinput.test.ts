@@ -168,8 +168,9 @@ describe('on simulated data', () => {
     ]);
     expect(markdown.code).toBe(EXIT_NOTHING_JUDGED);
     expect(markdown.stdout).toContain('Nothing to compare');
-    for (const sli of ALL_SLIS) {
-      expect(markdown.stdout).toContain(sli);
+    // The Markdown names every SLI it could not measure, by the title the SRE reads.
+    for (const { title } of SLI_DEFINITIONS) {
+      expect(markdown.stdout).toContain(title);
     }
   });
 
