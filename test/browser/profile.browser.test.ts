@@ -78,7 +78,7 @@ it('the CLI reads the convention: the outage’s timeouts page, refusals are not
   const markdown = await cliMarkdown(['--by', 'model']);
   // A table row, the label escaped for Markdown: | Timeouts | gen\_ai\_request\_model=gpt\-4o | … | Page |
   expect(markdown).toMatch(/^\| Timeouts \| gen\\_ai\\_request\\_model=gpt\\-4o \|.*\| Page \|$/m);
-  expect(markdown).toContain('**Not measured:** `refusal_rate`');
+  expect(markdown).toContain('**Not measured:** Refusals,');
 });
 
 it('the impact panel’s Markdown, shown and copied, is what `aisre impact --preset otel-genai --by model` prints', async () => {

@@ -73,9 +73,11 @@ describe.each([12, 13] as const)('on Grafana %i shared modules', (grafana) => {
     it('shows each incident’s window in the preference, naming its zone', async () => {
       const opened = await harness.openAppPage({ path: `${APP}/incidents` });
       try {
-        const row = opened.page.locator(`[data-testid="${T.row}"][data-incident-id="1"]`);
-        await opened.waitFor(row);
-        await expect(row.innerText()).resolves.toContain(`${typed[0]} – ${typed[1].slice(11)} ${zone}`);
+        const link = opened.page.locator(`[data-testid="${T.row}"][data-incident-id="1"]`);
+        await opened.waitFor(link);
+        // The Started column names the zone; the description's tooltip gives the whole window.
+        await expect(link.locator('xpath=ancestor::tr').innerText()).resolves.toContain(`${typed[0]} ${zone}`);
+        await expect(link.getAttribute('title')).resolves.toContain(`${typed[0]} – ${typed[1].slice(11)} ${zone}`);
       } finally {
         await opened.close();
       }

@@ -9,7 +9,7 @@ import { Badge, type BadgeColor, type Column, type FetchDataFunc, InteractiveTab
 import React, { useCallback, useMemo } from 'react';
 import { Link } from 'react-router-dom';
 import { type IncidentStatus } from '../../core/tags';
-import { formatUserTime, windowLabel } from '../../shared/time';
+import { formatUserTimeWithZone, windowLabel } from '../../shared/time';
 import { categoryTitle, type IncidentRow, type SortColumn } from './filters';
 import { durationLabel, truncateText } from './format';
 import { incidentPath } from './paths';
@@ -54,7 +54,7 @@ export function IncidentsTable({ rows, onSort }: { rows: IncidentRow[]; onSort: 
         sortType: 'number',
         sortDescFirst: true,
         disableGrow: true,
-        cell: ({ row }) => <span className={styles.nowrap}>{formatUserTime(row.original.incident.time)}</span>,
+        cell: ({ row }) => <span className={styles.nowrap}>{formatUserTimeWithZone(row.original.incident.time)}</span>,
       },
       {
         id: 'duration',
