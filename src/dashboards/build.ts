@@ -31,6 +31,8 @@ import {
   type Leveled,
   proportion,
   type ProportionRecordings,
+  RANKED_SEGMENTS,
+  type Ranking,
   RECORDINGS,
   type Recordings,
   seriesSelector,
@@ -55,7 +57,7 @@ const GRAFANA_DATASOURCE = { type: 'grafana', uid: '-- Grafana --' };
 const CURRENT = '5m';
 type RateWindow = typeof CURRENT | typeof BASELINE_WINDOW;
 /** Segments drawn on a per-segment panel: the ones that moved most, whatever the number of segments. */
-const TOP_SEGMENTS = 10;
+const TOP_SEGMENTS = RANKED_SEGMENTS;
 const INVESTIGATE = 1 + INVESTIGATE_REGRESSION;
 const PAGE = 1 + PAGE_REGRESSION;
 const pct = (x: number) => `${Math.round(x * 100)}%`;
@@ -208,6 +210,25 @@ function overSelection(ctx: Context, rule: Leveled, by: string[], extra: string[
   return { raw: sum(select(segment, matchers).raw), recorded: `(\n  ${branches.join('\n  or\n  ')}\n)` };
 }
 
+/**
+ * The segments that moved most, over the selection. Raw: ranks the selected segments' raw series. Recorded:
+ * while every segment variable is All, the ranking rule (its name matches `<name>.*.*.*.*` only then), so the
+ * load reads RANKED_SEGMENTS series whatever the fleet; otherwise the selected segments' two per-segment rules,
+ * ranked at load time (a selection is a few segments).
+ */
+function rankedOverSelection(ctx: Context, r: Ranking): PromqlPair {
+  const every = ctx.gates.flat().join('');
+  const selected = (rule: { name: string }) =>
+    `{${[`__name__="${rule.name}"`, ...ctx.selection, `__name__!~"${rule.name}${every}"`].join(', ')}}`;
+  const recorded =
+    `${r.worst}(${TOP_SEGMENTS},\n  {__name__="${r.rule.name}", __name__=~"${r.rule.name}${every}"}\n  or\n  ` +
+    `${selected(r.current)} / ${selected(r.baseline)} - 1\n)`;
+  return {
+    recorded,
+    raw: `${r.worst}(${TOP_SEGMENTS}, ${select(r.current, ctx.selection).raw} / ${select(r.baseline, ctx.selection).raw} - 1)`,
+  };
+}
+
 function leveledRate(family: CounterFamily, window: RateWindow): Leveled {
   const rule = family.leveled[window];
   if (!rule) {
@@ -303,7 +324,7 @@ function relativeChangeBySegment(
     queries: slis.map((p, i) => ({
       refId: String.fromCharCode(65 + i),
       legend: `${ctx.segmentLegend} ${p.sli.eventNoun}`,
-      expr: promql`topk(${TOP_SEGMENTS}, ${select(p.ratio[CURRENT], ctx.selection)} / ${select(p.ratio[BASELINE_WINDOW], ctx.selection)} - 1)`,
+      expr: rankedOverSelection(ctx, p.worst),
     })),
   };
 }
@@ -387,12 +408,6 @@ function quantilePanel(
 
 /** The headline quantile of each segment against its baseline: two recorded series per segment, the worst few. */
 function headlineChangeBySegment(ctx: Context, d: DistributionRecordings, title: string, description: string) {
-  const current = d.quantile['30m'];
-  const baseline = d.quantile[BASELINE_WINDOW];
-  if (!current || !baseline) {
-    throw new Error(`${d.sli.id}: no quantile rules for 30m and ${BASELINE_WINDOW}`);
-  }
-  const worst = d.sli.badDirection === 'lower' ? 'bottomk' : 'topk';
   const headline = `p${Math.round(d.sli.headlineQuantile * 100)}`;
   return {
     title,
@@ -400,13 +415,7 @@ function headlineChangeBySegment(ctx: Context, d: DistributionRecordings, title:
     type: 'timeseries' as const,
     unit: 'percentunit',
     width: 24,
-    queries: [
-      {
-        refId: 'A',
-        legend: ctx.segmentLegend,
-        expr: promql`${worst}(${TOP_SEGMENTS}, ${select(current, ctx.selection)} / ${select(baseline, ctx.selection)} - 1)`,
-      },
-    ],
+    queries: [{ refId: 'A', legend: ctx.segmentLegend, expr: rankedOverSelection(ctx, d.worst) }],
   };
 }
 
