@@ -9,10 +9,10 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import { type AddressInfo } from 'node:net';
 import { extname, join, normalize, relative, sep } from 'node:path';
 
 import { REPO_ROOT } from '../aisre';
+import { listenOnLoopback } from '../http';
 import { type AnnotationSeed, AnnotationStore } from './annotationStore';
 import { handleDsQuery } from './dsQuery';
 import { type HostBundle } from './hostBundle';
@@ -503,13 +503,9 @@ export async function startFakeGrafana(options: FakeGrafanaOptions): Promise<Fak
       }
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: listening.url,
     annotations,
     requests,
     missingHostAssets: () => [...missingHostAssets].sort(),
@@ -519,13 +515,11 @@ export async function startFakeGrafana(options: FakeGrafanaOptions): Promise<Fak
     setOrgRole: (next) => {
       role = next;
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        for (const res of hanging) {
-          res.destroy();
-        }
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    stop: () => {
+      for (const res of hanging) {
+        res.destroy();
+      }
+      return listening.close();
+    },
   };
 }

@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 
 import { httpRequest, waitFor } from '../../test/http';
-import { runOrThrow, startOnFreePort } from '../../test/processes';
+import { runOrThrow } from '../../test/processes';
+import { startPrometheusServer } from '../../test/prometheus';
 
 const CACHE_ROOT = process.env.AISRE_BENCH_CACHE ?? join(homedir(), '.cache', 'aisre-bench');
-const CONFIG = 'global:\n  scrape_interval: 1h\n  evaluation_interval: 1h\nscrape_configs: []\n';
 /** A TSDB block's directory name (a ULID); a block being written has a `.tmp-…` suffix. */
 const BLOCK_DIR = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 /** Prometheus starts compacting a minute after it opens the TSDB (tsdb/db.go, DB.run). */
@@ -97,21 +97,13 @@ export interface RunningPrometheus {
 /** A Prometheus on a free loopback port serving `dataDir` (no scrapes; retention long enough for fixed data). */
 export async function startPrometheusOn(dataDir: string, readyTimeoutMs = 600_000): Promise<RunningPrometheus> {
   const configFile = join(dataDir, '..', 'prometheus.yml');
-  await writeFile(configFile, CONFIG);
-  const { url, server } = await startOnFreePort(
-    'prometheus',
-    (port) => [
-      `--config.file=${configFile}`,
-      `--storage.tsdb.path=${dataDir}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--storage.tsdb.retention.time=100y',
-      // The raw form of a dashboard at 200,000 series reads more samples than the default 50 million.
-      '--query.max-samples=500000000',
-    ],
-    'prometheus',
-    '/-/ready',
-    readyTimeoutMs
-  );
+  const { url, server } = await startPrometheusServer({
+    configFile,
+    dataDir,
+    timeoutMs: readyTimeoutMs,
+    // The raw form of a dashboard at 200,000 series reads more samples than the default 50 million.
+    extraArgs: ['--query.max-samples=500000000'],
+  });
   return { url, stop: () => server.stop() };
 }
 
