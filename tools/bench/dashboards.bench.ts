@@ -8,12 +8,17 @@
  * step. The figure is the query time: the queries' wall times, one after another (the engine's work for one
  * load; Grafana runs them in parallel, so a viewer waits less on an idle server and as long on a busy one).
  *
- * Data: the simulator's segments copied under numbered service names (tools/bench/series.ts) over the
- * dashboards' range plus the longest window their queries read (the 1-day baseline), so every baseline is
- * full; the recording rules the dashboards read backfilled with promtool over the dashboards' range. Both are
- * cached by content (tools/bench/tsdb.ts). Sizes: AISRE_BENCH_SERIES (comma-separated, default 2500,20000;
- * 200000 needs hours of generation on a 2-core machine, docs/benchmarks.md). The raw form costs a minute per
- * load at 2,500 series already: it is measured up to AISRE_BENCH_RAW_MAX_SERIES (default 2500), with a time
+ * Data: the simulator's segments copied under numbered service names (tools/bench/series.ts). Up to the raw
+ * form's limit (AISRE_BENCH_RAW_MAX_SERIES, default 2500) the raw series cover the dashboards' range plus the
+ * longest window their raw queries read (the 1-day baseline), so every baseline is full; above it only the
+ * dashboards' range, since no recorded query reads raw history. The recording rules' first level (the ones
+ * that read raw series, all per segment) is evaluated once over one copy with promtool and copied like the raw
+ * series (every copy holds the same numbers); the levels above it (rollups, rankings) read only recorded
+ * series and are backfilled with promtool over the copies. Everything is cached by content (tools/bench/tsdb.ts)
+ * and compacted by Prometheus before timing. Sizes: AISRE_BENCH_SERIES (comma-separated, default 2500,20000;
+ * 2500,20000,200000 for the whole curve). Each load is timed beside its floor (as many `vector(1)` queries over
+ * the same range): on a shared machine the ratio to it says more than the milliseconds. The raw form costs
+ * a minute per load at 2,500 series already: it is measured up to AISRE_BENCH_RAW_MAX_SERIES, with a time
  * budget per dashboard, and the table says so where it stops.
  */
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -145,11 +150,19 @@ export function rulesRead(groups: RuleGroup[], exprs: string[]): string[] {
   );
 }
 
+/**
+ * The two forms of a dashboard, and its floor: as many queries of `vector(1)`, which read no series, over the
+ * same range and step, so a figure taken on a busy machine is read against what the HTTP round trips and the
+ * range evaluation cost in the same minute.
+ */
+type Form = QueryForm | 'floor';
+const FLOOR_QUERY = 'vector(1)';
+
 interface DashboardLoad {
   uid: string;
   title: string;
   /** Panel queries, variables resolved as for a user who changed nothing. */
-  queries: Record<QueryForm, Array<{ where: string; expr: string }>>;
+  queries: Record<Form, Array<{ where: string; expr: string }>>;
   rangeSeconds: number;
 }
 
@@ -175,10 +188,11 @@ function dashboardLoads(): DashboardLoad[] {
         .filter((e) => e.kind === 'panel')
         .map((e) => ({ where: e.where, expr: substituteVariables(e.expr, selection) }));
     };
+    const recorded = queriesOf('recorded');
     return {
       uid: dashboard.uid,
       title: json.title ?? dashboard.uid,
-      queries: { recorded: queriesOf('recorded'), raw: queriesOf('raw') },
+      queries: { recorded, raw: queriesOf('raw'), floor: recorded.map((q) => ({ where: q.where, expr: FLOOR_QUERY })) },
       rangeSeconds: durationSeconds(range[1]),
     };
   });
@@ -191,7 +205,7 @@ interface QueryTiming {
 }
 
 /** One load: every query of the form, one after another. */
-async function loadOnce(url: string, queries: DashboardLoad['queries'][QueryForm], end: number, rangeSeconds: number) {
+async function loadOnce(url: string, queries: DashboardLoad['queries'][Form], end: number, rangeSeconds: number) {
   const { start, end: alignedEnd, step } = grafanaRange(end, rangeSeconds);
   const timings: QueryTiming[] = [];
   for (const { where, expr } of queries) {
@@ -220,7 +234,7 @@ interface Cell {
 async function measure(
   url: string,
   dashboard: DashboardLoad,
-  form: QueryForm,
+  form: Form,
   end: number,
   budgetMs: number
 ): Promise<Cell> {
@@ -412,12 +426,23 @@ async function run(): Promise<void> {
               samples,
               data: generation,
             })}\n\n` +
-            row(['dashboard', 'queries', 'recorded', 'raw', 'raw / recorded', 'series drawn (recorded / raw)']) +
-            row(['---', '---:', '---:', '---:', '---:', '---:'])
+            row([
+              'dashboard',
+              'queries',
+              'recorded',
+              `floor (as many ${FLOOR_QUERY})`,
+              'recorded / floor',
+              'raw',
+              'raw / recorded',
+              'series drawn (recorded / raw)',
+            ]) +
+            row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:'])
         );
         for (const dashboard of dashboards) {
           const rec = await measure(served.url, dashboard, 'recorded', to, budgetMs);
           results.set(`${dashboard.uid} recorded ${series}`, rec);
+          const floor = await measure(served.url, dashboard, 'floor', to, budgetMs);
+          results.set(`${dashboard.uid} floor ${series}`, floor);
           const rawCell: Cell =
             size <= rawMaxSeries
               ? await measure(served.url, dashboard, 'raw', to, budgetMs)
@@ -432,6 +457,8 @@ async function run(): Promise<void> {
               dashboard.uid,
               String(dashboard.queries.recorded.length),
               rec.load ? formatSpread(rec.load) : 'n/a',
+              floor.load ? formatSpread(floor.load) : 'n/a',
+              ratio(rec.load?.median, floor.load?.median),
               rawCell.load ? formatSpread(rawCell.load) : (rawCell.note ?? 'n/a'),
               ratio(rawCell.load?.median, rec.load?.median),
               `${rec.series} / ${rawCell.load ? rawCell.series : 'n/a'}`,
@@ -462,7 +489,7 @@ async function run(): Promise<void> {
       row(['---', '---', ...seriesBySize.map(() => '---:')])
   );
   for (const dashboard of dashboards) {
-    for (const form of ['recorded', 'raw'] as const) {
+    for (const form of ['recorded', 'floor', 'raw'] as const) {
       const medians = seriesBySize.map((s) => results.get(`${dashboard.uid} ${form} ${s}`)?.load?.median);
       process.stdout.write(
         row([
