@@ -26,6 +26,7 @@ import { type PromqlPair, promql, select } from '../alerting/promql';
 import {
   BASELINE_WINDOW,
   type CounterFamily,
+  CURRENT_WINDOW,
   distribution,
   type DistributionRecordings,
   type Leveled,
@@ -54,10 +55,8 @@ export const INCIDENTS_PAGE = `/a/${PLUGIN_ID}/incidents`;
 const DATASOURCE = { type: 'prometheus', uid: '${datasource}' };
 const GRAFANA_DATASOURCE = { type: 'grafana', uid: '-- Grafana --' };
 
-const CURRENT = '5m';
+const CURRENT = CURRENT_WINDOW;
 type RateWindow = typeof CURRENT | typeof BASELINE_WINDOW;
-/** Segments drawn on a per-segment panel: the ones that moved most, whatever the number of segments. */
-const TOP_SEGMENTS = RANKED_SEGMENTS;
 const INVESTIGATE = 1 + INVESTIGATE_REGRESSION;
 const PAGE = 1 + PAGE_REGRESSION;
 const pct = (x: number) => `${Math.round(x * 100)}%`;
@@ -221,12 +220,9 @@ function rankedOverSelection(ctx: Context, r: Ranking): PromqlPair {
   const selected = (rule: { name: string }) =>
     `{${[`__name__="${rule.name}"`, ...ctx.selection, `__name__!~"${rule.name}${every}"`].join(', ')}}`;
   const recorded =
-    `${r.worst}(${TOP_SEGMENTS},\n  {__name__="${r.rule.name}", __name__=~"${r.rule.name}${every}"}\n  or\n  ` +
+    `${r.worst}(${RANKED_SEGMENTS},\n  {__name__="${r.rule.name}", __name__=~"${r.rule.name}${every}"}\n  or\n  ` +
     `${selected(r.current)} / ${selected(r.baseline)} - 1\n)`;
-  return {
-    recorded,
-    raw: `${r.worst}(${TOP_SEGMENTS}, ${select(r.current, ctx.selection).raw} / ${select(r.baseline, ctx.selection).raw} - 1)`,
-  };
+  return { recorded, raw: r.rule.rawWith(ctx.selection) };
 }
 
 function leveledRate(family: CounterFamily, window: RateWindow): Leveled {
@@ -314,7 +310,7 @@ function relativeChangeBySegment(
   return {
     title,
     description:
-      `${description} The ${TOP_SEGMENTS} service/endpoint/model segments that moved most, per SLI: (rate over ${CURRENT}) / ` +
+      `${description} The ${RANKED_SEGMENTS} service/endpoint/model segments that moved most, per SLI: (rate over ${CURRENT}) / ` +
       `(its trailing ${BASELINE_WINDOW} baseline) − 1. Above 0 is worse; the dashed lines are investigate ` +
       `(+${pct(INVESTIGATE_REGRESSION)}) and page (+${pct(PAGE_REGRESSION)}).`,
     type: 'timeseries',
@@ -406,12 +402,12 @@ function quantilePanel(
   };
 }
 
-/** The headline quantile of each segment against its baseline: two recorded series per segment, the worst few. */
+/** The headline quantile of each segment against its baseline, the worst few (the recorded ranking in the All view). */
 function headlineChangeBySegment(ctx: Context, d: DistributionRecordings, title: string, description: string) {
   const headline = `p${Math.round(d.sli.headlineQuantile * 100)}`;
   return {
     title,
-    description: `${description} The ${TOP_SEGMENTS} segments whose ${headline} over 30m moved most in the bad direction against their trailing ${BASELINE_WINDOW}: ${headline} / baseline ${headline} − 1. ${d.sli.badDirection === 'lower' ? 'Below 0 is worse' : 'Above 0 is worse'}; the shape of the move is in the heatmap, and the impact panel computes PSI and Jensen–Shannon, which PromQL cannot.`,
+    description: `${description} The ${RANKED_SEGMENTS} segments whose ${headline} over 30m moved most in the bad direction against their trailing ${BASELINE_WINDOW}: ${headline} / baseline ${headline} − 1. ${d.sli.badDirection === 'lower' ? 'Below 0 is worse' : 'Above 0 is worse'}; the shape of the move is in the heatmap, and the impact panel computes PSI and Jensen–Shannon, which PromQL cannot.`,
     type: 'timeseries' as const,
     unit: 'percentunit',
     width: 24,
