@@ -168,6 +168,18 @@ async function pickRadio(opened: OpenedPage, scope: string, label: string): Prom
   await opened.page.getByTestId(scope).getByRole('radio', { name: label, exact: true }).click();
 }
 
+/** Opens the target incident, takes the first suggested category and picks severity Page (nothing saved yet). */
+async function openTargetChoosingPage(allowConsoleErrors: RegExp[] = []): Promise<OpenedPage> {
+  const opened = await openTarget(allowConsoleErrors);
+  await opened.page
+    .getByTestId(T.suggestions)
+    .getByRole('button', { name: /^Choose / })
+    .first()
+    .click();
+  await pickRadio(opened, T.classify, 'Page');
+  return opened;
+}
+
 beforeAll(async () => {
   const [, simulated] = await Promise.all([
     ensureBuiltPlugin(),
@@ -501,15 +513,9 @@ describe('the Incident page', () => {
   });
 
   it('classifies by PATCHing tags that keep every foreign tag and the text', async () => {
-    const opened = await openTarget();
+    const opened = await openTargetChoosingPage();
     try {
       const { page } = opened;
-      await page
-        .getByTestId(T.suggestions)
-        .getByRole('button', { name: /^Choose / })
-        .first()
-        .click();
-      await pickRadio(opened, T.classify, 'Page');
       await page.getByTestId(T.classify).getByRole('button', { name: 'Save classification' }).click();
       await opened.waitFor(page.getByTestId(T.classify).getByText('Saved', { exact: true }));
 
@@ -548,16 +554,10 @@ describe('the Incident page', () => {
   });
 
   it('surfaces a concurrent edit without writing, and saves a merge that loses nothing', async () => {
-    const opened = await openTarget();
+    const opened = await openTargetChoosingPage();
     try {
       const { page } = opened;
       const classify = page.getByTestId(T.classify);
-      await page
-        .getByTestId(T.suggestions)
-        .getByRole('button', { name: /^Choose / })
-        .first()
-        .click();
-      await pickRadio(opened, T.classify, 'Page');
       // Bob classifies it too, between our load and our save.
       const bobs = [...storedTarget().tags, 'ai-severity:investigate', 'reviewed-by:bob'];
       expect(harness.grafana.annotations.patch(ids.target, { tags: bobs }).status).toBe(200);
@@ -600,16 +600,10 @@ describe('the Incident page', () => {
   });
 
   it('says why a 403 on save refused it, keeps the chosen values and writes nothing', async () => {
-    const opened = await openTarget([/status of 403/]);
+    const opened = await openTargetChoosingPage([/status of 403/]);
     try {
       const { page } = opened;
       const classify = page.getByTestId(T.classify);
-      await page
-        .getByTestId(T.suggestions)
-        .getByRole('button', { name: /^Choose / })
-        .first()
-        .click();
-      await pickRadio(opened, T.classify, 'Page');
       // The user's role is taken away after the page loaded: Grafana answers 403 to the PATCH.
       harness.grafana.setOrgRole('Viewer');
       const before = storedTarget();

@@ -4,6 +4,7 @@
  */
 import { formatDuration } from '../../core/format';
 import { type IncidentAnnotation } from '../../shared/annotations';
+import { formatUserTimeWithZone } from '../../shared/time';
 
 export function durationLabel(incident: Pick<IncidentAnnotation, 'time' | 'timeEnd'>): string {
   return formatDuration(Math.max(0, incident.timeEnd - incident.time) / 1000);
@@ -13,4 +14,11 @@ export function durationLabel(incident: Pick<IncidentAnnotation, 'time' | 'timeE
 export function truncateText(text: string, max = 140): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** When an incident started, in the user's zone, as its date and its time with the zone: ["2026-11-20", "09:00 EST"]. */
+export function startedParts(ms: number): [date: string, time: string] {
+  const label = formatUserTimeWithZone(ms);
+  const space = label.indexOf(' ');
+  return [label.slice(0, space), label.slice(space + 1)];
 }
