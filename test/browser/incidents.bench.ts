@@ -115,7 +115,8 @@ async function timeInPage(
   await page.evaluate((wanted) => {
     const seen: Record<string, number> = {};
     const start = performance.now();
-    const look = () => {
+    // No named function in here: tsx would wrap it in a `__name` helper the page does not have.
+    const observer = new MutationObserver(() => {
       for (const [name, sight] of Object.entries(wanted)) {
         if (name in seen) {
           continue;
@@ -128,8 +129,7 @@ async function timeInPage(
           requestAnimationFrame(() => (seen[name] = performance.now() - start));
         }
       }
-    };
-    const observer = new MutationObserver(look);
+    });
     observer.observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true });
     (window as unknown as { aisreBench: unknown }).aisreBench = { seen, observer };
   }, sights);
@@ -162,9 +162,9 @@ async function freshPage(harness: BrowserHarness, path: string) {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
-  await page.goto(`${harness.grafana.url}${path}`);
+  await page.goto(`${harness.grafana.url}${path}`, { timeout: TIMEOUT_MS });
   await page.waitForFunction(() => window.aisreHostReady !== undefined, undefined, { timeout: TIMEOUT_MS });
-  const render = () => page.evaluate((p) => window.aisreHost!.renderAppPage({ pluginId: APP_ID, path: p }), path);
+  const render = () => page.evaluate((request) => window.aisreHost!.renderAppPage(request), { pluginId: APP_ID, path });
   const close = async () => {
     await context.close();
     if (errors.length > 0) {
@@ -204,7 +204,7 @@ async function emptyPageReference(harness: BrowserHarness): Promise<number> {
   try {
     const seen = await timeInPage(
       opened.page,
-      { empty: { selector: 'h4', startsWith: 'No incident in this time range' } },
+      { empty: { selector: 'span', startsWith: 'No incident in this time range' } },
       opened.render
     );
     return seen.empty;

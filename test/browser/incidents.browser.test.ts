@@ -346,7 +346,14 @@ describe('the Incidents page', () => {
         // The description is the widest column, never squeezed to a sliver, and words are not broken.
         const description = await rowOf(opened, ids.infrastructure).locator('td').first().boundingBox();
         expect(description!.width).toBeGreaterThan(width === 800 ? 150 : 300);
-        // The filters and the table fit the page's width (no sideways scrolling for the list).
+        // No sideways scrolling, of the page or inside the table's own scroll container (InteractiveTable's).
+        const overflow = await opened.page.evaluate((table) => {
+          const page = document.scrollingElement!;
+          const container = document.querySelector(`[data-testid="${table}"]`)!.firstElementChild!;
+          return { page: page.scrollWidth - page.clientWidth, table: container.scrollWidth - container.clientWidth };
+        }, T.table);
+        expect(overflow).toEqual({ page: 0, table: 0 });
+        // The filters and the table fit the page's width.
         for (const part of [
           opened.page.getByRole('search', { name: 'Filter incidents' }),
           opened.page.getByTestId(T.table),

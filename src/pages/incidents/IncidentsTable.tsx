@@ -158,7 +158,7 @@ export const IncidentsTable = memo(function IncidentsTable({
 const getStyles = (theme: GrafanaTheme2) => ({
   table: css({
     // The description takes the room; the other columns keep to their content.
-    '& td:first-child': { minWidth: '24ch', overflowWrap: 'break-word' },
+    '& td:first-child': { minWidth: '20ch', overflowWrap: 'break-word' },
   }),
   link: css({ color: theme.colors.text.link, '&:hover': { textDecoration: 'underline' } }),
   nowrap: css({ whiteSpace: 'nowrap' }),
