@@ -47,12 +47,12 @@ const Description = memo(function Description({ incident }: { incident: Incident
   );
 });
 
-/** When it started, in the user's zone; wraps between the date and the time on a narrow screen. */
+/** When it started, in the user's zone; on a narrow screen the date above the time. */
 const Started = memo(function Started({ time }: { time: number }) {
   const styles = useStyles2(getStyles);
   const [date, rest] = startedParts(time);
   return (
-    <span>
+    <span className={styles.started}>
       <span className={styles.nowrap}>{date}</span> <span className={styles.nowrap}>{rest}</span>
     </span>
   );
@@ -162,5 +162,7 @@ const getStyles = (theme: GrafanaTheme2) => ({
   }),
   link: css({ color: theme.colors.text.link, '&:hover': { textDecoration: 'underline' } }),
   nowrap: css({ whiteSpace: 'nowrap' }),
+  // One line where there is room; date over time below Grafana's lg breakpoint, so 800 px needs no sideways scroll.
+  started: css({ whiteSpace: 'nowrap', [theme.breakpoints.down('lg')]: { whiteSpace: 'normal' } }),
   muted: css({ color: theme.colors.text.secondary }),
 });
