@@ -9,9 +9,9 @@ import { Badge, type BadgeColor, type Column, type FetchDataFunc, InteractiveTab
 import React, { useCallback, useMemo } from 'react';
 import { Link } from 'react-router-dom';
 import { type IncidentStatus } from '../../core/tags';
-import { formatUserTimeWithZone, windowLabel } from '../../shared/time';
+import { formatUserTimeWithZone } from '../../shared/time';
 import { categoryTitle, type IncidentRow, type SortColumn } from './filters';
-import { durationLabel, truncateText } from './format';
+import { durationLabel, incidentWindowLabel, truncateText } from './format';
 import { incidentPath } from './paths';
 import { incidentsTestIds } from './testIds';
 
@@ -36,7 +36,7 @@ function Description({ row }: { row: IncidentRow }) {
       data-testid={incidentsTestIds.row}
       data-incident-id={incident.id}
       // Hostile input: React text only; the full text and the window for the tooltip, also as text.
-      title={`${incident.text}\n${windowLabel(incident)}`}
+      title={`${incident.text}\n${incidentWindowLabel(incident)}`}
     >
       {truncateText(incident.text) || `Incident ${incident.id} (no description)`}
     </Link>

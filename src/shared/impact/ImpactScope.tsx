@@ -10,7 +10,7 @@ import { Icon, Tooltip, useStyles2 } from '@grafana/ui';
 import React from 'react';
 import { formatDuration } from '../../core/format';
 import { type ImpactReport } from '../../core/report';
-import { windowLabel } from '../time';
+import { formatUserTimeWithZone, windowLabel } from '../time';
 
 const BASELINE_WORDS: Record<ImpactReport['baseline']['mode'], string> = {
   preceding: 'the preceding interval of equal length',
@@ -29,12 +29,15 @@ export function ImpactScope({
   datasourceName,
   scopeSource,
   refreshing,
+  ongoing,
 }: {
   report: ImpactReport;
   datasourceName: string;
   /** Where the scope comes from, in words: "the dashboard's variables", "the incident's team tag". */
   scopeSource: string;
   refreshing?: boolean;
+  /** An incident that has not ended: the window is read up to now, and the header says so. */
+  ongoing?: boolean;
 }) {
   const styles = useStyles2(getStyles);
   const baselineSeconds = (Date.parse(report.baseline.to) - Date.parse(report.baseline.from)) / 1000;
@@ -42,7 +45,11 @@ export function ImpactScope({
     <dl className={styles.scope} data-testid="impact-scope" aria-label="What this report compares">
       <div>
         <dt>Window</dt>
-        <dd>{windowLabel(asWindow(report.window))}</dd>
+        <dd>
+          {ongoing
+            ? `since ${formatUserTimeWithZone(Date.parse(report.window.from))} (ongoing: read up to now, ${formatUserTimeWithZone(Date.parse(report.window.to))})`
+            : windowLabel(asWindow(report.window))}
+        </dd>
       </div>
       <div>
         <dt>Baseline</dt>
