@@ -459,7 +459,10 @@ export function isRegion(annotation: IncidentAnnotation): boolean {
 
 /** The incident's window in Unix ms: an ongoing one ends `now`. */
 export function incidentWindow(annotation: IncidentAnnotation, now = Date.now()): { time: number; timeEnd: number } {
-  return { time: annotation.time, timeEnd: isOngoing(annotation) ? Math.max(now, annotation.time) : annotation.timeEnd };
+  return {
+    time: annotation.time,
+    timeEnd: isOngoing(annotation) ? Math.max(now, annotation.time) : annotation.timeEnd,
+  };
 }
 
 /**
