@@ -34,7 +34,7 @@ export function CloseIncident({
       }}
     >
       <Field
-        label={`Ended at (${zoneName(end ?? Date.now())})`}
+        label={`Ended at (${zoneName(end ?? incident.time)})`}
         description="Or now, now-10m, an ISO time"
         invalid={!valid}
         error={end === undefined ? 'A time such as 2026-11-20 15:00' : 'The incident must end after it started'}

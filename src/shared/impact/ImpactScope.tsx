@@ -4,13 +4,14 @@
  * and the incident page by the incident's team tag, so the same window can read different numbers: the header
  * says which, so the two never disagree silently.
  */
-import { css } from '@emotion/css';
+import { css, cx } from '@emotion/css';
 import { type GrafanaTheme2 } from '@grafana/data';
 import { Icon, Tooltip, useStyles2 } from '@grafana/ui';
 import React from 'react';
 import { formatDuration } from '../../core/format';
 import { type ImpactReport } from '../../core/report';
 import { formatUserTimeWithZone, windowLabel } from '../time';
+import { definitionListStyle } from './definitionList';
 
 const BASELINE_WORDS: Record<ImpactReport['baseline']['mode'], string> = {
   preceding: 'the preceding interval of equal length',
@@ -84,24 +85,14 @@ export function ImpactScope({
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  scope: css`
-    display: flex;
-    flex-wrap: wrap;
-    gap: ${theme.spacing(0.5, 2)};
-    margin: 0;
-    font-size: ${theme.typography.bodySmall.fontSize};
-    color: ${theme.colors.text.secondary};
-    dt {
-      display: inline;
-      font-weight: ${theme.typography.fontWeightMedium};
-      margin-right: ${theme.spacing(0.5)};
-    }
-    dd {
-      display: inline;
-      margin: 0;
-      overflow-wrap: anywhere;
-    }
-  `,
+  scope: cx(
+    definitionListStyle(theme),
+    css`
+      display: flex;
+      flex-wrap: wrap;
+      gap: ${theme.spacing(0.5, 2)};
+    `
+  ),
   why: css`
     cursor: help;
     white-space: nowrap;
