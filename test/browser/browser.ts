@@ -56,8 +56,6 @@ export interface OpenAppPageOptions {
   /** The browser path, e.g. `/a/aisre-reliability-app/incidents`. */
   path: string;
   allowConsoleErrors?: RegExp[];
-  /** The browser's clock starts here (Unix ms) and runs on: for pages that read "now" (an ongoing incident). */
-  clockMs?: number;
 }
 
 export interface OpenedPage {
@@ -133,26 +131,14 @@ export async function startBrowserHarness(options: BrowserHarnessOptions = {}): 
   }
   const app = plugins.find((p) => p.type === 'app');
 
-  async function open(
-    path: string,
-    allowed: RegExp[],
-    render: (page: Page) => Promise<void>,
-    clockMs?: number
-  ): Promise<OpenedPage> {
+  async function open(path: string, allowed: RegExp[], render: (page: Page) => Promise<void>): Promise<OpenedPage> {
     const context: BrowserContext = await browser.newContext({
       viewport: { width: 1400, height: 1000 },
       timezoneId: options.browserTimeZone ?? 'UTC',
     });
-    if (clockMs !== undefined) {
-      await context.clock.install({ time: clockMs });
-    }
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: grafana.url });
     await context.addInitScript(CLIPBOARD_RECORDER);
     const page = await context.newPage();
-    if (clockMs !== undefined) {
-      // Time flows from clockMs on, timers fire as usual.
-      await page.clock.resume();
-    }
     const errors: string[] = [];
     const warnings: string[] = [];
     const dialogs: string[] = [];
@@ -268,11 +254,8 @@ export async function startBrowserHarness(options: BrowserHarnessOptions = {}): 
       if (!app) {
         throw new Error('dist/ has no app plugin');
       }
-      return open(
-        page.path,
-        page.allowConsoleErrors ?? [],
-        (p) => p.evaluate((r) => window.aisreHost!.renderAppPage(r), { pluginId: app.id, path: page.path }),
-        page.clockMs
+      return open(page.path, page.allowConsoleErrors ?? [], (p) =>
+        p.evaluate((r) => window.aisreHost!.renderAppPage(r), { pluginId: app.id, path: page.path })
       );
     },
     close: async () => {
