@@ -11,9 +11,8 @@ import { Badge, type BadgeColor, type Column, type FetchDataFunc, InteractiveTab
 import React, { memo, useCallback, useMemo } from 'react';
 import { Link } from 'react-router-dom';
 import { type IncidentStatus } from '../../core/tags';
-import { windowLabel } from '../../shared/time';
 import { categoryTitle, type IncidentRow, type SortColumn } from './filters';
-import { durationLabel, startedParts, truncateText } from './format';
+import { durationLabel, incidentWindowLabel, startedParts, truncateText } from './format';
 import { incidentPath } from './paths';
 import { incidentsTestIds } from './testIds';
 
@@ -40,7 +39,7 @@ const Description = memo(function Description({ incident }: { incident: Incident
       data-testid={incidentsTestIds.row}
       data-incident-id={incident.id}
       // Hostile input: React text only; the full text and the window for the tooltip, also as text.
-      title={`${incident.text}\n${windowLabel(incident)}`}
+      title={`${incident.text}\n${incidentWindowLabel(incident)}`}
     >
       {truncateText(incident.text) || `Incident ${incident.id} (no description)`}
     </Link>

@@ -13,8 +13,8 @@ describe('how the incident list writes an incident', () => {
   });
 
   it('writes the duration, never negative, and the text on one line, cut with an ellipsis', () => {
-    expect(durationLabel({ time: 10, timeEnd: 5_400_010 })).toBe('1 h 30 min');
-    expect(durationLabel({ time: 10, timeEnd: 0 })).toBe('0 s');
+    expect(durationLabel({ time: 10, timeEnd: 5_400_010, tags: [] })).toBe('1 h 30 min');
+    expect(durationLabel({ time: 10, timeEnd: 0, tags: [] })).toBe('0 s');
     expect(truncateText('a\n  b\tc')).toBe('a b c');
     expect(truncateText('x'.repeat(10), 5)).toBe('xxxx…');
   });

@@ -3,11 +3,19 @@
  * its window is windowLabel in src/shared/time.ts, in the user's time zone.
  */
 import { formatDuration } from '../../core/format';
-import { type IncidentAnnotation } from '../../shared/annotations';
-import { formatUserTimeWithZone } from '../../shared/time';
+import { type IncidentAnnotation, isOngoing } from '../../shared/annotations';
+import { formatUserTimeWithZone, windowLabel } from '../../shared/time';
 
-export function durationLabel(incident: Pick<IncidentAnnotation, 'time' | 'timeEnd'>): string {
-  return formatDuration(Math.max(0, incident.timeEnd - incident.time) / 1000);
+type Window = Pick<IncidentAnnotation, 'time' | 'timeEnd' | 'tags'>;
+
+/** "1h 30m", or "Ongoing" for an incident that has not ended. */
+export function durationLabel(incident: Window): string {
+  return isOngoing(incident) ? 'Ongoing' : formatDuration(Math.max(0, incident.timeEnd - incident.time) / 1000);
+}
+
+/** The window, or "since 2026-11-20 14:00 UTC (ongoing)" for an incident that has not ended. */
+export function incidentWindowLabel(incident: Window): string {
+  return isOngoing(incident) ? `since ${formatUserTimeWithZone(incident.time)} (ongoing)` : windowLabel(incident);
 }
 
 /** The text on one line, cut at `max` characters with an ellipsis. */
