@@ -327,6 +327,20 @@ describe('distributions', () => {
     expect(latency.verdict).toBe('page');
   });
 
+  test('each side carries its share of observations per bucket, with the le bounds, for the bucket chart', async () => {
+    const r = await report({
+      rag_retrieval_duration_seconds: { window: histogram('/search', slower), baseline: histogram('/search', steady) },
+    });
+    const { buckets } = finding<DistributionFinding>(r.findings, 'retrieval_latency', '/search');
+    expect(buckets!.le).toEqual(LES);
+    // Per-bucket counts over the total: slower is 100, 400, 1500, 4000, 3000, 1000 of 10,000.
+    const close = (expected: number[]) => expected.map((v) => expect.closeTo(v, 12));
+    expect(buckets!.window).toEqual(close([0.01, 0.04, 0.15, 0.4, 0.3, 0.1]));
+    expect(buckets!.baseline).toEqual(close([0.1, 0.3, 0.4, 0.15, 0.04, 0.01]));
+    // And it survives the JSON export (no Infinity, which JSON cannot hold).
+    expect(JSON.parse(JSON.stringify(buckets))).toEqual(buckets);
+  });
+
   test('latency that moved down is not an incident, however large the PSI', async () => {
     const r = await report({
       rag_retrieval_duration_seconds: { window: histogram('/search', steady), baseline: histogram('/search', slower) },

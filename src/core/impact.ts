@@ -18,6 +18,7 @@ import {
   type SliId,
 } from './metrics';
 import {
+  type BucketShares,
   DEFAULT_THRESHOLDS,
   type DistributionFinding,
   type DistributionSide,
@@ -844,8 +845,26 @@ function compareDistributions(
     finding.ks = finiteOrNull(ksStatistic(wCounts, bCounts));
     finding.jsDistance = finiteOrNull(jensenShannonDistance(wCounts, bCounts));
     finding.shareBeyondBaselineP95 = tail ? tail.windowShare : null;
+    finding.buckets = bucketShares(both[0].counts().upperBounds, wCounts, bCounts);
   }
   return finding;
+}
+
+/** Each side's counts as shares of its own total (both > 0 here), on the bounds both have: the incident page draws them. */
+function bucketShares(
+  upperBounds: readonly number[],
+  window: readonly number[],
+  baseline: readonly number[]
+): BucketShares {
+  const shares = (counts: readonly number[]) => {
+    const total = sum(counts);
+    return counts.map((count) => count / total);
+  };
+  return {
+    le: upperBounds.map((le) => (le === Infinity ? '+Inf' : String(le))),
+    window: shares(window),
+    baseline: shares(baseline),
+  };
 }
 
 function finiteOrNull(value: number): number | null {

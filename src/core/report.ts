@@ -98,6 +98,18 @@ export interface DistributionFinding extends FindingBase {
   jsDistance: number | null;
   /** Share of window observations on the bad side of the baseline's tail quantile (expected 0.05). */
   shareBeyondBaselineP95: number | null;
+  /** Each side's share of its observations per bucket, as PSI and KS compare them; absent when a side is empty. */
+  buckets?: BucketShares;
+}
+
+/** Per-bucket shares on the bucket bounds both sides have; bucket i holds observations in (le[i−1], le[i]]. */
+export interface BucketShares {
+  /** The buckets' upper bounds as Prometheus writes `le`: "0.1", "+Inf". */
+  le: string[];
+  /** Shares of the window's observations, summing to 1. */
+  window: number[];
+  /** Shares of the baseline's observations, summing to 1. */
+  baseline: number[];
 }
 
 export type Finding = ProportionFinding | DistributionFinding;

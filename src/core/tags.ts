@@ -5,6 +5,7 @@
  * cannot read. Tags are case-sensitive, as Grafana stores them; surrounding whitespace is ignored.
  *
  *   ai-incident                      marks the incident window
+ *   ai-ongoing                       the incident has not ended: a point annotation at its start, closed later
  *   ai-category:<category id>        taxonomy.ts
  *   ai-subcategory:<kebab-case id>
  *   ai-severity:investigate|page
@@ -14,6 +15,12 @@
 import { type CategoryId, isCategoryId } from './taxonomy';
 
 export const INCIDENT_TAG = 'ai-incident';
+/**
+ * An incident that has not ended yet. Grafana has no open-ended region (its store makes `timeEnd` = `time` when
+ * none is given: annotationsimpl/xorm_store.go validateTimeRange), so it is a point annotation at the start, which
+ * every dashboard draws as a marker there, with this tag; closing it sets `timeEnd` and drops the tag.
+ */
+export const ONGOING_TAG = 'ai-ongoing';
 
 export type Severity = 'investigate' | 'page';
 export type IncidentStatus = 'open' | 'classified' | 'resolved';

@@ -19,7 +19,7 @@ import {
   TimeRangeInput,
   useStyles2,
 } from '@grafana/ui';
-import React, { useCallback, useMemo, useState } from 'react';
+import React, { memo, useCallback, useMemo, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { testIds } from '../components/testIds';
 import { CATEGORIES } from '../core/taxonomy';
@@ -82,7 +82,11 @@ function timeRangeValue(filters: IncidentFilters): TimeRange {
   };
 }
 
-function Filters({
+/**
+ * Memoised: Grafana's Combobox re-measures its (closed) menu on every render, which cost more than the table
+ * while the list loaded; the filters only change with the URL and the teams.
+ */
+const Filters = memo(function Filters({
   filters,
   teams,
   onChange,
@@ -169,7 +173,7 @@ function Filters({
       </Field>
     </div>
   );
-}
+});
 
 function Incidents() {
   const styles = useStyles2(getStyles);
@@ -203,7 +207,11 @@ function Incidents() {
   );
   const reading = state.kind === 'loading';
 
-  const setFilters = (next: IncidentFilters) => setSearch(searchWithFilters(search, next));
+  const setFilters = useCallback(
+    (next: IncidentFilters) => setSearch(searchWithFilters(search, next)),
+    [search, setSearch]
+  );
+  const teams = useMemo(() => teamsOf(rows, filters.team), [rows, filters.team]);
   const openForm = () => {
     setDraft((current) => current ?? newDraft());
     setFormOpen(true);
@@ -238,7 +246,7 @@ function Incidents() {
             {READ_ONLY_MESSAGE}
           </Alert>
         )}
-        <Filters filters={filters} teams={teamsOf(rows, filters.team)} onChange={setFilters} />
+        <Filters filters={filters} teams={teams} onChange={setFilters} />
         {range === 'invalid' && (
           <Alert severity="warning" title="The time filter cannot be read">
             From {filters.from ?? '(empty)'} to {filters.to ?? '(empty)'} is not a time range; showing every incident

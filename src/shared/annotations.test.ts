@@ -5,10 +5,12 @@ import {
   GrafanaApiError,
   baselineExclusions,
   categoryOf,
+  closeIncident,
   createIncident,
   fetchIncidentAnnotations,
   getIncident,
   incidentInterval,
+  isOngoing,
   isPermissionError,
   isRegion,
   listIncidents,
@@ -383,6 +385,67 @@ describe('createIncident', () => {
     await expect(failure).rejects.toMatchObject({ kind: 'permission', status: 403 });
     expect(isPermissionError(await failure.catch((e: unknown) => e))).toBe(true);
     expect(backend.store.size).toBe(0);
+  });
+});
+
+describe('ongoing incidents', () => {
+  test('an ongoing incident is stored as Grafana stores an annotation without an end: a point, tagged ai-ongoing', async () => {
+    const backend = useBackend(new FakeAnnotationsBackend());
+    const created = await createIncident({
+      time: T0,
+      timeEnd: 0,
+      ongoing: true,
+      text: 'timeouts on /chat',
+      tags: ['team:search', 'ai-status:open'],
+    });
+    const [stored] = backend.store.all();
+    expect(stored).toMatchObject({
+      time: T0,
+      timeEnd: T0,
+      tags: ['ai-incident', 'team:search', 'ai-status:open', 'ai-ongoing'],
+    });
+    expect(isOngoing(created)).toBe(true);
+    // Listed as an incident (not a point left out), and read as a window up to now.
+    const list = await listIncidents({ from: T0 - HOUR, to: T0 + HOUR });
+    expect(list.incidents.map((i) => i.id)).toEqual([created.id]);
+    expect(list.pointsIgnored).toBe(0);
+    expect(incidentInterval(list.incidents[0], T0 + 2 * HOUR)).toEqual({ from: T0 / 1000, to: T0 / 1000 + 7200 });
+  });
+
+  test('closing sets the end and drops only ai-ongoing, keeping a tag written since the page loaded', async () => {
+    const backend = useBackend(
+      new FakeAnnotationsBackend([
+        {
+          id: 3,
+          time: T0,
+          timeEnd: T0,
+          text: 'timeouts',
+          tags: ['ai-incident', 'ai-ongoing', 'team:search', 'jira:OPS-2'],
+        },
+      ])
+    );
+    const loaded = await getIncident(3);
+    backend.store.patch(3, { tags: [...loaded.tags, 'ai-category:provider-outage'] });
+    const closed = await closeIncident(loaded, T0 + HOUR);
+    expect(backend.requests.at(-2)).toMatchObject({ method: 'PATCH', data: { timeEnd: T0 + HOUR } });
+    expect(closed).toMatchObject({ time: T0, timeEnd: T0 + HOUR });
+    expect(closed.tags).toEqual(['ai-incident', 'team:search', 'jira:OPS-2', 'ai-category:provider-outage']);
+    expect(isOngoing(closed)).toBe(false);
+    expect(isRegion(closed)).toBe(true);
+  });
+
+  test('an end before the start is refused before anything is written', async () => {
+    const backend = useBackend(
+      new FakeAnnotationsBackend([{ id: 3, time: T0, timeEnd: T0, text: 'x', tags: ['ai-incident', 'ai-ongoing'] }])
+    );
+    await expect(closeIncident(await getIncident(3), T0 - 1)).rejects.toMatchObject({ kind: 'invalid' });
+    expect(backend.requests.filter((r) => r.method === 'PATCH')).toHaveLength(0);
+  });
+
+  test('a point without the tag is not ongoing, and a region that kept the tag has ended', () => {
+    expect(isOngoing(incident({ timeEnd: 1_795_140_000_000 }))).toBe(false);
+    expect(isRegion(incident({ timeEnd: 1_795_140_000_000 }))).toBe(false);
+    expect(isOngoing(incident({ tags: ['ai-incident', 'ai-ongoing'] }))).toBe(false);
   });
 });
 

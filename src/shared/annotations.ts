@@ -18,8 +18,10 @@
  *   updateIncidentTags re-reads right before it writes and refuses to write over a change it did not see.
  * Tag scheme (docs/DESIGN.md; codec in src/core/tags.ts): `ai-incident`, `ai-category:<id>`, `ai-subcategory:<id>`,
  * `ai-severity:…`, `ai-status:…`, `team:<name>`; every other tag is someone else's and is written back unchanged.
+ * An ongoing incident (not ended yet) is a point annotation at its start tagged `ai-ongoing` (src/core/tags.ts says
+ * why); the app reads it as a window up to now, and closeIncident gives it its end.
  */
-import { INCIDENT_TAG, mergeTags, type TagConflict } from '../core/tags';
+import { INCIDENT_TAG, mergeTags, ONGOING_TAG, type TagConflict } from '../core/tags';
 import { type Interval } from '../core/source';
 import { GrafanaApiError, grafanaRequest } from './grafanaApi';
 import { logger } from './logger';
@@ -38,6 +40,8 @@ export interface IncidentAnnotation {
   tags: string[];
   /** null for an organisation-wide annotation. */
   dashboardUID: string | null;
+  /** The panel it was marked on (Grafana's panel id on that dashboard), when it was marked on one. */
+  panelId?: number;
   /** When Grafana last changed it (Unix ms), when it says. */
   updated?: number;
 }
@@ -59,6 +63,7 @@ interface AnnotationJSON {
   text?: string;
   tags?: string[] | null;
   dashboardUID?: string | null;
+  panelId?: number;
   updated?: number;
 }
 
@@ -80,6 +85,7 @@ function toIncident(item: AnnotationJSON & { id: number; time: number }): Incide
     text: item.text ?? '',
     tags: item.tags ?? [],
     dashboardUID: item.dashboardUID || null,
+    ...(typeof item.panelId === 'number' && item.panelId > 0 ? { panelId: item.panelId } : {}),
     updated: typeof item.updated === 'number' ? item.updated : undefined,
   };
 }
@@ -331,7 +337,10 @@ export async function getIncident(
 export interface NewIncident {
   /** Unix ms. */
   time: number;
+  /** Unix ms; ignored for an ongoing incident. */
   timeEnd: number;
+  /** Not ended yet: stored as a point at `time` tagged `ai-ongoing`, closed later with closeIncident. */
+  ongoing?: boolean;
   text: string;
   tags: string[];
   /** Shown on that dashboard only when set; organisation-wide (every dashboard with an `ai-incident` query) when not. */
@@ -340,17 +349,19 @@ export interface NewIncident {
 
 /** Marks an incident window: `POST /api/annotations`. Resolves with the new annotation as Grafana stores it. */
 export async function createIncident(incident: NewIncident, timeoutMs?: number): Promise<IncidentAnnotation> {
-  if (!(incident.timeEnd > incident.time)) {
+  if (!incident.ongoing && !(incident.timeEnd > incident.time)) {
     throw new GrafanaApiError('an incident window must end after it starts', undefined, 'invalid');
   }
   if (!incident.text.trim()) {
     // Grafana answers 400 "Failed to save annotation" without text; say what is missing instead.
     throw new GrafanaApiError('an incident needs a description', undefined, 'invalid');
   }
-  const tags = incident.tags.includes(INCIDENT_TAG) ? incident.tags : [INCIDENT_TAG, ...incident.tags];
+  const withIncident = incident.tags.includes(INCIDENT_TAG) ? incident.tags : [INCIDENT_TAG, ...incident.tags];
+  const tags = incident.ongoing && !withIncident.includes(ONGOING_TAG) ? [...withIncident, ONGOING_TAG] : withIncident;
+  const time = Math.floor(incident.time);
   const body = {
-    time: Math.floor(incident.time),
-    timeEnd: Math.ceil(incident.timeEnd),
+    time,
+    timeEnd: incident.ongoing ? time : Math.ceil(incident.timeEnd),
     tags,
     text: incident.text,
     ...(incident.dashboardUID ? { dashboardUID: incident.dashboardUID } : {}),
@@ -432,14 +443,34 @@ export async function updateIncidentTags(
   return { kind: 'saved', incident: { ...current, tags: [...tags] } };
 }
 
-/** A region (a window) rather than a point in time. */
-export function isRegion(annotation: IncidentAnnotation): boolean {
-  return annotation.timeEnd > annotation.time;
+/**
+ * Not ended yet: tagged `ai-ongoing` and still a point. A region that kept the tag (its end set by dragging it on
+ * a dashboard) has ended.
+ */
+export function isOngoing(annotation: Pick<IncidentAnnotation, 'time' | 'timeEnd' | 'tags'>): boolean {
+  return annotation.tags.includes(ONGOING_TAG) && !(annotation.timeEnd > annotation.time);
 }
 
-/** The annotation's window in Unix seconds, widened to whole seconds (PromQL ranges are written in seconds). */
-export function incidentInterval(annotation: IncidentAnnotation): Interval {
-  return { from: Math.floor(annotation.time / 1000), to: Math.ceil(annotation.timeEnd / 1000) };
+/** A region (a window) rather than a point in time; an ongoing incident is a window up to now. */
+export function isRegion(annotation: IncidentAnnotation): boolean {
+  return annotation.timeEnd > annotation.time || isOngoing(annotation);
+}
+
+/** The incident's window in Unix ms: an ongoing one ends `now`. */
+export function incidentWindow(annotation: IncidentAnnotation, now = Date.now()): { time: number; timeEnd: number } {
+  return {
+    time: annotation.time,
+    timeEnd: isOngoing(annotation) ? Math.max(now, annotation.time) : annotation.timeEnd,
+  };
+}
+
+/**
+ * The annotation's window in Unix seconds, widened to whole seconds (PromQL ranges are written in seconds); an
+ * ongoing incident's ends `now`.
+ */
+export function incidentInterval(annotation: IncidentAnnotation, now = Date.now()): Interval {
+  const window = incidentWindow(annotation, now);
+  return { from: Math.floor(window.time / 1000), to: Math.ceil(window.timeEnd / 1000) };
 }
 
 /** Other incidents' windows, to leave out of a baseline: every region but the one being reported on. */
@@ -485,6 +516,7 @@ export function categoryOf(annotation: IncidentAnnotation): string | undefined {
  * Moves an incident's window or rewrites its text: `PATCH /api/annotations/:id {time, timeEnd, text}` without
  * tags, so Grafana keeps every tag it holds (pkg/api/annotations.go PatchAnnotation replaces tags only when
  * given), including any written since the page loaded. Grafana ignores an empty text, so one is refused here.
+ * An ongoing incident moves as a point (`timeEnd` = `time`) and stays ongoing: closeIncident ends it.
  */
 export async function editIncident(
   incident: IncidentAnnotation,
@@ -494,15 +526,43 @@ export async function editIncident(
   if (!edit.text.trim()) {
     throw new GrafanaApiError('An incident needs a description: the text cannot be empty.', undefined, 'invalid');
   }
-  if (!(edit.timeEnd > edit.time)) {
+  const ongoing = isOngoing(incident);
+  if (!ongoing && !(edit.timeEnd > edit.time)) {
     throw new GrafanaApiError('The window must end after it starts.', undefined, 'invalid');
   }
+  const data = ongoing ? { ...edit, timeEnd: edit.time } : edit;
   await grafanaRequest<unknown>({
     url: `/api/annotations/${encodeURIComponent(String(incident.id))}`,
     method: 'PATCH',
-    data: edit,
+    data,
     what: `saving the window and text of incident ${incident.id}`,
     timeoutMs,
   });
-  return getIncident(incident.id, edit, timeoutMs);
+  return getIncident(incident.id, data, timeoutMs);
+}
+
+/**
+ * Closes an ongoing incident: re-reads it, then `PATCH /api/annotations/:id {timeEnd, tags}` with the tags it has
+ * now less `ai-ongoing`, so every other tag (classification, team, anyone's, even one written since the page
+ * loaded) is kept. Grafana's PatchAnnotation sets `timeEnd` when it is given and > 0, and the tags when given.
+ */
+export async function closeIncident(
+  incident: IncidentAnnotation,
+  end: number,
+  timeoutMs?: number
+): Promise<IncidentAnnotation> {
+  const current = await getIncident(incident.id, incident, timeoutMs);
+  const timeEnd = Math.ceil(end);
+  if (!(timeEnd > current.time)) {
+    throw new GrafanaApiError('The incident must end after it started.', undefined, 'invalid');
+  }
+  const tags = current.tags.filter((tag) => tag !== ONGOING_TAG);
+  await grafanaRequest<unknown>({
+    url: `/api/annotations/${encodeURIComponent(String(incident.id))}`,
+    method: 'PATCH',
+    data: { timeEnd, tags },
+    what: `closing incident ${incident.id}`,
+    timeoutMs,
+  });
+  return getIncident(incident.id, { time: current.time, timeEnd }, timeoutMs);
 }

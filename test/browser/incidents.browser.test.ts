@@ -168,6 +168,18 @@ async function pickRadio(opened: OpenedPage, scope: string, label: string): Prom
   await opened.page.getByTestId(scope).getByRole('radio', { name: label, exact: true }).click();
 }
 
+/** Opens the target incident, takes the first suggested category and picks severity Page (nothing saved yet). */
+async function openTargetChoosingPage(allowConsoleErrors: RegExp[] = []): Promise<OpenedPage> {
+  const opened = await openTarget(allowConsoleErrors);
+  await opened.page
+    .getByTestId(T.suggestions)
+    .getByRole('button', { name: /^Choose / })
+    .first()
+    .click();
+  await pickRadio(opened, T.classify, 'Page');
+  return opened;
+}
+
 beforeAll(async () => {
   const [, simulated] = await Promise.all([
     ensureBuiltPlugin(),
@@ -334,7 +346,14 @@ describe('the Incidents page', () => {
         // The description is the widest column, never squeezed to a sliver, and words are not broken.
         const description = await rowOf(opened, ids.infrastructure).locator('td').first().boundingBox();
         expect(description!.width).toBeGreaterThan(width === 800 ? 150 : 300);
-        // The filters and the table fit the page's width (no sideways scrolling for the list).
+        // No sideways scrolling, of the page or inside the table's own scroll container (InteractiveTable's).
+        const overflow = await opened.page.evaluate((table) => {
+          const page = document.scrollingElement!;
+          const container = document.querySelector(`[data-testid="${table}"]`)!.firstElementChild!;
+          return { page: page.scrollWidth - page.clientWidth, table: container.scrollWidth - container.clientWidth };
+        }, T.table);
+        expect(overflow).toEqual({ page: 0, table: 0 });
+        // The filters and the table fit the page's width.
         for (const part of [
           opened.page.getByRole('search', { name: 'Filter incidents' }),
           opened.page.getByTestId(T.table),
@@ -501,15 +520,9 @@ describe('the Incident page', () => {
   });
 
   it('classifies by PATCHing tags that keep every foreign tag and the text', async () => {
-    const opened = await openTarget();
+    const opened = await openTargetChoosingPage();
     try {
       const { page } = opened;
-      await page
-        .getByTestId(T.suggestions)
-        .getByRole('button', { name: /^Choose / })
-        .first()
-        .click();
-      await pickRadio(opened, T.classify, 'Page');
       await page.getByTestId(T.classify).getByRole('button', { name: 'Save classification' }).click();
       await opened.waitFor(page.getByTestId(T.classify).getByText('Saved', { exact: true }));
 
@@ -548,16 +561,10 @@ describe('the Incident page', () => {
   });
 
   it('surfaces a concurrent edit without writing, and saves a merge that loses nothing', async () => {
-    const opened = await openTarget();
+    const opened = await openTargetChoosingPage();
     try {
       const { page } = opened;
       const classify = page.getByTestId(T.classify);
-      await page
-        .getByTestId(T.suggestions)
-        .getByRole('button', { name: /^Choose / })
-        .first()
-        .click();
-      await pickRadio(opened, T.classify, 'Page');
       // Bob classifies it too, between our load and our save.
       const bobs = [...storedTarget().tags, 'ai-severity:investigate', 'reviewed-by:bob'];
       expect(harness.grafana.annotations.patch(ids.target, { tags: bobs }).status).toBe(200);
@@ -600,16 +607,10 @@ describe('the Incident page', () => {
   });
 
   it('says why a 403 on save refused it, keeps the chosen values and writes nothing', async () => {
-    const opened = await openTarget([/status of 403/]);
+    const opened = await openTargetChoosingPage([/status of 403/]);
     try {
       const { page } = opened;
       const classify = page.getByTestId(T.classify);
-      await page
-        .getByTestId(T.suggestions)
-        .getByRole('button', { name: /^Choose / })
-        .first()
-        .click();
-      await pickRadio(opened, T.classify, 'Page');
       // The user's role is taken away after the page loaded: Grafana answers 403 to the PATCH.
       harness.grafana.setOrgRole('Viewer');
       const before = storedTarget();

@@ -75,7 +75,16 @@ function ChangeEvents({
   );
 }
 
-export function EvidenceSection({ evidence, windowFrom }: { evidence: IncidentEvidence; windowFrom: number }) {
+export function EvidenceSection({
+  evidence,
+  windowFrom,
+  ongoing,
+}: {
+  evidence: IncidentEvidence;
+  windowFrom: number;
+  /** The incident has not ended: the report's window ends when the page read it. */
+  ongoing?: boolean;
+}) {
   const styles = useStyles2(getStyles);
   const { impact, changes } = evidence;
   const { state } = impact;
@@ -95,6 +104,7 @@ export function EvidenceSection({ evidence, windowFrom }: { evidence: IncidentEv
             datasourceName={state.context.datasource.name}
             scopeSource={state.report.selector ? "the incident's team tag" : 'no team tag: every series'}
             refreshing={impact.refreshing}
+            ongoing={ongoing}
           />
           {state.noData ? (
             <Alert severity="info" title="No data">

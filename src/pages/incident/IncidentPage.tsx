@@ -2,7 +2,8 @@
  * The Incident page for one `ai-incident` annotation (route `incidents/:id?from=<ms>&to=<ms>`): what was marked,
  * the runbook and dashboard links at the top, then on wide screens two columns: the evidence in its window (drawn and
  * written), and beside it the suggested categories, the classification form and the impact section to copy into the
- * postmortem. Read-only for users who may not write annotations; annotation text is shown as text only.
+ * postmortem. Read-only for users who may not write annotations; annotation text is shown as text only. An ongoing
+ * incident (not ended yet) reads as a window up to when the page read it, and can be closed here.
  */
 import { css } from '@emotion/css';
 import { type GrafanaTheme2, locationUtil } from '@grafana/data';
@@ -13,19 +14,19 @@ import { useParams, useSearchParams } from 'react-router-dom';
 import { useAsyncRetry } from 'react-use';
 import { readClassification, type Classification } from '../../core/tags';
 import { categoryById } from '../../core/taxonomy';
-import { getIncident, type IncidentAnnotation } from '../../shared/annotations';
+import { getIncident, type IncidentAnnotation, incidentWindow, isOngoing } from '../../shared/annotations';
 import { ImpactActions } from '../../shared/impact/ImpactActions';
 import { findingsNeedingAttention, sliLabel } from '../../shared/impact/ImpactReportView';
 import { TryAgain } from '../../shared/impact/ImpactStateMessage';
 import { useAppSettings } from '../../shared/settings';
 import { ROUTES } from '../../constants';
 import { prefixRoute } from '../../utils/utils.routing';
-import { windowLabel } from '../../shared/time';
-import { durationLabel } from '../incidents/format';
+import { durationLabel, incidentWindowLabel } from '../incidents/format';
 import { mayWriteAnnotations } from '../incidents/permissions';
 import { incidentsTestIds } from '../incidents/testIds';
 import { ClassifySection } from './Classify';
 import { formFromTags } from './classify';
+import { CloseIncident } from './CloseIncident';
 import { EditIncident } from './EditIncident';
 import { EvidenceSection } from './Evidence';
 import { findingPanelLink } from './findingLinks';
@@ -53,7 +54,7 @@ function useIncidentRef(): { id: number | undefined; window?: { time: number; ti
 function incidentTitle(incident: IncidentAnnotation): string {
   const line = incident.text.split('\n')[0].replace(/\s+/g, ' ').trim();
   if (!line) {
-    return `Incident ${windowLabel(incident)}`;
+    return `Incident ${incidentWindowLabel(incident)}`;
   }
   return line.length > TITLE_LENGTH ? `${line.slice(0, TITLE_LENGTH - 1)}…` : line;
 }
@@ -136,11 +137,11 @@ function ImpactSectionBody({ evidence }: { evidence: IncidentEvidence }) {
 /** Each finding that needs attention, linked to the bundled dashboard panel that draws it, at the window. */
 function FindingPanelLinks({
   evidence,
-  incident,
+  window,
   team,
 }: {
   evidence: IncidentEvidence;
-  incident: IncidentAnnotation;
+  window: { time: number; timeEnd: number };
   team?: string;
 }) {
   const { state } = evidence.impact;
@@ -148,7 +149,7 @@ function FindingPanelLinks({
     return null;
   }
   const links = findingsNeedingAttention(state.report)
-    .map((finding) => ({ finding, link: findingPanelLink(finding.title, incident, team) }))
+    .map((finding) => ({ finding, link: findingPanelLink(finding.title, window, team) }))
     .filter((l) => l.link !== undefined);
   if (links.length === 0) {
     return null;
@@ -179,21 +180,31 @@ function IncidentView({
   const saved = readClassification(incident.tags).classification;
   const [form, setForm] = useState<Classification>(() => formFromTags(incident.tags));
   const [deniedByServer, setDeniedByServer] = useState(false);
-  const [editing, setEditing] = useState(false);
+  const [editing, setEditing] = useState<'window' | 'close' | undefined>();
+  // An ongoing incident's window ends when the page read it: one instant, so the queries do not chase the clock.
+  const [readAt] = useState(() => Date.now());
+  const ongoing = isOngoing(incident);
+  const span = incidentWindow(incident, readAt);
   const readOnly = deniedByServer || mayWriteAnnotations('annotations:write') === false;
   const evidence = useIncidentEvidence(
     incident,
     saved.team,
-    settings.kind === 'loading' ? undefined : settings.settings
+    settings.kind === 'loading' ? undefined : settings.settings,
+    readAt
   );
+  const onSaved = (next: IncidentAnnotation) => {
+    setEditing(undefined);
+    onIncidentChange(next);
+  };
   const savedCategory = saved.category ? categoryById(saved.category) : undefined;
 
   return (
     <div className={styles.page}>
       <section aria-label="Incident" className={styles.header}>
         <div className={styles.facts}>
-          <span>
-            <strong>{windowLabel(incident)}</strong> ({durationLabel(incident)})
+          <span data-testid="incident-window">
+            <strong>{incidentWindowLabel(incident)}</strong>
+            {!ongoing && ` (${durationLabel(incident)})`}
           </span>
           <span>Team: {saved.team ?? '—'}</span>
           <span>Category: {savedCategory?.title ?? 'Unclassified'}</span>
@@ -202,21 +213,22 @@ function IncidentView({
             color={saved.status === 'resolved' ? 'green' : saved.status === 'classified' ? 'blue' : 'orange'}
           />
           {saved.severity && <Badge text={saved.severity} color={saved.severity === 'page' ? 'red' : 'orange'} />}
+          {!readOnly && !editing && ongoing && (
+            <Button size="sm" variant="primary" icon="check" onClick={() => setEditing('close')}>
+              Close incident
+            </Button>
+          )}
           {!readOnly && !editing && (
-            <Button size="sm" variant="secondary" fill="outline" icon="pen" onClick={() => setEditing(true)}>
-              Edit window and text
+            <Button size="sm" variant="secondary" fill="outline" icon="pen" onClick={() => setEditing('window')}>
+              {ongoing ? 'Edit start and text' : 'Edit window and text'}
             </Button>
           )}
         </div>
-        {editing && (
-          <EditIncident
-            incident={incident}
-            onCancel={() => setEditing(false)}
-            onSaved={(next) => {
-              setEditing(false);
-              onIncidentChange(next);
-            }}
-          />
+        {editing === 'window' && (
+          <EditIncident incident={incident} onCancel={() => setEditing(undefined)} onSaved={onSaved} />
+        )}
+        {editing === 'close' && (
+          <CloseIncident incident={incident} onCancel={() => setEditing(undefined)} onClosed={onSaved} />
         )}
         {/* Hostile input: React text only. */}
         <p className={styles.text} data-testid={incidentsTestIds.incident.text}>
@@ -224,11 +236,12 @@ function IncidentView({
         </p>
         <IncidentLinks
           incident={incident}
+          window={span}
           category={form.category ?? saved.category}
           team={saved.team}
           className={styles.links}
         />
-        <FindingPanelLinks evidence={evidence} incident={incident} team={saved.team} />
+        <FindingPanelLinks evidence={evidence} window={span} team={saved.team} />
         <TagsList tags={incident.tags} label="Tags" testId={incidentsTestIds.incident.tags} />
         {settings.kind === 'fallback' && (
           <Alert severity="info" title="The app's settings could not be read">
@@ -239,7 +252,7 @@ function IncidentView({
 
       <div className={styles.columns}>
         <div className={styles.column}>
-          <EvidenceSection evidence={evidence} windowFrom={Math.floor(incident.time / 1000)} />
+          <EvidenceSection evidence={evidence} windowFrom={Math.floor(incident.time / 1000)} ongoing={ongoing} />
         </div>
         <div className={styles.column}>
           <section aria-labelledby="incident-suggestions-heading" className={styles.section}>

@@ -1,6 +1,7 @@
 /**
  * Links at the top of the incident page: the runbook the category implies (or its investigation path), the
- * dashboard the annotation was made on, and the bundled dashboards at the window.
+ * dashboard and the panel the annotation was made on, and the bundled dashboards at the window (an ongoing
+ * incident's ends now).
  */
 import { TextLink } from '@grafana/ui';
 import { locationUtil } from '@grafana/data';
@@ -9,21 +10,25 @@ import { type CategoryId, categoryById, RUNBOOK_TITLES } from '../../core/taxono
 import { type IncidentAnnotation } from '../../shared/annotations';
 import { BUNDLED_DASHBOARDS, dashboardPath, runbookPath } from '../incidents/paths';
 import { incidentsTestIds } from '../incidents/testIds';
-import { annotationDashboardPath } from './findingLinks';
+import { annotationDashboardPath, annotationPanelPath } from './findingLinks';
 
 export function IncidentLinks({
   incident,
+  window,
   category,
   team,
   className,
 }: {
   incident: IncidentAnnotation;
+  /** The incident's window (incidentWindow: an ongoing one ends now). */
+  window: { time: number; timeEnd: number };
   category?: CategoryId;
   team?: string;
   className?: string;
 }) {
   const chosen = category ? categoryById(category) : undefined;
-  const ownDashboard = annotationDashboardPath(incident);
+  const ownDashboard = annotationDashboardPath(incident, window);
+  const ownPanel = annotationPanelPath(incident, window);
   return (
     <ul data-testid={incidentsTestIds.incident.links} aria-label="Links" className={className}>
       {chosen ? (
@@ -42,9 +47,16 @@ export function IncidentLinks({
           </TextLink>
         </li>
       )}
+      {ownPanel && (
+        <li>
+          <TextLink href={locationUtil.assureBaseUrl(ownPanel)} inline={false} icon="eye">
+            Open the panel it was marked on
+          </TextLink>
+        </li>
+      )}
       {BUNDLED_DASHBOARDS.map((dashboard) => (
         <li key={dashboard.uid}>
-          <TextLink href={locationUtil.assureBaseUrl(dashboardPath(dashboard.uid, incident, team))} inline={false}>
+          <TextLink href={locationUtil.assureBaseUrl(dashboardPath(dashboard.uid, window, team))} inline={false}>
             {`${dashboard.title} dashboard at this window${team ? ` (team ${team})` : ''}`}
           </TextLink>
         </li>

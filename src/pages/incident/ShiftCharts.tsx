@@ -2,7 +2,8 @@
  * The shift, drawn with Grafana's own visualisations (PanelRenderer from @grafana/runtime, so the charts look and
  * behave like every Grafana panel): for every finding that is not OK, the SLI over the baseline and the window
  * (the window shaded as a region, the baseline level and the investigate/page thresholds drawn), and for
- * distributions the window's quantiles against the baseline's, from the report's own numbers.
+ * distributions the window's share of observations per bucket against the baseline's (the report's own `buckets`,
+ * the shares PSI and KS compare).
  */
 import { css } from '@emotion/css';
 import {
@@ -19,7 +20,7 @@ import { PanelRenderer } from '@grafana/runtime';
 import { Alert, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
 import React from 'react';
 import { useAsyncRetry, useMeasure } from 'react-use';
-import { type DistributionFinding, type Finding } from '../../core/report';
+import { type BucketShares, type DistributionFinding, type Finding } from '../../core/report';
 import { type ImpactReady } from '../../shared/impact/impact';
 import { findingsNeedingAttention, sliLabel } from '../../shared/impact/ImpactReportView';
 import { TryAgain } from '../../shared/impact/ImpactStateMessage';
@@ -67,15 +68,14 @@ function seriesFrame(finding: Finding, points: ShiftPoint[], baseline: number | 
   });
 }
 
-/** The window's quantiles against the baseline's: the report's own numbers. */
-function quantilesFrame(finding: DistributionFinding): DataFrame {
-  const quantiles = ['p50', 'p95', 'p99'] as const;
+/** Each bucket's share of the window's observations against the baseline's: the report's own numbers. */
+function bucketsFrame(finding: DistributionFinding, buckets: BucketShares): DataFrame {
   return createDataFrame({
-    name: `${finding.title} quantiles`,
+    name: `${finding.title} buckets`,
     fields: [
-      { name: 'Quantile', type: FieldType.string, values: [...quantiles] },
-      { name: 'Baseline', type: FieldType.number, values: quantiles.map((q) => finding.baseline[q]) },
-      { name: 'Window', type: FieldType.number, values: quantiles.map((q) => finding.window[q]) },
+      { name: 'le', type: FieldType.string, values: [...buckets.le] },
+      { name: 'Baseline', type: FieldType.number, values: [...buckets.baseline] },
+      { name: 'Window', type: FieldType.number, values: [...buckets.window] },
     ],
   });
 }
@@ -130,33 +130,44 @@ function TimeSeriesChart({
   );
 }
 
-function QuantilesChart({
+/** The buckets on the x axis (their upper bound `le`, in the SLI's unit), each side's share of observations as bars. */
+function BucketsChart({
   ready,
   finding,
+  buckets,
   width,
 }: {
   ready: ImpactReady;
   finding: DistributionFinding;
+  buckets: BucketShares;
   width: number;
 }) {
   const data: PanelData = {
     state: LoadingState.Done,
-    series: [quantilesFrame(finding)],
+    series: [bucketsFrame(finding, buckets)],
     timeRange: timeRangeOf(ready),
   };
   return (
     <PanelRenderer
       pluginId="barchart"
-      title={`${sliLabel(finding)}: window against baseline`}
+      title={`${sliLabel(finding)}: share of observations per bucket (le, ${finding.unit}), window against baseline`}
       data={data}
       width={width}
       height={CHART_HEIGHT}
       options={{
-        xField: 'Quantile',
-        showValue: 'auto',
+        xField: 'le',
+        showValue: 'never',
         legend: { showLegend: true, displayMode: 'list', placement: 'bottom' },
       }}
-      fieldConfig={{ defaults: { unit: unitOf(finding) }, overrides: [] }}
+      fieldConfig={{
+        defaults: { unit: 'percentunit', min: 0 },
+        overrides: [
+          {
+            matcher: { id: 'byName', options: 'Baseline' },
+            properties: [{ id: 'color', value: { mode: 'fixed', fixedColor: 'text' } }],
+          },
+        ],
+      }}
     />
   );
 }
@@ -195,7 +206,9 @@ export function ShiftCharts({ ready }: { ready: ImpactReady }) {
             {series.value?.[i] && (
               <TimeSeriesChart ready={ready} finding={finding} points={series.value[i]!} width={chartWidth} />
             )}
-            {finding.kind === 'distribution' && <QuantilesChart ready={ready} finding={finding} width={chartWidth} />}
+            {finding.kind === 'distribution' && finding.buckets && (
+              <BucketsChart ready={ready} finding={finding} buckets={finding.buckets} width={chartWidth} />
+            )}
           </figure>
         ))}
     </div>

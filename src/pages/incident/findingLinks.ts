@@ -43,11 +43,28 @@ export function findingPanelLink(
   };
 }
 
-/** The dashboard the annotation was made on, at the window; none for an organisation-wide annotation. */
-export function annotationDashboardPath(incident: {
+interface AnnotationPlace {
   dashboardUID: string | null;
-  time: number;
-  timeEnd: number;
-}): string | undefined {
-  return incident.dashboardUID ? dashboardPath(incident.dashboardUID, incident) : undefined;
+  panelId?: number;
+}
+
+/** The dashboard the annotation was made on, at the window; none for an organisation-wide annotation. */
+export function annotationDashboardPath(
+  incident: AnnotationPlace,
+  window: { time: number; timeEnd: number }
+): string | undefined {
+  return incident.dashboardUID ? dashboardPath(incident.dashboardUID, window) : undefined;
+}
+
+/**
+ * The panel the annotation was made on, opened alone at the window: `/d/<uid>?from=…&to=…&viewPanel=<panel id>`.
+ * Grafana's scenes write `viewPanel=panel-<id>` but look a bare id up too (public/app/features/dashboard-scene/
+ * utils/utils.ts findVizPanelByKey), and the older dashboards read only the bare id, so the bare id serves both.
+ */
+export function annotationPanelPath(
+  incident: AnnotationPlace,
+  window: { time: number; timeEnd: number }
+): string | undefined {
+  const dashboard = annotationDashboardPath(incident, window);
+  return dashboard && incident.panelId ? `${dashboard}&viewPanel=${incident.panelId}` : undefined;
 }

@@ -60,13 +60,15 @@ function useChangeEvents(ready: ImpactReady | undefined, settings: AppSettings |
 export function useIncidentEvidence(
   incident: IncidentAnnotation,
   team: string | undefined,
-  settings: AppSettings | undefined
+  settings: AppSettings | undefined,
+  /** Where an ongoing incident's window ends (Unix ms): fixed by the caller, so the queries do not chase the clock. */
+  now: number
 ): IncidentEvidence {
   const impact = useImpact(
     settings
       ? {
           datasource: settings.datasourceUid,
-          window: incidentInterval(incident),
+          window: incidentInterval(incident, now),
           baseline: { mode: 'preceding' },
           selector: incidentSelector(team, settings),
           incident,

@@ -2,16 +2,17 @@
  * One page of the incident list as Grafana's InteractiveTable: the description (how people recognise an incident)
  * is the link, then when it started, how long, team, category, status, severity. Every column sorts; the sorting
  * is done by the page over all matching incidents (`onSort`), so the table only ever renders one page of rows.
+ * The table and its time cells are memoised: the page re-renders as the list loads and as filters are typed, and
+ * formatting a page of times in the user's zone is the costliest part of drawing it.
  */
 import { css } from '@emotion/css';
 import { type GrafanaTheme2 } from '@grafana/data';
 import { Badge, type BadgeColor, type Column, type FetchDataFunc, InteractiveTable, useStyles2 } from '@grafana/ui';
-import React, { useCallback, useMemo } from 'react';
+import React, { memo, useCallback, useMemo } from 'react';
 import { Link } from 'react-router-dom';
 import { type IncidentStatus } from '../../core/tags';
-import { formatUserTimeWithZone, windowLabel } from '../../shared/time';
 import { categoryTitle, type IncidentRow, type SortColumn } from './filters';
-import { durationLabel, truncateText } from './format';
+import { durationLabel, incidentWindowLabel, startedParts, truncateText } from './format';
 import { incidentPath } from './paths';
 import { incidentsTestIds } from './testIds';
 
@@ -26,9 +27,11 @@ export interface IncidentSort {
 export const DEFAULT_SORT: IncidentSort = { column: 'start', descending: true };
 const INITIAL_SORT_BY = [{ id: DEFAULT_SORT.column, desc: DEFAULT_SORT.descending }];
 
-function Description({ row }: { row: IncidentRow }) {
+const rowId = (row: IncidentRow) => String(row.incident.id);
+
+/** The description as the link to the incident (the same incident object keeps its cell as the list loads). */
+const Description = memo(function Description({ incident }: { incident: IncidentRow['incident'] }) {
   const styles = useStyles2(getStyles);
-  const { incident } = row;
   return (
     <Link
       to={incidentPath(incident)}
@@ -36,25 +39,47 @@ function Description({ row }: { row: IncidentRow }) {
       data-testid={incidentsTestIds.row}
       data-incident-id={incident.id}
       // Hostile input: React text only; the full text and the window for the tooltip, also as text.
-      title={`${incident.text}\n${windowLabel(incident)}`}
+      title={`${incident.text}\n${incidentWindowLabel(incident)}`}
     >
       {truncateText(incident.text) || `Incident ${incident.id} (no description)`}
     </Link>
   );
-}
+});
 
-export function IncidentsTable({ rows, onSort }: { rows: IncidentRow[]; onSort: (sort: IncidentSort) => void }) {
+/** When it started, in the user's zone; on a narrow screen the date above the time. */
+const Started = memo(function Started({ time }: { time: number }) {
+  const styles = useStyles2(getStyles);
+  const [date, rest] = startedParts(time);
+  return (
+    <span className={styles.started}>
+      <span className={styles.nowrap}>{date}</span> <span className={styles.nowrap}>{rest}</span>
+    </span>
+  );
+});
+
+export const IncidentsTable = memo(function IncidentsTable({
+  rows,
+  onSort,
+}: {
+  rows: IncidentRow[];
+  onSort: (sort: IncidentSort) => void;
+}) {
   const styles = useStyles2(getStyles);
   const columns = useMemo<Array<Column<IncidentRow>>>(
     () => [
-      { id: 'text', header: 'Description', sortType: 'string', cell: ({ row }) => <Description row={row.original} /> },
+      {
+        id: 'text',
+        header: 'Description',
+        sortType: 'string',
+        cell: ({ row }) => <Description incident={row.original.incident} />,
+      },
       {
         id: 'start',
         header: 'Started',
         sortType: 'number',
         sortDescFirst: true,
         disableGrow: true,
-        cell: ({ row }) => <span className={styles.nowrap}>{formatUserTimeWithZone(row.original.incident.time)}</span>,
+        cell: ({ row }) => <Started time={row.original.incident.time} />,
       },
       {
         id: 'duration',
@@ -120,21 +145,23 @@ export function IncidentsTable({ rows, onSort }: { rows: IncidentRow[]; onSort: 
       <InteractiveTable
         columns={columns}
         data={rows}
-        getRowId={(row: IncidentRow) => String(row.incident.id)}
+        getRowId={rowId}
         fetchData={fetchData}
         initialSortBy={INITIAL_SORT_BY}
         disableSortRemove
       />
     </div>
   );
-}
+});
 
 const getStyles = (theme: GrafanaTheme2) => ({
   table: css({
     // The description takes the room; the other columns keep to their content.
-    '& td:first-child': { minWidth: '24ch', overflowWrap: 'break-word' },
+    '& td:first-child': { minWidth: '20ch', overflowWrap: 'break-word' },
   }),
   link: css({ color: theme.colors.text.link, '&:hover': { textDecoration: 'underline' } }),
   nowrap: css({ whiteSpace: 'nowrap' }),
+  // One line where there is room; date over time below Grafana's lg breakpoint, so 800 px needs no sideways scroll.
+  started: css({ whiteSpace: 'nowrap', [theme.breakpoints.down('lg')]: { whiteSpace: 'normal' } }),
   muted: css({ color: theme.colors.text.secondary }),
 });

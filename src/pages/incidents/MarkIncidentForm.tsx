@@ -1,10 +1,11 @@
 /**
  * "Mark incident": a form that creates the `ai-incident` region annotation for a window, with the team, the
- * description and, if already known, the category as tags (src/core/tags.ts). Organisation-wide (no dashboard),
+ * description and, if already known, the category as tags (src/core/tags.ts); or, for an incident that has not
+ * ended yet, an ongoing one (a point at its start tagged `ai-ongoing`, closed later on its page). Organisation-wide (no dashboard),
  * so every dashboard with an `ai-incident` annotation query shows it. The draft lives in the page, so closing the
  * form, or a refusal from Grafana, loses nothing the SRE typed.
  */
-import { Alert, Button, Combobox, Field, Input, Modal, Stack, TextArea } from '@grafana/ui';
+import { Alert, Button, Checkbox, Combobox, Field, Input, Modal, Stack, TextArea } from '@grafana/ui';
 import React, { useState } from 'react';
 import { applyClassification, INCIDENT_TAG, TagValueError, type Classification } from '../../core/tags';
 import { CATEGORIES, isCategoryId } from '../../core/taxonomy';
@@ -19,29 +20,48 @@ export interface IncidentDraft {
   team: string;
   text: string;
   category: string;
+  /** Not ended yet: `to` is not read. */
+  ongoing: boolean;
 }
 
 /** A new draft: the last hour, nothing else. */
 export function newDraft(now = Date.now()): IncidentDraft {
-  return { from: formatTimeInput(now - 3_600_000), to: formatTimeInput(now), team: '', text: '', category: '' };
+  return {
+    from: formatTimeInput(now - 3_600_000),
+    to: formatTimeInput(now),
+    team: '',
+    text: '',
+    category: '',
+    ongoing: false,
+  };
 }
 
-type Checked =
-  { errors: Partial<Record<keyof IncidentDraft, string>> } | { time: number; timeEnd: number; tags: string[] };
+type DraftErrors = Partial<Record<keyof IncidentDraft, string>>;
+type Checked = { errors: DraftErrors } | { time: number; timeEnd: number; ongoing: boolean; tags: string[] };
 
-/** The draft as a POST body's window and tags, or what is wrong with it, field by field. */
-function checkDraft(draft: IncidentDraft): Checked {
-  const errors: Partial<Record<keyof IncidentDraft, string>> = {};
+/** The window's errors, field by field; an ongoing incident has only a start (it may not lie in the future). */
+function checkWindow(draft: IncidentDraft, errors: DraftErrors, now: number) {
   const time = parseTimeInput(draft.from);
-  const timeEnd = parseTimeInput(draft.to, true);
+  const timeEnd = draft.ongoing ? time : parseTimeInput(draft.to, true);
   if (time === undefined) {
     errors.from = 'Not a time: use 2026-11-20 14:00, an ISO time, Unix seconds or now-1h';
+  } else if (draft.ongoing && time > now) {
+    errors.from = 'An ongoing incident has already started: a time before now';
   }
   if (timeEnd === undefined) {
-    errors.to = 'Not a time: use 2026-11-20 15:00, an ISO time, Unix seconds or now';
-  } else if (time !== undefined && timeEnd <= time) {
+    if (!draft.ongoing) {
+      errors.to = 'Not a time: use 2026-11-20 15:00, an ISO time, Unix seconds or now';
+    }
+  } else if (!draft.ongoing && time !== undefined && timeEnd <= time) {
     errors.to = 'The window must end after it starts';
   }
+  return { time, timeEnd };
+}
+
+/** The draft as a POST body's window and tags, or what is wrong with it, field by field. */
+export function checkDraft(draft: IncidentDraft, now = Date.now()): Checked {
+  const errors: DraftErrors = {};
+  const { time, timeEnd } = checkWindow(draft, errors, now);
   if (!draft.text.trim()) {
     errors.text = 'Say what you saw: Grafana needs a description for every annotation';
   }
@@ -64,7 +84,7 @@ function checkDraft(draft: IncidentDraft): Checked {
   if (Object.keys(errors).length > 0 || time === undefined || timeEnd === undefined) {
     return { errors };
   }
-  return { time, timeEnd, tags };
+  return { time, timeEnd, ongoing: draft.ongoing, tags };
 }
 
 interface Props {
@@ -84,7 +104,8 @@ export function MarkIncidentForm({ draft, onDraftChange, onCreated, onDismiss, o
   const [failure, setFailure] = useState<{ message: string; permission: boolean } | undefined>();
   const checked = checkDraft(draft);
   const errors = submitted && 'errors' in checked ? checked.errors : {};
-  const set = (field: keyof IncidentDraft) => (value: string) => onDraftChange({ ...draft, [field]: value });
+  const set = (field: Exclude<keyof IncidentDraft, 'ongoing'>) => (value: string) =>
+    onDraftChange({ ...draft, [field]: value });
 
   const onSubmit = async (event: React.FormEvent) => {
     event.preventDefault();
@@ -98,6 +119,7 @@ export function MarkIncidentForm({ draft, onDraftChange, onCreated, onDismiss, o
       const created = await createIncident({
         time: checked.time,
         timeEnd: checked.timeEnd,
+        ongoing: checked.ongoing,
         text: draft.text,
         tags: checked.tags,
       });
@@ -136,9 +158,23 @@ export function MarkIncidentForm({ draft, onDraftChange, onCreated, onDismiss, o
             <Input id="mark-incident-from" value={draft.from} onChange={(e) => set('from')(e.currentTarget.value)} />
           </Field>
           <Field label="To" description={`In ${userTimeZone()}; or now`} invalid={!!errors.to} error={errors.to}>
-            <Input id="mark-incident-to" value={draft.to} onChange={(e) => set('to')(e.currentTarget.value)} />
+            <Input
+              id="mark-incident-to"
+              value={draft.ongoing ? '' : draft.to}
+              placeholder={draft.ongoing ? 'Ongoing' : undefined}
+              disabled={draft.ongoing}
+              onChange={(e) => set('to')(e.currentTarget.value)}
+            />
           </Field>
         </Stack>
+        <Field description="It has not ended yet: close it on its page when it does. Until then its window ends now.">
+          <Checkbox
+            id="mark-incident-ongoing"
+            label="Ongoing"
+            value={draft.ongoing}
+            onChange={(e) => onDraftChange({ ...draft, ongoing: e.currentTarget.checked })}
+          />
+        </Field>
         <Field
           label="Team"
           description="Stored as the tag team:<name>; optional"

@@ -3,14 +3,30 @@
  * its window is windowLabel in src/shared/time.ts, in the user's time zone.
  */
 import { formatDuration } from '../../core/format';
-import { type IncidentAnnotation } from '../../shared/annotations';
+import { type IncidentAnnotation, isOngoing } from '../../shared/annotations';
+import { formatUserTimeWithZone, windowLabel } from '../../shared/time';
 
-export function durationLabel(incident: Pick<IncidentAnnotation, 'time' | 'timeEnd'>): string {
-  return formatDuration(Math.max(0, incident.timeEnd - incident.time) / 1000);
+type Window = Pick<IncidentAnnotation, 'time' | 'timeEnd' | 'tags'>;
+
+/** "1h 30m", or "Ongoing" for an incident that has not ended. */
+export function durationLabel(incident: Window): string {
+  return isOngoing(incident) ? 'Ongoing' : formatDuration(Math.max(0, incident.timeEnd - incident.time) / 1000);
+}
+
+/** The window, or "since 2026-11-20 14:00 UTC (ongoing)" for an incident that has not ended. */
+export function incidentWindowLabel(incident: Window): string {
+  return isOngoing(incident) ? `since ${formatUserTimeWithZone(incident.time)} (ongoing)` : windowLabel(incident);
 }
 
 /** The text on one line, cut at `max` characters with an ellipsis. */
 export function truncateText(text: string, max = 140): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** When an incident started, in the user's zone, as its date and its time with the zone: ["2026-11-20", "09:00 EST"]. */
+export function startedParts(ms: number): [date: string, time: string] {
+  const label = formatUserTimeWithZone(ms);
+  const space = label.indexOf(' ');
+  return [label.slice(0, space), label.slice(space + 1)];
 }

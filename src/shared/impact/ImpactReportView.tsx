@@ -7,12 +7,13 @@
  * core already escaped every label value and annotation string it writes (escapeMarkdown), so data cannot become
  * a tag or a link, and the sanitiser is a second guard; the numbers and words stay the ones that are exported.
  */
-import { css } from '@emotion/css';
+import { css, cx } from '@emotion/css';
 import { type GrafanaTheme2, renderMarkdown as markdownToSafeHtml } from '@grafana/data';
 import { Collapse, RadioButtonGroup, useStyles2 } from '@grafana/ui';
 import React, { useState } from 'react';
 import { findingSentence, findingsTable, GLOSSARY, sliTitles, VERDICT_WORD } from '../../core/render';
 import { type Finding, type ImpactReport, type Verdict } from '../../core/report';
+import { definitionListStyle } from './definitionList';
 
 // No data first: an outage must never hide below the regressions it causes elsewhere.
 const ATTENTION_ORDER: Verdict[] = ['no_data', 'page', 'investigate', 'insufficient_data'];
@@ -204,20 +205,12 @@ const getStyles = (theme: GrafanaTheme2) => ({
       border-bottom: 1px solid ${theme.colors.border.weak};
     }
   `,
-  glossary: css`
-    margin: ${theme.spacing(1, 0, 0)};
-    font-size: ${theme.typography.bodySmall.fontSize};
-    color: ${theme.colors.text.secondary};
-    dt {
-      display: inline;
-      font-weight: ${theme.typography.fontWeightMedium};
-      margin-right: ${theme.spacing(0.5)};
-    }
-    dd {
-      display: inline;
-      margin: 0;
-    }
-  `,
+  glossary: cx(
+    definitionListStyle(theme),
+    css`
+      margin-top: ${theme.spacing(1)};
+    `
+  ),
   source: css`
     white-space: pre-wrap;
     word-break: break-word;

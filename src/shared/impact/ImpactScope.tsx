@@ -4,13 +4,14 @@
  * and the incident page by the incident's team tag, so the same window can read different numbers: the header
  * says which, so the two never disagree silently.
  */
-import { css } from '@emotion/css';
+import { css, cx } from '@emotion/css';
 import { type GrafanaTheme2 } from '@grafana/data';
 import { Icon, Tooltip, useStyles2 } from '@grafana/ui';
 import React from 'react';
 import { formatDuration } from '../../core/format';
 import { type ImpactReport } from '../../core/report';
-import { windowLabel } from '../time';
+import { formatUserTimeWithZone, windowLabel } from '../time';
+import { definitionListStyle } from './definitionList';
 
 const BASELINE_WORDS: Record<ImpactReport['baseline']['mode'], string> = {
   preceding: 'the preceding interval of equal length',
@@ -29,12 +30,15 @@ export function ImpactScope({
   datasourceName,
   scopeSource,
   refreshing,
+  ongoing,
 }: {
   report: ImpactReport;
   datasourceName: string;
   /** Where the scope comes from, in words: "the dashboard's variables", "the incident's team tag". */
   scopeSource: string;
   refreshing?: boolean;
+  /** An incident that has not ended: the window is read up to now, and the header says so. */
+  ongoing?: boolean;
 }) {
   const styles = useStyles2(getStyles);
   const baselineSeconds = (Date.parse(report.baseline.to) - Date.parse(report.baseline.from)) / 1000;
@@ -42,7 +46,11 @@ export function ImpactScope({
     <dl className={styles.scope} data-testid="impact-scope" aria-label="What this report compares">
       <div>
         <dt>Window</dt>
-        <dd>{windowLabel(asWindow(report.window))}</dd>
+        <dd>
+          {ongoing
+            ? `since ${formatUserTimeWithZone(Date.parse(report.window.from))} (ongoing: read up to now, ${formatUserTimeWithZone(Date.parse(report.window.to))})`
+            : windowLabel(asWindow(report.window))}
+        </dd>
       </div>
       <div>
         <dt>Baseline</dt>
@@ -77,24 +85,14 @@ export function ImpactScope({
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  scope: css`
-    display: flex;
-    flex-wrap: wrap;
-    gap: ${theme.spacing(0.5, 2)};
-    margin: 0;
-    font-size: ${theme.typography.bodySmall.fontSize};
-    color: ${theme.colors.text.secondary};
-    dt {
-      display: inline;
-      font-weight: ${theme.typography.fontWeightMedium};
-      margin-right: ${theme.spacing(0.5)};
-    }
-    dd {
-      display: inline;
-      margin: 0;
-      overflow-wrap: anywhere;
-    }
-  `,
+  scope: cx(
+    definitionListStyle(theme),
+    css`
+      display: flex;
+      flex-wrap: wrap;
+      gap: ${theme.spacing(0.5, 2)};
+    `
+  ),
   why: css`
     cursor: help;
     white-space: nowrap;
