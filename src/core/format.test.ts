@@ -7,6 +7,7 @@ import {
   formatPeriod,
   formatSignedPercent,
   formatValue,
+  truncateText,
 } from './format';
 
 describe('format', () => {
@@ -18,6 +19,13 @@ describe('format', () => {
     expect(formatSignedPercent(1.7)).toBe('+170%');
     expect(formatSignedPercent(-0.052)).toBe('−5.2%');
     expect(formatSignedPercent(Infinity)).toBe('from a zero baseline');
+  });
+
+  test('incident text on one line, cut with an ellipsis only when longer than allowed', () => {
+    expect(truncateText('  provider timeouts\n\ton /chat  ')).toBe('provider timeouts on /chat');
+    expect(truncateText('abcdef', 6)).toBe('abcdef');
+    expect(truncateText('abcdefg', 6)).toBe('abcde…');
+    expect(truncateText('abcdefg', 6)).toHaveLength(6);
   });
 
   test('durations, periods and values in their unit', () => {

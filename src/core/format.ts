@@ -66,6 +66,13 @@ export function formatDuration(seconds: number): string {
   return parts.join(' ') || '0 s';
 }
 
+/** User text on one line (runs of white space, newlines included, become one space), cut at `max` characters with an
+ *  ellipsis: how incident text is listed where a whole description does not fit. */
+export function truncateText(text: string, max = 140): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
 /** A value in an SLI's unit: seconds as ms or s, tokens and steps as counts, ratios as decimals. */
 export function formatValue(value: number, unit: string): string {
   switch (unit) {

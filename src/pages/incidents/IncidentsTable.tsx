@@ -8,10 +8,11 @@ import { type GrafanaTheme2 } from '@grafana/data';
 import { Badge, type BadgeColor, type Column, type FetchDataFunc, InteractiveTable, useStyles2 } from '@grafana/ui';
 import React, { useCallback, useMemo } from 'react';
 import { Link } from 'react-router-dom';
+import { truncateText } from '../../core/format';
 import { type IncidentStatus } from '../../core/tags';
 import { formatUserTimeWithZone, windowLabel } from '../../shared/time';
 import { categoryTitle, type IncidentRow, type SortColumn } from './filters';
-import { durationLabel, truncateText } from './format';
+import { durationLabel } from './format';
 import { incidentPath } from './paths';
 import { incidentsTestIds } from './testIds';
 
