@@ -97,6 +97,12 @@ export function rfc3339(seconds: number): string {
   return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
 }
 
+/** The report's own times (rfc3339's output) back to Unix seconds. Only for times this code wrote: what a user
+ *  types is read strictly by the CLI's parseTime, which refuses a day that does not exist. */
+export function rfc3339Seconds(iso: string): number {
+  return Date.parse(iso) / 1000;
+}
+
 /** An RFC 3339 UTC time as "2026-11-24 14:00 UTC" (seconds only when they are not zero). */
 export function formatTime(iso: string): string {
   const [date, time] = iso.replace('Z', '').split('T');
