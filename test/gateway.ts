@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 
 import { listenOnLoopback } from './http';
 
-export interface Refusal {
+interface Refusal {
   status: number;
   body: string;
 }
