@@ -7,6 +7,9 @@ import {
   formatPeriod,
   formatSignedPercent,
   formatValue,
+  rfc3339,
+  rfc3339Seconds,
+  truncateText,
 } from './format';
 
 describe('format', () => {
@@ -18,6 +21,19 @@ describe('format', () => {
     expect(formatSignedPercent(1.7)).toBe('+170%');
     expect(formatSignedPercent(-0.052)).toBe('−5.2%');
     expect(formatSignedPercent(Infinity)).toBe('from a zero baseline');
+  });
+
+  test('the report reads its own times back', () => {
+    for (const seconds of [0, 1_795_140_000, 1_795_140_000.25]) {
+      expect(rfc3339Seconds(rfc3339(seconds))).toBe(seconds);
+    }
+  });
+
+  test('incident text on one line, cut with an ellipsis only when longer than allowed', () => {
+    expect(truncateText('  provider timeouts\n\ton /chat  ')).toBe('provider timeouts on /chat');
+    expect(truncateText('abcdef', 6)).toBe('abcdef');
+    expect(truncateText('abcdefg', 6)).toBe('abcde…');
+    expect(truncateText('abcdefg', 6)).toHaveLength(6);
   });
 
   test('durations, periods and values in their unit', () => {

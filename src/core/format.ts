@@ -66,6 +66,13 @@ export function formatDuration(seconds: number): string {
   return parts.join(' ') || '0 s';
 }
 
+/** User text on one line (runs of white space, newlines included, become one space), cut at `max` characters with an
+ *  ellipsis: how incident text is listed where a whole description does not fit. */
+export function truncateText(text: string, max = 140): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
 /** A value in an SLI's unit: seconds as ms or s, tokens and steps as counts, ratios as decimals. */
 export function formatValue(value: number, unit: string): string {
   switch (unit) {
@@ -88,6 +95,12 @@ function trimNumber(value: number, decimals: number): string {
 /** Unix seconds as the report's RFC 3339 UTC time: 2026-11-24T14:00:00Z (milliseconds only when not zero). */
 export function rfc3339(seconds: number): string {
   return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/** The report's own times (rfc3339's output) back to Unix seconds. Only for times this code wrote: what a user
+ *  types is read strictly by the CLI's parseTime, which refuses a day that does not exist. */
+export function rfc3339Seconds(iso: string): number {
+  return Date.parse(iso) / 1000;
 }
 
 /** An RFC 3339 UTC time as "2026-11-24 14:00 UTC" (seconds only when they are not zero). */

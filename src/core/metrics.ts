@@ -198,6 +198,9 @@ const CONTRACT = contract([
 
 export const SLI_DEFINITIONS: readonly SliDefinition[] = CONTRACT;
 
+/** The label OpenTelemetry's semantic conventions put on a failed operation's duration (the OTel presets' errors). */
+export const ERROR_TYPE_LABEL = 'error_type';
+
 /** The "what changed" info metric: `llm_build_info{model, response_model, prompt_version} 1`. */
 export const BUILD_INFO_METRIC = 'llm_build_info';
 

@@ -17,6 +17,7 @@
 import {
   BUILD_INFO_METRIC,
   COMMON_LABELS,
+  ERROR_TYPE_LABEL,
   escapeRegex,
   promqlString,
   SLI_DEFINITIONS,
@@ -53,7 +54,6 @@ export const DEFAULT_TIMEOUT_ERROR_TYPES = [
 /** The OTel operations that are not a model call: their durations are neither model latency nor model errors. */
 const NON_MODEL_OPERATIONS = ['execute_tool', 'invoke_agent', 'create_agent'];
 const OPERATION_LABEL = 'gen_ai_operation_name';
-const ERROR_TYPE_LABEL = 'error_type';
 
 /** OpenLIT's names for reading operations across its vector-store instrumentations and versions. */
 const OPENLIT_READ_OPERATIONS = ['query', 'search', 'get', 'fetch', 'select', 'peek'].flatMap((op) => [

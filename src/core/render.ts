@@ -16,6 +16,7 @@ import {
   formatSignedPercent,
   formatStatistic,
   formatValue,
+  rfc3339Seconds,
 } from './format';
 import { SLI_DEFINITIONS } from './metrics';
 import {
@@ -36,8 +37,6 @@ export const VERDICT_WORD: Record<Verdict, string> = {
   insufficient_data: 'Insufficient data',
   no_data: 'No data',
 };
-
-const seconds = (iso: string) => Date.parse(iso) / 1000;
 
 /** What each statistic in the report means, one line each: written under the table and beside it in the UI. */
 export const GLOSSARY: ReadonlyArray<readonly [string, string]> = [
@@ -294,7 +293,7 @@ function baselinePhrase(report: ImpactReport): string {
     case 'preceding':
       return 'the preceding interval of equal length';
     case 'days_earlier':
-      return `the same interval ${formatDuration(seconds(report.window.from) - seconds(report.baseline.from))} earlier`;
+      return `the same interval ${formatDuration(rfc3339Seconds(report.window.from) - rfc3339Seconds(report.baseline.from))} earlier`;
     case 'median_weeks':
       return `the median of the same interval 1 to ${report.baseline.weeks} weeks earlier`;
     default:
@@ -316,8 +315,8 @@ function nothingRegressedSentence(report: ImpactReport, othersListed: boolean): 
 }
 
 export function renderMarkdown(report: ImpactReport): string {
-  const windowSeconds = seconds(report.window.to) - seconds(report.window.from);
-  const baselineSeconds = seconds(report.baseline.to) - seconds(report.baseline.from);
+  const windowSeconds = rfc3339Seconds(report.window.to) - rfc3339Seconds(report.window.from);
+  const baselineSeconds = rfc3339Seconds(report.baseline.to) - rfc3339Seconds(report.baseline.from);
   const baselineMode = baselinePhrase(report);
   const regressions = report.findings
     .filter((f) => f.verdict === 'no_data' || f.verdict === 'page' || f.verdict === 'investigate')

@@ -8,6 +8,7 @@ import {
   BUILD_INFO_METRIC,
   COMMON_LABELS,
   type ContractMetric,
+  ERROR_TYPE_LABEL,
   isLabelName,
   isMetricName,
   ownLabels,
@@ -69,7 +70,7 @@ export type SettingsErrors = Record<string, string>;
 export const MAX_RUNBOOK_MARKDOWN = 50_000;
 
 /** Labels the core reads itself, so a common label cannot be mapped onto them (error_type: the OTel presets'). */
-const RESERVED_LABELS = new Set<string>([...splitLabels(), ...SLI_DEFINITIONS.flatMap(ownLabels), 'error_type']);
+const RESERVED_LABELS = new Set<string>([...splitLabels(), ...SLI_DEFINITIONS.flatMap(ownLabels), ERROR_TYPE_LABEL]);
 
 const HISTOGRAM_METRICS = new Set<string>(
   SLI_DEFINITIONS.filter((d) => d.kind === 'distribution').map((d) => d.metric)

@@ -14,7 +14,14 @@
  * - `undetermined` comes first only when nothing is evidence.
  */
 import { type ChangeEvent } from './changes';
-import { formatDuration, formatPercent, formatSignedPercent, formatStatistic, formatValue } from './format';
+import {
+  formatDuration,
+  formatPercent,
+  formatSignedPercent,
+  formatStatistic,
+  formatValue,
+  rfc3339Seconds,
+} from './format';
 import { type SliId } from './metrics';
 import { type Finding, type ImpactReport, type Thresholds } from './report';
 import { CATEGORIES, type CategoryId } from './taxonomy';
@@ -75,19 +82,14 @@ interface ChangeContext {
   responseModelOnly: ChangeEvent[];
 }
 
-/** A report's RFC 3339 time (core/format's rfc3339) back to Unix seconds. */
-function reportSeconds(iso: string): number {
-  return Date.parse(iso) / 1000;
-}
-
 /** A change and a finding are about the same thing when their common labels agree. */
 function sameSegment(a: Record<string, string>, b: Record<string, string>): boolean {
   return Object.keys(a).every((label) => !(label in b) || a[label] === b[label]);
 }
 
 function relevantChanges(report: ImpactReport, changes: ChangeEvent[], evidence: Evidence[]): ChangeContext {
-  const from = reportSeconds(report.window.from) - CHANGE_LEAD_SECONDS;
-  const to = reportSeconds(report.window.to);
+  const from = rfc3339Seconds(report.window.from) - CHANGE_LEAD_SECONDS;
+  const to = rfc3339Seconds(report.window.to);
   const inTime = changes.filter((change) => change.time > from && change.time <= to);
   // Changes of segments with no evidence do not explain it (unless the report is not split at all).
   const inScope =
@@ -196,7 +198,7 @@ function scoreCategory(
   const { score, support } = evidenceScore(category, evidence, report);
   const deployed = changes.prompt.length > 0 || changes.model.length > 0;
   const lead = leadOf(support, report.thresholds);
-  const windowFrom = reportSeconds(report.window.from);
+  const windowFrom = rfc3339Seconds(report.window.from);
   const change = (events: ChangeEvent[]) => describeChange(events[0], windowFrom);
   const title = categoryTitle(category);
   // The category's title in words, never its id: the SRE reads "points to Data and retrieval".

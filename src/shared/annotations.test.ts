@@ -4,7 +4,6 @@ import { FakeAnnotationsBackend } from '../../test/fixtures/annotationsBackend';
 import {
   GrafanaApiError,
   baselineExclusions,
-  categoryOf,
   closeIncident,
   createIncident,
   fetchIncidentAnnotations,
@@ -151,13 +150,6 @@ describe('incident helpers', () => {
       from: 1_795_140_000,
       to: 1_795_143_601,
     });
-  });
-
-  test('the category comes from the ai-category tag', () => {
-    expect(categoryOf(incident({ tags: ['ai-incident', 'ai-category:data-retrieval', 'team:x'] }))).toBe(
-      'data-retrieval'
-    );
-    expect(categoryOf(incident({}))).toBeUndefined();
   });
 });
 

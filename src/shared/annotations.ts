@@ -27,7 +27,6 @@ import { GrafanaApiError, grafanaRequest } from './grafanaApi';
 import { logger } from './logger';
 
 export { GrafanaApiError, isPermissionError } from './grafanaApi';
-const CATEGORY_TAG_PREFIX = 'ai-category:';
 
 /** An incident annotation as the app uses it. Times in Unix milliseconds, as Grafana stores them. */
 export interface IncidentAnnotation {
@@ -504,12 +503,6 @@ export async function baselineExclusions(
       note: `Other incidents could not be read, so none is left out of the baseline (${message}).`,
     };
   }
-}
-
-/** The `ai-category:<id>` of a classified incident, or undefined before classification. */
-export function categoryOf(annotation: IncidentAnnotation): string | undefined {
-  const tag = annotation.tags.find((t) => t.startsWith(CATEGORY_TAG_PREFIX));
-  return tag ? tag.slice(CATEGORY_TAG_PREFIX.length) : undefined;
 }
 
 /**

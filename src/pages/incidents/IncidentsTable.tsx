@@ -10,9 +10,10 @@ import { type GrafanaTheme2 } from '@grafana/data';
 import { Badge, type BadgeColor, type Column, type FetchDataFunc, InteractiveTable, useStyles2 } from '@grafana/ui';
 import React, { memo, useCallback, useMemo } from 'react';
 import { Link } from 'react-router-dom';
+import { truncateText } from '../../core/format';
 import { type IncidentStatus } from '../../core/tags';
 import { categoryTitle, type IncidentRow, type SortColumn } from './filters';
-import { durationLabel, incidentWindowLabel, startedParts, truncateText } from './format';
+import { durationLabel, incidentWindowLabel, startedParts } from './format';
 import { incidentPath } from './paths';
 import { incidentsTestIds } from './testIds';
 

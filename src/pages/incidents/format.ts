@@ -1,6 +1,6 @@
 /**
- * How the incident pages write an incident's duration and text (text only ever as React text, never as HTML);
- * its window is windowLabel in src/shared/time.ts, in the user's time zone.
+ * How the incident pages write an incident's duration; its window is windowLabel in src/shared/time.ts (in the
+ * user's time zone), its text truncateText in src/core/format.ts (only ever as React text, never as HTML).
  */
 import { formatDuration } from '../../core/format';
 import { type IncidentAnnotation, isOngoing } from '../../shared/annotations';
@@ -16,12 +16,6 @@ export function durationLabel(incident: Window): string {
 /** The window, or "since 2026-11-20 14:00 UTC (ongoing)" for an incident that has not ended. */
 export function incidentWindowLabel(incident: Window): string {
   return isOngoing(incident) ? `since ${formatUserTimeWithZone(incident.time)} (ongoing)` : windowLabel(incident);
-}
-
-/** The text on one line, cut at `max` characters with an ellipsis. */
-export function truncateText(text: string, max = 140): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 /** When an incident started, in the user's zone, as its date and its time with the zone: ["2026-11-20", "09:00 EST"]. */

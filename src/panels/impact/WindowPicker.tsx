@@ -4,18 +4,24 @@
  */
 import { Combobox, type ComboboxOption } from '@grafana/ui';
 import React from 'react';
-import { categoryOf, type IncidentAnnotation, isRegion } from '../../shared/annotations';
+import { truncateText } from '../../core/format';
+import { readClassification } from '../../core/tags';
+import { type IncidentAnnotation, isRegion } from '../../shared/annotations';
 import { windowLabel } from '../../shared/time';
 
 const RANGE_VALUE = 'range';
 const TEXT_IN_LABEL = 80;
 
+/** The category as the Incidents list reads it (one valid `ai-category` tag), else "unclassified". */
+function category(incident: IncidentAnnotation): string {
+  return readClassification(incident.tags).classification.category ?? 'unclassified';
+}
+
 /** "2026-11-20 02:00 – 03:00 UTC · infrastructure · provider timeouts on /chat", in the user's time zone. */
 export function incidentLabel(incident: IncidentAnnotation): string {
-  const period = windowLabel(incident);
-  const text = incident.text.replace(/\s+/g, ' ').trim();
-  const shortText = text.length > TEXT_IN_LABEL ? `${text.slice(0, TEXT_IN_LABEL - 1)}…` : text;
-  return [period, categoryOf(incident) ?? 'unclassified', shortText].filter(Boolean).join(' · ');
+  return [windowLabel(incident), category(incident), truncateText(incident.text, TEXT_IN_LABEL)]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 interface Props {
