@@ -15,7 +15,12 @@ import { REPO_ROOT } from '../aisre';
 import { type FakeGrafana, type FakeGrafanaOptions, startFakeGrafana } from './fakeGrafana';
 import { type GrafanaGeneration, REFUSED_MODULES, ensureHostBundle } from './hostBundle';
 import { type DistPlugin, assertHostSupplies, readDistPlugins } from './pluginDist';
-import { type HostTimeRange, type HostVariable, type PanelRenderRequest } from './protocol';
+import {
+  type DashboardRenderRequest,
+  type HostTimeRange,
+  type HostVariable,
+  type PanelRenderRequest,
+} from './protocol';
 
 export const CHROMIUM = process.env.AISRE_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -52,6 +57,10 @@ export interface OpenPanelOptions {
   allowConsoleErrors?: RegExp[];
 }
 
+export type OpenDashboardOptions = Omit<DashboardRenderRequest, 'timeZone'> & {
+  allowConsoleErrors?: RegExp[];
+};
+
 export interface OpenAppPageOptions {
   /** The browser path, e.g. `/a/aisre-reliability-app/incidents`. */
   path: string;
@@ -87,6 +96,8 @@ export interface BrowserHarness {
   browser: Browser;
   openPanel(options: OpenPanelOptions): Promise<OpenedPage>;
   openAppPage(options: OpenAppPageOptions): Promise<OpenedPage>;
+  /** A dashboard model's panels at their gridPos, each drawn from its queries (see host/dashboard.tsx). */
+  openDashboard(options: OpenDashboardOptions): Promise<OpenedPage>;
   close(): Promise<void>;
 }
 
@@ -256,6 +267,13 @@ export async function startBrowserHarness(options: BrowserHarnessOptions = {}): 
       }
       return open(page.path, page.allowConsoleErrors ?? [], (p) =>
         p.evaluate((r) => window.aisreHost!.renderAppPage(r), { pluginId: app.id, path: page.path })
+      );
+    },
+    openDashboard: ({ allowConsoleErrors, ...dashboard }) => {
+      const request: DashboardRenderRequest = { ...dashboard, timeZone: 'utc' };
+      const path = `/d/${request.uid}?from=${request.timeRange.from}&to=${request.timeRange.to}`;
+      return open(path, allowConsoleErrors ?? [], (page) =>
+        page.evaluate((r) => window.aisreHost!.renderDashboard(r), request)
       );
     },
     close: async () => {
