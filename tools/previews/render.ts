@@ -1,8 +1,8 @@
 /**
  * `npm run docs:previews`: the README's images of the bundled dashboards, as Chromium screenshots of each dashboard
  * drawn by Grafana's own panels, without a Grafana server. Simulates 15½ hours of the default scenario with
- * `aisre simulate`, backfills it and the recording rules into a real Prometheus (as
- * src/dashboards/promql.engines.test.ts does), then opens each dashboard of buildDashboards() in the browser harness
+ * `aisre simulate`, backfills it into a real Prometheus (the dashboards read raw series, not the recording
+ * rules), then opens each dashboard of buildDashboards() in the browser harness
  * (test/browser/host/dashboard.tsx): every panel at its gridPos in @grafana/ui's PanelChrome, its queries through
  * /api/ds/query at the default selection, its transformations (the investigate and page lines) applied, drawn with
  * @grafana/ui's TimeSeries; the impact panel is the built plugin itself over the incident's window. The simulator's
@@ -12,8 +12,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { RECORDING_RULES_FILE } from '../../src/alerting/artifacts';
-import { startPrometheusWithRules } from '../../test/ruleEngines';
+import { type StartedEngine, startPrometheus } from '../../test/prometheus';
 import { REPO_ROOT } from '../../test/aisre';
 import { DEFAULT_SIMULATION, simulateFixture } from '../../test/simulateFixture';
 import { toUnixSeconds } from '../../test/truth';
@@ -94,16 +93,11 @@ async function main() {
   await ensureBuiltPlugin();
   log(`simulating ${new Date(FROM * 1000).toISOString()} + 15.5 h (seed ${DEFAULT_SIMULATION.seed})…`);
   const fixture = await simulateFixture({ from: FROM, to: TO, step: STEP, formats: ['openmetrics'] });
-  let prometheus: Awaited<ReturnType<typeof startPrometheusWithRules>> | undefined;
+  let prometheus: StartedEngine | undefined;
   let harness: BrowserHarness | undefined;
   try {
-    log(`backfilling data and recording rules into Prometheus… (${elapsed()})`);
-    prometheus = await startPrometheusWithRules({
-      openMetricsFile: fixture.openMetricsFile,
-      ruleFiles: [join(REPO_ROOT, RECORDING_RULES_FILE)],
-      from: FROM,
-      to: TO,
-    });
+    log(`backfilling the data into Prometheus… (${elapsed()})`);
+    prometheus = await startPrometheus({ openMetricsFile: fixture.openMetricsFile, readyTimeoutMs: 300_000 });
     const incidents = fixture.truth.incidents.map((i) => ({
       id: i.id,
       from: toUnixSeconds(i.from),
