@@ -18,9 +18,10 @@ import { DEFAULT_SIMULATION, simulateFixture } from '../../test/simulateFixture'
 import { toUnixSeconds } from '../../test/truth';
 import { type BrowserHarness, startBrowserHarness } from '../../test/browser/browser';
 import { ensureBuiltPlugin } from '../../test/browser/pluginDist';
+import { dashboardVariables } from '../../test/browser/dashboardVariables';
 import { type DashboardPanelModel } from '../../test/browser/protocol';
 import { buildDashboards } from '../../src/dashboards/build';
-import { dashboardVariables, previewTimeRanges, type PreviewView } from './view';
+import { previewTimeRanges, type PreviewView } from './view';
 
 const HOUR = 3600;
 const FROM = DEFAULT_SIMULATION.from;

@@ -1,47 +1,13 @@
 /**
- * What a preview shows of a dashboard: its variables at their defaults (as a first visit to the dashboard sets
- * them) and the time ranges, the dashboard's and the one the impact panel reports on.
+ * What a preview shows of a dashboard: the time ranges, the dashboard's and the one the impact panel reports on.
  */
-import {
-  DEFAULT_DATA_SOURCES,
-  type DashboardPanelModel,
-  type HostTimeRange,
-  type HostVariable,
-} from '../../test/browser/protocol';
+import { type DashboardPanelModel, type HostTimeRange } from '../../test/browser/protocol';
 
 /** A dashboard range (epoch seconds) and the simulated incident the impact panel shows. */
 export interface PreviewView {
   from: number;
   to: number;
   incident: string;
-}
-
-interface TemplateVariable {
-  name: string;
-  type: string;
-  current?: { value?: string | string[]; text?: string | string[] };
-  allValue?: string | null;
-}
-
-/**
- * The dashboard's variables at their saved selection: a data source variable names the harness's Prometheus,
- * All keeps the custom all value (the dashboards' `.*`).
- */
-export function dashboardVariables(json: { templating?: unknown }): HostVariable[] {
-  const list = (json.templating as { list?: TemplateVariable[] } | undefined)?.list ?? [];
-  return list.map((variable): HostVariable => {
-    if (variable.type === 'datasource') {
-      return { name: variable.name, type: 'datasource', value: DEFAULT_DATA_SOURCES[0].uid };
-    }
-    const value = variable.current?.value ?? '';
-    const all = (Array.isArray(value) ? value : [value]).includes('$__all');
-    return {
-      name: variable.name,
-      type: variable.type === 'custom' ? 'custom' : 'query',
-      value: all ? '$__all' : value,
-      ...(all && variable.allValue ? { allValue: variable.allValue } : {}),
-    };
-  });
 }
 
 /**
