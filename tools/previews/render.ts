@@ -16,7 +16,7 @@ import { type StartedEngine, startPrometheus } from '../../test/prometheus';
 import { REPO_ROOT } from '../../test/aisre';
 import { DEFAULT_SIMULATION, simulateFixture } from '../../test/simulateFixture';
 import { toUnixSeconds } from '../../test/truth';
-import { type BrowserHarness, startBrowserHarness } from '../../test/browser/browser';
+import { ARTIFACTS_DIR, type BrowserHarness, startBrowserHarness } from '../../test/browser/browser';
 import { ensureBuiltPlugin } from '../../test/browser/pluginDist';
 import { dashboardVariables } from '../../test/browser/dashboardVariables';
 import { type DashboardPanelModel } from '../../test/browser/protocol';
@@ -66,18 +66,25 @@ async function screenshot(
     panelTimeRanges: ranges.panels,
   });
   try {
+    // Every query panel ends done or failed; waitFor fails at once when the page logs an error.
     const queryPanels = json.panels.filter((p) => p.targets?.length).length;
-    const ready = opened.page.locator('[data-testid="host-dashboard-panel"][data-ready="true"]');
-    await opened.page.waitForFunction(
-      (n) => document.querySelectorAll('[data-testid="host-dashboard-panel"][data-ready="true"]').length >= n,
-      queryPanels,
-      { timeout: 300_000 }
-    );
-    if ((await ready.count()) < queryPanels) {
-      throw new Error(`${dashboard.uid}: ${await ready.count()} of ${queryPanels} panels drew`);
+    const drawn = opened.page.getByTestId('host-dashboard-panel');
+    await opened.waitFor(drawn.nth(queryPanels - 1), 600_000).catch(async (error: unknown) => {
+      const failed = join(ARTIFACTS_DIR, `preview-${dashboard.uid}-failed.png`);
+      await mkdir(ARTIFACTS_DIR, { recursive: true });
+      await opened.page.screenshot({ path: failed, fullPage: true });
+      throw new Error(
+        `${dashboard.uid}: ${await drawn.count()} of ${queryPanels} panels drew (see ${failed}): ${String(error)}`
+      );
+    });
+    const failed = await opened.page
+      .locator('[data-testid="host-dashboard-panel"][data-state="error"]')
+      .allInnerTexts();
+    if (failed.length > 0) {
+      throw new Error(`${dashboard.uid}: ${failed.length} panel(s) failed:\n${failed.join('\n')}`);
     }
     if (json.panels.some((p) => p.type === 'aisre-impact-panel')) {
-      await opened.waitFor(opened.page.getByTestId('impact-scope'), 300_000);
+      await opened.waitFor(opened.page.getByTestId('impact-scope'), 600_000);
     }
     await opened.page.waitForLoadState('networkidle');
     const png = join(OUT_DIR, `${dashboard.uid}.png`);

@@ -152,14 +152,18 @@ interface QueryPanelProps {
 function QueryPanel({ panel, width, height, request, templateSrv, annotations }: QueryPanelProps) {
   const data = useAsyncRetry(() => queryPanel(panel, request, templateSrv), [panel, request, templateSrv]);
   if (data.error) {
-    return <Alert title="The panel's queries failed">{data.error.message}</Alert>;
+    return (
+      <div data-testid="host-dashboard-panel" data-state="error">
+        <Alert title="The panel's queries failed">{data.error.message}</Alert>
+      </div>
+    );
   }
   if (!data.value) {
     return null;
   }
   const heatmap = panel.type === 'heatmap';
   return (
-    <div data-testid="host-dashboard-panel" data-ready="true">
+    <div data-testid="host-dashboard-panel" data-state="done">
       <PanelRenderer
         pluginId="timeseries"
         title={panel.title}

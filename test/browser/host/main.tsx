@@ -19,6 +19,8 @@ import {
   type PluginMeta,
   setTimeZoneResolver,
   standardEditorsRegistry,
+  standardTransformers,
+  standardTransformersRegistry,
 } from '@grafana/data';
 import {
   type HistoryWrapper,
@@ -161,6 +163,16 @@ export async function startHost(internals: HostInternals): Promise<void> {
     // As Grafana's boot does (public/app/app.ts): dates format and parse in the user's time zone preference.
     setTimeZoneResolver(() => config.bootData.user.timezone);
     standardEditorsRegistry.setInit(() => STANDARD_EDITOR_IDS.map((id) => ({ id, name: id, editor: NoOptionEditor })));
+    // As Grafana's boot does (public/app/app.ts: standardTransformersRegistry.setInit(getStandardTransformers)):
+    // @grafana/data's transformers, which transformDataFrame looks up by id; no editor UI here.
+    standardTransformersRegistry.setInit(() =>
+      Object.values(standardTransformers).map((transformation) => ({
+        id: transformation.id,
+        name: transformation.name,
+        transformation,
+        editor: NoOptionEditor,
+      }))
+    );
     const backendSrv = new HostBackendSrv();
     const appEvents = new HostAppEvents();
     setAppEvents(appEvents);
