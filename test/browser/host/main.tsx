@@ -171,6 +171,8 @@ export async function startHost(internals: HostInternals): Promise<void> {
         name: transformation.name,
         transformation,
         editor: NoOptionEditor,
+        imageDark: '',
+        imageLight: '',
       }))
     );
     const backendSrv = new HostBackendSrv();
