@@ -166,7 +166,8 @@ export async function startHost(internals: HostInternals): Promise<void> {
     // As Grafana's boot does (public/app/app.ts: standardTransformersRegistry.setInit(getStandardTransformers)):
     // @grafana/data's transformers, which transformDataFrame looks up by id; no editor UI here.
     standardTransformersRegistry.setInit(() =>
-      Object.values(standardTransformers).map((transformation) => ({
+      // Some transformers are listed under two names (aliases): one registry item per id.
+      [...new Map(Object.values(standardTransformers).map((t) => [t.id, t])).values()].map((transformation) => ({
         id: transformation.id,
         name: transformation.name,
         transformation,
