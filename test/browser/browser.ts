@@ -42,7 +42,7 @@ export type BrowserHarnessOptions = Omit<FakeGrafanaOptions, 'hostBundle' | 'plu
   grafana?: GrafanaGeneration;
 };
 
-export interface OpenPanelOptions {
+interface OpenPanelOptions {
   /** The nested plugin's folder under dist/ (e.g. `panels/impact`) or its plugin id. */
   pluginDir?: string;
   pluginId?: string;
@@ -57,11 +57,11 @@ export interface OpenPanelOptions {
   allowConsoleErrors?: RegExp[];
 }
 
-export type OpenDashboardOptions = Omit<DashboardRenderRequest, 'timeZone'> & {
+type OpenDashboardOptions = Omit<DashboardRenderRequest, 'timeZone'> & {
   allowConsoleErrors?: RegExp[];
 };
 
-export interface OpenAppPageOptions {
+interface OpenAppPageOptions {
   /** The browser path, e.g. `/a/aisre-reliability-app/incidents`. */
   path: string;
   allowConsoleErrors?: RegExp[];
@@ -115,7 +115,7 @@ const CLIPBOARD_RECORDER = () => {
   }
 };
 
-export async function launchChromium(): Promise<Browser> {
+async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `${CHROMIUM} not found: browser tests need Chromium (apt-get install -y --no-install-recommends chromium; ` +
@@ -149,6 +149,8 @@ export async function startBrowserHarness(options: BrowserHarnessOptions = {}): 
     });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: grafana.url });
     await context.addInitScript(CLIPBOARD_RECORDER);
+    // Playwright's 30 s default is tight for a 3 MB host page on two busy cores: one budget, the host-ready wait's.
+    context.setDefaultTimeout(60_000);
     const page = await context.newPage();
     const errors: string[] = [];
     const warnings: string[] = [];

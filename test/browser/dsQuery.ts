@@ -44,7 +44,7 @@ interface PrometheusAnswer {
 }
 
 /** Grafana's time strings: epoch milliseconds, `now`, or `now-<n><unit>`. */
-export function parseGrafanaTime(value: string | number | undefined, now = Date.now()): number {
+function parseGrafanaTime(value: string | number | undefined, now = Date.now()): number {
   if (typeof value === 'number') {
     return value;
   }
