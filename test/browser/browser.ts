@@ -22,8 +22,8 @@ import {
   type PanelRenderRequest,
 } from './protocol';
 
-export const CHROMIUM = process.env.AISRE_CHROMIUM ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
+const CHROMIUM = process.env.AISRE_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',

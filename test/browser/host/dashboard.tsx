@@ -237,7 +237,7 @@ function upperBound(frame: DataFrame): number {
  * Grafana's Prometheus data source does for `format: heatmap` (transformToHistogramOverTime). Series of one
  * query share their timestamps (one range query, one step).
  */
-export function bucketRates(frames: DataFrame[]): DataFrame[] {
+function bucketRates(frames: DataFrame[]): DataFrame[] {
   const sorted = frames.filter((f) => Number.isFinite(upperBound(f)) || upperBound(f) === Infinity);
   sorted.sort((a, b) => upperBound(a) - upperBound(b));
   return sorted.map((frame, i) => {

@@ -4,7 +4,7 @@
  * GRID_CELL_VMARGIN in grafana/grafana public/app/core/constants.ts; SceneGridLayout in grafana/scenes passes them
  * to react-grid-layout), and react-grid-layout places an item with calcGridItemPosition (lib/calculateUtils.js).
  */
-export const GRID_COLUMN_COUNT = 24;
+const GRID_COLUMN_COUNT = 24;
 export const GRID_CELL_HEIGHT = 30;
 export const GRID_CELL_VMARGIN = 8;
 
