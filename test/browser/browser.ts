@@ -15,10 +15,15 @@ import { REPO_ROOT } from '../aisre';
 import { type FakeGrafana, type FakeGrafanaOptions, startFakeGrafana } from './fakeGrafana';
 import { type GrafanaGeneration, REFUSED_MODULES, ensureHostBundle } from './hostBundle';
 import { type DistPlugin, assertHostSupplies, readDistPlugins } from './pluginDist';
-import { type HostTimeRange, type HostVariable, type PanelRenderRequest } from './protocol';
+import {
+  type DashboardRenderRequest,
+  type HostTimeRange,
+  type HostVariable,
+  type PanelRenderRequest,
+} from './protocol';
 
-export const CHROMIUM = process.env.AISRE_CHROMIUM ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
+const CHROMIUM = process.env.AISRE_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -28,7 +33,7 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 /** Screenshots land here; artifacts/ is gitignored and kept by CI. */
-const ARTIFACTS_DIR = join(REPO_ROOT, 'artifacts', 'browser');
+export const ARTIFACTS_DIR = join(REPO_ROOT, 'artifacts', 'browser');
 
 export type BrowserHarnessOptions = Omit<FakeGrafanaOptions, 'hostBundle' | 'plugins'> & {
   /** The browser's own time zone (an IANA name; default UTC), apart from the user's Grafana preference. */
@@ -51,6 +56,10 @@ interface OpenPanelOptions {
   /** Console errors matching these are expected (e.g. a test of a failing backend); others still fail. */
   allowConsoleErrors?: RegExp[];
 }
+
+type OpenDashboardOptions = Omit<DashboardRenderRequest, 'timeZone'> & {
+  allowConsoleErrors?: RegExp[];
+};
 
 interface OpenAppPageOptions {
   /** The browser path, e.g. `/a/aisre-reliability-app/incidents`. */
@@ -87,6 +96,8 @@ export interface BrowserHarness {
   browser: Browser;
   openPanel(options: OpenPanelOptions): Promise<OpenedPage>;
   openAppPage(options: OpenAppPageOptions): Promise<OpenedPage>;
+  /** A dashboard model's panels at their gridPos, each drawn from its queries (see host/dashboard.tsx). */
+  openDashboard(options: OpenDashboardOptions): Promise<OpenedPage>;
   close(): Promise<void>;
 }
 
@@ -258,6 +269,13 @@ export async function startBrowserHarness(options: BrowserHarnessOptions = {}): 
       }
       return open(page.path, page.allowConsoleErrors ?? [], (p) =>
         p.evaluate((r) => window.aisreHost!.renderAppPage(r), { pluginId: app.id, path: page.path })
+      );
+    },
+    openDashboard: ({ allowConsoleErrors, ...dashboard }) => {
+      const request: DashboardRenderRequest = { ...dashboard, timeZone: 'utc' };
+      const path = `/d/${request.uid}?from=${request.timeRange.from}&to=${request.timeRange.to}`;
+      return open(path, allowConsoleErrors ?? [], (page) =>
+        page.evaluate((r) => window.aisreHost!.renderDashboard(r), request)
       );
     },
     close: async () => {

@@ -14,35 +14,17 @@ import { join } from 'node:path';
 import { type StartedEngine } from '../prometheus';
 import { type BrowserHarness, startBrowserHarness } from './browser';
 import { firstIncidentOnPrometheus, type IncidentOnPrometheus } from './incidentFixture';
-import { DEFAULT_DATA_SOURCES, type HostVariable } from './protocol';
+import { dashboardVariables } from './dashboardVariables';
+import { DEFAULT_DATA_SOURCES } from './protocol';
 
 jest.setTimeout(300_000);
 
 const DASHBOARDS_DIR = join(__dirname, '..', '..', 'src', 'dashboards');
 
-interface DashboardVariable {
-  name: string;
-  type: string;
-  allValue?: string | null;
-  current?: { value?: string | string[] };
-}
-
 interface Dashboard {
   uid: string;
   panels: Array<{ id: number; type: string; options: Record<string, unknown> }>;
-  templating: { list: DashboardVariable[] };
-}
-
-/**
- * The dashboard's variables as Grafana sets them on load: a data source variable with no current value takes the
- * first data source of its type (none is default here); the others keep their saved current value.
- */
-function variablesAtDefaults(dashboard: Dashboard): HostVariable[] {
-  return dashboard.templating.list.map((v) =>
-    v.type === 'datasource'
-      ? { name: v.name, type: 'datasource', value: DEFAULT_DATA_SOURCES[0].uid }
-      : { name: v.name, type: 'query', value: v.current?.value ?? '', allValue: v.allValue ?? undefined }
-  );
+  templating: unknown;
 }
 
 function impactPanel(dashboard: Dashboard) {
@@ -94,7 +76,7 @@ async function panelMarkdown(harness: BrowserHarness, dashboard: Dashboard, graf
     pluginDir: 'panels/impact',
     options: panel.options,
     timeRange: { from: incidentWindow.from * 1000, to: incidentWindow.to * 1000 },
-    variables: variablesAtDefaults(dashboard),
+    variables: dashboardVariables(dashboard),
     dashboardUid: dashboard.uid,
     title: 'AI impact',
   });

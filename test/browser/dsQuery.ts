@@ -84,6 +84,18 @@ function displayName(labels: Record<string, string>, expr: string): string {
   return `${name}{${pairs.join(', ')}}`;
 }
 
+/**
+ * The series' legend: `legendFormat` with each `{{label}}` replaced by its value (a missing label gives ""), or, with
+ * none (or `__auto`), the default above. promlib: models/query.go (legendFormatRegexp `\{\{\s*(.+?)\s*\}\}`) and
+ * querydata/response.go (the legend is the value field's `config.displayNameFromDS`).
+ */
+function legendOf(labels: Record<string, string>, expr: string, legendFormat: string | undefined): string {
+  if (!legendFormat || legendFormat === '__auto') {
+    return displayName(labels, expr);
+  }
+  return legendFormat.replace(/\{\{\s*(.+?)\s*\}\}/g, (_match, label: string) => labels[label] ?? '');
+}
+
 /** Prometheus writes sample values as strings: "12.5", "NaN", "+Inf", "-Inf" (which Number() does not read). */
 function numberCell(raw: string): { value: number | null; entity?: 'NaN' | 'Inf' | 'NegInf' } {
   const value = /^[+-]?Inf$/i.test(raw) ? (raw.startsWith('-') ? -Infinity : Infinity) : Number(raw);
@@ -104,14 +116,20 @@ const EMPTY_FRAME = { schema: { meta: { typeVersion: [0, 0] }, fields: [] }, dat
 
 const FRAME_META = (resultType: string) => ({ type: 'numeric-multi', typeVersion: [0, 1], custom: { resultType } });
 
-function seriesFrame(labels: Record<string, string>, sample: [number, string], resultType: string, expr: string) {
+function seriesFrame(
+  labels: Record<string, string>,
+  sample: [number, string],
+  resultType: string,
+  expr: string,
+  legendFormat?: string
+) {
   const cell = numberCell(sample[1]);
   const values = [[Math.round(sample[0] * 1000)], [cell.value]];
   const valueField: Record<string, unknown> = {
     name: labels.__name__ ?? 'Value',
     type: 'number',
     typeInfo: { frame: 'float64' },
-    config: { displayNameFromDS: displayName(labels, expr) },
+    config: { displayNameFromDS: legendOf(labels, expr, legendFormat) },
   };
   if (Object.keys(labels).length > 0) {
     valueField.labels = labels;
@@ -130,8 +148,13 @@ function seriesFrame(labels: Record<string, string>, sample: [number, string], r
 }
 
 /** One series of a range query: the Time and Value columns hold a row per sample. */
-function matrixFrame(labels: Record<string, string>, samples: Array<[number, string]>, expr: string) {
-  const frames = samples.map((sample) => seriesFrame(labels, sample, 'matrix', expr));
+function matrixFrame(
+  labels: Record<string, string>,
+  samples: Array<[number, string]>,
+  expr: string,
+  legendFormat?: string
+) {
+  const frames = samples.map((sample) => seriesFrame(labels, sample, 'matrix', expr, legendFormat));
   const entities: Record<string, number[]> = {};
   frames.forEach((frame, row) => {
     const entity = (frame.data.entities as Array<Record<string, number[]> | null> | undefined)?.[1];
@@ -144,12 +167,12 @@ function matrixFrame(labels: Record<string, string>, samples: Array<[number, str
   if (Object.keys(entities).length > 0) {
     data.entities = [null, entities];
   }
-  const schema = frames[0]?.schema ?? seriesFrame(labels, [0, '0'], 'matrix', expr).schema;
+  const schema = frames[0]?.schema ?? seriesFrame(labels, [0, '0'], 'matrix', expr, legendFormat).schema;
   return { schema, data };
 }
 
 /** Converts a Prometheus instant-query answer into Grafana's DataResponse JSON for one refId. */
-function toDataResponse(answer: PrometheusAnswer, expr: string): Record<string, unknown> {
+export function toDataResponse(answer: PrometheusAnswer, expr: string, legendFormat?: string): Record<string, unknown> {
   const { body, httpStatus } = answer;
   if (body.status !== 'success') {
     return {
@@ -166,12 +189,12 @@ function toDataResponse(answer: PrometheusAnswer, expr: string): Record<string, 
       metric: Record<string, string>;
       values: Array<[number, string]>;
     }>;
-    frames = result.map((series) => matrixFrame(series.metric, series.values, expr));
+    frames = result.map((series) => matrixFrame(series.metric, series.values, expr, legendFormat));
   } else if (resultType === 'vector') {
     const result = (body.data?.result ?? []) as Array<{ metric: Record<string, string>; value: [number, string] }>;
-    frames = result.map((series) => seriesFrame(series.metric, series.value, resultType, expr));
+    frames = result.map((series) => seriesFrame(series.metric, series.value, resultType, expr, legendFormat));
   } else if (resultType === 'scalar') {
-    frames = [seriesFrame({}, body.data?.result as [number, string], resultType, expr)];
+    frames = [seriesFrame({}, body.data?.result as [number, string], resultType, expr, legendFormat)];
   } else {
     return { error: `the test backend does not convert ${resultType} results`, status: 500 };
   }
@@ -252,12 +275,16 @@ export async function handleDsQuery(body: unknown, context: DsQueryContext): Pro
     } else if (query.range && query.intervalMs) {
       const expr = interpolateRange(query.expr ?? '', toMs - fromMs);
       const range = { fromMs, stepMs: query.intervalMs };
-      response = toDataResponse(await queryPrometheus(context.prometheusUrl, expr, toMs, range), expr);
+      response = toDataResponse(
+        await queryPrometheus(context.prometheusUrl, expr, toMs, range),
+        expr,
+        query.legendFormat
+      );
     } else if (!query.instant) {
       response = { error: 'the test backend runs instant queries and range queries with intervalMs', status: 500 };
     } else {
       const expr = interpolateRange(query.expr ?? '', toMs - fromMs);
-      response = toDataResponse(await queryPrometheus(context.prometheusUrl, expr, toMs), expr);
+      response = toDataResponse(await queryPrometheus(context.prometheusUrl, expr, toMs), expr, query.legendFormat);
     }
     if (response.error) {
       failed = true;

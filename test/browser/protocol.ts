@@ -83,12 +83,47 @@ export interface AppPageRenderRequest {
   path: string;
 }
 
+/** A dashboard panel as the JSON model has it (the parts the preview reads). */
+export interface DashboardPanelModel {
+  id?: number;
+  type: string;
+  title: string;
+  /** Grid units: 24 columns, rows of 30 px (Grafana's GRID_COLUMN_COUNT, GRID_CELL_HEIGHT). */
+  gridPos: { x: number; y: number; w: number; h: number };
+  options?: Record<string, unknown>;
+  fieldConfig?: { defaults?: Record<string, unknown>; overrides?: unknown[] };
+  transformations?: Array<{ id: string; options: unknown }>;
+  targets?: Array<Record<string, unknown>>;
+}
+
+export interface DashboardRenderRequest {
+  uid: string;
+  title: string;
+  panels: DashboardPanelModel[];
+  timeRange: HostTimeRange;
+  variables: HostVariable[];
+  /** The page width in pixels; the grid fills it. */
+  width: number;
+  timeZone: string;
+  /** Range-query step (`intervalMs` of each query). */
+  intervalMs: number;
+  /** Annotations with these tags are drawn as regions on every time series (the dashboard's "AI incidents"). */
+  regionTags: string[];
+  /** Time ranges for plugin panels by panel id, as a panel's relative time override would give them. */
+  panelTimeRanges?: Record<number, HostTimeRange>;
+}
+
 /** What `window.aisreHost` offers to the test. */
 export interface HostApi {
   /** Loads `/public/plugins/<id>/module.js` through the AMD loader and renders the panel; resolves once mounted. */
   renderPanel(request: PanelRenderRequest): Promise<void>;
   /** Loads the app module, fetches its settings like Grafana does, and renders its root page at `path`. */
   renderAppPage(request: AppPageRenderRequest): Promise<void>;
+  /**
+   * Lays the dashboard's panels out at their gridPos and draws each: its queries through `/api/ds/query`, its
+   * transformations, then PanelRenderer (a plugin panel by its own module). Resolves once mounted.
+   */
+  renderDashboard(request: DashboardRenderRequest): Promise<void>;
   /** Every `onOptionsChange` the panel made, in order. */
   optionChanges(): Array<Record<string, unknown>>;
   /** Events the plugin published on Grafana's app event bus (e.g. `alert-success` with its message). */

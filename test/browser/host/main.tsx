@@ -11,11 +11,16 @@ import {
   type AppPlugin,
   type AppPluginMeta,
   type BusEvent,
+  createDataFrame,
+  type DataFrame,
   EventBusSrv,
+  FieldType,
   type PanelPlugin,
   type PluginMeta,
   setTimeZoneResolver,
   standardEditorsRegistry,
+  standardTransformers,
+  standardTransformersRegistry,
 } from '@grafana/data';
 import {
   type HistoryWrapper,
@@ -29,10 +34,17 @@ import {
   setTemplateSrv,
 } from '@grafana/runtime';
 
-import { type AppPageRenderRequest, type HostApi, type HostBootData, type PanelRenderRequest } from '../protocol';
+import {
+  type AppPageRenderRequest,
+  type DashboardRenderRequest,
+  type HostApi,
+  type HostBootData,
+  type PanelRenderRequest,
+} from '../protocol';
 import { AmdRegistry } from './amd';
 import { HostBackendSrv } from './backendSrv';
 import { HostDataSourceSrv } from './dataSourceSrv';
+import { DashboardHost, isPluginPanel } from './dashboard';
 import { AppHost, HostFrame, PanelHost, makePluginPage } from './render';
 import { HostPanelRenderer } from './panelRenderer';
 import { HostTemplateSrv } from './templateSrv';
@@ -93,6 +105,49 @@ async function pluginSettings(backendSrv: HostBackendSrv, pluginId: string): Pro
   return backendSrv.get<PluginSettings>(`/api/plugins/${pluginId}/settings`);
 }
 
+/** A panel plugin by id, as Grafana's importPanelPlugin: its settings' module through the AMD loader. */
+async function loadPanelPlugin(backendSrv: HostBackendSrv, registry: AmdRegistry, pluginId: string) {
+  const settings = await pluginSettings(backendSrv, pluginId);
+  const exports = (await registry.load(`/${settings.module}`)) as { plugin?: PanelPlugin };
+  const plugin = exports.plugin;
+  if (!plugin?.panel) {
+    throw new Error(`${settings.module} exports no panel plugin (exports: ${Object.keys(exports ?? {}).join(', ')})`);
+  }
+  plugin.meta = { ...plugin.meta, ...settings };
+  return plugin;
+}
+
+interface AnnotationEvent {
+  time: number;
+  timeEnd?: number;
+  text?: string;
+}
+
+/** The region annotations with these tags in the range, as the frame Grafana's annotation query gives panels. */
+async function regionAnnotations(backendSrv: HostBackendSrv, request: DashboardRenderRequest): Promise<DataFrame[]> {
+  if (request.regionTags.length === 0) {
+    return [];
+  }
+  const events = await backendSrv.get<AnnotationEvent[]>('/api/annotations', {
+    tags: request.regionTags,
+    from: request.timeRange.from,
+    to: request.timeRange.to,
+    type: 'annotation',
+  });
+  const regions = events.filter((e) => e.timeEnd !== undefined && e.timeEnd > e.time);
+  return [
+    createDataFrame({
+      name: 'annotations',
+      fields: [
+        { name: 'time', type: FieldType.time, values: regions.map((e) => e.time) },
+        { name: 'timeEnd', type: FieldType.time, values: regions.map((e) => e.timeEnd) },
+        { name: 'isRegion', type: FieldType.boolean, values: regions.map(() => true) },
+        { name: 'text', type: FieldType.string, values: regions.map((e) => e.text ?? '') },
+      ],
+    }),
+  ];
+}
+
 export async function startHost(internals: HostInternals): Promise<void> {
   try {
     const boot = (window.grafanaBootData as { aisre: HostBootData }).aisre;
@@ -108,6 +163,19 @@ export async function startHost(internals: HostInternals): Promise<void> {
     // As Grafana's boot does (public/app/app.ts): dates format and parse in the user's time zone preference.
     setTimeZoneResolver(() => config.bootData.user.timezone);
     standardEditorsRegistry.setInit(() => STANDARD_EDITOR_IDS.map((id) => ({ id, name: id, editor: NoOptionEditor })));
+    // As Grafana's boot does (public/app/app.ts: standardTransformersRegistry.setInit(getStandardTransformers)):
+    // @grafana/data's transformers, which transformDataFrame looks up by id; no editor UI here.
+    standardTransformersRegistry.setInit(() =>
+      // Some transformers are listed under two names (aliases): one registry item per id.
+      [...new Map(Object.values(standardTransformers).map((t) => [t.id, t])).values()].map((transformation) => ({
+        id: transformation.id,
+        name: transformation.name,
+        transformation,
+        editor: NoOptionEditor,
+        imageDark: '',
+        imageLight: '',
+      }))
+    );
     const backendSrv = new HostBackendSrv();
     const appEvents = new HostAppEvents();
     setAppEvents(appEvents);
@@ -142,15 +210,7 @@ export async function startHost(internals: HostInternals): Promise<void> {
 
     const api: HostApi = {
       async renderPanel(request: PanelRenderRequest) {
-        const settings = await pluginSettings(backendSrv, request.pluginId);
-        const exports = (await registry.load(`/${settings.module}`)) as { plugin?: PanelPlugin };
-        const plugin = exports.plugin;
-        if (!plugin?.panel) {
-          throw new Error(
-            `${settings.module} exports no panel plugin (exports: ${Object.keys(exports ?? {}).join(', ')})`
-          );
-        }
-        plugin.meta = { ...plugin.meta, ...settings };
+        const plugin = await loadPanelPlugin(backendSrv, registry, request.pluginId);
         templateSrv.setVariables(request.variables);
         mount(
           <PanelHost
@@ -159,6 +219,17 @@ export async function startHost(internals: HostInternals): Promise<void> {
             templateSrv={templateSrv}
             onOptionsChange={(options) => optionChanges.push(options)}
           />
+        );
+      },
+      async renderDashboard(request: DashboardRenderRequest) {
+        templateSrv.setVariables(request.variables);
+        const plugins = new Map<string, PanelPlugin>();
+        for (const type of new Set(request.panels.filter(isPluginPanel).map((p) => p.type))) {
+          plugins.set(type, await loadPanelPlugin(backendSrv, registry, type));
+        }
+        const annotations = await regionAnnotations(backendSrv, request);
+        mount(
+          <DashboardHost request={request} plugins={plugins} templateSrv={templateSrv} annotations={annotations} />
         );
       },
       async renderAppPage(request: AppPageRenderRequest) {

@@ -2,16 +2,19 @@
  * The host's PanelRenderer, set with @grafana/runtime's setPanelRenderer as Grafana's boot does
  * (public/app/app.ts). Grafana's own (public/app/features/panel/components/PanelRenderer.tsx) loads the panel
  * plugin by id, applies the field config to the data (useFieldOverrides -> applyFieldOverrides) and renders the
- * plugin's component. Grafana's core visualisations (timeseries, barchart) are not on npm, so this stand-in applies
- * the field config the same way (applyFieldOverrides from @grafana/data) and draws the frames as a plain SVG:
- * lines over time (regions from the data's annotations, threshold lines), or grouped bars by the string field.
+ * plugin's component. Grafana's core panel plugins are not on npm, so this stand-in applies the field config the same
+ * way (applyFieldOverrides from @grafana/data, over the time series panel's field defaults) and draws:
+ * - `timeseries`: @grafana/ui's TimeSeries, the uPlot chart Grafana's time series panel is built on (legend,
+ *   axes, threshold lines from `custom.thresholdsStyle`), with the data's region annotations shaded;
+ * - anything else: a plain SVG of grouped bars by the string field (the bar chart panel is not in @grafana/ui).
  * What it was given is kept on the figure (`data-panel`: plugin id, title, frames, thresholds, annotations) for
  * the tests to assert on.
  */
-import React from 'react';
-import { applyFieldOverrides, type DataFrame, FieldType, type Threshold } from '@grafana/data';
+import React, { useLayoutEffect } from 'react';
+import { applyFieldOverrides, type DataFrame, FieldType, type GrafanaTheme2, type Threshold } from '@grafana/data';
 import { type PanelRendererProps } from '@grafana/runtime';
-import { useTheme2 } from '@grafana/ui';
+import { LegendDisplayMode, type VizLegendOptions } from '@grafana/schema';
+import { TimeSeries, type UPlotConfigBuilder, useTheme2 } from '@grafana/ui';
 
 const PAD = 28;
 
@@ -47,110 +50,162 @@ function scale(domain: [number, number], range: [number, number]) {
   return (v: number) => range[0] + ((v - d0) / (d1 - d0)) * (range[1] - range[0]);
 }
 
+/**
+ * The time series panel's field defaults (grafana/grafana public/app/plugins/panel/timeseries/config.ts,
+ * defaultGraphConfig, and the registry defaults of its custom options), beneath the panel's own.
+ */
+const TIME_SERIES_CUSTOM_DEFAULTS = {
+  drawStyle: 'line',
+  lineInterpolation: 'linear',
+  lineWidth: 1,
+  fillOpacity: 0,
+  gradientMode: 'none',
+  barAlignment: 0,
+  showPoints: 'auto',
+  pointSize: 5,
+  stacking: { mode: 'none', group: 'A' },
+  axisPlacement: 'auto',
+  axisLabel: '',
+  axisGridShow: true,
+  axisCenteredZero: false,
+  axisBorderShow: false,
+  axisColorMode: 'text',
+  scaleDistribution: { type: 'linear' },
+  hideFrom: { legend: false, tooltip: false, viz: false },
+  spanNulls: false,
+  insertNulls: false,
+  thresholdsStyle: { mode: 'off' },
+};
+
+const DEFAULT_LEGEND: VizLegendOptions = {
+  showLegend: true,
+  displayMode: LegendDisplayMode.List,
+  placement: 'bottom',
+  calcs: [],
+};
+
+type Region = Drawn['regions'][number];
+
+/** Shades each region over the plot, as the time series panel's annotations plugin draws a region annotation. */
+function RegionsPlugin({
+  config,
+  regions,
+  theme,
+}: {
+  config: UPlotConfigBuilder;
+  regions: Region[];
+  theme: GrafanaTheme2;
+}) {
+  useLayoutEffect(() => {
+    config.addHook('draw', (u) => {
+      const ctx = u.ctx;
+      ctx.save();
+      ctx.fillStyle = theme.visualization.getColorByName('rgba(242, 73, 92, 0.15)');
+      for (const region of regions) {
+        const left = u.valToPos(region.time, 'x', true);
+        const right = u.valToPos(region.timeEnd, 'x', true);
+        ctx.fillRect(left, u.bbox.top, right - left, u.bbox.height);
+      }
+      ctx.restore();
+    });
+  }, [config, regions, theme]);
+  return null;
+}
+
+/** Grouped bars by the string field: what the bar chart panel would show, as a plain SVG. */
+function Bars({
+  frames,
+  width,
+  height,
+  theme,
+  thresholds,
+}: {
+  frames: DataFrame[];
+  width: number;
+  height: number;
+  theme: GrafanaTheme2;
+  thresholds: number[];
+}) {
+  const numbers = frames.flatMap((f) => f.fields.filter((x) => x.type === FieldType.number));
+  const values = [...numbers.flatMap((f) => f.values.filter((v): v is number => typeof v === 'number')), ...thresholds];
+  const y = scale([Math.min(0, ...values), Math.max(...values, 0)], [height - PAD, PAD]);
+  const categories = frames[0]?.fields.find((f) => f.type === FieldType.string);
+  const colors = [theme.visualization.getColorByName('green'), theme.colors.text.secondary, theme.colors.primary.main];
+  if (!categories) {
+    return <svg width={width} height={height} role="img" />;
+  }
+  const band = (width - 2 * PAD) / Math.max(1, categories.values.length);
+  const bar = band / (numbers.length + 1);
+  return (
+    <svg width={width} height={height} role="img">
+      {categories.values.map((name, row) => (
+        <g key={String(name)}>
+          {numbers.map((field, i) => {
+            const v = Number(field.values[row] ?? 0);
+            return (
+              <rect
+                key={field.name}
+                x={PAD + row * band + i * bar}
+                y={y(v)}
+                width={bar * 0.9}
+                height={y(0) - y(v)}
+                fill={colors[i % colors.length]}
+              />
+            );
+          })}
+          <text x={PAD + row * band} y={height - 8} fill={theme.colors.text.secondary} fontSize={11}>
+            {String(name)}
+          </text>
+        </g>
+      ))}
+    </svg>
+  );
+}
+
 export function HostPanelRenderer(props: PanelRendererProps) {
   const theme = useTheme2();
   const { width, height, data } = props;
+  const isTimeSeries = props.pluginId === 'timeseries';
+  const defaults = props.fieldConfig?.defaults ?? {};
   const frames = data
     ? applyFieldOverrides({
         data: data.series,
-        fieldConfig: { defaults: props.fieldConfig?.defaults ?? {}, overrides: props.fieldConfig?.overrides ?? [] },
+        fieldConfig: {
+          defaults: isTimeSeries
+            ? { ...defaults, custom: { ...TIME_SERIES_CUSTOM_DEFAULTS, ...(defaults.custom ?? {}) } }
+            : defaults,
+          overrides: props.fieldConfig?.overrides ?? [],
+        },
         replaceVariables: (text: string) => text,
         theme,
         timeZone: props.timeZone,
       })
     : [];
   const drawn = describe(props, frames);
-  const colors = [theme.visualization.getColorByName('green'), theme.colors.text.secondary, theme.colors.primary.main];
-  const numbers = frames.flatMap((f) => f.fields.filter((x) => x.type === FieldType.number));
-  const values = [
-    ...numbers.flatMap((f) => f.values.filter((v): v is number => typeof v === 'number')),
-    ...drawn.thresholds,
-  ];
-  const y = scale([Math.min(0, ...values), Math.max(...values, 0)], [height - PAD, PAD]);
-  const timeField = frames[0]?.fields.find((f) => f.type === FieldType.time);
-  const categories = frames[0]?.fields.find((f) => f.type === FieldType.string);
-  let marks: React.ReactNode = null;
-  if (timeField && data) {
-    const x = scale([data.timeRange.from.valueOf(), data.timeRange.to.valueOf()], [PAD, width - PAD]);
-    marks = (
-      <>
-        {drawn.regions.map((r) => (
-          <rect
-            key={r.time}
-            x={x(r.time)}
-            y={PAD}
-            width={x(r.timeEnd) - x(r.time)}
-            height={height - 2 * PAD}
-            fill="rgba(255,120,10,0.2)"
-          />
-        ))}
-        {drawn.thresholds.map((t) => (
-          <line
-            key={t}
-            x1={PAD}
-            x2={width - PAD}
-            y1={y(t)}
-            y2={y(t)}
-            stroke={theme.colors.warning.main}
-            strokeDasharray="4 4"
-          />
-        ))}
-        {numbers.map((field, i) => (
-          <polyline
-            key={field.name}
-            fill="none"
-            stroke={colors[i % colors.length]}
-            strokeDasharray={field.name === 'Baseline' ? '8 6' : undefined}
-            points={field.values
-              .map((v, row) => (typeof v === 'number' ? `${x(Number(timeField.values[row]))},${y(v)}` : ''))
-              .filter(Boolean)
-              .join(' ')}
-          />
-        ))}
-      </>
-    );
-  } else if (categories) {
-    const band = (width - 2 * PAD) / Math.max(1, categories.values.length);
-    const bar = band / (numbers.length + 1);
-    marks = categories.values.map((name, row) => (
-      <g key={String(name)}>
-        {numbers.map((field, i) => {
-          const v = Number(field.values[row] ?? 0);
-          return (
-            <rect
-              key={field.name}
-              x={PAD + row * band + i * bar}
-              y={y(v)}
-              width={bar * 0.9}
-              height={y(0) - y(v)}
-              fill={colors[i % colors.length]}
-            />
-          );
-        })}
-        <text x={PAD + row * band} y={height - 8} fill={theme.colors.text.secondary} fontSize={11}>
-          {String(name)}
-        </text>
-      </g>
-    ));
-  }
+  const hasTime = frames.some((f) => f.fields.some((x) => x.type === FieldType.time));
+  const options = (props.options ?? {}) as { legend?: Partial<VizLegendOptions> };
   return (
     <figure
       data-testid="host-panel-renderer"
       data-panel={JSON.stringify(drawn)}
       aria-label={props.title}
-      style={{
-        margin: 0,
-        width,
-        border: `1px solid ${theme.colors.border.weak}`,
-        borderRadius: theme.shape.radius.default,
-      }}
+      style={{ margin: 0, width, height }}
     >
-      <figcaption style={{ padding: theme.spacing(0.5, 1), fontSize: theme.typography.bodySmall.fontSize }}>
-        {props.title} · {numbers.map((f) => f.name).join(', ')}
-      </figcaption>
-      <svg width={width} height={height} role="img" aria-label={`${props.pluginId}: ${props.title}`}>
-        {marks}
-      </svg>
+      {isTimeSeries && hasTime && data ? (
+        <TimeSeries
+          frames={frames}
+          timeRange={data.timeRange}
+          timeZone={props.timeZone ?? 'browser'}
+          width={width}
+          height={height}
+          legend={{ ...DEFAULT_LEGEND, ...options.legend }}
+          options={props.options}
+        >
+          {(config) => <RegionsPlugin config={config} regions={drawn.regions} theme={theme} />}
+        </TimeSeries>
+      ) : (
+        <Bars frames={frames} width={width} height={height} theme={theme} thresholds={drawn.thresholds} />
+      )}
     </figure>
   );
 }

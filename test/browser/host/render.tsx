@@ -22,7 +22,7 @@ import { Route, Router, Routes } from 'react-router-dom';
 import { type PanelRenderRequest } from '../protocol';
 import { type HostTemplateSrv } from './templateSrv';
 
-function toTimeRange(range: PanelRenderRequest['timeRange']): TimeRange {
+export function toTimeRange(range: PanelRenderRequest['timeRange']): TimeRange {
   const from = dateTime(range.from);
   const to = dateTime(range.to);
   return { from, to, raw: range.raw ?? { from: from.toISOString(), to: to.toISOString() } };
@@ -72,10 +72,11 @@ interface PanelHostProps {
   plugin: PanelPlugin;
   request: PanelRenderRequest;
   templateSrv: HostTemplateSrv;
-  onOptionsChange: (options: Record<string, unknown>) => void;
+  onOptionsChange?: (options: Record<string, unknown>) => void;
 }
 
-export function PanelHost({ plugin, request, templateSrv, onOptionsChange }: PanelHostProps) {
+/** A panel plugin's component with the PanelProps Grafana's panel state gives it (options over the plugin's defaults). */
+export function PluginPanel({ plugin, request, templateSrv, onOptionsChange }: PanelHostProps) {
   const [options, setOptions] = useState<Record<string, unknown>>(() => ({ ...plugin.defaults, ...request.options }));
   const [fieldConfig, setFieldConfig] = useState(() => plugin.fieldConfigDefaults);
   const [eventBus] = useState(() => new EventBusSrv());
@@ -98,13 +99,18 @@ export function PanelHost({ plugin, request, templateSrv, onOptionsChange }: Pan
     title: request.title,
     eventBus,
     onOptionsChange: (next: Record<string, unknown>) => {
-      onOptionsChange(next);
+      onOptionsChange?.(next);
       setOptions(next);
     },
     onFieldConfigChange: setFieldConfig,
     replaceVariables: (value, scopedVars, format) => templateSrv.replace(value, scopedVars, format),
     onChangeTimeRange: (range) => setTimeRange(toTimeRange({ from: range.from, to: range.to })),
   };
+  return <Panel {...props} />;
+}
+
+export function PanelHost(props: PanelHostProps) {
+  const { request } = props;
   return (
     <section
       data-testid="host-panel"
@@ -113,7 +119,7 @@ export function PanelHost({ plugin, request, templateSrv, onOptionsChange }: Pan
     >
       <header style={{ padding: '4px 8px', fontWeight: 500 }}>{request.title}</header>
       <div style={{ width: request.width, height: request.height, position: 'relative', overflow: 'hidden' }}>
-        <Panel {...props} />
+        <PluginPanel {...props} />
       </div>
     </section>
   );
