@@ -11,7 +11,7 @@ import { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-export interface Refusal {
+interface Refusal {
   status: number;
   body: string;
 }

@@ -23,27 +23,27 @@ import { profileFromSettings, type TelemetryProfile } from '../core/profile';
 import { type Recording, selector } from './promql';
 
 /** Rate windows of the recording rules; `1d` is the baseline, `3d` only the slowest burn-rate tier's long window. */
-export const RATE_WINDOWS = ['5m', '30m', '1h', '2h', '6h'] as const;
+const RATE_WINDOWS = ['5m', '30m', '1h', '2h', '6h'] as const;
 export const BASELINE_WINDOW = '1d';
-export const LONGEST_WINDOW = '3d';
+const LONGEST_WINDOW = '3d';
 export type Window = (typeof RATE_WINDOWS)[number] | typeof BASELINE_WINDOW | typeof LONGEST_WINDOW;
-export const ALL_WINDOWS: readonly Window[] = [...RATE_WINDOWS, BASELINE_WINDOW, LONGEST_WINDOW];
+const ALL_WINDOWS: readonly Window[] = [...RATE_WINDOWS, BASELINE_WINDOW, LONGEST_WINDOW];
 /** Windows evaluated in the slow group: they move slowly and cost the most. */
 const SLOW_WINDOWS: readonly Window[] = [BASELINE_WINDOW, LONGEST_WINDOW];
 /** Step of the subquery that samples the alert window's ratio across the trailing day for the dispersion. */
-export const DISPERSION_STEP = '5m';
+const DISPERSION_STEP = '5m';
 
 /** Windows of the histogram rules: buckets for heatmaps and quantiles over a selection, quantiles for alerts. */
-export const BUCKET_WINDOWS: readonly Window[] = ['5m', BASELINE_WINDOW];
-export const QUANTILE_WINDOWS: readonly Window[] = ['30m', BASELINE_WINDOW];
+const BUCKET_WINDOWS: readonly Window[] = ['5m', BASELINE_WINDOW];
+const QUANTILE_WINDOWS: readonly Window[] = ['30m', BASELINE_WINDOW];
 /** Windows the dashboards aggregate over a selection: these get the team and global rollups. */
-export const ROLLUP_WINDOWS: readonly Window[] = ['5m', BASELINE_WINDOW];
+const ROLLUP_WINDOWS: readonly Window[] = ['5m', BASELINE_WINDOW];
 /** The window the investigate/page alerts compare with the baseline. */
 export const ALERT_WINDOW = '30m' satisfies Window;
 export const WINDOW_SECONDS: Readonly<Record<string, number>> = { '5m': 300, '30m': 1800, '1h': 3600, '6h': 21600 };
 
 /** The contract's profile: what the rules and dashboards are built for unless a preset or settings say otherwise. */
-export const CONTRACT_PROFILE: TelemetryProfile = profileFromSettings({});
+const CONTRACT_PROFILE: TelemetryProfile = profileFromSettings({});
 
 /** Name of each contract proportion SLI's ratio rules: what is counted, in the contract's words. */
 const RATIO_NAMES: Record<string, string> = {
@@ -313,9 +313,6 @@ export function recordingsFor(profile: TelemetryProfile): Recordings {
 }
 
 export const RECORDINGS = recordingsFor(CONTRACT_PROFILE);
-/** The contract's segment level, as rule names and `sum by` lists spell it. */
-export const LEVEL = RECORDINGS.segmentLabels.join('_');
-export const BY_SEGMENT = RECORDINGS.bySegment;
 
 export function proportion(id: SliId, recordings: Recordings = RECORDINGS): ProportionRecordings {
   const found = recordings.proportions.find((p) => p.sli.id === id);

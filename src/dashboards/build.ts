@@ -44,10 +44,10 @@ import { PLUGIN_ID } from '../provisioning/plan';
 
 /** Grafana 12's dashboard schema version. */
 export const SCHEMA_VERSION = 41;
-export const DASHBOARD_TAG = 'aisre';
+const DASHBOARD_TAG = 'aisre';
 /** The tag of an incident annotation, and the prefix of its team tag (src/core/tags.ts). */
-export const INCIDENT_TAG = 'ai-incident';
-export const TEAM_TAG_VARIABLE = 'team:${team}';
+const INCIDENT_TAG = 'ai-incident';
+const TEAM_TAG_VARIABLE = 'team:${team}';
 export const INCIDENTS_PAGE = `/a/${PLUGIN_ID}/incidents`;
 const DATASOURCE = { type: 'prometheus', uid: '${datasource}' };
 const GRAFANA_DATASOURCE = { type: 'grafana', uid: '-- Grafana --' };
@@ -90,14 +90,14 @@ type PromTarget = {
   format?: 'heatmap';
 };
 
-export interface PanelQuery {
+interface PanelQuery {
   refId: string;
   legend: string;
   expr: PromqlPair;
   format?: 'heatmap';
 }
 
-export interface DashboardQuery {
+interface DashboardQuery {
   dashboard: string;
   panel: string;
   refId: string;
@@ -748,7 +748,7 @@ function variables(ctx: Context, primaryMetric: string, extra: QueryVariable[]):
 }
 
 /** A build-info series whose labels did not exist one step earlier: a deploy, a prompt or model change. */
-export function whatChangedExpr(recordings: Recordings): string {
+function whatChangedExpr(recordings: Recordings): string {
   const { profile } = recordings;
   const labels = [...recordings.segmentLabels, 'response_model', 'prompt_version'].join(', ');
   const selected = seriesSelector(profile, profile.buildInfoMetric, contextOf(recordings).selection);
@@ -1151,9 +1151,4 @@ export function buildDashboards(form: QueryForm = 'raw', recordings: Recordings 
 /** Where a preset's generated dashboards live under src/dashboards (the contract's at its root). */
 export function presetDashboardsDir(preset: PresetId): string {
   return preset === 'contract' ? '' : `presets/${preset}/`;
-}
-
-/** Every panel query of every dashboard, in both forms (for the benchmark). */
-export function dashboardQueries(recordings: Recordings = RECORDINGS): DashboardQuery[] {
-  return buildDashboards('raw', recordings).flatMap((d) => d.queries);
 }

@@ -26,7 +26,7 @@ import {
   PLUGIN_ASSET_PREFIX,
 } from './protocol';
 
-export type OrgRole = HostBootData['orgRole'];
+type OrgRole = HostBootData['orgRole'];
 
 export interface FakeGrafanaOptions {
   hostBundle: HostBundle;
@@ -56,7 +56,7 @@ export interface FakeGrafanaOptions {
 }
 
 /** The dashboards every fake Grafana has unless a test passes others. */
-export const DEFAULT_DASHBOARDS: Array<{ uid: string; canEdit?: boolean }> = [
+const DEFAULT_DASHBOARDS: Array<{ uid: string; canEdit?: boolean }> = [
   'aisre-test-dashboard',
   'aisre-model-slis',
   'aisre-retrieval',
@@ -64,7 +64,7 @@ export const DEFAULT_DASHBOARDS: Array<{ uid: string; canEdit?: boolean }> = [
 ].map((uid) => ({ uid }));
 
 /** An injected failure: requests matching method and path get this status and body, or never an answer. */
-export interface Fault {
+interface Fault {
   method?: string;
   path: string | RegExp;
   respond: { status: number; body?: unknown } | 'hang';
@@ -72,7 +72,7 @@ export interface Fault {
   times?: number;
 }
 
-export interface RecordedRequest {
+interface RecordedRequest {
   method: string;
   path: string;
   query: Record<string, string[]>;

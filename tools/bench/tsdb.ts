@@ -89,13 +89,13 @@ function overlapping(blocks: BlockMeta[]): boolean {
   return blocks.some((b, i) => i > 0 && b.minTime < blocks[i - 1].maxTime);
 }
 
-export interface RunningPrometheus {
+interface RunningPrometheus {
   url: string;
   stop(): Promise<void>;
 }
 
 /** A Prometheus on a free loopback port serving `dataDir` (no scrapes; retention long enough for fixed data). */
-export async function startPrometheusOn(dataDir: string, readyTimeoutMs = 600_000): Promise<RunningPrometheus> {
+async function startPrometheusOn(dataDir: string, readyTimeoutMs = 600_000): Promise<RunningPrometheus> {
   const configFile = join(dataDir, '..', 'prometheus.yml');
   await writeFile(configFile, CONFIG);
   const { url, server } = await startOnFreePort(
