@@ -2,36 +2,25 @@
  * Close an ongoing incident: the time it ended (default now, in the user's time zone, as Mark incident takes it),
  * saved by closeIncident (PATCH of the end and the tags it has, less `ai-ongoing`: every other tag kept).
  */
-import { Alert, Button, Field, Input, Stack } from '@grafana/ui';
+import { Field, Input } from '@grafana/ui';
 import React, { useState } from 'react';
-import { useAsyncFn } from 'react-use';
-import { closeIncident, type IncidentAnnotation } from '../../shared/annotations';
+import { closeIncident } from '../../shared/annotations';
 import { formatTimeInput, parseTimeInput, zoneName } from '../../shared/time';
+import { IncidentWriteForm, type IncidentWriteProps } from './IncidentWriteForm';
 
-export function CloseIncident({
-  incident,
-  onClosed,
-  onCancel,
-}: {
-  incident: IncidentAnnotation;
-  onClosed: (incident: IncidentAnnotation) => void;
-  onCancel: () => void;
-}) {
+export function CloseIncident({ incident, onSaved, onCancel }: IncidentWriteProps) {
   const [ended, setEnded] = useState(() => formatTimeInput(Date.now()));
   const end = parseTimeInput(ended, true);
   const valid = end !== undefined && end > incident.time;
-  const [save, run] = useAsyncFn(async () => {
-    const closed = await closeIncident(incident, end!);
-    onClosed(closed);
-    return closed;
-  }, [incident, end]);
   return (
-    <form
-      aria-label="Close the incident"
-      onSubmit={(event) => {
-        event.preventDefault();
-        run();
-      }}
+    <IncidentWriteForm
+      name="Close the incident"
+      write={valid ? () => closeIncident(incident, end) : undefined}
+      saveLabel="Close incident"
+      savingLabel="Closing…"
+      failureTitle="The incident was not closed"
+      onSaved={onSaved}
+      onCancel={onCancel}
     >
       <Field
         label={`Ended at (${zoneName(end ?? incident.time)})`}
@@ -41,19 +30,6 @@ export function CloseIncident({
       >
         <Input id="incident-close-end" value={ended} onChange={(e) => setEnded(e.currentTarget.value)} width={24} />
       </Field>
-      {save.error && (
-        <Alert severity="error" title="The incident was not closed">
-          {save.error.message}
-        </Alert>
-      )}
-      <Stack gap={1}>
-        <Button type="submit" disabled={save.loading || !valid}>
-          {save.loading ? 'Closing…' : 'Close incident'}
-        </Button>
-        <Button variant="secondary" fill="outline" onClick={onCancel}>
-          Cancel
-        </Button>
-      </Stack>
-    </form>
+    </IncidentWriteForm>
   );
 }

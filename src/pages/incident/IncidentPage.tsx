@@ -228,7 +228,7 @@ function IncidentView({
           <EditIncident incident={incident} onCancel={() => setEditing(undefined)} onSaved={onSaved} />
         )}
         {editing === 'close' && (
-          <CloseIncident incident={incident} onCancel={() => setEditing(undefined)} onClosed={onSaved} />
+          <CloseIncident incident={incident} onCancel={() => setEditing(undefined)} onSaved={onSaved} />
         )}
         {/* Hostile input: React text only. */}
         <p className={styles.text} data-testid={incidentsTestIds.incident.text}>
