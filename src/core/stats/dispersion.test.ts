@@ -32,11 +32,21 @@ describe('dispersionFromHistory', () => {
     }
     expect(result).not.toBeNull();
     close(result!.phi, r.expected.phi, 1e-12);
+    close(result!.effectivePairs, r.expected.effectivePairs, 1e-9);
     expect(result).toMatchObject({
       source: 'history',
       pairs: r.expected.pairs,
       degreesOfFreedom: r.expected.degreesOfFreedom,
     });
+  });
+
+  test('pairs that carry one slow drift count as fewer, pairs that share a side as many as they are', () => {
+    const measured = (note: string) =>
+      dispersionFromHistory([...dispersionReferences.find((r) => r.note.startsWith(note))!.zScores])!;
+    const drifting = measured('autocorrelated');
+    const sharing = measured('anti-correlated');
+    expect(drifting.effectivePairs).toBeLessThan(drifting.pairs / 3);
+    expect(sharing.effectivePairs).toBe(sharing.pairs);
   });
 
   test('a few incidents left in the history barely move it; non-finite z-scores are skipped', () => {
