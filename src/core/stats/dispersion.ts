@@ -93,14 +93,13 @@ export function lag1Autocorrelation(values: number[]): number {
 }
 
 /**
- * The number of independent values n autocorrelated ones are worth, n·(1 − ρ)/(1 + ρ) for a first-order
- * autoregression with lag-1 autocorrelation ρ (the usual effective sample size of a mean). A negative ρ
- * (pairs against the preceding window share a side, so neighbours anti-correlate) is taken as 0: no more
- * pairs than there are.
+ * The number of independent values n autocorrelated ones are worth for estimating a spread: for a Gaussian
+ * first-order autoregression with lag-1 autocorrelation ρ the squares correlate by ρ², and a variance
+ * estimated from n of them is as precise as one from n·(1 − ρ²)/(1 + ρ²) independent values (Bartlett).
  */
 export function effectivePairs(n: number, rho: number): number {
-  const r = Math.min(Math.max(rho, 0), 1);
-  return (n * (1 - r)) / (1 + r);
+  const r2 = Math.min(rho * rho, 1);
+  return (n * (1 - r2)) / (1 + r2);
 }
 
 export function median(values: number[]): number {

@@ -48,8 +48,8 @@ export const dispersionReferences = [
     expected: {
       phi: 1.0,
       pairs: 168,
-      effectivePairs: 154.25721874469383,
-      degreesOfFreedom: 56,
+      effectivePairs: 167.39005014413385,
+      degreesOfFreedom: 61,
     },
   },
   {
@@ -93,7 +93,7 @@ export const dispersionReferences = [
     expected: {
       phi: 3.2152782158419657,
       pairs: 168,
-      effectivePairs: 168.0,
+      effectivePairs: 167.41191270268044,
       degreesOfFreedom: 61,
     },
   },
@@ -137,8 +137,8 @@ export const dispersionReferences = [
     expected: {
       phi: 3.8268022075824737,
       pairs: 168,
-      effectivePairs: 11.986718247239647,
-      degreesOfFreedom: 4,
+      effectivePairs: 23.85201179248215,
+      degreesOfFreedom: 8,
     },
   },
   {
@@ -153,7 +153,7 @@ export const dispersionReferences = [
     expected: {
       phi: 1.0,
       pairs: 24,
-      effectivePairs: 24.0,
+      effectivePairs: 22.996525453698034,
       degreesOfFreedom: 8,
     },
   },
@@ -167,8 +167,8 @@ export const dispersionReferences = [
     expected: {
       phi: 15.461442035725609,
       pairs: 12,
-      effectivePairs: 8.387698334461312,
-      degreesOfFreedom: 3,
+      effectivePairs: 11.269502517863806,
+      degreesOfFreedom: 4,
     },
   },
   {
@@ -221,8 +221,8 @@ export const dispersionReferences = [
     expected: {
       phi: 3.896216440366234,
       pairs: 168,
-      effectivePairs: 35.959722413894895,
-      degreesOfFreedom: 13,
+      effectivePairs: 68.76875771359819,
+      degreesOfFreedom: 25,
     },
   },
   {
@@ -266,8 +266,8 @@ export const dispersionReferences = [
     expected: {
       phi: 7.43785785536709,
       pairs: 168,
-      effectivePairs: 168.0,
-      degreesOfFreedom: 61,
+      effectivePairs: 104.90115716163632,
+      degreesOfFreedom: 38,
     },
   },
 ] as const;

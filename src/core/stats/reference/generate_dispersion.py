@@ -36,9 +36,9 @@ def dispersion(z):
     if len(z) < MIN_PAIRS:
         return None
     phi = float(mad(np.array(z), center=0.0)) ** 2
-    # Effective number of pairs of an AR(1) series: n (1 − ρ)/(1 + ρ), ρ the lag-1 autocorrelation, floored at 0.
-    rho = min(max(float(acf(np.array(z), nlags=1, fft=False)[1]), 0.0), 1.0)
-    effective = len(z) * (1 - rho) / (1 + rho)
+    # Effective number of pairs for a variance of an AR(1) series: n (1 − ρ²)/(1 + ρ²), ρ the lag-1 autocorrelation.
+    rho2 = min(float(acf(np.array(z), nlags=1, fft=False)[1]) ** 2, 1.0)
+    effective = len(z) * (1 - rho2) / (1 + rho2)
     return {'phi': max(1.0, phi), 'pairs': len(z), 'effectivePairs': effective,
             'degreesOfFreedom': max(1, math.floor(MAD_EFFICIENCY * effective))}
 
