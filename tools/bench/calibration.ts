@@ -32,7 +32,7 @@ const REFUSED = OUTCOMES.indexOf('refused');
 const ANSWERED = OUTCOMES.indexOf('answered');
 
 /** The graded sizes: refusal rate relative, latency (every call) relative, similarity PSI. */
-export const GRADES = [
+const GRADES = [
   { refusal: 0.1, latency: 0.2, psi: 0.05 },
   { refusal: 0.3, latency: 0.5, psi: 0.15 },
   { refusal: 1.0, latency: 1.0, psi: 0.3 },
@@ -66,7 +66,7 @@ function planted(grade: (typeof GRADES)[number], hour: number): IncidentTemplate
   };
 }
 
-export const CALIBRATION_SCENARIO: ScenarioDefinition = {
+const CALIBRATION_SCENARIO: ScenarioDefinition = {
   name: 'calibration',
   description: 'Three planted one-hour shifts every 25 hours on /chat, one per grade; the rest is quiet.',
   cycleSeconds: PLANT_CYCLE,
@@ -99,14 +99,14 @@ export interface CalibrationOptions {
   plantedModes?: Array<BaselineSpec['mode']>;
 }
 
-export interface NullRow {
+interface NullRow {
   baseline: string;
   reports: number;
   paging: number;
   investigating: number;
 }
 
-export interface PlantedRow {
+interface PlantedRow {
   baseline: string;
   shift: string;
   windows: number;
@@ -125,7 +125,7 @@ export interface Calibration {
   falseAlarms: FalseAlarm[];
 }
 
-export interface FalseAlarm {
+interface FalseAlarm {
   baseline: string;
   /** The window's start, Unix seconds. */
   from: number;
@@ -291,7 +291,7 @@ function spread<T>(items: T[], count: number): T[] {
 const percent = (part: number, whole: number) => (whole ? `${((100 * part) / whole).toFixed(1)}%` : 'n/a');
 
 /** The median dispersion per SLI and endpoint, one column per baseline mode. */
-export function dispersionTable({ dispersions }: Calibration): string {
+function dispersionTable({ dispersions }: Calibration): string {
   const modes = [...new Set(dispersions.map((d) => d.baseline))];
   const keys = [...new Set(dispersions.map((d) => `${d.sli} ${d.endpoint}`))].sort();
   const cell = (key: string, mode: string) =>
@@ -303,7 +303,7 @@ export function dispersionTable({ dispersions }: Calibration): string {
   ].join('\n');
 }
 
-export function calibrationTable({ nulls, planted }: Calibration): string {
+function calibrationTable({ nulls, planted }: Calibration): string {
   return [
     '| quiet traffic, baseline | reports | with ≥ 1 page | with ≥ 1 investigate or page |',
     '|---|---:|---:|---:|',
@@ -322,7 +322,7 @@ export function calibrationTable({ nulls, planted }: Calibration): string {
 }
 
 /** Every page or investigate a quiet report raised: the place to look when a mode misses its goal. */
-export function falseAlarmList({ falseAlarms }: Calibration): string {
+function falseAlarmList({ falseAlarms }: Calibration): string {
   return falseAlarms
     .map(
       (a) =>
@@ -331,7 +331,7 @@ export function falseAlarmList({ falseAlarms }: Calibration): string {
     .join('\n');
 }
 
-export async function run(): Promise<void> {
+async function run(): Promise<void> {
   const started = Date.now();
   // 40 days: the median of 3 past weeks needs 3 weeks before each window and its week of history, and then
   // enough quiet hours whose three past weeks are quiet too. Another seed: AISRE_CALIBRATION_SEED=23.
