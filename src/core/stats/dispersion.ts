@@ -81,7 +81,7 @@ export function dispersionFromHistory(zScores: number[]): Dispersion | null {
 }
 
 /** Lag-1 autocorrelation as statsmodels' acf computes it (mean removed, both sums over all n); 0 for a constant series. */
-export function lag1Autocorrelation(values: number[]): number {
+function lag1Autocorrelation(values: number[]): number {
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
   let variance = 0;
   let covariance = 0;
@@ -97,7 +97,7 @@ export function lag1Autocorrelation(values: number[]): number {
  * first-order autoregression with lag-1 autocorrelation ρ the squares correlate by ρ², and a variance
  * estimated from n of them is as precise as one from n·(1 − ρ²)/(1 + ρ²) independent values (Bartlett).
  */
-export function effectivePairs(n: number, rho: number): number {
+function effectivePairs(n: number, rho: number): number {
   const r2 = Math.min(rho * rho, 1);
   return (n * (1 - r2)) / (1 + r2);
 }
