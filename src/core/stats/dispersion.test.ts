@@ -32,11 +32,22 @@ describe('dispersionFromHistory', () => {
     }
     expect(result).not.toBeNull();
     close(result!.phi, r.expected.phi, 1e-12);
+    close(result!.effectivePairs, r.expected.effectivePairs, 1e-9);
     expect(result).toMatchObject({
       source: 'history',
       pairs: r.expected.pairs,
       degreesOfFreedom: r.expected.degreesOfFreedom,
     });
+  });
+
+  test('pairs that carry one slow drift count as fewer, independent ones as about as many as they are', () => {
+    const measured = (note: string) =>
+      dispersionFromHistory([...dispersionReferences.find((r) => r.note.startsWith(note))!.zScores])!;
+    const drifting = measured('autocorrelated');
+    const independent = measured('independent');
+    // ρ = 0.7: (1 − 0.49)/(1 + 0.49) ≈ 0.34 of them.
+    expect(drifting.effectivePairs).toBeLessThan(drifting.pairs / 2);
+    expect(independent.effectivePairs).toBeGreaterThan(0.95 * independent.pairs);
   });
 
   test('a few incidents left in the history barely move it; non-finite z-scores are skipped', () => {

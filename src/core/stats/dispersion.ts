@@ -8,8 +8,10 @@
  * larger the variance really is on this traffic. φ is measured on the metric's own history at the window's
  * length: the same statistic for past window-vs-baseline pairs (known incidents left out), each standardised
  * by its sampling error; φ is the robust mean square of those z-scores, (median |z| / Φ⁻¹(0.75))², so an
- * unannotated incident or two in the history does not inflate it. With too few pairs, a stated fallback
- * model is used instead (below). docs/DESIGN.md "Statistics" and docs/statistics.md explain the method.
+ * unannotated incident or two in the history does not inflate it. Past pairs an hour apart are not
+ * independent when the baseline is a day or a week back (one slow drift runs through a day of them), so φ's
+ * precision, the test's degrees of freedom, counts the pairs' effective number, not their number. With too
+ * few pairs, a stated fallback model is used instead (below). docs/DESIGN.md "Statistics" and docs/statistics.md explain the method.
  */
 import erfc from '@stdlib/math-base-special-erfc';
 import tCdf from '@stdlib/stats-base-dists-t-cdf';
@@ -50,27 +52,54 @@ export interface Dispersion {
   source: DispersionSource;
   /** Past window-vs-baseline pairs it was measured on. */
   pairs: number;
+  /** As many independent pairs as they are worth, given their lag-1 autocorrelation (= pairs when none). */
+  effectivePairs: number;
   /** Student-t degrees of freedom of a test that uses it; null for the fallback (normal). */
   degreesOfFreedom: number | null;
 }
 
 /**
- * φ from the standardised shifts z_i of past window-vs-baseline pairs: (median |z_i| / Φ⁻¹(0.75))², at least 1
- * (traffic is never less noisy than independent requests). Non-finite z_i (a pair that could not be
- * standardised) are skipped. Null when fewer than MIN_HISTORY_PAIRS remain.
+ * φ from the standardised shifts z_i of past window-vs-baseline pairs, in time order: (median |z_i| / Φ⁻¹(0.75))²,
+ * at least 1 (traffic is never less noisy than independent requests). Non-finite z_i (a pair that could not be
+ * standardised) are skipped. Null when fewer than MIN_HISTORY_PAIRS remain. The degrees of freedom are
+ * MAD_EFFICIENCY × the effective number of pairs (effectivePairs).
  */
 export function dispersionFromHistory(zScores: number[]): Dispersion | null {
-  const absolute = zScores.filter(Number.isFinite).map(Math.abs);
-  if (absolute.length < MIN_HISTORY_PAIRS) {
+  const finite = zScores.filter(Number.isFinite);
+  if (finite.length < MIN_HISTORY_PAIRS) {
     return null;
   }
-  const scale = median(absolute) / NORMAL_MEDIAN_ABS;
+  const scale = median(finite.map(Math.abs)) / NORMAL_MEDIAN_ABS;
+  const effective = effectivePairs(finite.length, lag1Autocorrelation(finite));
   return {
     phi: Math.max(1, scale * scale),
     source: 'history',
-    pairs: absolute.length,
-    degreesOfFreedom: Math.max(1, Math.floor(MAD_EFFICIENCY * absolute.length)),
+    pairs: finite.length,
+    effectivePairs: effective,
+    degreesOfFreedom: Math.max(1, Math.floor(MAD_EFFICIENCY * effective)),
   };
+}
+
+/** Lag-1 autocorrelation as statsmodels' acf computes it (mean removed, both sums over all n); 0 for a constant series. */
+function lag1Autocorrelation(values: number[]): number {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  let variance = 0;
+  let covariance = 0;
+  for (let i = 0; i < values.length; i++) {
+    variance += (values[i] - mean) ** 2;
+    covariance += i > 0 ? (values[i] - mean) * (values[i - 1] - mean) : 0;
+  }
+  return variance > 0 ? covariance / variance : 0;
+}
+
+/**
+ * The number of independent values n autocorrelated ones are worth for estimating a spread: for a Gaussian
+ * first-order autoregression with lag-1 autocorrelation ρ the squares correlate by ρ², and a variance
+ * estimated from n of them is as precise as one from n·(1 − ρ²)/(1 + ρ²) independent values (Bartlett).
+ */
+function effectivePairs(n: number, rho: number): number {
+  const r2 = Math.min(rho * rho, 1);
+  return (n * (1 - r2)) / (1 + r2);
 }
 
 export function median(values: number[]): number {
@@ -90,7 +119,13 @@ export function median(values: number[]): number {
  */
 export function fallbackDispersion(samplingVariance: number, wanderSd: number, pairs: number): Dispersion {
   const phi = samplingVariance > 0 ? 1 + (2 * wanderSd * wanderSd) / samplingVariance : 1;
-  return { phi: Number.isFinite(phi) ? phi : 1, source: 'too_little_history', pairs, degreesOfFreedom: null };
+  return {
+    phi: Number.isFinite(phi) ? phi : 1,
+    source: 'too_little_history',
+    pairs,
+    effectivePairs: pairs,
+    degreesOfFreedom: null,
+  };
 }
 
 /** Two-sided p-value of a standardised shift: normal, or Student t when φ was estimated (df from the history). */
