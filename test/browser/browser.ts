@@ -22,7 +22,7 @@ import {
   type PanelRenderRequest,
 } from './protocol';
 
-const CHROMIUM = process.env.AISRE_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM = process.env.AISRE_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
