@@ -166,7 +166,7 @@ describe('AppConfig', () => {
     expect(screen.getByText('The runbook link must be an absolute http:// or https:// URL.')).toBeInTheDocument();
     expect(
       screen.getByText(
-        /The page relative regression \(0\.4\) must be above the investigate relative regression \(0\.5\)/
+        /The page relative regression \(40%\) must be above the investigate relative regression \(50%\)/
       )
     ).toBeInTheDocument();
     expect(screen.getByText(/'five' is not a percentage/)).toBeInTheDocument();

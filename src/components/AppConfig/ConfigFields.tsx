@@ -21,7 +21,14 @@ import React, { useState } from 'react';
 import { COMMON_LABELS, SLI_DEFINITIONS } from '../../core/metrics';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../../core/report';
 import { RUNBOOKS, type RunbookId } from '../../core/runbooks';
-import { CONTRACT_METRICS, type ContractMetric, MAX_RUNBOOK_MARKDOWN, type SettingsErrors } from '../../core/settings';
+import {
+  CONTRACT_METRICS,
+  type ContractMetric,
+  MAX_RUNBOOK_MARKDOWN,
+  PERCENT_THRESHOLDS,
+  type SettingsErrors,
+  thresholdText,
+} from '../../core/settings';
 import { detectTelemetry } from '../../core/detect';
 import { presetById, PRESETS, profileFromSettings } from '../../core/profile';
 import { GrafanaMetricsSource } from '../../shared/grafanaMetricsSource';
@@ -29,11 +36,9 @@ import { PROMQL_DATASOURCE_TYPES } from '../../shared/promqlDataSources';
 import {
   applyPreset,
   type ConfigForm,
-  PERCENT_THRESHOLDS,
   type RunbookForm,
   type RunbookMode,
   THRESHOLD_KEYS,
-  thresholdText,
 } from './configForm';
 
 export interface ConfigFieldsProps {
