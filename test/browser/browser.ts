@@ -138,6 +138,8 @@ export async function startBrowserHarness(options: BrowserHarnessOptions = {}): 
     });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: grafana.url });
     await context.addInitScript(CLIPBOARD_RECORDER);
+    // Playwright's 30 s default is tight for a 3 MB host page on two busy cores: one budget, the host-ready wait's.
+    context.setDefaultTimeout(60_000);
     const page = await context.newPage();
     const errors: string[] = [];
     const warnings: string[] = [];
