@@ -120,7 +120,9 @@ describe('validateSettings', () => {
   test('thresholds: PSI likewise', () => {
     expect(errorsOf({ thresholds: { psiInvestigate: 0.2, psiPage: 0.4 } })).toEqual({});
     expect(errorsOf({ thresholds: { psiInvestigate: 0.3, psiPage: 0.2 } })['thresholds.psiPage']).toMatch(/PSI/);
-    expect(errorsOf({ thresholds: { psiInvestigate: 0 } })['thresholds.psiInvestigate']).toBe('The investigate PSI must be above 0.');
+    expect(errorsOf({ thresholds: { psiInvestigate: 0 } })['thresholds.psiInvestigate']).toBe(
+      'The investigate PSI must be above 0.'
+    );
   });
 
   test('thresholds: minimum volume a whole number ≥ 0, false discovery rate in (0, 1), numbers only', () => {
