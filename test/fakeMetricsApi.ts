@@ -4,7 +4,8 @@
  * client's timeout) and records what it was asked.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { type AddressInfo } from 'node:net';
+
+import { listenOnLoopback } from './http';
 
 export type FakeBehaviour =
   /** An HTTP error; `body` defaults to Prometheus' error JSON with `errorType` and `error`. */
@@ -97,20 +98,6 @@ export async function startFakeMetricsApi(behaviour: FakeBehaviour): Promise<Fak
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => respond(behaviour, res, req.url, new URLSearchParams(Buffer.concat(chunks).toString())));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    methods,
-    cancelled: () => cancelled,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const { url, close } = await listenOnLoopback(server);
+  return { url, requests, methods, cancelled: () => cancelled, stop: close };
 }

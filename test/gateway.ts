@@ -7,11 +7,12 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-export interface Refusal {
+import { listenOnLoopback } from './http';
+
+interface Refusal {
   status: number;
   body: string;
 }
@@ -58,20 +59,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     req.pipe(upstream);
   };
   const server = options.tls ? createHttpsServer(options.tls, handle) : createHttpServer(handle);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
-    requests,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const { url, close } = await listenOnLoopback(server);
+  return { url, requests, stop: close };
 }
 
 /** A self-signed certificate for 127.0.0.1 made with openssl in `dir`: the key, the certificate and its file. */

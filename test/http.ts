@@ -1,6 +1,8 @@
 /** Minimal HTTP client for the harness (node:http, no globals), and PromQL instant queries. */
 import { createReadStream } from 'node:fs';
-import { request } from 'node:http';
+import { request, type Server } from 'node:http';
+import { Server as HttpsServer } from 'node:https';
+import { type AddressInfo } from 'node:net';
 
 export interface HttpResponse {
   status: number;
@@ -30,6 +32,30 @@ export function httpRequest(url: string, options: HttpOptions = {}): Promise<Htt
       req.end();
     }
   });
+}
+
+export interface LoopbackListener {
+  /** Base URL, e.g. http://127.0.0.1:41234 (https for an https server). */
+  url: string;
+  /** Closes the server, cutting the connections still open (keep-alive, a hanging answer) so it does not wait. */
+  close(): Promise<void>;
+}
+
+/** Binds a fake server to a port the kernel picks on 127.0.0.1 (no race with another process for the port). */
+export async function listenOnLoopback(server: Server | HttpsServer): Promise<LoopbackListener> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `${server instanceof HttpsServer ? 'https' : 'http'}://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 /** One series of an instant-vector answer: labels and the value as Prometheus sends it (NaN kept). */

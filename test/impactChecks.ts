@@ -8,14 +8,6 @@ import { type DistributionFinding, type Finding, type ImpactReport, type Proport
 
 export const SLI_BY_ID = new Map(SLI_DEFINITIONS.map((definition) => [definition.id, definition]));
 
-export function sliDefinition(id: SliId) {
-  const definition = SLI_BY_ID.get(id);
-  if (!definition) {
-    throw new Error(`unknown SLI ${id}`);
-  }
-  return definition;
-}
-
 export function findFinding(report: ImpactReport, sli: SliId, segment: Record<string, string>): Finding | undefined {
   const key = JSON.stringify(segment);
   return report.findings.find((f) => f.sli === sli && JSON.stringify(f.segment) === key);

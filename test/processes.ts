@@ -10,7 +10,7 @@ import { freePort } from './ports';
 const TAIL_CHARS = 4000;
 
 /** Keeps the last few thousand characters a process wrote, for error messages. */
-export class OutputTail {
+class OutputTail {
   private text = '';
 
   append(chunk: Buffer | string): void {

@@ -25,7 +25,39 @@ export interface PrometheusOptions {
 }
 
 /** No scrape targets: the only data is what was backfilled. */
-const MINIMAL_CONFIG = 'global:\n  scrape_interval: 1h\n  evaluation_interval: 1h\nscrape_configs: []\n';
+const NO_SCRAPE_CONFIG = 'global:\n  scrape_interval: 1h\n  evaluation_interval: 1h\nscrape_configs: []\n';
+
+export interface PrometheusServerOptions {
+  /** Where the no-scrape config is written (beside the data, in the caller's temp dir). */
+  configFile: string;
+  dataDir: string;
+  timeoutMs: number;
+  /** More flags, e.g. a higher `--query.max-samples` for wide dashboards. */
+  extraArgs?: string[];
+}
+
+/**
+ * A Prometheus on a free loopback port serving `dataDir`: no scrapes, and a retention long enough that the
+ * fixed, old data is never deleted. Ready when /-/ready answers.
+ */
+export async function startPrometheusServer(
+  options: PrometheusServerOptions
+): Promise<{ url: string; server: ServerProcess }> {
+  await writeFile(options.configFile, NO_SCRAPE_CONFIG);
+  return startOnFreePort(
+    'prometheus',
+    (port) => [
+      `--config.file=${options.configFile}`,
+      `--storage.tsdb.path=${options.dataDir}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--storage.tsdb.retention.time=100y',
+      ...(options.extraArgs ?? []),
+    ],
+    'prometheus',
+    '/-/ready',
+    options.timeoutMs
+  );
+}
 
 export async function startPrometheus(options: PrometheusOptions): Promise<StartedEngine> {
   const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
@@ -35,22 +67,10 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Start
   const configFile = join(dir, 'prometheus.yml');
   let server: ServerProcess | undefined;
   try {
-    await writeFile(configFile, MINIMAL_CONFIG);
     await runOrThrow('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', options.openMetricsFile, dataDir], {
       timeoutMs: 300_000,
     });
-    const started = await startOnFreePort(
-      'prometheus',
-      (port) => [
-        `--config.file=${configFile}`,
-        `--storage.tsdb.path=${dataDir}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        '--storage.tsdb.retention.time=100y',
-      ],
-      'prometheus',
-      '/-/ready',
-      readyTimeoutMs
-    );
+    const started = await startPrometheusServer({ configFile, dataDir, timeoutMs: readyTimeoutMs });
     server = started.server;
     const { url } = started;
     await waitUntilLoaded(url, data, readyTimeoutMs, 'prometheus', true);

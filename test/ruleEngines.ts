@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 
 import { httpRequest } from './http';
-import { runOrThrow, type ServerProcess, startOnFreePort } from './processes';
+import { runOrThrow, type ServerProcess } from './processes';
+import { startPrometheusServer } from './prometheus';
 
 export interface PrometheusWithRules {
   url: string;
@@ -28,27 +29,8 @@ export interface PrometheusWithRulesOptions {
   timeoutMs?: number;
 }
 
-const CONFIG = 'global:\n  scrape_interval: 1h\n  evaluation_interval: 1h\nscrape_configs: []\n';
-
-function startServer(
-  configFile: string,
-  dataDir: string,
-  timeoutMs: number
-): Promise<{ url: string; server: ServerProcess }> {
-  return startOnFreePort(
-    'prometheus',
-    (port) => [
-      `--config.file=${configFile}`,
-      `--storage.tsdb.path=${dataDir}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--storage.tsdb.retention.time=100y',
-      '--query.max-samples=200000000',
-    ],
-    'prometheus',
-    '/-/ready',
-    timeoutMs
-  );
-}
+/** Recording rules over a wide span read more samples than the default 50 million. */
+const MAX_SAMPLES = ['--query.max-samples=200000000'];
 
 export async function startPrometheusWithRules(options: PrometheusWithRulesOptions): Promise<PrometheusWithRules> {
   const timeoutMs = options.timeoutMs ?? 120_000;
@@ -58,7 +40,6 @@ export async function startPrometheusWithRules(options: PrometheusWithRulesOptio
   const configFile = join(dir, 'prometheus.yml');
   let running: ServerProcess | undefined;
   try {
-    await writeFile(configFile, CONFIG);
     await runOrThrow('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', options.openMetricsFile, dataDir], {
       timeoutMs: 600_000,
     });
@@ -71,7 +52,7 @@ export async function startPrometheusWithRules(options: PrometheusWithRulesOptio
         continue;
       }
       const out = `${rulesOut}-${index}`;
-      const first = await startServer(configFile, dataDir, timeoutMs);
+      const first = await startPrometheusServer({ configFile, dataDir, timeoutMs, extraArgs: MAX_SAMPLES });
       running = first.server;
       await runOrThrow(
         'promtool',
@@ -94,7 +75,7 @@ export async function startPrometheusWithRules(options: PrometheusWithRulesOptio
         await rename(join(out, block), join(dataDir, block));
       }
     }
-    const second = await startServer(configFile, dataDir, timeoutMs);
+    const second = await startPrometheusServer({ configFile, dataDir, timeoutMs, extraArgs: MAX_SAMPLES });
     running = second.server;
     const server = second.server;
     return {

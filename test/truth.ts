@@ -4,7 +4,7 @@
  */
 import { type SliId } from '../src/core/metrics';
 
-export interface ProportionTruth {
+interface ProportionTruth {
   events: number;
   total: number;
 }

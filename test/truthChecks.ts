@@ -26,10 +26,10 @@ import {
 } from './truth';
 
 /** Relative tolerance for numbers the product derives from exact counts (rates, intervals): float rounding only. */
-export const DERIVED_TOLERANCE = 1e-9;
+const DERIVED_TOLERANCE = 1e-9;
 
 /** Total (requests, observations) the truth records for an SLI on an endpoint in a window. */
-export function truthTotal(window: TruthWindow, endpoint: string, sli: SliId): number | undefined {
+function truthTotal(window: TruthWindow, endpoint: string, sli: SliId): number | undefined {
   const counts = window.counts[endpoint]?.[sli];
   if (!counts) {
     return undefined;
@@ -144,7 +144,7 @@ export function derivedMismatches(report: ImpactReport) {
 }
 
 /** SLI ids that the truth says should page on `endpoint` in [from, to]: incidents there that overlap it. */
-export function expectedPages(truth: SimulationTruth, endpoint: string, from: number, to: number): Set<SliId> {
+function expectedPages(truth: SimulationTruth, endpoint: string, from: number, to: number): Set<SliId> {
   const expected = new Set<SliId>();
   for (const incident of truth.incidents) {
     const overlaps = toUnixSeconds(incident.from) < to && toUnixSeconds(incident.to) > from;

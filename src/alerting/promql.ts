@@ -30,7 +30,7 @@ export function select(recording: Recording, matchers: readonly string[] = []): 
 }
 
 /** A literal piece of PromQL, the same in both forms. */
-export function literal(text: string): PromqlPair {
+function literal(text: string): PromqlPair {
   return { recorded: text, raw: text };
 }
 

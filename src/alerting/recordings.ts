@@ -23,27 +23,31 @@ import { profileFromSettings, type TelemetryProfile } from '../core/profile';
 import { type Recording, selector } from './promql';
 
 /** Rate windows of the recording rules; `1d` is the baseline, `3d` only the slowest burn-rate tier's long window. */
-export const RATE_WINDOWS = ['5m', '30m', '1h', '2h', '6h'] as const;
+const RATE_WINDOWS = ['5m', '30m', '1h', '2h', '6h'] as const;
 export const BASELINE_WINDOW = '1d';
-export const LONGEST_WINDOW = '3d';
+const LONGEST_WINDOW = '3d';
 export type Window = (typeof RATE_WINDOWS)[number] | typeof BASELINE_WINDOW | typeof LONGEST_WINDOW;
-export const ALL_WINDOWS: readonly Window[] = [...RATE_WINDOWS, BASELINE_WINDOW, LONGEST_WINDOW];
+const ALL_WINDOWS: readonly Window[] = [...RATE_WINDOWS, BASELINE_WINDOW, LONGEST_WINDOW];
 /** Windows evaluated in the slow group: they move slowly and cost the most. */
 const SLOW_WINDOWS: readonly Window[] = [BASELINE_WINDOW, LONGEST_WINDOW];
 /** Step of the subquery that samples the alert window's ratio across the trailing day for the dispersion. */
-export const DISPERSION_STEP = '5m';
+const DISPERSION_STEP = '5m';
 
 /** Windows of the histogram rules: buckets for heatmaps and quantiles over a selection, quantiles for alerts. */
-export const BUCKET_WINDOWS: readonly Window[] = ['5m', BASELINE_WINDOW];
-export const QUANTILE_WINDOWS: readonly Window[] = ['30m', BASELINE_WINDOW];
+const BUCKET_WINDOWS: readonly Window[] = ['5m', BASELINE_WINDOW];
+const QUANTILE_WINDOWS: readonly Window[] = ['30m', BASELINE_WINDOW];
+/** The window of the dashboards' current values. */
+export const CURRENT_WINDOW = '5m' satisfies Window;
 /** Windows the dashboards aggregate over a selection: these get the team and global rollups. */
-export const ROLLUP_WINDOWS: readonly Window[] = ['5m', BASELINE_WINDOW];
+const ROLLUP_WINDOWS: readonly Window[] = ['5m', BASELINE_WINDOW];
+/** Segments a ranking rule keeps: the by-segment panels draw the ones that moved most, whatever the fleet. */
+export const RANKED_SEGMENTS = 10;
 /** The window the investigate/page alerts compare with the baseline. */
 export const ALERT_WINDOW = '30m' satisfies Window;
 export const WINDOW_SECONDS: Readonly<Record<string, number>> = { '5m': 300, '30m': 1800, '1h': 3600, '6h': 21600 };
 
 /** The contract's profile: what the rules and dashboards are built for unless a preset or settings say otherwise. */
-export const CONTRACT_PROFILE: TelemetryProfile = profileFromSettings({});
+const CONTRACT_PROFILE: TelemetryProfile = profileFromSettings({});
 
 /** Name of each contract proportion SLI's ratio rules: what is counted, in the contract's words. */
 const RATIO_NAMES: Record<string, string> = {
@@ -114,6 +118,21 @@ export interface ProportionRecordings {
    * part of its own yardstick. Segments with no events in the day get 1.
    */
   dispersion: Recording;
+  /** The RANKED_SEGMENTS segments whose 5m ratio rose most against their day: what the All view's by-segment panel draws. */
+  worst: Ranking;
+}
+
+/**
+ * The segments that moved most in the bad direction (`topk` or `bottomk` of current / baseline − 1), recorded
+ * so that a dashboard's All view reads RANKED_SEGMENTS series instead of ranking every segment at each load:
+ * the ruler pays for the ranking once a minute, not each viewer at each refresh.
+ */
+export interface Ranking {
+  rule: Recording;
+  current: Recording;
+  baseline: Recording;
+  /** `topk` where higher is worse, `bottomk` where lower is. */
+  worst: 'topk' | 'bottomk';
 }
 
 export interface DistributionRecordings {
@@ -128,6 +147,8 @@ export interface DistributionRecordings {
   count: Recording;
   /** The headline quantile (p95 where higher is worse, p50 otherwise) by segment. */
   quantile: Partial<Record<Window, Recording>>;
+  /** The RANKED_SEGMENTS segments whose headline quantile over 30m moved most against their day. */
+  worst: Ranking;
 }
 
 /** Rule groups: the 1-day baselines are evaluated less often, they move slowly and cost the most. */
@@ -185,6 +206,21 @@ function leveled(rule: Recording, segment: string[], team: string, extra: string
     labels: [[], [team], segment],
     extra,
   } satisfies Leveled;
+}
+
+/** `worst(N, current / baseline − 1)` per segment, recorded as `name`: it reads the two per-segment rules. */
+function ranking(name: string, current: Recording, baseline: Recording, worst: Ranking['worst']): Ranking {
+  const change = (a: string, b: string) => `${worst}(${RANKED_SEGMENTS}, ${a} / ${b} - 1)`;
+  return {
+    rule: {
+      name,
+      rawWith: (matchers) => change(`(${current.rawWith(matchers)})`, `(${baseline.rawWith(matchers)})`),
+      ruleExpr: change(current.name, baseline.name),
+    },
+    current,
+    baseline,
+    worst,
+  };
 }
 
 /** The recording rules of a profile's measured SLIs (the contract's unless told otherwise). */
@@ -275,7 +311,13 @@ export function recordingsFor(profile: TelemetryProfile): Recordings {
         return `(\n  ${observed}\n  /\n  (${mean} * (1 - ${mean}) / ${requests})\n) >= 1\nor\n${requests} * 0 + 1`;
       },
     };
-    return { sli, events, total, eventMatchers: matchers, ratio, dispersion };
+    const worst = ranking(
+      `${level}:${name}:ratio_rate${CURRENT_WINDOW}_vs_${BASELINE_WINDOW}_top${RANKED_SEGMENTS}`,
+      ratio[CURRENT_WINDOW],
+      ratio[BASELINE_WINDOW],
+      'topk'
+    );
+    return { sli, events, total, eventMatchers: matchers, ratio, dispersion, worst };
   });
   const distributions = measured
     .filter((d): d is DistributionSli => d.kind === 'distribution')
@@ -307,15 +349,20 @@ export function recordingsFor(profile: TelemetryProfile): Recordings {
           rawWith: (extra) => `histogram_quantile(${sli.headlineQuantile}, ${bucketRate(window, extra)})`,
         };
       }
-      return { sli, base, buckets, leveledBuckets, count, quantile };
+      const [current, baseline] = QUANTILE_WINDOWS.map((w) => quantile[w]!);
+      const direction = sli.badDirection === 'lower' ? 'bottomk' : 'topk';
+      const worst = ranking(
+        `${level}:${base}:p${percent}_rate${QUANTILE_WINDOWS[0]}_vs_${BASELINE_WINDOW}_${direction === 'topk' ? 'top' : 'bottom'}${RANKED_SEGMENTS}`,
+        current,
+        baseline,
+        direction
+      );
+      return { sli, base, buckets, leveledBuckets, count, quantile, worst };
     });
   return { profile, segmentLabels, bySegment, families: [...families.values()], proportions, distributions };
 }
 
 export const RECORDINGS = recordingsFor(CONTRACT_PROFILE);
-/** The contract's segment level, as rule names and `sum by` lists spell it. */
-export const LEVEL = RECORDINGS.segmentLabels.join('_');
-export const BY_SEGMENT = RECORDINGS.bySegment;
 
 export function proportion(id: SliId, recordings: Recordings = RECORDINGS): ProportionRecordings {
   const found = recordings.proportions.find((p) => p.sli.id === id);
@@ -349,11 +396,13 @@ export function recordingGroups(recordings: Recordings = RECORDINGS): RecordingG
   for (const p of recordings.proportions) {
     ALL_WINDOWS.forEach((w) => place(w, p.ratio[w]));
     baseline.push(p.dispersion);
+    fast.push(p.worst.rule);
   }
   for (const d of recordings.distributions) {
     ALL_WINDOWS.forEach((w) => place(w, d.buckets[w], d.leveledBuckets[w]));
     fast.push(d.count);
     ALL_WINDOWS.forEach((w) => place(w, d.quantile[w]));
+    fast.push(d.worst.rule);
   }
   return [
     { name: 'aisre-sli-recordings', interval: '1m', rules: fast },

@@ -38,12 +38,12 @@ export const MIN_VOLUME_PER_SECOND = 0.1;
  * divided by √dispersion; 3 is one-sided p ≈ 0.001). Rare events on small endpoints (1% timeouts of a
  * few requests a second) otherwise jump 30% on noise alone, and bursty traffic far more often.
  */
-export const MIN_Z_SCORE = 3.5;
+const MIN_Z_SCORE = 3.5;
 /**
  * SLO target of each proportion SLI: the share of its denominator that must not be an event, over 30
  * days. Defaults that need no settings; the budget is 1 − target. Tune them in a copy of the rule files.
  */
-export const SLO_TARGETS: Readonly<Partial<Record<SliId, number>>> = {
+const SLO_TARGETS: Readonly<Partial<Record<SliId, number>>> = {
   refusal_rate: 0.97,
   error_rate: 0.99,
   timeout_rate: 0.99,
@@ -56,7 +56,7 @@ export const SLO_TARGETS: Readonly<Partial<Record<SliId, number>>> = {
  * short window, burn rate. The two fast tiers page (2% and 5% of a 30-day budget spent); the two slow
  * ones open a ticket (10% in a day, the whole budget's pace over three days).
  */
-export const BURN_RATE_ALERTS = [
+const BURN_RATE_ALERTS = [
   { name: 'Fast', long: '1h', short: '5m', burnRate: 14.4, for: '2m', severity: 'page' },
   { name: 'Slow', long: '6h', short: '30m', burnRate: 6, for: '15m', severity: 'page' },
   { name: 'Day', long: '1d', short: '2h', burnRate: 3, for: '1h', severity: 'ticket' },
@@ -72,11 +72,11 @@ export const BURN_RATE_ALERTS = [
 
 /** What the Grafana-managed rules query: the data source uid that the provisioning writes. */
 export const GRAFANA_DATASOURCE_UID = 'aisre-prometheus';
-export const GRAFANA_RULE_FOLDER = 'AI Reliability';
+const GRAFANA_RULE_FOLDER = 'AI Reliability';
 
 /** An incident's severities (investigate: look when you can; page: now), and ticket: a slow budget burn to fix this week. */
-export type AlertSeverity = Severity | 'ticket';
-export const ALERT_SEVERITIES: readonly AlertSeverity[] = ['investigate', 'ticket', 'page'];
+type AlertSeverity = Severity | 'ticket';
+const ALERT_SEVERITIES: readonly AlertSeverity[] = ['investigate', 'ticket', 'page'];
 
 export type AlertCondition =
   | { op: '>' | '<'; threshold: number }
@@ -104,7 +104,7 @@ export interface AlertSpec {
  * among its signals): its runbook, or its investigation path when it has none. A path on the Grafana
  * server, as the app's own links are.
  */
-export function runbookUrl(sli: SliId): string {
+function runbookUrl(sli: SliId): string {
   const category = CATEGORIES.find((c) => c.signals.includes(sli)) ?? CATEGORIES.find((c) => c.id === 'undetermined');
   if (!category) {
     throw new Error(`no taxonomy category for SLI '${sli}'`);

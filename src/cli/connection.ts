@@ -13,7 +13,7 @@ import { MetricsSourceError } from '../core/source';
 import { parseNumber, UsageError } from './errors';
 
 /** The environment variable `--user` reads its password from when no `--password-file` is given. */
-export const PASSWORD_ENV = 'AISRE_PROMETHEUS_PASSWORD';
+const PASSWORD_ENV = 'AISRE_PROMETHEUS_PASSWORD';
 
 const MAX_TIMEOUT_SECONDS = 3600;
 const DEFAULT_DEADLINE_SECONDS = 300;

@@ -10,7 +10,7 @@ import { parseFlags, UsageError } from './errors';
 import { PROFILE_FLAGS, PROFILE_USAGE, settingsFromFlags } from './profileFlags';
 import { parseTime } from './time';
 
-export const DOCTOR_USAGE = `Usage: aisre doctor --prometheus <url> [options]
+const DOCTOR_USAGE = `Usage: aisre doctor --prometheus <url> [options]
 
 Reads which metric names and labels a Prometheus holds (bounded instant queries), chooses the telemetry
 convention that fits, and says per SLI whether it can be computed, and which labels can segment a report.
@@ -26,7 +26,7 @@ ${CONNECTION_USAGE}
 
 Exit codes: 0 something computable, 1 nothing this app reads (or the API failed), 2 the command line is wrong.`;
 
-export class NothingToReadError extends Error {
+class NothingToReadError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'NothingToReadError';

@@ -5,7 +5,6 @@
  * grid its counts equal the old method's (one instant query per remaining piece), whatever the exclusions.
  */
 import { createServer, type Server } from 'node:http';
-import { type AddressInfo } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +15,7 @@ import { PrometheusHttpSource } from '../core/prometheus';
 import { type ImpactReport, type ProportionFinding } from '../core/report';
 import { parseJsonOutput, runAisre } from '../../test/aisre';
 import { AnnotationStore } from '../../test/browser/annotationStore';
+import { listenOnLoopback } from '../../test/http';
 import { type StartedEngine, startPrometheus } from '../../test/prometheus';
 import { DEFAULT_SIMULATION, type SimulatedFixture, simulateFixture } from '../../test/simulateFixture';
 
@@ -65,17 +65,8 @@ async function startFakeGrafana(store: AnnotationStore) {
     const { status, body } = store.find(url.searchParams);
     send(status, body);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    asked,
-    setMode: (next: Mode) => (mode = next),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const { url, close } = await listenOnLoopback(server);
+  return { url, asked, setMode: (next: Mode) => (mode = next), stop: close };
 }
 
 let fixture: SimulatedFixture;

@@ -21,7 +21,7 @@ import { parseTime } from './time';
 const DEFAULT_MAX_SEGMENTS = 1000;
 const MAX_LIMIT = 10_000_000;
 
-export const IMPACT_USAGE = `Usage: aisre impact --prometheus <url> --from <time> --to <time> [options]
+const IMPACT_USAGE = `Usage: aisre impact --prometheus <url> --from <time> --to <time> [options]
 
 Writes the impact section of a postmortem for the window [from, to]: every SLI of the metrics contract
 compared with a baseline, as Markdown (default) or JSON.
@@ -55,7 +55,7 @@ window or the baseline: never read it as an all-clear); 1 the metrics API failed
 wrong or asks for more than the limits allow.`;
 
 /** Exit code of a report that was written but judges nothing: an outage with no data must not read as exit 0. */
-export const EXIT_NOTHING_JUDGED = 3;
+const EXIT_NOTHING_JUDGED = 3;
 
 const IMPACT_FLAGS = {
   ...CONNECTION_FLAGS,

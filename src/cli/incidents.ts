@@ -16,7 +16,7 @@ import { parseTime } from './time';
 /** The environment variable the Grafana token is read from when no `--grafana-token-file` is given. */
 export const GRAFANA_TOKEN_ENV = 'GRAFANA_TOKEN';
 /** Incidents read in one request: as many as the panel reads for its baseline (src/shared/annotations.ts). */
-export const INCIDENT_LIMIT = 1000;
+const INCIDENT_LIMIT = 1000;
 
 /** `--exclude <from>..<to>`, each side any time `--from` takes. */
 export function parseExclude(spec: string, now: number): Interval {
@@ -69,7 +69,7 @@ export function parseGrafana(
 }
 
 /** Grafana did not give the incidents: the report is not written (exit 1), rather than written without them. */
-export class IncidentReadError extends Error {
+class IncidentReadError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'IncidentReadError';

@@ -25,7 +25,7 @@ import { type AppSettings } from '../core/settings';
 import { parseFlags, UsageError } from './errors';
 import { PROFILE_FLAGS, PROFILE_USAGE, profileFromFlags } from './profileFlags';
 
-export const PROVISION_USAGE = `Usage: aisre provision --teams <teams.yaml> --out <dir> [options]
+const PROVISION_USAGE = `Usage: aisre provision --teams <teams.yaml> --out <dir> [options]
 
 Writes Grafana provisioning files into <dir>: a Prometheus data source, the app enabled, a dashboards
 provider, one folder per team with the bundled dashboards pinned to that team, and the Grafana-managed

@@ -4,7 +4,7 @@ import { UsageError } from './errors';
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
 
 /** The times a report can name: 1970-01-01 to 9999-12-31, the years an RFC 3339 date can write. */
-export const LATEST_TIME = Date.UTC(9999, 11, 31, 23, 59, 59) / 1000;
+const LATEST_TIME = Date.UTC(9999, 11, 31, 23, 59, 59) / 1000;
 
 /** "90s", "15m", "3h", "7d", "1w" -> seconds. */
 export function parseDuration(text: string, flag: string): number {

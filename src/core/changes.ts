@@ -42,8 +42,8 @@ export interface ChangeEventOptions {
   metric?: string;
 }
 
-export const SEGMENT_LABELS = ['team', 'service', 'endpoint'] as const;
-export const BUILD_LABELS: ReadonlyArray<keyof BuildInfo> = ['model', 'response_model', 'prompt_version'];
+const SEGMENT_LABELS = ['team', 'service', 'endpoint'] as const;
+const BUILD_LABELS: ReadonlyArray<keyof BuildInfo> = ['model', 'response_model', 'prompt_version'];
 
 const DEFAULT_LOOKBACK_SECONDS = 3600;
 const DEFAULT_STEP_SECONDS = 60;
@@ -60,7 +60,7 @@ function buildsQuery(series: string, offsetSeconds = 0): string {
 }
 
 /** The build-info series to read: the metric (default or remapped) with the caller's matchers. */
-export function buildInfoSeries(selector: string, metric: string = BUILD_INFO_METRIC): string {
+function buildInfoSeries(selector: string, metric: string = BUILD_INFO_METRIC): string {
   if (!isMetricName(metric)) {
     throw new RangeError(`'${metric}' is not a metric name`);
   }
@@ -68,7 +68,7 @@ export function buildInfoSeries(selector: string, metric: string = BUILD_INFO_ME
 }
 
 /** Builds present at a step and absent one step earlier. */
-export function buildAppearancesQuery(series: string, stepSeconds: number): string {
+function buildAppearancesQuery(series: string, stepSeconds: number): string {
   return `${buildsQuery(series)} unless ${buildsQuery(series, stepSeconds)}`;
 }
 
@@ -77,7 +77,7 @@ export function buildAppearancesQuery(series: string, stepSeconds: number): stri
  * The subquery range is one second short of the interval, so the step at its start is left out on engines
  * whose ranges are closed on the left and on those whose ranges are open.
  */
-export function appearanceQueries(
+function appearanceQueries(
   series: string,
   rangeSeconds: number,
   stepSeconds: number
@@ -92,7 +92,7 @@ export function appearanceQueries(
 }
 
 /** The newest sample time of each build at a moment: which build was current when the range starts. */
-export function latestSampleQuery(series: string): string {
+function latestSampleQuery(series: string): string {
   return `max by (${BY_BUILD}) (timestamp(${series}))`;
 }
 

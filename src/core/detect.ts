@@ -17,7 +17,7 @@ import {
 import { type AppSettings, type ContractMetric, type PresetId } from './settings';
 import { type MetricsSource } from './source';
 
-export interface SliAvailability {
+interface SliAvailability {
   sli: SliId;
   title: string;
   computable: boolean;
@@ -27,7 +27,7 @@ export interface SliAvailability {
   segmentLabels: string[];
 }
 
-export interface PresetFit {
+interface PresetFit {
   preset: PresetId;
   /** Whether the data carries this convention's marks (not just series another convention shares). */
   fits: boolean;

@@ -91,7 +91,7 @@ export function rfc3339(seconds: number): string {
 }
 
 /** An RFC 3339 UTC time as "2026-11-24 14:00 UTC" (seconds only when they are not zero). */
-export function formatTime(iso: string): string {
+function formatTime(iso: string): string {
   const [date, time] = iso.replace('Z', '').split('T');
   const clock = time.endsWith(':00') ? time.slice(0, 5) : time.slice(0, 8);
   return `${date} ${clock}`;

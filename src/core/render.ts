@@ -151,12 +151,12 @@ function distributionSentence(f: DistributionFinding, report: ImpactReport): str
 }
 
 /** The test behind the finding's verdict (its p- and q-value are the finding's). */
-export function decidingTest(finding: Finding): SignificanceTest | undefined {
+function decidingTest(finding: Finding): SignificanceTest | undefined {
   return finding.tests.find((t) => t.pValue === finding.pValue && t.qValue === finding.qValue) ?? finding.tests[0];
 }
 
 /** How noisy this traffic is for the statistic, in words: "dispersion 2.4 from 168 past windows". */
-export function dispersionText(test: SignificanceTest | undefined): string {
+function dispersionText(test: SignificanceTest | undefined): string {
   if (!test || test.dispersion === null) {
     return '';
   }
@@ -271,7 +271,7 @@ export function findingsTable(report: ImpactReport): string {
 const VERDICT_ORDER: Verdict[] = ['no_data', 'page', 'investigate', 'insufficient_data', 'ok'];
 
 /** SLIs without data are unknown, not fine: said where the reader looks for the all-clear. */
-export function notMeasuredSentence(report: ImpactReport): string {
+function notMeasuredSentence(report: ImpactReport): string {
   return `**Not measured:** ${sliTitles(report.missingSlis)
     .map((title) => escapeMarkdown(title))
     .join(

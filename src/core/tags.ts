@@ -18,8 +18,8 @@ export const INCIDENT_TAG = 'ai-incident';
 export type Severity = 'investigate' | 'page';
 export type IncidentStatus = 'open' | 'classified' | 'resolved';
 
-export const SEVERITIES: readonly Severity[] = ['investigate', 'page'];
-export const INCIDENT_STATUSES: readonly IncidentStatus[] = ['open', 'classified', 'resolved'];
+const SEVERITIES: readonly Severity[] = ['investigate', 'page'];
+const INCIDENT_STATUSES: readonly IncidentStatus[] = ['open', 'classified', 'resolved'];
 
 export interface Classification {
   category?: CategoryId;
@@ -32,7 +32,7 @@ export interface Classification {
 type Field = keyof Classification;
 
 /** Tag prefix of each field, in the order new tags are written. */
-export const TAG_PREFIX: Readonly<Record<Field, string>> = {
+const TAG_PREFIX: Readonly<Record<Field, string>> = {
   category: 'ai-category:',
   subcategory: 'ai-subcategory:',
   severity: 'ai-severity:',

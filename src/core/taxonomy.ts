@@ -24,7 +24,7 @@ export const RUNBOOK_TITLES: Readonly<Record<RunbookId, string>> = Object.fromEn
   RUNBOOKS.map((runbook) => [runbook.id, runbook.title])
 ) as Record<RunbookId, string>;
 
-export interface Subcategory {
+interface Subcategory {
   /** kebab-case, stored in `ai-subcategory:<id>`. */
   id: string;
   title: string;

@@ -26,11 +26,14 @@ import { type PromqlPair, promql, select } from '../alerting/promql';
 import {
   BASELINE_WINDOW,
   type CounterFamily,
+  CURRENT_WINDOW,
   distribution,
   type DistributionRecordings,
   type Leveled,
   proportion,
   type ProportionRecordings,
+  RANKED_SEGMENTS,
+  type Ranking,
   RECORDINGS,
   type Recordings,
   seriesSelector,
@@ -44,18 +47,16 @@ import { PLUGIN_ID } from '../provisioning/plan';
 
 /** Grafana 12's dashboard schema version. */
 export const SCHEMA_VERSION = 41;
-export const DASHBOARD_TAG = 'aisre';
+const DASHBOARD_TAG = 'aisre';
 /** The tag of an incident annotation, and the prefix of its team tag (src/core/tags.ts). */
-export const INCIDENT_TAG = 'ai-incident';
-export const TEAM_TAG_VARIABLE = 'team:${team}';
+const INCIDENT_TAG = 'ai-incident';
+const TEAM_TAG_VARIABLE = 'team:${team}';
 export const INCIDENTS_PAGE = `/a/${PLUGIN_ID}/incidents`;
 const DATASOURCE = { type: 'prometheus', uid: '${datasource}' };
 const GRAFANA_DATASOURCE = { type: 'grafana', uid: '-- Grafana --' };
 
-const CURRENT = '5m';
+const CURRENT = CURRENT_WINDOW;
 type RateWindow = typeof CURRENT | typeof BASELINE_WINDOW;
-/** Segments drawn on a per-segment panel: the ones that moved most, whatever the number of segments. */
-const TOP_SEGMENTS = 10;
 const INVESTIGATE = 1 + INVESTIGATE_REGRESSION;
 const PAGE = 1 + PAGE_REGRESSION;
 const pct = (x: number) => `${Math.round(x * 100)}%`;
@@ -90,14 +91,14 @@ type PromTarget = {
   format?: 'heatmap';
 };
 
-export interface PanelQuery {
+interface PanelQuery {
   refId: string;
   legend: string;
   expr: PromqlPair;
   format?: 'heatmap';
 }
 
-export interface DashboardQuery {
+interface DashboardQuery {
   dashboard: string;
   panel: string;
   refId: string;
@@ -208,6 +209,22 @@ function overSelection(ctx: Context, rule: Leveled, by: string[], extra: string[
   return { raw: sum(select(segment, matchers).raw), recorded: `(\n  ${branches.join('\n  or\n  ')}\n)` };
 }
 
+/**
+ * The segments that moved most, over the selection. Raw: ranks the selected segments' raw series. Recorded:
+ * while every segment variable is All, the ranking rule (its name matches `<name>.*.*.*.*` only then), so the
+ * load reads RANKED_SEGMENTS series whatever the fleet; otherwise the selected segments' two per-segment rules,
+ * ranked at load time (a selection is a few segments).
+ */
+function rankedOverSelection(ctx: Context, r: Ranking): PromqlPair {
+  const every = ctx.gates.flat().join('');
+  const selected = (rule: { name: string }) =>
+    `{${[`__name__="${rule.name}"`, ...ctx.selection, `__name__!~"${rule.name}${every}"`].join(', ')}}`;
+  const recorded =
+    `${r.worst}(${RANKED_SEGMENTS},\n  {__name__="${r.rule.name}", __name__=~"${r.rule.name}${every}"}\n  or\n  ` +
+    `${selected(r.current)} / ${selected(r.baseline)} - 1\n)`;
+  return { recorded, raw: r.rule.rawWith(ctx.selection) };
+}
+
 function leveledRate(family: CounterFamily, window: RateWindow): Leveled {
   const rule = family.leveled[window];
   if (!rule) {
@@ -293,7 +310,7 @@ function relativeChangeBySegment(
   return {
     title,
     description:
-      `${description} The ${TOP_SEGMENTS} service/endpoint/model segments that moved most, per SLI: (rate over ${CURRENT}) / ` +
+      `${description} The ${RANKED_SEGMENTS} service/endpoint/model segments that moved most, per SLI: (rate over ${CURRENT}) / ` +
       `(its trailing ${BASELINE_WINDOW} baseline) − 1. Above 0 is worse; the dashed lines are investigate ` +
       `(+${pct(INVESTIGATE_REGRESSION)}) and page (+${pct(PAGE_REGRESSION)}).`,
     type: 'timeseries',
@@ -303,7 +320,7 @@ function relativeChangeBySegment(
     queries: slis.map((p, i) => ({
       refId: String.fromCharCode(65 + i),
       legend: `${ctx.segmentLegend} ${p.sli.eventNoun}`,
-      expr: promql`topk(${TOP_SEGMENTS}, ${select(p.ratio[CURRENT], ctx.selection)} / ${select(p.ratio[BASELINE_WINDOW], ctx.selection)} - 1)`,
+      expr: rankedOverSelection(ctx, p.worst),
     })),
   };
 }
@@ -385,28 +402,16 @@ function quantilePanel(
   };
 }
 
-/** The headline quantile of each segment against its baseline: two recorded series per segment, the worst few. */
+/** The headline quantile of each segment against its baseline, the worst few (the recorded ranking in the All view). */
 function headlineChangeBySegment(ctx: Context, d: DistributionRecordings, title: string, description: string) {
-  const current = d.quantile['30m'];
-  const baseline = d.quantile[BASELINE_WINDOW];
-  if (!current || !baseline) {
-    throw new Error(`${d.sli.id}: no quantile rules for 30m and ${BASELINE_WINDOW}`);
-  }
-  const worst = d.sli.badDirection === 'lower' ? 'bottomk' : 'topk';
   const headline = `p${Math.round(d.sli.headlineQuantile * 100)}`;
   return {
     title,
-    description: `${description} The ${TOP_SEGMENTS} segments whose ${headline} over 30m moved most in the bad direction against their trailing ${BASELINE_WINDOW}: ${headline} / baseline ${headline} − 1. ${d.sli.badDirection === 'lower' ? 'Below 0 is worse' : 'Above 0 is worse'}; the shape of the move is in the heatmap, and the impact panel computes PSI and Jensen–Shannon, which PromQL cannot.`,
+    description: `${description} The ${RANKED_SEGMENTS} segments whose ${headline} over 30m moved most in the bad direction against their trailing ${BASELINE_WINDOW}: ${headline} / baseline ${headline} − 1. ${d.sli.badDirection === 'lower' ? 'Below 0 is worse' : 'Above 0 is worse'}; the shape of the move is in the heatmap, and the impact panel computes PSI and Jensen–Shannon, which PromQL cannot.`,
     type: 'timeseries' as const,
     unit: 'percentunit',
     width: 24,
-    queries: [
-      {
-        refId: 'A',
-        legend: ctx.segmentLegend,
-        expr: promql`${worst}(${TOP_SEGMENTS}, ${select(current, ctx.selection)} / ${select(baseline, ctx.selection)} - 1)`,
-      },
-    ],
+    queries: [{ refId: 'A', legend: ctx.segmentLegend, expr: rankedOverSelection(ctx, d.worst) }],
   };
 }
 
@@ -748,7 +753,7 @@ function variables(ctx: Context, primaryMetric: string, extra: QueryVariable[]):
 }
 
 /** A build-info series whose labels did not exist one step earlier: a deploy, a prompt or model change. */
-export function whatChangedExpr(recordings: Recordings): string {
+function whatChangedExpr(recordings: Recordings): string {
   const { profile } = recordings;
   const labels = [...recordings.segmentLabels, 'response_model', 'prompt_version'].join(', ');
   const selected = seriesSelector(profile, profile.buildInfoMetric, contextOf(recordings).selection);
@@ -1151,9 +1156,4 @@ export function buildDashboards(form: QueryForm = 'raw', recordings: Recordings 
 /** Where a preset's generated dashboards live under src/dashboards (the contract's at its root). */
 export function presetDashboardsDir(preset: PresetId): string {
   return preset === 'contract' ? '' : `presets/${preset}/`;
-}
-
-/** Every panel query of every dashboard, in both forms (for the benchmark). */
-export function dashboardQueries(recordings: Recordings = RECORDINGS): DashboardQuery[] {
-  return buildDashboards('raw', recordings).flatMap((d) => d.queries);
 }

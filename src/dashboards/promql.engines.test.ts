@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { RECORDING_RULES_FILE } from '../alerting/artifacts';
-import { allRecordings, expandRecordings } from '../alerting/recordings';
+import { allRecordings, expandRecordings, proportion, RANKED_SEGMENTS } from '../alerting/recordings';
 import { labelValues, type PrometheusWithRules, rangeQuery, startPrometheusWithRules } from '../../test/ruleEngines';
 import { alertSpecs, grafanaQueryExpr, prometheusAlertExpr } from '../alerting/rules';
 import { instantQuery } from '../../test/http';
@@ -137,6 +137,34 @@ describe('the recorded All view reads the coarsest rule level that fits the sele
   ])('%s', async (_name, selection, level) => {
     const expr = substituteVariables(query.expr, { ...values(recordedJson), ...selection });
     const [got, expected] = await Promise.all([byOutcome(expr), byOutcome(level)]);
+    expect(Object.keys(expected).length).toBeGreaterThan(0);
+    expect(got).toEqual(expected);
+  });
+});
+
+describe('the recorded by-segment panels read the ranking rule in the All view', () => {
+  // "Refusal, error and timeout rates vs baseline, by segment", refusals (refId A), at All and at one service.
+  const query = recordedQueries.find(
+    (q) => q.file === 'model-slis.json' && q.where.includes('by segment') && q.where.endsWith(' A')
+  )!;
+  const recordedJson = JSON.parse(readFileSync(join(__dirname, 'recorded', 'model-slis.json'), 'utf8'));
+  const worst = proportion('refusal_rate').worst;
+  const segments = async (expr: string) =>
+    Object.fromEntries(
+      (await instantQuery(prometheus.url, expr, TO - 600)).map((s) => [s.metric.service + s.metric.endpoint, s.value])
+    );
+
+  it.each([
+    ['All', {}, `topk(${RANKED_SEGMENTS}, ${worst.rule.name})`],
+    [
+      'one service',
+      { service: 'search-api' },
+      `topk(${RANKED_SEGMENTS}, ${worst.current.name}{service="search-api"} / ${worst.baseline.name}{service="search-api"} - 1)`,
+    ],
+  ])('%s', async (_name, selection, level) => {
+    expect(query).toBeDefined();
+    const expr = substituteVariables(query.expr, { ...defaultSelection(recordedJson), ...selection });
+    const [got, expected] = await Promise.all([segments(expr), segments(level)]);
     expect(Object.keys(expected).length).toBeGreaterThan(0);
     expect(got).toEqual(expected);
   });

@@ -68,7 +68,7 @@ export const GRAFANA_UID_MAX_LENGTH = 40;
 const UID_PATTERN = /^[a-zA-Z0-9_-]+$/;
 
 /** Tag that marks a team's copy; dashboard links that search by tag also get it, so they stay in the team. */
-export function teamTag(team: Pick<Team, 'name'>): string {
+function teamTag(team: Pick<Team, 'name'>): string {
   return `team:${team.name}`;
 }
 

@@ -20,7 +20,7 @@ export interface Team {
 export class TeamsFileError extends Error {}
 
 /** Lower-case letters, digits, `-` and `_`, starting and ending with a letter or digit. */
-export const TEAM_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9_-]{0,61}[a-z0-9])?$/;
+const TEAM_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9_-]{0,61}[a-z0-9])?$/;
 
 const TEAM_KEYS = new Set(['name', 'title', 'services', 'endpoints']);
 const FILE_KEYS = new Set(['teams']);

@@ -24,9 +24,8 @@ import { type Interval } from '../core/source';
 import { GrafanaApiError, grafanaRequest } from './grafanaApi';
 import { logger } from './logger';
 
-export { INCIDENT_TAG };
-export { DEFAULT_TIMEOUT_MS, GrafanaApiError, isPermissionError } from './grafanaApi';
-export const CATEGORY_TAG_PREFIX = 'ai-category:';
+export { GrafanaApiError, isPermissionError } from './grafanaApi';
+const CATEGORY_TAG_PREFIX = 'ai-category:';
 
 /** An incident annotation as the app uses it. Times in Unix milliseconds, as Grafana stores them. */
 export interface IncidentAnnotation {
@@ -288,7 +287,7 @@ export async function listIncidents(options: ListIncidentsOptions = {}): Promise
 }
 
 /** Newest first: by start, then end, then id (stable for equal windows). */
-export function newestFirst(a: IncidentAnnotation, b: IncidentAnnotation): number {
+function newestFirst(a: IncidentAnnotation, b: IncidentAnnotation): number {
   return b.time - a.time || b.timeEnd - a.timeEnd || b.id - a.id;
 }
 

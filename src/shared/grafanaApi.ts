@@ -16,7 +16,7 @@ export type GrafanaErrorKind =
   'permission' | 'not_found' | 'invalid' | 'server' | 'timeout' | 'cancelled' | 'unreachable';
 
 /** Give up on one request after this long: a hung Grafana must not leave a page loading for ever. */
-export const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** A Grafana request that failed, or an answer the app could not use. `kind` says which. */
 export class GrafanaApiError extends Error {
@@ -73,7 +73,7 @@ export interface GrafanaRequest {
 export type GrafanaResult<T> = { ok: true; data: T } | { ok: false; error: GrafanaApiError };
 
 /** Any failure of a request as a GrafanaApiError, its message naming `what` and Grafana's own words. */
-export function toGrafanaError(
+function toGrafanaError(
   error: unknown,
   request: Pick<GrafanaRequest, 'what' | 'timeoutMs' | 'signal'>
 ): GrafanaApiError {

@@ -32,8 +32,6 @@
 import { MetricsSourceError, type MetricsSource, type RangeSeries, type SampleRow } from '../core/source';
 import { type GrafanaApiError, grafanaFetch } from './grafanaApi';
 
-export { PROMQL_DATASOURCE_TYPES, speaksPromQL } from './promqlDataSources';
-
 /** The data source a report reads, as Grafana knows it. */
 export interface GrafanaDataSourceRef {
   uid: string;
@@ -65,7 +63,7 @@ export interface DataFrameJSON {
   };
 }
 
-export interface DsQueryResult {
+interface DsQueryResult {
   status?: number;
   error?: string;
   errorSource?: string;
@@ -227,7 +225,7 @@ export function framesToSampleRows(frames: DataFrameJSON[]): SampleRow[] {
 }
 
 /** Frames of a range query -> one RangeSeries per number field, its samples timed by the frame's time field. */
-export function framesToRangeSeries(frames: DataFrameJSON[]): RangeSeries[] {
+function framesToRangeSeries(frames: DataFrameJSON[]): RangeSeries[] {
   const series: RangeSeries[] = [];
   for (const frame of frames) {
     const fields = frame.schema?.fields ?? [];

@@ -17,7 +17,7 @@ import { logger } from './logger';
 export const SETTINGS_URL = `/api/plugins/${PLUGIN_ID}/settings`;
 
 /** How long a settings request may take before the user is told, in milliseconds. */
-export const SETTINGS_TIMEOUT_MS = 15_000;
+const SETTINGS_TIMEOUT_MS = 15_000;
 
 /** What Grafana returns for the app's settings, in the parts the app uses. */
 export interface PluginSettings {

@@ -8,7 +8,7 @@
 import { dateMath, dateTime, dateTimeFormat, dateTimeParse, getTimeZone } from '@grafana/data';
 
 /** How the forms show an absolute time, and the shape they read back. */
-export const TIME_INPUT_FORMAT = 'YYYY-MM-DD HH:mm:ss';
+const TIME_INPUT_FORMAT = 'YYYY-MM-DD HH:mm:ss';
 const SHOWN_FORMAT = 'YYYY-MM-DD HH:mm';
 /** A time with its own zone (RFC 3339 `Z` or an offset) means that instant, whatever the preference. */
 const EXPLICIT_ZONE = /T.*(Z|[+-]\d\d:?\d\d)$/i;
@@ -23,7 +23,7 @@ export function userTimeZone(): string {
 }
 
 /** "2026-11-20 09:00" in the user's zone (seconds only when they are not zero). */
-export function formatUserTime(ms: number): string {
+function formatUserTime(ms: number): string {
   return dateTimeFormat(ms, {
     format: ms % 60_000 === 0 ? SHOWN_FORMAT : `${SHOWN_FORMAT}:ss`,
     timeZone: userTimeZone(),

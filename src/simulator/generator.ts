@@ -153,7 +153,7 @@ function simulateRequest(
   for (let call = 0; call < modelCalls; call++) {
     const last = call === modelCalls - 1;
     let seconds: number;
-    // MODEL_CALL_RESULTS order: success, error, timeout. A refusal is a successful call.
+    // The `modelCalls` slots (series.ts): success, error, timeout. A refusal is a successful call.
     let result = 0;
     if (last && outcome === TIMEOUT) {
       seconds = profile.modelTimeoutSeconds;

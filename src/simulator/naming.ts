@@ -55,7 +55,7 @@ export function seriesMatches(labels: Labels, matchers: string | undefined): boo
 }
 
 /** The OpenTelemetry-style namings: outcomes as `error.type` on the operation-duration histogram. */
-export interface StandardNaming {
+interface StandardNaming {
   errorLabel: string;
   operationLabel: string;
   toolOperation: string;

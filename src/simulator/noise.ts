@@ -79,7 +79,7 @@ function shiftShare(share: number, logitShift: number): number {
 }
 
 /** Scales: logit for rates, log for latency/tokens/steps, raw for the 0..1 scores. Drift, then per minute. */
-export const NOISE_SCALES = {
+const NOISE_SCALES = {
   refusal: [0.12, 0.35],
   infrastructure: [0.15, 0.4],
   retrieval: [0.1, 0.3],
@@ -93,7 +93,7 @@ export const NOISE_SCALES = {
 } as const;
 
 /** Client retries of failed requests: how often, and how likely the retry fails again. */
-export const RETRIES = {
+const RETRIES = {
   share: 0.15,
   stormShare: 0.8,
   failAgain: 0.5,

@@ -56,7 +56,7 @@ export interface Segment {
 }
 
 /** The taxonomy's categories the simulator schedules incidents of. */
-export type IncidentCategory = Exclude<CategoryId, 'configuration' | 'undetermined'>;
+type IncidentCategory = Exclude<CategoryId, 'configuration' | 'undetermined'>;
 
 export interface IncidentTemplate {
   category: IncidentCategory;

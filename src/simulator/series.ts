@@ -36,7 +36,7 @@ export const METRIC = CONTRACT_NAMING.metric;
 const CHAT_OPERATION = 'chat';
 const TOOL_ERROR_TYPE = 'ToolError';
 
-export const LABEL = {
+const LABEL = {
   outcome: eventLabel('refusal_rate'),
   result: eventLabel('empty_retrieval_rate'),
   source: eventLabel('injection_rate'),
@@ -45,19 +45,18 @@ export const LABEL = {
 } as const;
 
 /** The token type the response-length SLI reads ("output"), and the other one the simulator records. */
-export const OUTPUT_TOKEN_TYPE = tokenTypeMatcher?.[1] ?? 'output';
-export const INPUT_TOKEN_TYPE = 'input';
+const OUTPUT_TOKEN_TYPE = tokenTypeMatcher?.[1] ?? 'output';
+const INPUT_TOKEN_TYPE = 'input';
 
 export const OUTCOMES = ['answered', 'refused', 'error', 'timeout'] as const;
-export const RETRIEVAL_RESULTS = ['hit', 'empty', 'error', 'timeout'] as const;
-export const INJECTION_SOURCES = ['user', 'retrieved', 'tool'] as const;
-export const TOOL_STATUSES = ['ok', 'error'] as const;
+const RETRIEVAL_RESULTS = ['hit', 'empty', 'error', 'timeout'] as const;
+const INJECTION_SOURCES = ['user', 'retrieved', 'tool'] as const;
+const TOOL_STATUSES = ['ok', 'error'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
-export type RetrievalResult = (typeof RETRIEVAL_RESULTS)[number];
-export type InjectionSource = (typeof INJECTION_SOURCES)[number];
+type InjectionSource = (typeof INJECTION_SOURCES)[number];
 
 /** Bucket upper bounds (`le`), +Inf implied. Chosen so the quantiles the report reads fall inside buckets. */
-export const BUCKETS = {
+const BUCKETS = {
   modelLatencySeconds: [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 8, 12, 20, 30],
   retrievalLatencySeconds: [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2, 5],
   score: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1],
@@ -65,7 +64,7 @@ export const BUCKETS = {
   agentSteps: [1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30],
 } as const;
 
-export interface CounterSeries {
+interface CounterSeries {
   metric: string;
   labels: Labels;
   slot: number;
@@ -93,7 +92,7 @@ export interface EndpointLayout {
   confidence: HistogramSeries;
   inputTokens: HistogramSeries;
   outputTokens: HistogramSeries;
-  /** Model-call durations per MODEL_CALL_RESULTS entry (one series for all in the contract). */
+  /** Model-call durations by result: success, error, timeout (one series for all in the contract). */
   modelCalls: readonly HistogramSeries[];
   /** Null on endpoints without retrieval (no series at all, so a report filtered to them has no such SLI). */
   retrievalLatency: HistogramSeries | null;
@@ -110,21 +109,18 @@ export interface EndpointLayout {
   vectorWrites: HistogramSeries | null;
 }
 
-/** What a model call ended as: how OpenTelemetry's `error.type` tells it. */
-export const MODEL_CALL_RESULTS = ['success', 'error', 'timeout'] as const;
-
 export interface EndpointFeatures {
   retrieval: boolean;
   agent: boolean;
   injectionSources: readonly InjectionSource[];
 }
 
-export function histogramSlotCount(histogram: HistogramSeries): number {
+function histogramSlotCount(histogram: HistogramSeries): number {
   return histogram.bounds.length + 2;
 }
 
 /** Index of the bucket an observation falls in (`le` is inclusive); bounds.length is +Inf. */
-export function bucketIndex(bounds: readonly number[], value: number): number {
+function bucketIndex(bounds: readonly number[], value: number): number {
   for (let i = 0; i < bounds.length; i++) {
     if (value <= bounds[i]) {
       return i;
@@ -264,7 +260,7 @@ export function layoutFor(segment: Segment, naming: SeriesNaming = CONTRACT_NAMI
   };
 }
 
-export type FamilyType = 'counter' | 'histogram' | 'gauge';
+type FamilyType = 'counter' | 'histogram' | 'gauge';
 
 export interface MetricFamily {
   /** Sample name for counters and gauges (`llm_requests_total`), base name for histograms. */

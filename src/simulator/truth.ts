@@ -32,7 +32,7 @@ export interface HistogramCount {
   cumulative: number[];
 }
 
-export type SliCounts = Partial<Record<SliId, ProportionCount | HistogramCount>>;
+type SliCounts = Partial<Record<SliId, ProportionCount | HistogramCount>>;
 
 /** Per endpoint (`/chat`), per SLI id: only the SLIs the endpoint has series for. */
 export type WindowCounts = Record<string, SliCounts>;
@@ -133,7 +133,7 @@ export { rfc3339 };
 
 type BuildLabels = Record<string, string>;
 
-export interface TruthIncident {
+interface TruthIncident {
   id: string;
   category: string;
   subcategory: string;
@@ -149,7 +149,7 @@ export interface TruthIncident {
   changeEvents: Array<{ time: string; before: BuildLabels; after: BuildLabels }>;
 }
 
-export interface TruthWindow {
+interface TruthWindow {
   /** `incident:<id>`, `baseline:<id>` (the preceding interval of equal length), `range`,
    *  `counter-reset:<n>` (30 min either side of a restart), `zero-traffic:<n>`. */
   name: string;

@@ -28,7 +28,7 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 /** Screenshots land here; artifacts/ is gitignored and kept by CI. */
-export const ARTIFACTS_DIR = join(REPO_ROOT, 'artifacts', 'browser');
+const ARTIFACTS_DIR = join(REPO_ROOT, 'artifacts', 'browser');
 
 export type BrowserHarnessOptions = Omit<FakeGrafanaOptions, 'hostBundle' | 'plugins'> & {
   /** The browser's own time zone (an IANA name; default UTC), apart from the user's Grafana preference. */
@@ -37,7 +37,7 @@ export type BrowserHarnessOptions = Omit<FakeGrafanaOptions, 'hostBundle' | 'plu
   grafana?: GrafanaGeneration;
 };
 
-export interface OpenPanelOptions {
+interface OpenPanelOptions {
   /** The nested plugin's folder under dist/ (e.g. `panels/impact`) or its plugin id. */
   pluginDir?: string;
   pluginId?: string;
@@ -52,7 +52,7 @@ export interface OpenPanelOptions {
   allowConsoleErrors?: RegExp[];
 }
 
-export interface OpenAppPageOptions {
+interface OpenAppPageOptions {
   /** The browser path, e.g. `/a/aisre-reliability-app/incidents`. */
   path: string;
   allowConsoleErrors?: RegExp[];
@@ -104,7 +104,7 @@ const CLIPBOARD_RECORDER = () => {
   }
 };
 
-export async function launchChromium(): Promise<Browser> {
+async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `${CHROMIUM} not found: browser tests need Chromium (apt-get install -y --no-install-recommends chromium; ` +

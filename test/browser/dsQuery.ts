@@ -44,7 +44,7 @@ interface PrometheusAnswer {
 }
 
 /** Grafana's time strings: epoch milliseconds, `now`, or `now-<n><unit>`. */
-export function parseGrafanaTime(value: string | number | undefined, now = Date.now()): number {
+function parseGrafanaTime(value: string | number | undefined, now = Date.now()): number {
   if (typeof value === 'number') {
     return value;
   }
@@ -149,7 +149,7 @@ function matrixFrame(labels: Record<string, string>, samples: Array<[number, str
 }
 
 /** Converts a Prometheus instant-query answer into Grafana's DataResponse JSON for one refId. */
-export function toDataResponse(answer: PrometheusAnswer, expr: string): Record<string, unknown> {
+function toDataResponse(answer: PrometheusAnswer, expr: string): Record<string, unknown> {
   const { body, httpStatus } = answer;
   if (body.status !== 'success') {
     return {

@@ -9,10 +9,10 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import { type AddressInfo } from 'node:net';
 import { extname, join, normalize, relative, sep } from 'node:path';
 
 import { REPO_ROOT } from '../aisre';
+import { listenOnLoopback } from '../http';
 import { type AnnotationSeed, AnnotationStore } from './annotationStore';
 import { handleDsQuery } from './dsQuery';
 import { type HostBundle } from './hostBundle';
@@ -26,7 +26,7 @@ import {
   PLUGIN_ASSET_PREFIX,
 } from './protocol';
 
-export type OrgRole = HostBootData['orgRole'];
+type OrgRole = HostBootData['orgRole'];
 
 export interface FakeGrafanaOptions {
   hostBundle: HostBundle;
@@ -56,7 +56,7 @@ export interface FakeGrafanaOptions {
 }
 
 /** The dashboards every fake Grafana has unless a test passes others. */
-export const DEFAULT_DASHBOARDS: Array<{ uid: string; canEdit?: boolean }> = [
+const DEFAULT_DASHBOARDS: Array<{ uid: string; canEdit?: boolean }> = [
   'aisre-test-dashboard',
   'aisre-model-slis',
   'aisre-retrieval',
@@ -64,7 +64,7 @@ export const DEFAULT_DASHBOARDS: Array<{ uid: string; canEdit?: boolean }> = [
 ].map((uid) => ({ uid }));
 
 /** An injected failure: requests matching method and path get this status and body, or never an answer. */
-export interface Fault {
+interface Fault {
   method?: string;
   path: string | RegExp;
   respond: { status: number; body?: unknown } | 'hang';
@@ -72,7 +72,7 @@ export interface Fault {
   times?: number;
 }
 
-export interface RecordedRequest {
+interface RecordedRequest {
   method: string;
   path: string;
   query: Record<string, string[]>;
@@ -503,13 +503,9 @@ export async function startFakeGrafana(options: FakeGrafanaOptions): Promise<Fak
       }
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: listening.url,
     annotations,
     requests,
     missingHostAssets: () => [...missingHostAssets].sort(),
@@ -519,13 +515,11 @@ export async function startFakeGrafana(options: FakeGrafanaOptions): Promise<Fak
     setOrgRole: (next) => {
       role = next;
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        for (const res of hanging) {
-          res.destroy();
-        }
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    stop: () => {
+      for (const res of hanging) {
+        res.destroy();
+      }
+      return listening.close();
+    },
   };
 }

@@ -35,7 +35,7 @@ interface SharedModule {
   form: SharedForm;
 }
 
-export const SHARED_MODULES: SharedModule[] = [
+const SHARED_MODULES: SharedModule[] = [
   { name: 'react', from: 'react', form: 'namespace' },
   { name: 'react/jsx-runtime', from: 'react/jsx-runtime', form: 'namespace' },
   { name: 'react/jsx-dev-runtime', from: 'react/jsx-dev-runtime', form: 'namespace' },

@@ -11,7 +11,7 @@ import { REPO_ROOT } from '../aisre';
 import { runCommand } from '../processes';
 
 /** The built plugin the browser tests load: dist/, or AISRE_DIST_DIR (e.g. an unpacked release zip). */
-export const DIST_DIR = process.env.AISRE_DIST_DIR ?? join(REPO_ROOT, 'dist');
+const DIST_DIR = process.env.AISRE_DIST_DIR ?? join(REPO_ROOT, 'dist');
 const SRC_DIR = join(REPO_ROOT, 'src');
 
 export interface DistPlugin {
@@ -111,7 +111,7 @@ function newestMtime(dir: string, skip: (path: string) => boolean): Promise<numb
 }
 
 /** Why dist/ needs a rebuild (missing, or older than a source the bundle is built from), or undefined. */
-export async function distStaleness(): Promise<string | undefined> {
+async function distStaleness(): Promise<string | undefined> {
   if (!existsSync(join(DIST_DIR, 'module.js'))) {
     return 'dist/module.js does not exist';
   }

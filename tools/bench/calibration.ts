@@ -29,7 +29,7 @@ const REFUSED = OUTCOMES.indexOf('refused');
 const ANSWERED = OUTCOMES.indexOf('answered');
 
 /** The graded sizes: refusal rate relative, latency (every call) relative, similarity PSI. */
-export const GRADES = [
+const GRADES = [
   { refusal: 0.1, latency: 0.2, psi: 0.05 },
   { refusal: 0.3, latency: 0.5, psi: 0.15 },
   { refusal: 1.0, latency: 1.0, psi: 0.3 },
@@ -61,7 +61,7 @@ function planted(grade: (typeof GRADES)[number], hour: number): IncidentTemplate
   };
 }
 
-export const CALIBRATION_SCENARIO: ScenarioDefinition = {
+const CALIBRATION_SCENARIO: ScenarioDefinition = {
   name: 'calibration',
   description: 'Three planted one-hour shifts a day on /chat, one per grade; the rest is quiet.',
   cycleSeconds: DAY,
@@ -88,14 +88,14 @@ export interface CalibrationOptions {
   thresholds?: Partial<Thresholds>;
 }
 
-export interface NullRow {
+interface NullRow {
   baseline: string;
   reports: number;
   paging: number;
   investigating: number;
 }
 
-export interface PlantedRow {
+interface PlantedRow {
   baseline: string;
   shift: string;
   windows: number;
@@ -259,7 +259,7 @@ function spread<T>(items: T[], count: number): T[] {
 const percent = (part: number, whole: number) => (whole ? `${((100 * part) / whole).toFixed(1)}%` : 'n/a');
 
 /** The median dispersion per SLI and endpoint, one column per baseline mode. */
-export function dispersionTable({ dispersions }: Calibration): string {
+function dispersionTable({ dispersions }: Calibration): string {
   const modes = [...new Set(dispersions.map((d) => d.baseline))];
   const keys = [...new Set(dispersions.map((d) => `${d.sli} ${d.endpoint}`))].sort();
   const cell = (key: string, mode: string) =>
@@ -271,7 +271,7 @@ export function dispersionTable({ dispersions }: Calibration): string {
   ].join('\n');
 }
 
-export function calibrationTable({ nulls, planted }: Calibration): string {
+function calibrationTable({ nulls, planted }: Calibration): string {
   return [
     '| quiet traffic, baseline | reports | with ≥ 1 page | with ≥ 1 investigate or page |',
     '|---|---:|---:|---:|',
@@ -289,7 +289,7 @@ export function calibrationTable({ nulls, planted }: Calibration): string {
   ].join('\n');
 }
 
-export async function run(): Promise<void> {
+async function run(): Promise<void> {
   const started = Date.now();
   // 35 days: the median of 3 past weeks needs 3 weeks before each window and its week of history.
   const result = await calibrate({ days: 35, seed: 11, maxNullWindows: 252 });

@@ -8,12 +8,17 @@
  * step. The figure is the query time: the queries' wall times, one after another (the engine's work for one
  * load; Grafana runs them in parallel, so a viewer waits less on an idle server and as long on a busy one).
  *
- * Data: the simulator's segments copied under numbered service names (tools/bench/series.ts) over the
- * dashboards' range plus the longest window their queries read (the 1-day baseline), so every baseline is
- * full; the recording rules the dashboards read backfilled with promtool over the dashboards' range. Both are
- * cached by content (tools/bench/tsdb.ts). Sizes: AISRE_BENCH_SERIES (comma-separated, default 2500,20000;
- * 200000 needs hours of generation on a 2-core machine, docs/benchmarks.md). The raw form costs a minute per
- * load at 2,500 series already: it is measured up to AISRE_BENCH_RAW_MAX_SERIES (default 2500), with a time
+ * Data: the simulator's segments copied under numbered service names (tools/bench/series.ts). Up to the raw
+ * form's limit (AISRE_BENCH_RAW_MAX_SERIES, default 2500) the raw series cover the dashboards' range plus the
+ * longest window their raw queries read (the 1-day baseline), so every baseline is full; above it only the
+ * dashboards' range, since no recorded query reads raw history. The recording rules' first level (the ones
+ * that read raw series, all per segment) is evaluated once over one copy with promtool and copied like the raw
+ * series (every copy holds the same numbers); the levels above it (rollups, rankings) read only recorded
+ * series and are backfilled with promtool over the copies. Everything is cached by content (tools/bench/tsdb.ts)
+ * and compacted by Prometheus before timing. Sizes: AISRE_BENCH_SERIES (comma-separated, default 2500,20000;
+ * 2500,20000,200000 for the whole curve). Each load is timed beside its floor (as many `vector(1)` queries over
+ * the same range): on a shared machine the ratio to it says more than the milliseconds. The raw form costs
+ * a minute per load at 2,500 series already: it is measured up to AISRE_BENCH_RAW_MAX_SERIES, with a time
  * budget per dashboard, and the table says so where it stops.
  */
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -29,13 +34,21 @@ import { REPO_ROOT } from '../../test/aisre';
 import { httpRequest } from '../../test/http';
 import { runOrThrow } from '../../test/processes';
 import { conditions, formatSpread, MIN_RUNS, ms, prometheusVersion, ratio, type Spread, spread } from './measure';
-import { copiesFor, readExposition, seriesCount, simulateOpenMetrics, writeCopies } from './series';
+import {
+  type BaseExposition,
+  copiesFor,
+  readExposition,
+  seriesCount,
+  simulateOpenMetrics,
+  writeCopies,
+} from './series';
 import {
   backfillOpenMetrics,
   backfillRules,
   cached,
   compactTsdb,
   contentKey,
+  dumpOpenMetrics,
   listBlocks,
   serveCopy,
   type ServedTsdb,
@@ -137,11 +150,19 @@ export function rulesRead(groups: RuleGroup[], exprs: string[]): string[] {
   );
 }
 
+/**
+ * The two forms of a dashboard, and its floor: as many queries of `vector(1)`, which read no series, over the
+ * same range and step, so a figure taken on a busy machine is read against what the HTTP round trips and the
+ * range evaluation cost in the same minute.
+ */
+type Form = QueryForm | 'floor';
+const FLOOR_QUERY = 'vector(1)';
+
 interface DashboardLoad {
   uid: string;
   title: string;
   /** Panel queries, variables resolved as for a user who changed nothing. */
-  queries: Record<QueryForm, Array<{ where: string; expr: string }>>;
+  queries: Record<Form, Array<{ where: string; expr: string }>>;
   rangeSeconds: number;
 }
 
@@ -167,10 +188,11 @@ function dashboardLoads(): DashboardLoad[] {
         .filter((e) => e.kind === 'panel')
         .map((e) => ({ where: e.where, expr: substituteVariables(e.expr, selection) }));
     };
+    const recorded = queriesOf('recorded');
     return {
       uid: dashboard.uid,
       title: json.title ?? dashboard.uid,
-      queries: { recorded: queriesOf('recorded'), raw: queriesOf('raw') },
+      queries: { recorded, raw: queriesOf('raw'), floor: recorded.map((q) => ({ where: q.where, expr: FLOOR_QUERY })) },
       rangeSeconds: durationSeconds(range[1]),
     };
   });
@@ -183,7 +205,7 @@ interface QueryTiming {
 }
 
 /** One load: every query of the form, one after another. */
-async function loadOnce(url: string, queries: DashboardLoad['queries'][QueryForm], end: number, rangeSeconds: number) {
+async function loadOnce(url: string, queries: DashboardLoad['queries'][Form], end: number, rangeSeconds: number) {
   const { start, end: alignedEnd, step } = grafanaRange(end, rangeSeconds);
   const timings: QueryTiming[] = [];
   for (const { where, expr } of queries) {
@@ -212,7 +234,7 @@ interface Cell {
 async function measure(
   url: string,
   dashboard: DashboardLoad,
-  form: QueryForm,
+  form: Form,
   end: number,
   budgetMs: number
 ): Promise<Cell> {
@@ -245,35 +267,82 @@ function sizesFromEnvironment(): number[] {
   return sizes;
 }
 
-/** Raw series for `copies` copies, compacted; cached by the simulation's content and the copy count. */
-async function rawTsdb(base: Awaited<ReturnType<typeof readExposition>>, baseKey: string, copies: number) {
+/** Writes `copies` copies of `base` as OpenMetrics files in `dir` and backfills them into `dataDir` as large blocks. */
+async function backfillCopies(base: BaseExposition, copies: number, dir: string, dataDir: string): Promise<void> {
+  const perFile = Math.max(1, Math.floor(LINES_PER_FILE / base.sampleLines));
+  let backfilling: Promise<void> = Promise.resolve();
+  for (let first = 0; first < copies; first += perFile) {
+    const file = join(dir, `copies-${first}.om`);
+    await writeCopies(base, first, Math.min(copies, first + perFile), file);
+    // promtool reads one file while the next is written.
+    await backfilling;
+    backfilling = backfillOpenMetrics(file, dataDir).then(() => rm(file));
+  }
+  await backfilling;
+}
+
+/** Raw series for `copies` copies, compacted; cached by the simulation's content, its span and the copy count. */
+async function rawTsdb(base: BaseExposition, baseKey: string, copies: number) {
   return cached(`dashboards-raw-${copies}x-${baseKey}`, async (dir) => {
     const dataDir = join(dir, 'data');
     await mkdir(dataDir);
-    const perFile = Math.max(1, Math.floor(LINES_PER_FILE / base.sampleLines));
-    let backfilling: Promise<void> = Promise.resolve();
-    for (let first = 0; first < copies; first += perFile) {
-      const file = join(dir, `copies-${first}.om`);
-      await writeCopies(base, first, Math.min(copies, first + perFile), file);
-      // promtool reads one file while the next is written.
-      await backfilling;
-      backfilling = backfillOpenMetrics(file, dataDir).then(() => rm(file));
-    }
-    await backfilling;
+    await backfillCopies(base, copies, dir, dataDir);
     await compactTsdb(dataDir);
   });
 }
 
-/** The raw series plus the recorded series the dashboards read, compacted together. */
-async function recordedTsdb(rawDir: string, rawKey: string, levels: string[], span: { from: number; to: number }) {
-  return cached(`dashboards-${contentKey(rawKey, ...levels, JSON.stringify(span))}`, async (dir) => {
-    const dataDir = join(dir, 'data');
-    await mkdir(dataDir);
-    const blocks = await listBlocks(join(rawDir, 'data'));
-    await runOrThrow('cp', ['-al', ...blocks.map((b) => join(rawDir, 'data', b.dir)), dataDir]);
-    await backfillRules(dataDir, levels, span);
-    await compactTsdb(dataDir);
-  });
+/** The names of the recording rules in one level's rules file. */
+function recordsOf(level: string): string[] {
+  return (parse(level) as { groups: RuleGroup[] }).groups.flatMap((g) => g.rules.map((r) => r.record));
+}
+
+/**
+ * The first level of recording rules (the ones that read raw series, all per segment) evaluated over one copy
+ * and dumped as OpenMetrics: every copy's raw series are the same numbers under other service names, so its
+ * recorded series are too, and are copied the way the raw ones are instead of evaluating a day's rates over
+ * every copy (which takes hours at 200,000 series).
+ */
+async function recordedBase(base: BaseExposition, baseKey: string, level: string, span: { from: number; to: number }) {
+  const raw = await rawTsdb(base, baseKey, 1);
+  const made = await cached(
+    `dashboards-recorded-1x-${contentKey(baseKey, level, JSON.stringify(span))}`,
+    async (dir) => {
+      const dataDir = join(dir, 'data');
+      await mkdir(dataDir);
+      const blocks = await listBlocks(join(raw.dir, 'data'));
+      await runOrThrow('cp', ['-al', ...blocks.map((b) => join(raw.dir, 'data', b.dir)), dataDir]);
+      await backfillRules(dataDir, [level], span);
+      await dumpOpenMetrics(dataDir, `{__name__=~"${recordsOf(level).join('|')}"}`, join(dir, 'recorded.om'));
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  );
+  return readExposition(join(made.dir, 'recorded.om'), { copyZero: true });
+}
+
+/**
+ * The raw series plus the recorded series the dashboards read, compacted together: the first level copied
+ * from one copy's (recordedBase), the levels above it (rollups and rankings, which read only recorded series)
+ * backfilled with promtool.
+ */
+async function recordedTsdb(
+  raw: { dir: string; key: string },
+  recorded: { base: BaseExposition; key: string },
+  copies: number,
+  levels: string[],
+  span: { from: number; to: number }
+) {
+  return cached(
+    `dashboards-${contentKey(raw.key, recorded.key, String(copies), ...levels, JSON.stringify(span))}`,
+    async (dir) => {
+      const dataDir = join(dir, 'data');
+      await mkdir(dataDir);
+      const blocks = await listBlocks(join(raw.dir, 'data'));
+      await runOrThrow('cp', ['-al', ...blocks.map((b) => join(raw.dir, 'data', b.dir)), dataDir]);
+      await backfillCopies(recorded.base, copies, dir, dataDir);
+      await backfillRules(dataDir, levels, span);
+      await compactTsdb(dataDir);
+    }
+  );
 }
 
 function row(cells: string[]): string {
@@ -311,8 +380,17 @@ async function run(): Promise<void> {
     const baseFile = join(work, 'simulated.om');
     await simulateOpenMetrics(baseFile, { from: DATA_START, to, step: SCRAPE_SECONDS });
     const base = await readExposition(baseFile);
+    // Above the raw form's limit nothing reads the raw series' day of history (the recorded queries read rules,
+    // whose first level is copied): those sizes hold every raw series over the dashboards' range only.
+    const recent = await readExposition(baseFile, { since: span.from });
     const baseKey = contentKey(await readFile(baseFile));
     await rm(baseFile);
+    const recordedStart = performance.now();
+    const recordedCopy = {
+      base: await recordedBase(base, baseKey, levels[0], span),
+      key: contentKey(baseKey, levels[0]),
+    };
+    const recordedSeconds = (performance.now() - recordedStart) / 1000;
     process.stdout.write(
       `Each load: every panel query of the dashboard (variables at All), a range query over its default ` +
         `${rangeSeconds / 3600} h ending at the data's end, step ${step} s (Grafana's for a ${SCRAPE_SECONDS} s scrape ` +
@@ -324,11 +402,17 @@ async function run(): Promise<void> {
       const copies = copiesFor(base, size);
       const series = seriesCount(base, copies);
       seriesBySize.push(series);
+      const fullHistory = size <= rawMaxSeries;
+      const rawKey = fullHistory ? baseKey : `${baseKey}-since${span.from}`;
       const buildStart = performance.now();
-      const raw = await rawTsdb(base, baseKey, copies);
-      const recorded = await recordedTsdb(raw.dir, `${baseKey}-${copies}`, levels, span);
+      const raw = await rawTsdb(fullHistory ? base : recent, rawKey, copies);
+      const rawSeconds = (performance.now() - buildStart) / 1000;
+      const recorded = await recordedTsdb({ dir: raw.dir, key: rawKey }, recordedCopy, copies, levels.slice(1), span);
       const built = raw.built || recorded.built;
-      const buildSeconds = ((performance.now() - buildStart) / 1000).toFixed(0);
+      const generation = built
+        ? `generated in ${((performance.now() - buildStart) / 1000).toFixed(0)} s (raw ${rawSeconds.toFixed(0)} s, ` +
+          `recorded ${((performance.now() - buildStart) / 1000 - rawSeconds).toFixed(0)} s; one copy's first rule level ${recordedSeconds.toFixed(0)} s)`
+        : 'from the cache';
       const served: ServedTsdb = await serveCopy(join(recorded.dir, 'data'));
       try {
         const samples = served.blocks.reduce((sum, b) => sum + b.numSamples, 0);
@@ -337,17 +421,28 @@ async function run(): Promise<void> {
             `${conditions({
               engine: await prometheusVersion(served.url),
               series,
-              'data span': `${((to - DATA_START) / 3600).toFixed(0)} h at ${SCRAPE_SECONDS} s`,
+              'raw data span': `${((fullHistory ? to - DATA_START : to - span.from) / 3600).toFixed(fullHistory ? 0 : 1)} h at ${SCRAPE_SECONDS} s`,
               'TSDB blocks (compacted)': served.blocks.length,
               samples,
-              data: built ? `generated in ${buildSeconds} s` : 'from the cache',
+              data: generation,
             })}\n\n` +
-            row(['dashboard', 'queries', 'recorded', 'raw', 'raw / recorded', 'series drawn (recorded / raw)']) +
-            row(['---', '---:', '---:', '---:', '---:', '---:'])
+            row([
+              'dashboard',
+              'queries',
+              'recorded',
+              `floor (as many ${FLOOR_QUERY})`,
+              'recorded / floor',
+              'raw',
+              'raw / recorded',
+              'series drawn (recorded / raw)',
+            ]) +
+            row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:'])
         );
         for (const dashboard of dashboards) {
           const rec = await measure(served.url, dashboard, 'recorded', to, budgetMs);
           results.set(`${dashboard.uid} recorded ${series}`, rec);
+          const floor = await measure(served.url, dashboard, 'floor', to, budgetMs);
+          results.set(`${dashboard.uid} floor ${series}`, floor);
           const rawCell: Cell =
             size <= rawMaxSeries
               ? await measure(served.url, dashboard, 'raw', to, budgetMs)
@@ -362,6 +457,8 @@ async function run(): Promise<void> {
               dashboard.uid,
               String(dashboard.queries.recorded.length),
               rec.load ? formatSpread(rec.load) : 'n/a',
+              floor.load ? formatSpread(floor.load) : 'n/a',
+              ratio(rec.load?.median, floor.load?.median),
               rawCell.load ? formatSpread(rawCell.load) : (rawCell.note ?? 'n/a'),
               ratio(rawCell.load?.median, rec.load?.median),
               `${rec.series} / ${rawCell.load ? rawCell.series : 'n/a'}`,
@@ -392,7 +489,7 @@ async function run(): Promise<void> {
       row(['---', '---', ...seriesBySize.map(() => '---:')])
   );
   for (const dashboard of dashboards) {
-    for (const form of ['recorded', 'raw'] as const) {
+    for (const form of ['recorded', 'floor', 'raw'] as const) {
       const medians = seriesBySize.map((s) => results.get(`${dashboard.uid} ${form} ${s}`)?.load?.median);
       process.stdout.write(
         row([

@@ -77,7 +77,7 @@ async function timeUncompacted(file: string, key: string): Promise<{ spread: Spr
   }
 }
 
-export async function run(): Promise<void> {
+async function run(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'aisre-bench-export-'));
   try {
     const setupStart = Date.now();

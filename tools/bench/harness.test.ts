@@ -3,7 +3,7 @@
  * a dashboard needs, and copied series that a real Prometheus serves exactly (the benchmarks themselves run
  * only in `npm run bench`).
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -16,7 +16,7 @@ import { instantQuery } from '../../test/http';
 import { durationSeconds, grafanaRange, lookbackSeconds, rulesRead } from './dashboards.bench';
 import { formatSpread, ratio, spread } from './measure';
 import { copiesFor, readExposition, seriesCount, writeCopies } from './series';
-import { backfillOpenMetrics, serveCopy } from './tsdb';
+import { backfillOpenMetrics, backfillRules, dumpOpenMetrics, serveCopy } from './tsdb';
 
 test('the spread is min, median and max of the runs, whatever their order', () => {
   expect(spread([30, 10, 20, 50, 40])).toEqual({ min: 10, median: 30, max: 50, runs: 5 });
@@ -135,4 +135,61 @@ describe('copied series in a real Prometheus', () => {
       await prometheus.stop();
     }
   }, 60_000);
+
+  test("one copy's recorded series, dumped and copied, are what the rule computes over every copy", async () => {
+    const t0 = 1768003200;
+    const samples = (labels: string, step: number) =>
+      Array.from({ length: 16 }, (_, i) => `reqs_total{${labels}} ${i * step} ${t0 + 60 * i}`);
+    const base = join(dir, 'rules-base.om');
+    await writeFile(
+      base,
+      [
+        '# TYPE reqs counter',
+        ...samples('team="t",service="api",outcome="ok"', 7),
+        ...samples('team="t",service="api",outcome="error"', 2),
+        '# EOF',
+        '',
+      ].join('\n')
+    );
+    const exposition = await readExposition(base);
+    const rule = 'team_service:reqs:rate5m';
+    const rules = `groups:\n  - name: g\n    interval: 1m\n    rules:\n      - record: ${rule}\n        expr: sum by (team, service, outcome) (rate(reqs_total[5m]))\n`;
+    const span = { from: t0 + 300, to: t0 + 900 };
+    // One copy, its rule backfilled and dumped.
+    const one = join(dir, 'one');
+    await mkdir(one);
+    await writeCopies(exposition, 0, 1, join(dir, 'one.om'));
+    await backfillOpenMetrics(join(dir, 'one.om'), one);
+    await backfillRules(one, [rules], span);
+    const dumped = join(dir, 'recorded.om');
+    expect(await dumpOpenMetrics(one, `{__name__="${rule}"}`, dumped)).toBeGreaterThan(0);
+    const recorded = await readExposition(dumped, { copyZero: true });
+    expect([recorded.copiedSeries, recorded.sharedSeries]).toEqual([2, 0]);
+    // Three copies of the raw series and of the dumped recordings, served together.
+    const many = join(dir, 'many');
+    await mkdir(many);
+    await writeCopies(exposition, 0, 3, join(dir, 'raw3.om'));
+    await writeCopies(recorded, 0, 3, join(dir, 'recorded3.om'));
+    await backfillOpenMetrics(join(dir, 'raw3.om'), many);
+    await backfillOpenMetrics(join(dir, 'recorded3.om'), many);
+    const prometheus = await serveCopy(many);
+    try {
+      const at = span.from + 240;
+      const byKey = async (expr: string) =>
+        Object.fromEntries(
+          (await instantQuery(prometheus.url, expr, at)).map((s) => [
+            `${s.metric.service} ${s.metric.outcome}`,
+            s.value,
+          ])
+        );
+      const [stored, computed] = await Promise.all([
+        byKey(`sum by (team, service, outcome) (${rule})`),
+        byKey('sum by (team, service, outcome) (rate(reqs_total[5m]))'),
+      ]);
+      expect(Object.keys(stored).sort()).toEqual(['api-0', 'api-1', 'api-2'].flatMap((s) => [`${s} error`, `${s} ok`]));
+      expect(stored).toEqual(computed);
+    } finally {
+      await prometheus.stop();
+    }
+  }, 120_000);
 });

@@ -351,7 +351,7 @@ async function measure(segments: number) {
   };
 }
 
-export async function run(): Promise<void> {
+async function run(): Promise<void> {
   const load = os.loadavg().map((x) => x.toFixed(1));
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(

@@ -54,8 +54,16 @@ function seriesOf(line: string): string {
   return brace >= 0 ? line.slice(0, brace + 1) : line.slice(0, line.indexOf(' '));
 }
 
-/** Reads the simulator's OpenMetrics output, keeping each family's lines together. */
-export async function readExposition(file: string): Promise<BaseExposition> {
+export interface ReadOptions {
+  /** Unix seconds: drop the samples before it (a dataset that needs only the recent hours). */
+  since?: number;
+  /** The file is copy 0 of `writeCopies` (its service values end in `-0`): read it as the copies' base. */
+  copyZero?: boolean;
+}
+
+/** Reads the simulator's OpenMetrics output (or another file of its shape), keeping each family's lines together. */
+export async function readExposition(file: string, options: ReadOptions = {}): Promise<BaseExposition> {
+  const zeroSuffix = options.copyZero ? copySuffix(0) : '';
   const families: Family[] = [];
   const copiedSeries = new Set<string>();
   const sharedSeries = new Set<string>();
@@ -82,6 +90,9 @@ export async function readExposition(file: string): Promise<BaseExposition> {
       throw new Error(`${file}: a sample before any # TYPE line: ${line.slice(0, 200)}`);
     }
     inHeader = false;
+    if (options.since !== undefined && Number(line.slice(line.lastIndexOf(' ') + 1)) < options.since) {
+      continue;
+    }
     sampleLines++;
     const at = line.indexOf(SERVICE);
     const end = at < 0 ? -1 : line.indexOf('"', at + SERVICE.length);
@@ -89,12 +100,19 @@ export async function readExposition(file: string): Promise<BaseExposition> {
       family.shared += `${line}\n`;
       sharedSeries.add(seriesOf(line));
     } else {
-      family.copied.push([line.slice(0, end), `${line.slice(end)}\n`]);
+      const head = line.slice(0, end);
+      if (!head.endsWith(zeroSuffix)) {
+        throw new Error(`${file}: a service value without the copy suffix ${zeroSuffix}: ${line.slice(0, 200)}`);
+      }
+      family.copied.push([head.slice(0, head.length - zeroSuffix.length), `${line.slice(end)}\n`]);
       copiedSeries.add(seriesOf(line));
     }
   }
   return { families, copiedSeries: copiedSeries.size, sharedSeries: sharedSeries.size, sampleLines };
 }
+
+/** What copy `n` appends to each service value. */
+const copySuffix = (n: number) => `-${n}`;
 
 /** How many copies make about `target` series. */
 export function copiesFor(base: BaseExposition, target: number): number {
@@ -123,7 +141,7 @@ export async function writeCopies(base: BaseExposition, first: number, last: num
       await write(family.shared);
     }
     for (let copy = first; copy < last; copy++) {
-      const suffix = `-${copy}`;
+      const suffix = copySuffix(copy);
       // About 1 MB per write: large enough to be cheap, small enough to keep memory flat.
       let chunk = '';
       for (const [head, tail] of family.copied) {

@@ -4,17 +4,20 @@
  * generation. A benchmark serves a hard-linked copy of the cached blocks (Prometheus never rewrites a block's
  * files, it only writes new blocks and deletes old ones), so timing never runs over uncompacted backfill.
  */
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { createWriteStream, existsSync } from 'node:fs';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 
 import { httpRequest, waitFor } from '../../test/http';
-import { runOrThrow, startOnFreePort } from '../../test/processes';
+import { runOrThrow } from '../../test/processes';
+import { startPrometheusServer } from '../../test/prometheus';
 
 const CACHE_ROOT = process.env.AISRE_BENCH_CACHE ?? join(homedir(), '.cache', 'aisre-bench');
-const CONFIG = 'global:\n  scrape_interval: 1h\n  evaluation_interval: 1h\nscrape_configs: []\n';
 /** A TSDB block's directory name (a ULID); a block being written has a `.tmp-…` suffix. */
 const BLOCK_DIR = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 /** Prometheus starts compacting a minute after it opens the TSDB (tsdb/db.go, DB.run). */
@@ -89,29 +92,21 @@ function overlapping(blocks: BlockMeta[]): boolean {
   return blocks.some((b, i) => i > 0 && b.minTime < blocks[i - 1].maxTime);
 }
 
-export interface RunningPrometheus {
+interface RunningPrometheus {
   url: string;
   stop(): Promise<void>;
 }
 
 /** A Prometheus on a free loopback port serving `dataDir` (no scrapes; retention long enough for fixed data). */
-export async function startPrometheusOn(dataDir: string, readyTimeoutMs = 600_000): Promise<RunningPrometheus> {
+async function startPrometheusOn(dataDir: string, readyTimeoutMs = 600_000): Promise<RunningPrometheus> {
   const configFile = join(dataDir, '..', 'prometheus.yml');
-  await writeFile(configFile, CONFIG);
-  const { url, server } = await startOnFreePort(
-    'prometheus',
-    (port) => [
-      `--config.file=${configFile}`,
-      `--storage.tsdb.path=${dataDir}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--storage.tsdb.retention.time=100y',
-      // The raw form of a dashboard at 200,000 series reads more samples than the default 50 million.
-      '--query.max-samples=500000000',
-    ],
-    'prometheus',
-    '/-/ready',
-    readyTimeoutMs
-  );
+  const { url, server } = await startPrometheusServer({
+    configFile,
+    dataDir,
+    timeoutMs: readyTimeoutMs,
+    // The raw form of a dashboard at 200,000 series reads more samples than the default 50 million.
+    extraArgs: ['--query.max-samples=500000000'],
+  });
   return { url, stop: () => server.stop() };
 }
 
@@ -236,4 +231,46 @@ export async function backfillRules(
       await rm(work, { recursive: true, force: true });
     }
   }
+}
+
+/** `{__name__="x", a="b"} 0.5 1700000000000`: one sample of `promtool tsdb dump`. */
+const DUMP_LINE = /^\{__name__="([^"]+)"(?:, (.*))?\} (\S+) (-?\d+)$/;
+
+/**
+ * The samples of the series `match` selects, as OpenMetrics (`promtool tsdb dump`, each family's lines made
+ * contiguous as the format requires, times in seconds), so recorded series can be copied and backfilled as the
+ * raw ones are. `dataDir` must be a copy: promtool opens it as a database and writes its `wal` directory.
+ */
+export async function dumpOpenMetrics(dataDir: string, match: string, file: string): Promise<number> {
+  await mkdir(join(dataDir, 'wal'), { recursive: true });
+  const dump = spawn('promtool', ['tsdb', 'dump', `--match=${match}`, dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  dump.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  const exited = once(dump, 'close') as Promise<[number | null]>;
+  const families = new Map<string, string[]>();
+  let samples = 0;
+  for await (const line of createInterface({ input: dump.stdout, crlfDelay: Infinity })) {
+    const m = DUMP_LINE.exec(line);
+    if (!m) {
+      throw new Error(`promtool tsdb dump: unexpected line ${line.slice(0, 200)}`);
+    }
+    const [, name, labels, value, ms] = m;
+    // The dump separates labels with ", "; OpenMetrics takes none (values are quoted, so a comma inside stays).
+    const compact = labels ? `{${labels.replace(/("(?:[^"\\]|\\.)*"), /g, '$1,')}}` : '';
+    const lines = families.get(name) ?? [];
+    lines.push(`${name}${compact} ${value} ${Number(ms) / 1000}\n`);
+    families.set(name, lines);
+    samples++;
+  }
+  const [code] = await exited;
+  if (code !== 0) {
+    throw new Error(`promtool tsdb dump ${dataDir} exited with ${code}: ${stderr}`);
+  }
+  const out = createWriteStream(file);
+  for (const [name, lines] of families) {
+    out.write(`# TYPE ${name} gauge\n${lines.join('')}`);
+  }
+  out.end('# EOF\n');
+  await once(out, 'finish');
+  return samples;
 }

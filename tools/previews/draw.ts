@@ -21,7 +21,7 @@ export interface Line {
   width: number;
 }
 
-export interface TimeseriesPanel {
+interface TimeseriesPanel {
   kind: 'timeseries';
   title: string;
   gridPos: GridPos;
@@ -33,7 +33,7 @@ export interface TimeseriesPanel {
   thresholds: Array<{ value: number; color: string }>;
 }
 
-export interface HeatmapPanel {
+interface HeatmapPanel {
   kind: 'heatmap';
   title: string;
   gridPos: GridPos;
@@ -57,7 +57,7 @@ export interface TextPanel {
   items: string[];
 }
 
-export interface RowPanel {
+interface RowPanel {
   kind: 'row';
   title: string;
   gridPos: GridPos;
@@ -133,7 +133,7 @@ const ORANGES = ['#3b1c07', '#7f2704', '#c2410c', '#f16913', '#fd8d3c', '#fdbe85
 /** Every colour a chart draws with, for the palette PNG (png.ts). */
 export const CHART_COLOURS = [...PALETTE, ...Object.values(NAMED), MARK, REGION_TEXT, ...ORANGES];
 
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
@@ -177,7 +177,7 @@ function decimalsFor(step: number): number {
 }
 
 /** A value with the panel's unit, as Grafana writes tick labels; `step` sets the decimals. */
-export function formatValue(value: number, unit: string, step: number): string {
+function formatValue(value: number, unit: string, step: number): string {
   const fixed = (v: number, s: number) => v.toFixed(decimalsFor(s));
   switch (unit) {
     case 'percentunit':

@@ -32,7 +32,7 @@ export interface AppConfigProps extends PluginConfigPageProps<AppPluginMeta<AppS
  * May this user change the app's settings? Grafana's boot data says before we try: the RBAC permission
  * `plugins:write`, or the Admin role. undefined when it cannot tell; the save's 403 is the real guard.
  */
-export function mayEditSettings(): boolean | undefined {
+function mayEditSettings(): boolean | undefined {
   const user = config.bootData?.user;
   if (!user) {
     return undefined;

@@ -16,12 +16,12 @@ import tCdf from '@stdlib/stats-base-dists-t-cdf';
 import { benjaminiHochberg } from './proportions';
 
 /** Φ⁻¹(0.75): the median of |z| for a standard normal z. */
-export const NORMAL_MEDIAN_ABS = 0.6744897501960817;
+const NORMAL_MEDIAN_ABS = 0.6744897501960817;
 /**
  * Asymptotic Gaussian efficiency of the median absolute deviation (≈ 0.3675): φ from m pairs is as precise as
  * a variance estimated from 0.3675·m observations, which sets the Student-t degrees of freedom.
  */
-export const MAD_EFFICIENCY = 0.3675;
+const MAD_EFFICIENCY = 0.3675;
 /** Fewer usable past pairs than this and the history says too little; the fallback model is used. */
 export const MIN_HISTORY_PAIRS = 12;
 
@@ -33,7 +33,7 @@ export const MIN_HISTORY_PAIRS = 12;
  */
 export const FALLBACK_WANDER = { relative: 0.25, logQuantile: 0.1 } as const;
 
-export type DispersionSource = 'history' | 'too_little_history';
+type DispersionSource = 'history' | 'too_little_history';
 
 /** A window-vs-baseline shift of one statistic (./proportions, ./histogram), with its variance were requests independent. */
 export interface Shift {

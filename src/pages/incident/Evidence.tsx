@@ -28,7 +28,7 @@ function whenText(event: ChangeEvent, windowFrom: number): string {
   return event.time >= windowFrom ? 'in the window' : `${formatDuration(windowFrom - event.time)} before the window`;
 }
 
-export function ChangeEvents({
+function ChangeEvents({
   changes,
   error,
   windowFrom,

@@ -12,7 +12,7 @@ import { type CategoryId, categoryById } from '../../core/taxonomy';
 import { incidentsTestIds } from '../incidents/testIds';
 
 /** The suggestions worth showing: every category with a score, and `undetermined` whatever its score. */
-export function shownSuggestions(suggestions: Suggestion[]): Suggestion[] {
+function shownSuggestions(suggestions: Suggestion[]): Suggestion[] {
   return suggestions.filter((s) => s.score > 0 || s.category === 'undetermined');
 }
 

@@ -6,7 +6,7 @@
 import { applyClassification, readClassification, type Classification, type TagConflict } from '../../core/tags';
 import { categoryById } from '../../core/taxonomy';
 
-export type ClassificationField = keyof Classification;
+type ClassificationField = keyof Classification;
 const FIELDS: ClassificationField[] = ['category', 'subcategory', 'severity', 'status', 'team'];
 
 /** What the form starts from: the classification the tags hold. */

@@ -30,7 +30,7 @@ type Checked =
   { errors: Partial<Record<keyof IncidentDraft, string>> } | { time: number; timeEnd: number; tags: string[] };
 
 /** The draft as a POST body's window and tags, or what is wrong with it, field by field. */
-export function checkDraft(draft: IncidentDraft): Checked {
+function checkDraft(draft: IncidentDraft): Checked {
   const errors: Partial<Record<keyof IncidentDraft, string>> = {};
   const time = parseTimeInput(draft.from);
   const timeEnd = parseTimeInput(draft.to, true);

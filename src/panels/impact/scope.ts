@@ -31,9 +31,6 @@ export function chooseWindow(
     : { window: windowFromRange(range.from, range.to) };
 }
 
-// The PromQL string and regex escapes live with the rest of the PromQL the core writes.
-export { escapeRegex, promqlString };
-
 /** What a dashboard variable is set to: several values, every value, or a raw regex (a custom all value). */
 export type VariableValue = { values: string[] } | { all: true } | { regex: string };
 

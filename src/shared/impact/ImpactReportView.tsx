@@ -33,7 +33,7 @@ export function findingsNeedingAttention(report: ImpactReport): Finding[] {
 }
 
 /** The colour a verdict is shown in: page = error, investigate = warning, insufficient data = muted. */
-export function verdictColor(theme: GrafanaTheme2, verdict: Verdict): string {
+function verdictColor(theme: GrafanaTheme2, verdict: Verdict): string {
   switch (verdict) {
     case 'page':
     case 'no_data':

@@ -13,7 +13,7 @@ interface PendingDefinition {
 }
 
 /** Thrown when a plugin asks for modules the host does not supply: the list names all of them. */
-export class MissingSharedModuleError extends Error {}
+class MissingSharedModuleError extends Error {}
 
 export class AmdRegistry {
   private readonly modules = new Map<string, unknown>();

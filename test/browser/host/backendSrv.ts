@@ -11,7 +11,7 @@ import { Observable, lastValueFrom } from 'rxjs';
 type Params = Record<string, unknown>;
 
 /** `a=1&tags=x&tags=y`: arrays as repeated keys, undefined/null/empty strings left out (as Grafana does). */
-export function serializeParams(params: Params): string {
+function serializeParams(params: Params): string {
   const parts: string[] = [];
   for (const [key, raw] of Object.entries(params)) {
     const values = Array.isArray(raw) ? raw : [raw];

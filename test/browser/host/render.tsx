@@ -22,7 +22,7 @@ import { Route, Router, Routes } from 'react-router-dom';
 import { type PanelRenderRequest } from '../protocol';
 import { type HostTemplateSrv } from './templateSrv';
 
-export function toTimeRange(range: PanelRenderRequest['timeRange']): TimeRange {
+function toTimeRange(range: PanelRenderRequest['timeRange']): TimeRange {
   const from = dateTime(range.from);
   const to = dateTime(range.to);
   return { from, to, raw: range.raw ?? { from: from.toISOString(), to: to.toISOString() } };
