@@ -21,7 +21,7 @@ interface Include {
 
 const PRESET_PATH = /^dashboards\/presets\/([^/]+)\//;
 
-export const BUNDLED_DASHBOARD_SETS: readonly BundledDashboard[] = (pluginJson.includes as Include[])
+const BUNDLED_DASHBOARD_SETS: readonly BundledDashboard[] = (pluginJson.includes as Include[])
   .filter((include) => include.type === 'dashboard' && include.uid && include.path)
   .map((include) => ({
     uid: include.uid!,
