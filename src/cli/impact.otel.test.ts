@@ -136,6 +136,8 @@ describe.each(CASES)('$naming naming', ({ naming, preset, duration }) => {
       expect(find('tool_error_rate').window).toMatchObject({ events: w.toolErrors, total: w.tools });
       expect(find('timeout_rate').window.rate).toBeCloseTo(w.timeouts / w.total, 12);
       expect(find('timeout_rate').verdict).toBe('page');
+      // The report counts what the convention counts: model calls, not the contract's requests.
+      expect(find('timeout_rate').totalNoun).toBe('model calls');
       expect(find('error_rate').verdict).toBe('ok');
       const length = report.findings.find(
         (f) => f.sli === 'response_length' && f.segment.gen_ai_request_model === model

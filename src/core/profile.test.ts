@@ -9,7 +9,14 @@ import {
   splitLabelOf,
 } from './metrics';
 import { type AppSettings } from './settings';
-import { DEFAULT_TIMEOUT_ERROR_TYPES, PRESETS, ProfileError, profileFromSettings, resolveProfile } from './profile';
+import {
+  DEFAULT_TIMEOUT_ERROR_TYPES,
+  PRESETS,
+  ProfileError,
+  profileFromSettings,
+  resolveProfile,
+  teamScope,
+} from './profile';
 
 const sli = (profile: ReturnType<typeof profileFromSettings>, id: string) =>
   profile.definitions.find((d) => d.id === id)!;
@@ -142,4 +149,33 @@ describe('names from the settings (contract preset)', () => {
     expect(defs.find((d) => d.id === 'refusal_rate')?.metric).toBe('llm_requests_total');
     expect(profileFromSettings({ metricNames: { llm_build_info: 'model_info' } }).buildInfoMetric).toBe('model_info');
   });
+});
+
+describe('teamScope: an incident’s team tag under the profile’s team label', () => {
+  test('the contract’s series carry team: the selector is narrowed to it (escaped), after any other matcher', () => {
+    const profile = resolveProfile({});
+    expect(profile.teamLabel).toBe('team');
+    expect(teamScope(profile, '', 'search')).toEqual({ selector: 'team="search"' });
+    expect(teamScope(profile, 'endpoint="/chat"', 'a"b')).toEqual({ selector: 'endpoint="/chat",team="a\\"b"' });
+    expect(teamScope(profile, 'endpoint="/chat"', undefined)).toEqual({ selector: 'endpoint="/chat"' });
+  });
+
+  test('a renamed team label is the one filtered by', () => {
+    const profile = resolveProfile({ labelNames: { team: 'squad' } });
+    expect(teamScope(profile, '', 'search').selector).toBe('squad="search"');
+  });
+
+  test.each(['otel-genai', 'openlit'] as const)(
+    '%s series carry no team label: the scope is left as it was, and says the tag could not be applied',
+    (preset) => {
+      const profile = resolveProfile({ preset });
+      expect(profile.teamLabel).toBeNull();
+      const scope = teamScope(profile, '', 'search');
+      expect(scope.selector).toBe('');
+      expect(scope.unapplied).toMatch(/^The team tag team:search could not be applied: .* carry no team label/);
+      // Unless the administrator names the label that carries the team on their OTel series.
+      const named = resolveProfile({ preset, labelNames: { team: 'service_namespace' } });
+      expect(teamScope(named, '', 'search')).toEqual({ selector: 'service_namespace="search"' });
+    }
+  );
 });

@@ -68,6 +68,8 @@ export interface Preset {
   /** Metric role -> candidate names, the first the default; detection keeps the one the Prometheus has. */
   metricNames: Partial<Record<ContractMetric, readonly string[]>>;
   labelNames: Partial<Record<CommonLabel, string>>;
+  /** The convention's series carry a team label (OpenTelemetry's have none unless the settings name one). */
+  carriesTeam: boolean;
   /** Labels the convention's series carry that a report can be split by. */
   segmentLabels: readonly string[];
   /** Errors, timeouts and tool errors from `error_type` on the operation duration histogram. */
@@ -98,6 +100,7 @@ export const PRESETS: readonly Preset[] = [
     description: 'The names the bundled dashboards, the simulator and the CLI use.',
     metricNames: {},
     labelNames: {},
+    carriesTeam: true,
     segmentLabels: COMMON_LABELS,
     errorsFromErrorType: false,
     unmeasured: [],
@@ -113,6 +116,7 @@ export const PRESETS: readonly Preset[] = [
       'under the contract names, and reported as not measured when absent.',
     metricNames: { [DURATION]: OTEL_DURATION_NAMES },
     labelNames: { model: 'gen_ai_request_model', service: 'job' },
+    carriesTeam: false,
     segmentLabels: [
       'job',
       OPERATION_LABEL,
@@ -137,6 +141,7 @@ export const PRESETS: readonly Preset[] = [
       rag_retrieval_duration_seconds: ['db_client_operation_duration_seconds', 'db_client_operation_duration'],
     },
     labelNames: { model: 'gen_ai_request_model', service: 'service_name' },
+    carriesTeam: false,
     segmentLabels: [
       'service_name',
       OPERATION_LABEL,
@@ -161,6 +166,8 @@ export interface TelemetryProfile {
   definitions: SliDefinition[];
   /** Common label (team, service, endpoint, model) -> the label the series carry. */
   labels: Record<CommonLabel, string>;
+  /** The label an incident's team tag scopes by; null when the series carry none (OTel, unless the settings name one). */
+  teamLabel: string | null;
   segmentLabels: string[];
   timeoutErrorTypes: string[];
   thresholds: Thresholds;
@@ -245,7 +252,8 @@ function assemble(
   retrievalOperationLabel: string | undefined
 ): TelemetryProfile {
   const timeoutErrorTypes = settings.timeoutErrorTypes ?? [...DEFAULT_TIMEOUT_ERROR_TYPES];
-  const labels = { ...labelNamesFromSettings({}), ...preset.labelNames, ...pinnedLabels(settings) };
+  const pinned = pinnedLabels(settings);
+  const labels = { ...labelNamesFromSettings({}), ...preset.labelNames, ...pinned };
   const candidates: Partial<Record<ContractMetric, readonly string[]>> = {};
   for (const [role, names] of Object.entries(preset.metricNames) as Array<[ContractMetric, readonly string[]]>) {
     if (settings.metricNames?.[role] === undefined && names.length > 1) {
@@ -256,6 +264,7 @@ function assemble(
     preset: preset.id,
     definitions: definitionsOf(preset, metricNames, timeoutErrorTypes, retrievalOperationLabel),
     labels,
+    teamLabel: preset.carriesTeam || pinned.team !== undefined ? labels.team : null,
     segmentLabels: settings.segmentLabels ?? [...preset.segmentLabels],
     timeoutErrorTypes,
     thresholds: thresholdsFromSettings(settings),
@@ -376,6 +385,32 @@ export async function settleNames(
 /** The settings a profile was resolved from, with its invalid fields already dropped. */
 function profileSettings(settings: AppSettings, profile: TelemetryProfile): AppSettings {
   return { ...settings, timeoutErrorTypes: profile.timeoutErrorTypes, segmentLabels: profile.segmentLabels };
+}
+
+/** A report's scope with a team (an incident's `team:` tag): the selector, and why the team could not be applied. */
+export interface TeamScope {
+  selector: string;
+  unapplied?: string;
+}
+
+/**
+ * `selector` narrowed to `team` under the profile's team label. Series without a team label (OpenTelemetry's)
+ * cannot be narrowed: the scope stays as it was, and `unapplied` says so rather than read nothing.
+ */
+export function teamScope(profile: TelemetryProfile, selector: string, team: string | undefined): TeamScope {
+  if (!team) {
+    return { selector };
+  }
+  if (profile.teamLabel === null) {
+    const preset = presetById(profile.preset).title;
+    return {
+      selector,
+      unapplied:
+        `The team tag team:${team} could not be applied: ${preset} series carry no team label, so this report ` +
+        'covers every team. Name the label that carries the team under Configuration → Label names to scope by it.',
+    };
+  }
+  return { selector: [selector, `${profile.teamLabel}=${promqlString(team)}`].filter(Boolean).join(',') };
 }
 
 /**

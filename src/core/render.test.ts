@@ -10,6 +10,8 @@ function refusals(endpoint: string): ProportionFinding {
     kind: 'proportion',
     sli: 'refusal_rate',
     title: 'Refusals',
+    totalNoun: 'requests',
+    eventNoun: 'refusals',
     segment: { endpoint },
     verdict: 'page',
     reason: 'rate +170%, q < 0.001',
@@ -59,6 +61,14 @@ describe('renderMarkdown', () => {
       '- **Not measured:** Agent steps: no series with this scope in the window or the baseline (not instrumented, renamed, or filtered out), so this report says nothing about them'
     );
     expect(markdown).toContain('```promql\n# at 2026-11-24T17:00:00Z\nsum by (outcome, endpoint)');
+  });
+
+  test('the sentence counts in the finding’s own nouns (model calls on OpenTelemetry data), not the contract’s', () => {
+    const timeouts = { ...refusals('/chat'), title: 'Timeouts', totalNoun: 'model calls', eventNoun: 'timeouts' };
+    const markdown = renderMarkdown(reportWith(timeouts));
+    expect(markdown).toContain('- **Timeouts**: 8.1% of 120,431 model calls to /chat');
+    expect(markdown).toContain('≈ 6,142 excess timeouts');
+    expect(markdown).not.toContain('120,431 requests');
   });
 
   test('no data comes first, as its own finding, and a page still follows it', () => {

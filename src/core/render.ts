@@ -86,14 +86,6 @@ function ciPhrase(side: ProportionSide): string {
   return side.ci95 ? `95% CI ${formatPercent(side.ci95[0]).replace('%', '')}–${formatPercent(side.ci95[1])}` : 'no CI';
 }
 
-function nounOf(finding: Finding): { events: string; total: string } {
-  const definition = SLI_DEFINITIONS.find((d) => d.id === finding.sli);
-  return {
-    events: definition?.kind === 'proportion' ? definition.eventNoun : 'events',
-    total: definition?.totalNoun ?? 'observations',
-  };
-}
-
 /** The relative change, which has no value when the baseline rate is zero. */
 function relativeText(f: ProportionFinding): string {
   if (f.change.relative !== null) {
@@ -103,10 +95,9 @@ function relativeText(f: ProportionFinding): string {
 }
 
 function proportionSentence(f: ProportionFinding, report: ImpactReport): string {
-  const nouns = nounOf(f);
   const { window: w, baseline: b } = f;
   const parts = [
-    `**${escapeMarkdown(f.title)}**: ${w.rate === null ? 'no rate' : formatPercent(w.rate)} of ${formatCount(w.total)} ${nouns.total}${segmentPhrase(f.segment)} (${ciPhrase(w)}) ${formatPeriod(report.window.from, report.window.to)}, versus a baseline of ${b.rate === null ? 'no rate' : formatPercent(b.rate)} of ${formatCount(b.total)} (${ciPhrase(b)}).`,
+    `**${escapeMarkdown(f.title)}**: ${w.rate === null ? 'no rate' : formatPercent(w.rate)} of ${formatCount(w.total)} ${f.totalNoun}${segmentPhrase(f.segment)} (${ciPhrase(w)}) ${formatPeriod(report.window.from, report.window.to)}, versus a baseline of ${b.rate === null ? 'no rate' : formatPercent(b.rate)} of ${formatCount(b.total)} (${ciPhrase(b)}).`,
   ];
   const change: string[] = [];
   if (f.change.absolute !== null) {
@@ -120,7 +111,7 @@ function proportionSentence(f: ProportionFinding, report: ImpactReport): string 
     change.push(noise);
   }
   if (f.excessEvents !== null) {
-    change.push(`≈ ${formatCount(f.excessEvents)} excess ${nouns.events}`);
+    change.push(`≈ ${formatCount(f.excessEvents)} excess ${f.eventNoun}`);
   }
   return `${parts[0]} ${change.join(', ')}. **${VERDICT_WORD[f.verdict]}.**`;
 }
@@ -140,7 +131,7 @@ function tailPhrase(f: DistributionFinding, noun: string): string {
 }
 
 function distributionSentence(f: DistributionFinding, report: ImpactReport): string {
-  const noun = nounOf(f).total;
+  const noun = f.totalNoun;
   const q = f.headline.quantile;
   const value = (v: number | null) => (v === null ? 'n/a' : formatValue(v, f.unit));
   const other = q === 'p95' ? 'p50' : 'p95';

@@ -61,6 +61,8 @@ export interface DistributionSide {
 interface FindingBase {
   sli: SliId;
   title: string;
+  /** What one unit of the total is called in a sentence ("requests", "model calls"), from the profile's SLI. */
+  totalNoun: string;
   /** The `--by` labels and their values for this finding ({} when not grouped). */
   segment: Record<string, string>;
   verdict: Verdict;
@@ -78,6 +80,8 @@ interface FindingBase {
 
 export interface ProportionFinding extends FindingBase {
   kind: 'proportion';
+  /** What one event is called ("errors"), from the profile's SLI. */
+  eventNoun: string;
   window: ProportionSide;
   baseline: ProportionSide;
   /** absolute: rate difference (window − baseline); relative: (window − baseline) / baseline. */

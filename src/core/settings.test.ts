@@ -102,31 +102,37 @@ describe('validateSettings', () => {
 
   test('thresholds: 0 < investigate < page, against the defaults for what is not set', () => {
     expect(errorsOf({ thresholds: { investigate: 0.1, page: 0.5 } })).toEqual({});
-    expect(errorsOf({ thresholds: { investigate: 0 } })['thresholds.investigate']).toMatch(/above 0/);
-    expect(errorsOf({ thresholds: { investigate: -0.1 } })['thresholds.investigate']).toMatch(/above 0/);
+    expect(errorsOf({ thresholds: { investigate: 0 } })['thresholds.investigate']).toBe(
+      'The investigate relative regression must be above 0%.'
+    );
+    expect(errorsOf({ thresholds: { investigate: -0.1 } })['thresholds.investigate']).toMatch(/above 0%/);
     expect(errorsOf({ thresholds: { investigate: 0.3, page: 0.3 } })['thresholds.page']).toMatch(
       /must be above the investigate/
     );
     // Only page set, below the default investigate: the message says the other value is the default.
     expect(errorsOf({ thresholds: { page: 0.03 } })['thresholds.page']).toBe(
-      'The page relative regression (0.03) must be above the investigate relative regression (0.05, the default).'
+      'The page relative regression (3%) must be above the investigate relative regression (5%, the default).'
     );
     // Only investigate set, above the default page: blame investigate, the field that was set.
-    expect(errorsOf({ thresholds: { investigate: 0.4 } })['thresholds.investigate']).toMatch(/0\.3, the default/);
+    expect(errorsOf({ thresholds: { investigate: 0.4 } })['thresholds.investigate']).toMatch(/30%, the default/);
   });
 
   test('thresholds: PSI likewise', () => {
     expect(errorsOf({ thresholds: { psiInvestigate: 0.2, psiPage: 0.4 } })).toEqual({});
     expect(errorsOf({ thresholds: { psiInvestigate: 0.3, psiPage: 0.2 } })['thresholds.psiPage']).toMatch(/PSI/);
-    expect(errorsOf({ thresholds: { psiInvestigate: 0 } })['thresholds.psiInvestigate']).toMatch(/above 0/);
+    expect(errorsOf({ thresholds: { psiInvestigate: 0 } })['thresholds.psiInvestigate']).toBe(
+      'The investigate PSI must be above 0.'
+    );
   });
 
   test('thresholds: minimum volume a whole number ≥ 0, false discovery rate in (0, 1), numbers only', () => {
     expect(errorsOf({ thresholds: { minVolume: 0, fdr: 0.1 } })).toEqual({});
     expect(errorsOf({ thresholds: { minVolume: -1 } })['thresholds.minVolume']).toMatch(/whole number/);
     expect(errorsOf({ thresholds: { minVolume: 10.5 } })['thresholds.minVolume']).toMatch(/whole number/);
-    expect(errorsOf({ thresholds: { fdr: 0 } })['thresholds.fdr']).toMatch(/between 0 and 1/);
-    expect(errorsOf({ thresholds: { fdr: 1 } })['thresholds.fdr']).toMatch(/between 0 and 1/);
+    expect(errorsOf({ thresholds: { fdr: 0 } })['thresholds.fdr']).toBe(
+      'The false discovery rate must be above 0% and below 100% (5% is usual).'
+    );
+    expect(errorsOf({ thresholds: { fdr: 1 } })['thresholds.fdr']).toMatch(/below 100%/);
     expect(errorsOf({ thresholds: { page: Number.NaN } })['thresholds.page']).toBe('Must be a number.');
     expect(errorsOf({ thresholds: { page: '0.3' as unknown as number } })['thresholds.page']).toBe('Must be a number.');
   });
@@ -134,9 +140,9 @@ describe('validateSettings', () => {
   test('thresholds: the false discovery rate to page is in (0, 1) and not above the one to investigate', () => {
     expect(errorsOf({ thresholds: { fdr: 0.1, pageFdr: 0.02 } })).toEqual({});
     expect(errorsOf({ thresholds: { pageFdr: 0.05 } })).toEqual({});
-    expect(errorsOf({ thresholds: { pageFdr: 0 } })['thresholds.pageFdr']).toMatch(/between 0 and 1/);
+    expect(errorsOf({ thresholds: { pageFdr: 0 } })['thresholds.pageFdr']).toMatch(/above 0% and below 100%/);
     expect(errorsOf({ thresholds: { pageFdr: 0.06 } })['thresholds.pageFdr']).toBe(
-      'The false discovery rate to page (0.06) must not be above the one to investigate (0.05).'
+      'The false discovery rate to page (6%) must not be above the one to investigate (5%).'
     );
     expect(errorsOf({ thresholds: { fdr: 0.005 } })['thresholds.pageFdr']).toMatch(/must not be above/);
   });

@@ -100,6 +100,19 @@ function stringEntries<K extends string>(raw: unknown, keys: readonly K[]): Part
 
 const THRESHOLD_KEYS = Object.keys(DEFAULT_THRESHOLDS) as Array<keyof Thresholds>;
 
+/** Thresholds an SRE reads and types as percentages (5 for 5%); stored as fractions (0.05), as the core reads them. */
+export const PERCENT_THRESHOLDS: ReadonlySet<keyof Thresholds> = new Set(['investigate', 'page', 'fdr', 'pageFdr']);
+
+/** A threshold as the SRE reads it: a percentage for the relative ones, without float noise (7, not 7.000000000000001). */
+export function thresholdText(key: keyof Thresholds, value: number): string {
+  return String(PERCENT_THRESHOLDS.has(key) ? Number((value * 100).toPrecision(12)) : value);
+}
+
+/** A threshold in a message: "30%" for a percentage (as the form takes it), the number otherwise. */
+function thresholdWords(key: keyof Thresholds, value: number): string {
+  return `${thresholdText(key, value)}${PERCENT_THRESHOLDS.has(key) ? '%' : ''}`;
+}
+
 function thresholdEntries(raw: unknown): Partial<Thresholds> | undefined {
   if (!isRecord(raw)) {
     return undefined;
@@ -248,8 +261,8 @@ function finite(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
 }
 
-function describe(value: number, set: boolean): string {
-  return set ? String(value) : `${value}, the default`;
+function describe(key: keyof Thresholds, value: number, set: boolean): string {
+  return set ? thresholdWords(key, value) : `${thresholdWords(key, value)}, the default`;
 }
 
 /** Investigate above 0, page above investigate; a threshold left unset is its default. */
@@ -260,7 +273,7 @@ function validateInvestigateBelowPage(
   errors: SettingsErrors
 ) {
   if (errors[`thresholds.${low}`] === undefined && value(low) <= 0) {
-    errors[`thresholds.${low}`] = `The investigate ${what} must be above 0.`;
+    errors[`thresholds.${low}`] = `The investigate ${what} must be above ${thresholdWords(low, 0)}.`;
   }
   if (
     errors[`thresholds.${high}`] !== undefined ||
@@ -272,7 +285,7 @@ function validateInvestigateBelowPage(
   // Blame the field the user set; when both are set, the page threshold.
   const field = t[high] !== undefined || t[low] === undefined ? high : low;
   errors[`thresholds.${field}`] =
-    `The page ${what} (${describe(value(high), t[high] !== undefined)}) must be above the investigate ${what} (${describe(value(low), t[low] !== undefined)}).`;
+    `The page ${what} (${describe(high, value(high), t[high] !== undefined)}) must be above the investigate ${what} (${describe(low, value(low), t[low] !== undefined)}).`;
 }
 
 function validateThresholds(given: Partial<Thresholds> | undefined, errors: SettingsErrors) {
@@ -298,10 +311,10 @@ function validateThresholds(given: Partial<Thresholds> | undefined, errors: Sett
     errors['thresholds.minVolume'] = 'The minimum volume must be a whole number, 0 or more.';
   }
   if (errors['thresholds.fdr'] === undefined && t.fdr !== undefined && !(t.fdr > 0 && t.fdr < 1)) {
-    errors['thresholds.fdr'] = 'The false discovery rate must be between 0 and 1 (0.05 = 5%), exclusive.';
+    errors['thresholds.fdr'] = 'The false discovery rate must be above 0% and below 100% (5% is usual).';
   }
   if (errors['thresholds.pageFdr'] === undefined && t.pageFdr !== undefined && !(t.pageFdr > 0 && t.pageFdr < 1)) {
-    errors['thresholds.pageFdr'] = 'The false discovery rate to page must be between 0 and 1 (0.01 = 1%), exclusive.';
+    errors['thresholds.pageFdr'] = 'The false discovery rate to page must be above 0% and below 100% (1% is usual).';
   } else if (
     errors['thresholds.pageFdr'] === undefined &&
     errors['thresholds.fdr'] === undefined &&
@@ -309,7 +322,7 @@ function validateThresholds(given: Partial<Thresholds> | undefined, errors: Sett
   ) {
     // A page is the stronger claim, so it needs the stricter (smaller) rate.
     errors['thresholds.pageFdr'] =
-      `The false discovery rate to page (${value('pageFdr')}) must not be above the one to investigate (${value('fdr')}).`;
+      `The false discovery rate to page (${thresholdWords('pageFdr', value('pageFdr'))}) must not be above the one to investigate (${thresholdWords('fdr', value('fdr'))}).`;
   }
 }
 

@@ -59,6 +59,10 @@ beforeAll(async () => {
   });
 }, 600_000);
 
+/** The data source queries the panel sent through the fake Grafana, in order. */
+const dsQueries = () => harness.grafana.requests.filter((r) => r.method === 'POST' && r.path === '/api/ds/query');
+const reads = (path: string) => harness.grafana.requests.filter((r) => r.path === path).length;
+
 afterAll(async () => {
   await harness?.close();
   await started?.stop();
@@ -128,6 +132,52 @@ describe('the impact panel on an incident window', () => {
     for (const fragment of ['<img', 'onerror', 'javascript:', HOSTILE_TEXT]) {
       expect(copied[0]).not.toContain(fragment);
     }
+  });
+
+  it('a dashboard refresh over the same window and options keeps the report and its open section, and queries nothing', async () => {
+    const toggle = opened.page.getByText(/All findings \(\d+\)/);
+    await opened.waitFor(toggle);
+    await toggle.click();
+    const table = opened.page.getByRole('table');
+    await opened.waitFor(table);
+    const before = dsQueries().length;
+    const annotationReads = reads('/api/annotations');
+    for (let refresh = 0; refresh < 3; refresh++) {
+      await opened.page.evaluate(() => window.aisreHost!.refreshPanel());
+      // What a refresh could wrongly bring: the loading placeholder in place of the report, or the section closed.
+      await expect(opened.page.getByText('Reading the window and its baseline…').count()).resolves.toBe(0);
+      await expect(table.isVisible()).resolves.toBe(true);
+    }
+    // Long enough for a query the refresh had started to reach the fake Grafana.
+    await opened.page.waitForTimeout(1_500);
+    expect(dsQueries()).toHaveLength(before);
+    expect(reads('/api/annotations')).toBe(annotationReads);
+    await expect(table.isVisible()).resolves.toBe(true);
+    await expect(opened.page.getByTestId('impact-refreshing').count()).resolves.toBe(0);
+  });
+
+  it('a new window re-runs the report once, keeping the last one on screen until the new one is read', async () => {
+    const before = dsQueries().length;
+    const picker = opened.page.locator('#aisre-impact-window');
+    await picker.click();
+    await opened.page.getByRole('option', { name: 'Dashboard time range' }).click();
+    // The incident's report stays on screen (marked as refreshing at most) until the dashboard range's is read.
+    await expect(opened.page.getByText('Reading the window and its baseline…').count()).resolves.toBe(0);
+    await expect(opened.page.getByTestId('impact-finding').first().isVisible()).resolves.toBe(true);
+    await opened.page.waitForFunction(() => !document.querySelector('[data-testid="impact-refreshing"]'), undefined, {
+      timeout: 120_000,
+    });
+    await opened.page.waitForTimeout(1_500);
+    const rerun = dsQueries().slice(before);
+    expect(rerun.length).toBeGreaterThan(0);
+    // Once: no query of the new report was sent twice.
+    const bodies = rerun.map((r) => JSON.stringify(r.body));
+    expect(new Set(bodies).size).toBe(bodies.length);
+    await expect(opened.page.getByTestId('impact-incident').count()).resolves.toBe(0);
+    // Back to the incident (still read for the checks below): its report is read again, the same Markdown.
+    await picker.click();
+    await opened.page.getByRole('option').filter({ hasText: HOSTILE_TEXT }).click();
+    await opened.waitFor(opened.page.getByTestId('impact-incident'));
   });
 
   it('ran no script from the annotation and logged no errors', async () => {

@@ -79,6 +79,9 @@ it('the CLI reads the convention: the outage’s timeouts page, refusals are not
   // A table row, the label escaped for Markdown: | Timeouts | gen\_ai\_request\_model=gpt\-4o | … | Page |
   expect(markdown).toMatch(/^\| Timeouts \| gen\\_ai\\_request\\_model=gpt\\-4o \|.*\| Page \|$/m);
   expect(markdown).toContain('**Not measured:** Refusals,');
+  // OpenTelemetry counts model calls: the sentences say so (and the faces below print the same bytes).
+  expect(markdown).toMatch(/\*\*Timeouts\*\*: [\d.]+% of [\d,]+ model calls /);
+  expect(markdown).not.toMatch(/[\d,]+ requests/);
 });
 
 it('the impact panel’s Markdown, shown and copied, is what `aisre impact --preset otel-genai --by model` prints', async () => {

@@ -124,6 +124,12 @@ export interface HostApi {
    * transformations, then PanelRenderer (a plugin panel by its own module). Resolves once mounted.
    */
   renderDashboard(request: DashboardRenderRequest): Promise<void>;
+  /**
+   * A dashboard refresh of the rendered panel: fresh PanelProps objects (a new time range, the same instants
+   * unless `timeRange` moves it; new data; the next render counter), as Grafana passes on every refresh.
+   * Resolves once the panel has re-rendered with them.
+   */
+  refreshPanel(timeRange?: HostTimeRange): Promise<void>;
   /** Every `onOptionsChange` the panel made, in order. */
   optionChanges(): Array<Record<string, unknown>>;
   /** Events the plugin published on Grafana's app event bus (e.g. `alert-success` with its message). */

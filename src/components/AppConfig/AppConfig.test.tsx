@@ -1,6 +1,7 @@
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { config } from '@grafana/runtime';
 import React from 'react';
+import { MemoryRouter } from 'react-router-dom';
 import { NEVER, of, throwError } from 'rxjs';
 import { testIds } from '../testIds';
 import AppConfig, { type AppConfigProps } from './AppConfig';
@@ -87,7 +88,11 @@ const props = {
 } as unknown as AppConfigProps;
 
 async function renderConfig() {
-  const result = render(<AppConfig {...props} />);
+  const result = render(
+    <MemoryRouter>
+      <AppConfig {...props} />
+    </MemoryRouter>
+  );
   await waitFor(() => expect(screen.queryByText(/Loading the app's settings/)).toBeNull());
   return result;
 }
@@ -165,9 +170,7 @@ describe('AppConfig', () => {
     expect(screen.getByText('Not saved: fix the highlighted fields')).toBeInTheDocument();
     expect(screen.getByText('The runbook link must be an absolute http:// or https:// URL.')).toBeInTheDocument();
     expect(
-      screen.getByText(
-        /The page relative regression \(0\.4\) must be above the investigate relative regression \(0\.5\)/
-      )
+      screen.getByText(/The page relative regression \(40%\) must be above the investigate relative regression \(50%\)/)
     ).toBeInTheDocument();
     expect(screen.getByText(/'five' is not a percentage/)).toBeInTheDocument();
     expect(screen.getByText(/'team-name' is not a valid Prometheus label name/)).toBeInTheDocument();
@@ -256,7 +259,11 @@ describe('AppConfig', () => {
 
   test('shows loading until the stored settings answer', async () => {
     grafana({ get: () => NEVER });
-    render(<AppConfig {...props} />);
+    render(
+      <MemoryRouter>
+        <AppConfig {...props} />
+      </MemoryRouter>
+    );
     expect(screen.getByText(/Loading the app's settings/)).toBeInTheDocument();
     await waitFor(() => expect(screen.queryByRole('button', { name: 'Save settings' })).toBeNull());
   });

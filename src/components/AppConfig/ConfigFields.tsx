@@ -3,7 +3,7 @@
  * runbook overrides. Presentational: the form state, its errors and saving live in AppConfig.
  */
 import { css } from '@emotion/css';
-import { type GrafanaTheme2, type SelectableValue } from '@grafana/data';
+import { type GrafanaTheme2, locationUtil, type SelectableValue } from '@grafana/data';
 import { DataSourcePicker, getDataSourceSrv } from '@grafana/runtime';
 import {
   Button,
@@ -15,26 +15,27 @@ import {
   Stack,
   Text,
   TextArea,
+  TextLink,
   useStyles2,
 } from '@grafana/ui';
 import React, { useState } from 'react';
 import { COMMON_LABELS, SLI_DEFINITIONS } from '../../core/metrics';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../../core/report';
 import { RUNBOOKS, type RunbookId } from '../../core/runbooks';
-import { CONTRACT_METRICS, type ContractMetric, MAX_RUNBOOK_MARKDOWN, type SettingsErrors } from '../../core/settings';
+import {
+  CONTRACT_METRICS,
+  type ContractMetric,
+  MAX_RUNBOOK_MARKDOWN,
+  PERCENT_THRESHOLDS,
+  type SettingsErrors,
+  thresholdText,
+} from '../../core/settings';
 import { detectTelemetry } from '../../core/detect';
-import { presetById, PRESETS, profileFromSettings } from '../../core/profile';
+import { type Preset, presetById, PRESETS, profileFromSettings } from '../../core/profile';
+import { dashboardsOf } from '../../shared/bundledDashboards';
 import { GrafanaMetricsSource } from '../../shared/grafanaMetricsSource';
 import { PROMQL_DATASOURCE_TYPES } from '../../shared/promqlDataSources';
-import {
-  applyPreset,
-  type ConfigForm,
-  PERCENT_THRESHOLDS,
-  type RunbookForm,
-  type RunbookMode,
-  THRESHOLD_KEYS,
-  thresholdText,
-} from './configForm';
+import { applyPreset, type ConfigForm, type RunbookForm, type RunbookMode, THRESHOLD_KEYS } from './configForm';
 
 export interface ConfigFieldsProps {
   form: ConfigForm;
@@ -145,6 +146,37 @@ async function detectInDataSource(form: ConfigForm): Promise<{ form?: ConfigForm
   };
 }
 
+/** The bundled dashboard set that reads this convention's names (plugin.json's includes), and whose the others are. */
+function PresetDashboards({ preset }: { preset: Preset }) {
+  const others = PRESETS.filter((p) => p.id !== preset.id && dashboardsOf(p.id).length > 0);
+  return (
+    <div data-testid="aisre-config-preset-dashboards">
+      <Text element="p">
+        Dashboards for {preset.title}:{' '}
+        {dashboardsOf(preset.id).map((d, i) => (
+          <React.Fragment key={d.uid}>
+            {i > 0 && ', '}
+            <TextLink href={locationUtil.assureBaseUrl(`/d/${encodeURIComponent(d.uid)}`)} inline>
+              {d.title}
+            </TextLink>
+          </React.Fragment>
+        ))}
+        .
+      </Text>
+      <Text element="p" color="secondary">
+        {`The other bundled dashboards are for other conventions and read names this one does not: ${others
+          .map(
+            (p) =>
+              `${dashboardsOf(p.id)
+                .map((d) => d.title)
+                .join(', ')} for ${p.title}`
+          )
+          .join('; ')}.`}
+      </Text>
+    </div>
+  );
+}
+
 function PresetPicker({ form, onChange, disabled }: ConfigFieldsProps) {
   const [detect, setDetect] = useState<DetectState>({ kind: 'idle' });
   const chosen = presetById(form.preset || undefined);
@@ -185,6 +217,7 @@ function PresetPicker({ form, onChange, disabled }: ConfigFieldsProps) {
           {detect.message}
         </Text>
       )}
+      <PresetDashboards preset={chosen} />
     </Stack>
   );
 }

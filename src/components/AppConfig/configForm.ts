@@ -12,8 +12,10 @@ import {
   type CommonLabel,
   CONTRACT_METRICS,
   type ContractMetric,
+  PERCENT_THRESHOLDS,
   type PresetId,
   type SettingsErrors,
+  thresholdText,
   validateSettings,
 } from '../../core/settings';
 
@@ -36,14 +38,6 @@ export interface ConfigForm {
 }
 
 export const THRESHOLD_KEYS = Object.keys(DEFAULT_THRESHOLDS) as Array<keyof Thresholds>;
-
-/** Thresholds an SRE types as percentages (5 for 5%); stored as fractions (0.05), as the core reads them. */
-export const PERCENT_THRESHOLDS: ReadonlySet<keyof Thresholds> = new Set(['investigate', 'page', 'fdr', 'pageFdr']);
-
-/** A stored threshold as the form shows it: a percentage for the relative ones, without float noise (7, not 7.000000000000001). */
-export function thresholdText(key: keyof Thresholds, value: number): string {
-  return String(PERCENT_THRESHOLDS.has(key) ? Number((value * 100).toPrecision(12)) : value);
-}
 
 function record<K extends string, V>(keys: readonly K[], value: (key: K) => V): Record<K, V> {
   return Object.fromEntries(keys.map((key) => [key, value(key)])) as Record<K, V>;

@@ -75,6 +75,16 @@ function ChangeEvents({
   );
 }
 
+/** Where the page's scope came from, in the scope header's words. */
+function scopeSourceOf(selector: string, teamUnapplied: boolean | undefined): string {
+  if (selector) {
+    return "the incident's team tag";
+  }
+  return teamUnapplied
+    ? 'every series: the team tag could not be applied (see the notes)'
+    : 'no team tag: every series';
+}
+
 export function EvidenceSection({
   evidence,
   windowFrom,
@@ -102,7 +112,7 @@ export function EvidenceSection({
           <ImpactScope
             report={state.report}
             datasourceName={state.context.datasource.name}
-            scopeSource={state.report.selector ? "the incident's team tag" : 'no team tag: every series'}
+            scopeSource={scopeSourceOf(state.report.selector, state.context.teamUnapplied)}
             refreshing={impact.refreshing}
             ongoing={ongoing}
           />

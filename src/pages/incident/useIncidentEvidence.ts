@@ -7,17 +7,11 @@
 import { useAsyncRetry } from 'react-use';
 import { readChangeEvents, type ChangeEvent } from '../../core/changes';
 import { profileFromSettings } from '../../core/profile';
-import { promqlString } from '../../core/metrics';
 import { type AppSettings } from '../../core/settings';
 import { CHANGE_LEAD_SECONDS, suggestCategories, type Suggestion } from '../../core/suggest';
 import { incidentInterval, type IncidentAnnotation } from '../../shared/annotations';
 import { type ImpactReady } from '../../shared/impact/impact';
 import { useImpact, type ImpactView } from '../../shared/impact/useImpact';
-
-/** The PromQL matchers for the incident's team (under the label name the profile maps `team` to), or none. */
-function incidentSelector(team: string | undefined, settings: AppSettings): string {
-  return team ? `${profileFromSettings(settings).labels.team}=${promqlString(team)}` : '';
-}
 
 interface ChangesView {
   loading: boolean;
@@ -70,7 +64,9 @@ export function useIncidentEvidence(
           datasource: settings.datasourceUid,
           window: incidentInterval(incident, now),
           baseline: { mode: 'preceding' },
-          selector: incidentSelector(team, settings),
+          // The team tag narrows the scope under the profile's team label (the orchestration's rule).
+          selector: '',
+          team,
           incident,
         }
       : undefined

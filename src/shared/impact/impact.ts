@@ -14,7 +14,7 @@ import {
   type ImpactOptions,
 } from '../../core/impact';
 import { type SliDefinition } from '../../core/metrics';
-import { profiledImpactOptions } from '../../core/profile';
+import { profiledImpactOptions, profileFromSettings, teamScope } from '../../core/profile';
 import { type ImpactReport } from '../../core/report';
 import { renderMarkdown } from '../../core/render';
 import { type AppSettings } from '../../core/settings';
@@ -35,6 +35,8 @@ export interface ImpactContext {
   window: Interval;
   baseline: Interval;
   selector: string;
+  /** The request's team could not narrow the scope (the series carry no team label): the notes say why. */
+  teamUnapplied?: boolean;
   datasource: { uid: string; name: string };
 }
 
@@ -65,6 +67,8 @@ export interface ImpactRequest {
   /** The baseline, or why the options do not say one. */
   baseline: BaselineSpec | { problem: string };
   selector: string;
+  /** A team to narrow the selector to (an incident's team tag), under the profile's team label. */
+  team?: string;
   /** The incident being reported on, if any: it is not left out of its own baseline. */
   incident?: IncidentAnnotation;
   groupBy?: string[];
@@ -117,12 +121,13 @@ export async function runImpact(
       request.incident
     );
     const source = new GrafanaMetricsSource({ uid: datasource.uid, type: datasource.type, name: datasource.name });
+    const scope = teamScope(profileFromSettings(settings), request.selector, request.team);
     // The app's telemetry profile (preset, names, thresholds), as the CLI reads it.
     const options = await profiledImpactOptions(source, settings, {
       window: request.window,
       baseline: request.baseline,
       excludeFromBaseline: excluded,
-      selector: request.selector,
+      selector: scope.selector,
       groupBy: request.groupBy,
       slis: request.slis,
       thresholds: request.thresholds,
@@ -133,13 +138,14 @@ export async function runImpact(
       report,
       markdown: renderMarkdown(report),
       noData: report.findings.length === 0,
-      notes: note ? [note] : [],
+      notes: [scope.unapplied, note].filter((n): n is string => Boolean(n)),
       context: {
         source,
         definitions: options.definitions ?? [],
         window: request.window,
         baseline: resolveBaseline(request.window, request.baseline),
-        selector: request.selector,
+        selector: scope.selector,
+        teamUnapplied: scope.unapplied !== undefined,
         datasource: { uid: datasource.uid, name: datasource.name },
       },
     };

@@ -45,7 +45,7 @@ import { AmdRegistry } from './amd';
 import { HostBackendSrv } from './backendSrv';
 import { HostDataSourceSrv } from './dataSourceSrv';
 import { DashboardHost, isPluginPanel } from './dashboard';
-import { AppHost, HostFrame, PanelHost, makePluginPage } from './render';
+import { AppHost, HostFrame, PanelHost, type PanelRefresh, makePluginPage } from './render';
 import { HostPanelRenderer } from './panelRenderer';
 import { HostTemplateSrv } from './templateSrv';
 
@@ -207,6 +207,15 @@ export async function startHost(internals: HostInternals): Promise<void> {
       root.render(<HostFrame theme={config.theme2}>{element}</HostFrame>);
     };
     const optionChanges: Array<Record<string, unknown>> = [];
+    let refreshPanel: PanelRefresh | undefined;
+    let refreshed: Array<() => void> = [];
+    const onRefreshReady = (refresh: PanelRefresh) => {
+      refreshPanel = refresh;
+    };
+    const onRefreshed = () => {
+      refreshed.forEach((resolve) => resolve());
+      refreshed = [];
+    };
 
     const api: HostApi = {
       async renderPanel(request: PanelRenderRequest) {
@@ -218,6 +227,8 @@ export async function startHost(internals: HostInternals): Promise<void> {
             request={request}
             templateSrv={templateSrv}
             onOptionsChange={(options) => optionChanges.push(options)}
+            onRefreshReady={onRefreshReady}
+            onRefreshed={onRefreshed}
           />
         );
       },
@@ -247,6 +258,15 @@ export async function startHost(internals: HostInternals): Promise<void> {
         }
         mount(<AppHost plugin={plugin} meta={appMeta} locationService={locationService} />);
       },
+      refreshPanel: (timeRange) =>
+        new Promise<void>((resolve, reject) => {
+          if (!refreshPanel) {
+            reject(new Error('no panel is rendered to refresh'));
+            return;
+          }
+          refreshed.push(resolve);
+          refreshPanel(timeRange);
+        }),
       optionChanges: () => optionChanges,
       appEvents: () => appEvents.published,
       currentPath: () => {

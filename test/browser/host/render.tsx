@@ -68,19 +68,48 @@ export function makePluginPage(getMeta: () => AppPluginMeta | undefined, getPath
   };
 }
 
+/** A dashboard refresh, with the time range it moves to (the same one when undefined). */
+export type PanelRefresh = (timeRange?: PanelRenderRequest['timeRange']) => void;
+
 interface PanelHostProps {
   plugin: PanelPlugin;
   request: PanelRenderRequest;
   templateSrv: HostTemplateSrv;
   onOptionsChange?: (options: Record<string, unknown>) => void;
+  /** Receives the panel's refresh once mounted; `onRefreshed` is called after each refresh has rendered. */
+  onRefreshReady?: (refresh: PanelRefresh) => void;
+  onRefreshed?: () => void;
 }
 
 /** A panel plugin's component with the PanelProps Grafana's panel state gives it (options over the plugin's defaults). */
-export function PluginPanel({ plugin, request, templateSrv, onOptionsChange }: PanelHostProps) {
+export function PluginPanel({
+  plugin,
+  request,
+  templateSrv,
+  onOptionsChange,
+  onRefreshReady,
+  onRefreshed,
+}: PanelHostProps) {
   const [options, setOptions] = useState<Record<string, unknown>>(() => ({ ...plugin.defaults, ...request.options }));
   const [fieldConfig, setFieldConfig] = useState(() => plugin.fieldConfigDefaults);
   const [eventBus] = useState(() => new EventBusSrv());
   const [timeRange, setTimeRange] = useState(() => toTimeRange(request.timeRange));
+  const [renderCounter, setRenderCounter] = useState(0);
+  // A refresh re-evaluates the range into new objects (@grafana/scenes SceneTimeRange.onRefresh) and the panel
+  // gets new data, time range and render counter (VizPanelRenderer), even when nothing moved.
+  useLayoutEffect(() => {
+    onRefreshReady?.((range) => {
+      setTimeRange((current) =>
+        toTimeRange(range ?? { from: current.from.valueOf(), to: current.to.valueOf(), raw: request.timeRange.raw })
+      );
+      setRenderCounter((n) => n + 1);
+    });
+  }, [onRefreshReady, request.timeRange.raw]);
+  useLayoutEffect(() => {
+    if (renderCounter > 0) {
+      onRefreshed?.();
+    }
+  }, [renderCounter, onRefreshed]);
   const Panel = plugin.panel;
   if (!Panel) {
     throw new Error(`panel plugin ${request.pluginId} has no panel component`);
@@ -95,7 +124,7 @@ export function PluginPanel({ plugin, request, templateSrv, onOptionsChange }: P
     transparent: false,
     width: request.width,
     height: request.height,
-    renderCounter: 0,
+    renderCounter,
     title: request.title,
     eventBus,
     onOptionsChange: (next: Record<string, unknown>) => {
