@@ -49,6 +49,9 @@ const TAG_PREFIX: Readonly<Record<Field, string>> = {
 
 const FIELDS = Object.keys(TAG_PREFIX) as Field[];
 
+/** The team tag as a dashboard asks for it: Grafana interpolates `${team}` in an annotation query's tags. */
+export const TEAM_TAG_VARIABLE = `${TAG_PREFIX.team}\${team}`;
+
 const KEBAB_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 // Team names as Grafana teams and Prometheus label values spell them; no whitespace, ':' or ',' (Grafana
 // splits tag lists on commas and key:value pairs on the first colon), no quotes or backslashes.

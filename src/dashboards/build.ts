@@ -41,6 +41,7 @@ import {
 import { INVESTIGATE_REGRESSION, PAGE_REGRESSION } from '../alerting/rules';
 import { COMMON_LABELS, type SliId } from '../core/metrics';
 import { presetById } from '../core/profile';
+import { INCIDENT_TAG, TEAM_TAG_VARIABLE } from '../core/tags';
 import { type PresetId } from '../core/settings';
 import { DEFAULT_OPTIONS as IMPACT_PANEL_DEFAULTS } from '../panels/impact/types';
 import { PLUGIN_ID } from '../provisioning/plan';
@@ -48,9 +49,6 @@ import { PLUGIN_ID } from '../provisioning/plan';
 /** Grafana 12's dashboard schema version. */
 export const SCHEMA_VERSION = 41;
 const DASHBOARD_TAG = 'aisre';
-/** The tag of an incident annotation, and the prefix of its team tag (src/core/tags.ts). */
-const INCIDENT_TAG = 'ai-incident';
-const TEAM_TAG_VARIABLE = 'team:${team}';
 export const INCIDENTS_PAGE = `/a/${PLUGIN_ID}/incidents`;
 const DATASOURCE = { type: 'prometheus', uid: '${datasource}' };
 const GRAFANA_DATASOURCE = { type: 'grafana', uid: '-- Grafana --' };

@@ -5,6 +5,7 @@
  */
 import { escapeRegex } from '../core/metrics';
 import { isRecord } from '../core/settings';
+import { INCIDENT_TAG, TEAM_TAG_VARIABLE } from '../core/tags';
 import { type Team } from './teams';
 
 /** A dashboard model as Grafana stores it; only the fields this module reads are typed. */
@@ -57,11 +58,6 @@ export interface TeamDashboardOptions {
 
 /** The problem with a dashboard that stops it from being provisioned. */
 export class DashboardSourceError extends Error {}
-
-/** The tag of an incident window's region annotation (docs/DESIGN.md, annotation tags). */
-const INCIDENT_TAG = 'ai-incident';
-/** The tag the bundled dashboards' second incident query asks for (src/dashboards/build.ts). */
-const TEAM_TAG_VARIABLE = 'team:${team}';
 
 /** Grafana rejects longer dashboard uids. */
 export const GRAFANA_UID_MAX_LENGTH = 40;

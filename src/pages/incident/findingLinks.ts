@@ -2,41 +2,22 @@
  * Where a finding is seen on the bundled dashboards: the panel that draws its SLI, opened alone (`viewPanel`) at
  * the incident's window, on the set that reads the app's telemetry convention (each preset's set has its own uids
  * and panel ids), and the dashboard the annotation itself was made on. Read from the bundled dashboards' own JSON,
- * so a renamed or moved panel moves its link with it.
+ * through their generated panel index (src/dashboards/index/panels.json), so a renamed or moved panel moves its link with it.
  */
 import { type PresetId } from '../../core/settings';
-import agentsSecurity from '../../dashboards/agents-security.json';
-import modelSlis from '../../dashboards/model-slis.json';
-import openlitAgentsSecurity from '../../dashboards/presets/openlit/agents-security.json';
-import openlitModelSlis from '../../dashboards/presets/openlit/model-slis.json';
-import openlitRetrieval from '../../dashboards/presets/openlit/retrieval.json';
-import otelAgentsSecurity from '../../dashboards/presets/otel-genai/agents-security.json';
-import otelModelSlis from '../../dashboards/presets/otel-genai/model-slis.json';
-import retrieval from '../../dashboards/retrieval.json';
+import bundledPanels from '../../dashboards/index/panels.json';
 import { dashboardsOf } from '../../shared/bundledDashboards';
 import { dashboardPath } from '../incidents/paths';
 
-interface DashboardJson {
+interface DashboardPanels {
   uid: string;
   title: string;
-  panels: Array<{ id?: number; type?: string; title?: string }>;
+  panels: Array<{ id: number; type: string; title: string }>;
 }
 
-// Every bundled dashboard by uid; which of them a preset reads is plugin.json's (dashboardsOf).
-const BY_UID = new Map(
-  (
-    [
-      modelSlis,
-      retrieval,
-      agentsSecurity,
-      otelModelSlis,
-      otelAgentsSecurity,
-      openlitModelSlis,
-      openlitRetrieval,
-      openlitAgentsSecurity,
-    ] as DashboardJson[]
-  ).map((dashboard) => [dashboard.uid, dashboard])
-);
+// Every bundled dashboard's panels by uid (generated beside the dashboards); which set a preset reads is
+// plugin.json's (dashboardsOf).
+const BY_UID = new Map((bundledPanels as DashboardPanels[]).map((dashboard) => [dashboard.uid, dashboard]));
 
 interface PanelLink {
   href: string;
@@ -53,9 +34,7 @@ export function findingPanelLink(
 ): PanelLink | undefined {
   const dashboards = dashboardsOf(preset).flatMap((d) => BY_UID.get(d.uid) ?? []);
   const candidates = dashboards.flatMap((dashboard) =>
-    dashboard.panels
-      .filter((panel) => panel.id !== undefined && panel.title?.startsWith(sliTitle))
-      .map((panel) => ({ dashboard, panel }))
+    dashboard.panels.filter((panel) => panel.title.startsWith(sliTitle)).map((panel) => ({ dashboard, panel }))
   );
   const found = candidates.find((c) => c.panel.type === 'timeseries') ?? candidates[0];
   if (!found) {
