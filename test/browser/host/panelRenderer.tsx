@@ -11,10 +11,22 @@
  * the tests to assert on.
  */
 import React, { useLayoutEffect } from 'react';
-import { applyFieldOverrides, type DataFrame, FieldType, type GrafanaTheme2, type Threshold } from '@grafana/data';
+import {
+  applyFieldOverrides,
+  type DataFrame,
+  FieldColorModeId,
+  type FieldConfigOptionsRegistry,
+  FieldType,
+  type GrafanaTheme2,
+  identityOverrideProcessor,
+  PanelPlugin,
+  type Threshold,
+} from '@grafana/data';
 import { type PanelRendererProps } from '@grafana/runtime';
 import { LegendDisplayMode, type VizLegendOptions } from '@grafana/schema';
 import { TimeSeries, type UPlotConfigBuilder, useTheme2 } from '@grafana/ui';
+
+import { NoOptionEditor } from './fieldConfig';
 
 const PAD = 28;
 
@@ -76,6 +88,32 @@ const TIME_SERIES_CUSTOM_DEFAULTS = {
   insertNulls: false,
   thresholdsStyle: { mode: 'off' },
 };
+
+/**
+ * The time series panel's field config registry: the standard options plus its custom ones (`custom.stacking`,
+ * `custom.fillOpacity`, ...), as its module's `useFieldConfig` builds it. applyFieldOverrides applies only the
+ * options this registry lists, so without them stacking and fills would be dropped. Built on first use: the
+ * standard options are registered at the host's boot.
+ */
+let timeSeriesRegistry: FieldConfigOptionsRegistry | undefined;
+function timeSeriesFieldConfigRegistry(): FieldConfigOptionsRegistry {
+  timeSeriesRegistry ??= new PanelPlugin(NoOptionEditor).useFieldConfig({
+    useCustomConfig: (builder) => {
+      for (const path of Object.keys(TIME_SERIES_CUSTOM_DEFAULTS)) {
+        builder.addCustomEditor({
+          id: path,
+          path,
+          name: path,
+          editor: NoOptionEditor,
+          override: NoOptionEditor,
+          process: identityOverrideProcessor,
+          shouldApply: () => true,
+        });
+      }
+    },
+  }).fieldConfigRegistry;
+  return timeSeriesRegistry;
+}
 
 const DEFAULT_LEGEND: VizLegendOptions = {
   showLegend: true,
@@ -172,10 +210,16 @@ export function HostPanelRenderer(props: PanelRendererProps) {
         data: data.series,
         fieldConfig: {
           defaults: isTimeSeries
-            ? { ...defaults, custom: { ...TIME_SERIES_CUSTOM_DEFAULTS, ...(defaults.custom ?? {}) } }
+            ? {
+                // The time series panel's colour default (timeseries/config.ts, getGraphFieldConfig: standardOptions.color).
+                color: { mode: FieldColorModeId.PaletteClassic },
+                ...defaults,
+                custom: { ...TIME_SERIES_CUSTOM_DEFAULTS, ...(defaults.custom ?? {}) },
+              }
             : defaults,
           overrides: props.fieldConfig?.overrides ?? [],
         },
+        fieldConfigRegistry: isTimeSeries ? timeSeriesFieldConfigRegistry() : undefined,
         replaceVariables: (text: string) => text,
         theme,
         timeZone: props.timeZone,
