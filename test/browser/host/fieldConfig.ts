@@ -11,10 +11,14 @@ import {
   booleanOverrideProcessor,
   dataLinksOverrideProcessor,
   displayNameOverrideProcessor,
+  FieldColorModeId,
+  type FieldConfig,
+  type FieldConfigOptionsRegistry,
   type FieldConfigPropertyItem,
   FieldType,
   identityOverrideProcessor,
   numberOverrideProcessor,
+  PanelPlugin,
   standardEditorsRegistry,
   standardFieldConfigEditorRegistry,
   stringOverrideProcessor,
@@ -93,4 +97,67 @@ function standardFieldConfigs(): FieldConfigPropertyItem[] {
 export function registerStandardOptions(): void {
   standardEditorsRegistry.setInit(() => STANDARD_EDITOR_IDS.map((id) => ({ id, name: id, editor: NoOptionEditor })));
   standardFieldConfigEditorRegistry.setInit(standardFieldConfigs);
+}
+
+/**
+ * The time series panel's field defaults (grafana/grafana public/app/plugins/panel/timeseries/config.ts,
+ * defaultGraphConfig, and the registry defaults of its custom options), beneath the panel's own.
+ */
+const TIME_SERIES_CUSTOM_DEFAULTS = {
+  drawStyle: 'line',
+  lineInterpolation: 'linear',
+  lineWidth: 1,
+  fillOpacity: 0,
+  gradientMode: 'none',
+  barAlignment: 0,
+  showPoints: 'auto',
+  pointSize: 5,
+  stacking: { mode: 'none', group: 'A' },
+  axisPlacement: 'auto',
+  axisLabel: '',
+  axisGridShow: true,
+  axisCenteredZero: false,
+  axisBorderShow: false,
+  axisColorMode: 'text',
+  scaleDistribution: { type: 'linear' },
+  hideFrom: { legend: false, tooltip: false, viz: false },
+  spanNulls: false,
+  insertNulls: false,
+  thresholdsStyle: { mode: 'off' },
+};
+
+/**
+ * The time series panel's field config registry: the standard options plus its custom ones (`custom.stacking`,
+ * `custom.fillOpacity`, ...), as its module's `useFieldConfig` builds it. applyFieldOverrides applies only the
+ * options this registry lists, so without them stacking and fills would be dropped. Built on first use: the
+ * standard options are registered at the host's boot.
+ */
+let timeSeriesRegistry: FieldConfigOptionsRegistry | undefined;
+export function timeSeriesFieldConfigRegistry(): FieldConfigOptionsRegistry {
+  timeSeriesRegistry ??= new PanelPlugin(NoOptionEditor).useFieldConfig({
+    useCustomConfig: (builder) => {
+      for (const path of Object.keys(TIME_SERIES_CUSTOM_DEFAULTS)) {
+        builder.addCustomEditor({
+          id: path,
+          path,
+          name: path,
+          editor: NoOptionEditor,
+          override: NoOptionEditor,
+          process: identityOverrideProcessor,
+          shouldApply: () => true,
+        });
+      }
+    },
+  }).fieldConfigRegistry;
+  return timeSeriesRegistry;
+}
+
+/** A time series panel's field defaults beneath the panel's own, as the panel's module supplies them. */
+export function timeSeriesDefaults(defaults: FieldConfig): FieldConfig {
+  return {
+    // The time series panel's colour default (timeseries/config.ts, getGraphFieldConfig: standardOptions.color).
+    color: { mode: FieldColorModeId.PaletteClassic },
+    ...defaults,
+    custom: { ...TIME_SERIES_CUSTOM_DEFAULTS, ...(defaults.custom ?? {}) },
+  };
 }

@@ -14,31 +14,29 @@ import React, { useLayoutEffect } from 'react';
 import {
   applyFieldOverrides,
   type DataFrame,
-  FieldColorModeId,
-  type FieldConfigOptionsRegistry,
   FieldType,
+  getFieldSeriesColor,
   type GrafanaTheme2,
-  identityOverrideProcessor,
-  PanelPlugin,
   type Threshold,
 } from '@grafana/data';
 import { type PanelRendererProps } from '@grafana/runtime';
 import { LegendDisplayMode, type VizLegendOptions } from '@grafana/schema';
 import { TimeSeries, type UPlotConfigBuilder, useTheme2 } from '@grafana/ui';
 
-import { NoOptionEditor } from './fieldConfig';
+import { timeSeriesDefaults, timeSeriesFieldConfigRegistry } from './fieldConfig';
 
 const PAD = 28;
 
 interface Drawn {
   pluginId: string;
   title: string;
-  frames: Array<{ name?: string; fields: Array<{ name: string; type: string; values: unknown[] }> }>;
+  /** Each field as drawn; `colour` is the series colour its field config gives (palette, overrides). */
+  frames: Array<{ name?: string; fields: Array<{ name: string; type: string; values: unknown[]; colour: string }> }>;
   thresholds: number[];
   regions: Array<{ time: number; timeEnd: number }>;
 }
 
-function describe(props: PanelRendererProps, frames: DataFrame[]): Drawn {
+function describe(props: PanelRendererProps, frames: DataFrame[], theme: GrafanaTheme2): Drawn {
   const steps: Threshold[] = props.fieldConfig?.defaults?.thresholds?.steps ?? [];
   const annotations = props.data?.annotations ?? [];
   return {
@@ -46,7 +44,12 @@ function describe(props: PanelRendererProps, frames: DataFrame[]): Drawn {
     title: props.title,
     frames: frames.map((frame) => ({
       name: frame.name,
-      fields: frame.fields.map((f) => ({ name: f.name, type: f.type, values: [...f.values] })),
+      fields: frame.fields.map((f) => ({
+        name: f.name,
+        type: f.type,
+        values: [...f.values],
+        colour: getFieldSeriesColor(f, theme).color,
+      })),
     })),
     thresholds: steps.map((s) => s.value).filter((v): v is number => v !== null && Number.isFinite(v)),
     regions: annotations.flatMap((a) => {
@@ -60,59 +63,6 @@ function describe(props: PanelRendererProps, frames: DataFrame[]): Drawn {
 function scale(domain: [number, number], range: [number, number]) {
   const [d0, d1] = domain[0] === domain[1] ? [domain[0] - 1, domain[1] + 1] : domain;
   return (v: number) => range[0] + ((v - d0) / (d1 - d0)) * (range[1] - range[0]);
-}
-
-/**
- * The time series panel's field defaults (grafana/grafana public/app/plugins/panel/timeseries/config.ts,
- * defaultGraphConfig, and the registry defaults of its custom options), beneath the panel's own.
- */
-const TIME_SERIES_CUSTOM_DEFAULTS = {
-  drawStyle: 'line',
-  lineInterpolation: 'linear',
-  lineWidth: 1,
-  fillOpacity: 0,
-  gradientMode: 'none',
-  barAlignment: 0,
-  showPoints: 'auto',
-  pointSize: 5,
-  stacking: { mode: 'none', group: 'A' },
-  axisPlacement: 'auto',
-  axisLabel: '',
-  axisGridShow: true,
-  axisCenteredZero: false,
-  axisBorderShow: false,
-  axisColorMode: 'text',
-  scaleDistribution: { type: 'linear' },
-  hideFrom: { legend: false, tooltip: false, viz: false },
-  spanNulls: false,
-  insertNulls: false,
-  thresholdsStyle: { mode: 'off' },
-};
-
-/**
- * The time series panel's field config registry: the standard options plus its custom ones (`custom.stacking`,
- * `custom.fillOpacity`, ...), as its module's `useFieldConfig` builds it. applyFieldOverrides applies only the
- * options this registry lists, so without them stacking and fills would be dropped. Built on first use: the
- * standard options are registered at the host's boot.
- */
-let timeSeriesRegistry: FieldConfigOptionsRegistry | undefined;
-function timeSeriesFieldConfigRegistry(): FieldConfigOptionsRegistry {
-  timeSeriesRegistry ??= new PanelPlugin(NoOptionEditor).useFieldConfig({
-    useCustomConfig: (builder) => {
-      for (const path of Object.keys(TIME_SERIES_CUSTOM_DEFAULTS)) {
-        builder.addCustomEditor({
-          id: path,
-          path,
-          name: path,
-          editor: NoOptionEditor,
-          override: NoOptionEditor,
-          process: identityOverrideProcessor,
-          shouldApply: () => true,
-        });
-      }
-    },
-  }).fieldConfigRegistry;
-  return timeSeriesRegistry;
 }
 
 const DEFAULT_LEGEND: VizLegendOptions = {
@@ -209,14 +159,7 @@ export function HostPanelRenderer(props: PanelRendererProps) {
     ? applyFieldOverrides({
         data: data.series,
         fieldConfig: {
-          defaults: isTimeSeries
-            ? {
-                // The time series panel's colour default (timeseries/config.ts, getGraphFieldConfig: standardOptions.color).
-                color: { mode: FieldColorModeId.PaletteClassic },
-                ...defaults,
-                custom: { ...TIME_SERIES_CUSTOM_DEFAULTS, ...(defaults.custom ?? {}) },
-              }
-            : defaults,
+          defaults: isTimeSeries ? timeSeriesDefaults(defaults) : defaults,
           overrides: props.fieldConfig?.overrides ?? [],
         },
         fieldConfigRegistry: isTimeSeries ? timeSeriesFieldConfigRegistry() : undefined,
@@ -225,7 +168,7 @@ export function HostPanelRenderer(props: PanelRendererProps) {
         timeZone: props.timeZone,
       })
     : [];
-  const drawn = describe(props, frames);
+  const drawn = describe(props, frames, theme);
   const hasTime = frames.some((f) => f.fields.some((x) => x.type === FieldType.time));
   const options = (props.options ?? {}) as { legend?: Partial<VizLegendOptions> };
   return (
