@@ -6,6 +6,7 @@
  * prints, in UTC, and says so.
  */
 import { dateMath, dateTime, dateTimeFormat, dateTimeParse, getTimeZone } from '@grafana/data';
+import { type IncidentAnnotation, isOngoing } from './annotations';
 
 /** How the forms show an absolute time, and the shape they read back. */
 const TIME_INPUT_FORMAT = 'YYYY-MM-DD HH:mm:ss';
@@ -53,6 +54,11 @@ export function windowLabel(incident: { time: number; timeEnd: number }): string
   const end = from.slice(0, 10) === to.slice(0, 10) ? to.slice(11) : to;
   // A window across a daylight-saving change names both zones.
   return fromZone === toZone ? `${from} – ${end} ${toZone}` : `${from} ${fromZone} – ${end} ${toZone}`;
+}
+
+/** The window, or "since 2026-11-20 14:00 UTC (ongoing)" for an incident that has not ended. */
+export function incidentWindowLabel(incident: Pick<IncidentAnnotation, 'time' | 'timeEnd' | 'tags'>): string {
+  return isOngoing(incident) ? `since ${formatUserTimeWithZone(incident.time)} (ongoing)` : windowLabel(incident);
 }
 
 /**

@@ -12,6 +12,7 @@ import { Alert, Badge, Button, LinkButton, LoadingPlaceholder, TextLink, useStyl
 import React, { useState } from 'react';
 import { useParams, useSearchParams } from 'react-router-dom';
 import { useAsyncRetry } from 'react-use';
+import { type PresetId } from '../../core/settings';
 import { readClassification, type Classification } from '../../core/tags';
 import { categoryById } from '../../core/taxonomy';
 import { getIncident, type IncidentAnnotation, incidentWindow, isOngoing } from '../../shared/annotations';
@@ -19,9 +20,10 @@ import { ImpactActions } from '../../shared/impact/ImpactActions';
 import { findingsNeedingAttention, sliLabel } from '../../shared/impact/ImpactReportView';
 import { TryAgain } from '../../shared/impact/ImpactStateMessage';
 import { useAppSettings } from '../../shared/settings';
+import { incidentWindowLabel } from '../../shared/time';
 import { ROUTES } from '../../constants';
 import { prefixRoute } from '../../utils/utils.routing';
-import { durationLabel, incidentWindowLabel } from '../incidents/format';
+import { durationLabel } from '../incidents/format';
 import { mayWriteAnnotations } from '../incidents/permissions';
 import { incidentsTestIds } from '../incidents/testIds';
 import { ClassifySection } from './Classify';
@@ -138,10 +140,12 @@ function ImpactSectionBody({ evidence }: { evidence: IncidentEvidence }) {
 function FindingPanelLinks({
   evidence,
   window,
+  preset,
   team,
 }: {
   evidence: IncidentEvidence;
   window: { time: number; timeEnd: number };
+  preset: PresetId;
   team?: string;
 }) {
   const { state } = evidence.impact;
@@ -149,7 +153,7 @@ function FindingPanelLinks({
     return null;
   }
   const links = findingsNeedingAttention(state.report)
-    .map((finding) => ({ finding, link: findingPanelLink(finding.title, window, team) }))
+    .map((finding) => ({ finding, link: findingPanelLink(finding.title, window, preset, team) }))
     .filter((l) => l.link !== undefined);
   if (links.length === 0) {
     return null;
@@ -197,6 +201,8 @@ function IncidentView({
     onIncidentChange(next);
   };
   const savedCategory = saved.category ? categoryById(saved.category) : undefined;
+  // The bundled set the links point at: the one that reads the app's convention.
+  const preset: PresetId = (settings.kind === 'loading' ? undefined : settings.settings.preset) ?? 'contract';
 
   return (
     <div className={styles.page}>
@@ -239,9 +245,10 @@ function IncidentView({
           window={span}
           category={form.category ?? saved.category}
           team={saved.team}
+          preset={preset}
           className={styles.links}
         />
-        <FindingPanelLinks evidence={evidence} window={span} team={saved.team} />
+        <FindingPanelLinks evidence={evidence} window={span} preset={preset} team={saved.team} />
         <TagsList tags={incident.tags} label="Tags" testId={incidentsTestIds.incident.tags} />
         {settings.kind === 'fallback' && (
           <Alert severity="info" title="The app's settings could not be read">

@@ -1,14 +1,16 @@
 /**
  * Links at the top of the incident page: the runbook the category implies (or its investigation path), the
- * dashboard and the panel the annotation was made on, and the bundled dashboards at the window (an ongoing
- * incident's ends now).
+ * dashboard and the panel the annotation was made on, and the bundled dashboards of the app's convention at the
+ * window (an ongoing incident's ends now).
  */
 import { TextLink } from '@grafana/ui';
 import { locationUtil } from '@grafana/data';
 import React from 'react';
 import { type CategoryId, categoryById, RUNBOOK_TITLES } from '../../core/taxonomy';
 import { type IncidentAnnotation } from '../../shared/annotations';
-import { BUNDLED_DASHBOARDS, dashboardPath, runbookPath } from '../incidents/paths';
+import { type PresetId } from '../../core/settings';
+import { dashboardsOf } from '../../shared/bundledDashboards';
+import { dashboardPath, runbookPath } from '../incidents/paths';
 import { incidentsTestIds } from '../incidents/testIds';
 import { annotationDashboardPath, annotationPanelPath } from './findingLinks';
 
@@ -17,6 +19,7 @@ export function IncidentLinks({
   window,
   category,
   team,
+  preset,
   className,
 }: {
   incident: IncidentAnnotation;
@@ -24,6 +27,8 @@ export function IncidentLinks({
   window: { time: number; timeEnd: number };
   category?: CategoryId;
   team?: string;
+  /** The app's telemetry convention: its bundled set is the one linked. */
+  preset: PresetId;
   className?: string;
 }) {
   const chosen = category ? categoryById(category) : undefined;
@@ -54,7 +59,7 @@ export function IncidentLinks({
           </TextLink>
         </li>
       )}
-      {BUNDLED_DASHBOARDS.map((dashboard) => (
+      {dashboardsOf(preset).map((dashboard) => (
         <li key={dashboard.uid}>
           <TextLink href={locationUtil.assureBaseUrl(dashboardPath(dashboard.uid, window, team))} inline={false}>
             {`${dashboard.title} dashboard at this window${team ? ` (team ${team})` : ''}`}

@@ -1,11 +1,19 @@
 /**
  * Where a finding is seen on the bundled dashboards: the panel that draws its SLI, opened alone (`viewPanel`) at
- * the incident's window, and the dashboard the annotation itself was made on. Read from the bundled dashboards'
- * own JSON, so a renamed or moved panel moves its link with it.
+ * the incident's window, on the set that reads the app's telemetry convention (each preset's set has its own uids
+ * and panel ids), and the dashboard the annotation itself was made on. Read from the bundled dashboards' own JSON,
+ * so a renamed or moved panel moves its link with it.
  */
+import { type PresetId } from '../../core/settings';
 import agentsSecurity from '../../dashboards/agents-security.json';
 import modelSlis from '../../dashboards/model-slis.json';
+import openlitAgentsSecurity from '../../dashboards/presets/openlit/agents-security.json';
+import openlitModelSlis from '../../dashboards/presets/openlit/model-slis.json';
+import openlitRetrieval from '../../dashboards/presets/openlit/retrieval.json';
+import otelAgentsSecurity from '../../dashboards/presets/otel-genai/agents-security.json';
+import otelModelSlis from '../../dashboards/presets/otel-genai/model-slis.json';
 import retrieval from '../../dashboards/retrieval.json';
+import { dashboardsOf } from '../../shared/bundledDashboards';
 import { dashboardPath } from '../incidents/paths';
 
 interface DashboardJson {
@@ -14,7 +22,21 @@ interface DashboardJson {
   panels: Array<{ id?: number; type?: string; title?: string }>;
 }
 
-const DASHBOARDS = [modelSlis, retrieval, agentsSecurity] as DashboardJson[];
+// Every bundled dashboard by uid; which of them a preset reads is plugin.json's (dashboardsOf).
+const BY_UID = new Map(
+  (
+    [
+      modelSlis,
+      retrieval,
+      agentsSecurity,
+      otelModelSlis,
+      otelAgentsSecurity,
+      openlitModelSlis,
+      openlitRetrieval,
+      openlitAgentsSecurity,
+    ] as DashboardJson[]
+  ).map((dashboard) => [dashboard.uid, dashboard])
+);
 
 interface PanelLink {
   href: string;
@@ -22,13 +44,15 @@ interface PanelLink {
   label: string;
 }
 
-/** The bundled panel that draws the SLI titled `sliTitle` (a time series first), at the window. */
+/** The panel of `preset`'s bundled set that draws the SLI titled `sliTitle` (a time series first), at the window. */
 export function findingPanelLink(
   sliTitle: string,
   window: { time: number; timeEnd: number },
+  preset: PresetId,
   team?: string
 ): PanelLink | undefined {
-  const candidates = DASHBOARDS.flatMap((dashboard) =>
+  const dashboards = dashboardsOf(preset).flatMap((d) => BY_UID.get(d.uid) ?? []);
+  const candidates = dashboards.flatMap((dashboard) =>
     dashboard.panels
       .filter((panel) => panel.id !== undefined && panel.title?.startsWith(sliTitle))
       .map((panel) => ({ dashboard, panel }))

@@ -12,8 +12,9 @@ import React, { memo, useCallback, useMemo } from 'react';
 import { Link } from 'react-router-dom';
 import { truncateText } from '../../core/format';
 import { type IncidentStatus } from '../../core/tags';
+import { incidentWindowLabel } from '../../shared/time';
 import { categoryTitle, type IncidentRow, type SortColumn } from './filters';
-import { durationLabel, incidentWindowLabel, startedParts } from './format';
+import { durationLabel, startedParts } from './format';
 import { incidentPath } from './paths';
 import { incidentsTestIds } from './testIds';
 

@@ -1,21 +1,16 @@
 /**
- * How the incident pages write an incident's duration; its window is windowLabel in src/shared/time.ts (in the
- * user's time zone), its text truncateText in src/core/format.ts (only ever as React text, never as HTML).
+ * How the incident pages write an incident's duration; its window is incidentWindowLabel in src/shared/time.ts (in
+ * the user's time zone), its text truncateText in src/core/format.ts (only ever as React text, never as HTML).
  */
 import { formatDuration } from '../../core/format';
 import { type IncidentAnnotation, isOngoing } from '../../shared/annotations';
-import { formatUserTimeWithZone, windowLabel } from '../../shared/time';
+import { formatUserTimeWithZone } from '../../shared/time';
 
 type Window = Pick<IncidentAnnotation, 'time' | 'timeEnd' | 'tags'>;
 
 /** "1h 30m", or "Ongoing" for an incident that has not ended. */
 export function durationLabel(incident: Window): string {
   return isOngoing(incident) ? 'Ongoing' : formatDuration(Math.max(0, incident.timeEnd - incident.time) / 1000);
-}
-
-/** The window, or "since 2026-11-20 14:00 UTC (ongoing)" for an incident that has not ended. */
-export function incidentWindowLabel(incident: Window): string {
-  return isOngoing(incident) ? `since ${formatUserTimeWithZone(incident.time)} (ongoing)` : windowLabel(incident);
 }
 
 /** When an incident started, in the user's zone, as its date and its time with the zone: ["2026-11-20", "09:00 EST"]. */

@@ -12,13 +12,6 @@ export function incidentPath(incident: { id: number; time: number; timeEnd: numb
 
 export { runbookPath } from '../../core/runbooks';
 
-/** The bundled dashboards (stable uids, src/dashboards/*.json). */
-export const BUNDLED_DASHBOARDS = [
-  { uid: 'aisre-model-slis', title: 'Model SLIs' },
-  { uid: 'aisre-retrieval', title: 'Retrieval' },
-  { uid: 'aisre-agents-security', title: 'Agents & security' },
-] as const;
-
 /** A bundled dashboard at the incident's window, pinned to its team when it has one. */
 export function dashboardPath(uid: string, window: { time: number; timeEnd: number }, team?: string): string {
   const params = new URLSearchParams({ from: String(Math.floor(window.time)), to: String(Math.ceil(window.timeEnd)) });

@@ -13,6 +13,13 @@ describe('incidentLabel', () => {
     );
   });
 
+  test('an ongoing incident (a point at its start, tagged ai-ongoing) reads since its start, not as an empty window', () => {
+    const ongoing = { ...incident(['ai-incident', 'ai-ongoing']), timeEnd: 1_795_140_000_000 };
+    expect(incidentLabel(ongoing)).toBe(
+      'since 2026-11-20 02:00 UTC (ongoing) · unclassified · provider timeouts on /chat'
+    );
+  });
+
   test('an unreadable category (unknown, or two different ones) reads unclassified, as in the list', () => {
     expect(incidentLabel(incident(['ai-incident', 'ai-category:nonsense']))).toContain(' · unclassified · ');
     expect(

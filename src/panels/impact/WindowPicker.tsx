@@ -7,7 +7,7 @@ import React from 'react';
 import { truncateText } from '../../core/format';
 import { readClassification } from '../../core/tags';
 import { type IncidentAnnotation, isRegion } from '../../shared/annotations';
-import { windowLabel } from '../../shared/time';
+import { incidentWindowLabel } from '../../shared/time';
 
 const RANGE_VALUE = 'range';
 const TEXT_IN_LABEL = 80;
@@ -17,9 +17,9 @@ function category(incident: IncidentAnnotation): string {
   return readClassification(incident.tags).classification.category ?? 'unclassified';
 }
 
-/** "2026-11-20 02:00 – 03:00 UTC · infrastructure · provider timeouts on /chat", in the user's time zone. */
+/** "2026-11-20 02:00 – 03:00 UTC · infrastructure · provider timeouts on /chat" ("since … (ongoing)" for an ongoing one), in the user's time zone. */
 export function incidentLabel(incident: IncidentAnnotation): string {
-  return [windowLabel(incident), category(incident), truncateText(incident.text, TEXT_IN_LABEL)]
+  return [incidentWindowLabel(incident), category(incident), truncateText(incident.text, TEXT_IN_LABEL)]
     .filter(Boolean)
     .join(' · ');
 }
