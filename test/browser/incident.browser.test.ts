@@ -30,7 +30,9 @@ let report: ImpactReport;
 interface Drawn {
   pluginId: string;
   title: string;
-  frames: Array<{ fields: Array<{ name: string; type: string; values: Array<number | string | null> }> }>;
+  frames: Array<{
+    fields: Array<{ name: string; type: string; values: Array<number | string | null>; colour: string }>;
+  }>;
   thresholds: number[];
   regions: Array<{ time: number; timeEnd: number }>;
 }
@@ -114,6 +116,10 @@ describe('the incident page draws the shift', () => {
         expect(series).toBeDefined();
         const [time, sli, baseline] = series!.frames[0].fields;
         expect([time.name, sli.name, baseline.name]).toEqual(['Time', finding.title, 'Baseline']);
+        // Coloured by the field config, as Grafana applies it: the SLI in the classic palette's first colour (green
+        // in the dark theme), the baseline by its fixed-colour override (the theme's text colour).
+        expect(sli.colour).toBe('#73BF69');
+        expect(baseline.colour).not.toBe(sli.colour);
         // Points over the baseline hour and the window, read from Prometheus.
         const times = time.values as number[];
         expect(times.some((t) => t <= window.from * 1000)).toBe(true);

@@ -18,7 +18,6 @@ import {
   type PanelPlugin,
   type PluginMeta,
   setTimeZoneResolver,
-  standardEditorsRegistry,
   standardTransformers,
   standardTransformersRegistry,
 } from '@grafana/data';
@@ -44,6 +43,7 @@ import {
 import { AmdRegistry } from './amd';
 import { HostBackendSrv } from './backendSrv';
 import { HostDataSourceSrv } from './dataSourceSrv';
+import { NoOptionEditor, registerStandardOptions } from './fieldConfig';
 import { DashboardHost, isPluginPanel } from './dashboard';
 import { AppHost, HostFrame, PanelHost, type PanelRefresh, makePluginPage } from './render';
 import { HostPanelRenderer } from './panelRenderer';
@@ -60,31 +60,6 @@ export interface HostInternals {
   setPanelRenderer: (component: ComponentType<PanelRendererProps>) => void;
   /** @grafana/i18n's initializer, as Grafana's boot calls it. */
   initializeI18n: (options: { language: string; ns: string[] }, regionalFormat: string) => Promise<unknown>;
-}
-
-/**
- * The option editors Grafana registers at boot (app/core/components/OptionsUI/registry.tsx): a panel's
- * options builder looks each one up, so `plugin.defaults` needs them. This host draws no options pane, so
- * each is registered with an editor that renders nothing.
- */
-const STANDARD_EDITOR_IDS = [
-  'boolean',
-  'color',
-  'dashboard-uid',
-  'field-name',
-  'multi-select',
-  'number',
-  'radio',
-  'select',
-  'slider',
-  'strings',
-  'text',
-  'timezone',
-  'unit',
-];
-
-function NoOptionEditor() {
-  return null;
 }
 
 /** Grafana's app event bus (alerts, toasts): published events are also kept for the test to read. */
@@ -162,7 +137,7 @@ export async function startHost(internals: HostInternals): Promise<void> {
 
     // As Grafana's boot does (public/app/app.ts): dates format and parse in the user's time zone preference.
     setTimeZoneResolver(() => config.bootData.user.timezone);
-    standardEditorsRegistry.setInit(() => STANDARD_EDITOR_IDS.map((id) => ({ id, name: id, editor: NoOptionEditor })));
+    registerStandardOptions();
     // As Grafana's boot does (public/app/app.ts: standardTransformersRegistry.setInit(getStandardTransformers)):
     // @grafana/data's transformers, which transformDataFrame looks up by id; no editor UI here.
     standardTransformersRegistry.setInit(() =>

@@ -11,22 +11,32 @@
  * the tests to assert on.
  */
 import React, { useLayoutEffect } from 'react';
-import { applyFieldOverrides, type DataFrame, FieldType, type GrafanaTheme2, type Threshold } from '@grafana/data';
+import {
+  applyFieldOverrides,
+  type DataFrame,
+  FieldType,
+  getFieldSeriesColor,
+  type GrafanaTheme2,
+  type Threshold,
+} from '@grafana/data';
 import { type PanelRendererProps } from '@grafana/runtime';
 import { LegendDisplayMode, type VizLegendOptions } from '@grafana/schema';
 import { TimeSeries, type UPlotConfigBuilder, useTheme2 } from '@grafana/ui';
+
+import { timeSeriesDefaults, timeSeriesFieldConfigRegistry } from './fieldConfig';
 
 const PAD = 28;
 
 interface Drawn {
   pluginId: string;
   title: string;
-  frames: Array<{ name?: string; fields: Array<{ name: string; type: string; values: unknown[] }> }>;
+  /** Each field as drawn; `colour` is the series colour its field config gives (palette, overrides). */
+  frames: Array<{ name?: string; fields: Array<{ name: string; type: string; values: unknown[]; colour: string }> }>;
   thresholds: number[];
   regions: Array<{ time: number; timeEnd: number }>;
 }
 
-function describe(props: PanelRendererProps, frames: DataFrame[]): Drawn {
+function describe(props: PanelRendererProps, frames: DataFrame[], theme: GrafanaTheme2): Drawn {
   const steps: Threshold[] = props.fieldConfig?.defaults?.thresholds?.steps ?? [];
   const annotations = props.data?.annotations ?? [];
   return {
@@ -34,7 +44,12 @@ function describe(props: PanelRendererProps, frames: DataFrame[]): Drawn {
     title: props.title,
     frames: frames.map((frame) => ({
       name: frame.name,
-      fields: frame.fields.map((f) => ({ name: f.name, type: f.type, values: [...f.values] })),
+      fields: frame.fields.map((f) => ({
+        name: f.name,
+        type: f.type,
+        values: [...f.values],
+        colour: getFieldSeriesColor(f, theme).color,
+      })),
     })),
     thresholds: steps.map((s) => s.value).filter((v): v is number => v !== null && Number.isFinite(v)),
     regions: annotations.flatMap((a) => {
@@ -49,33 +64,6 @@ function scale(domain: [number, number], range: [number, number]) {
   const [d0, d1] = domain[0] === domain[1] ? [domain[0] - 1, domain[1] + 1] : domain;
   return (v: number) => range[0] + ((v - d0) / (d1 - d0)) * (range[1] - range[0]);
 }
-
-/**
- * The time series panel's field defaults (grafana/grafana public/app/plugins/panel/timeseries/config.ts,
- * defaultGraphConfig, and the registry defaults of its custom options), beneath the panel's own.
- */
-const TIME_SERIES_CUSTOM_DEFAULTS = {
-  drawStyle: 'line',
-  lineInterpolation: 'linear',
-  lineWidth: 1,
-  fillOpacity: 0,
-  gradientMode: 'none',
-  barAlignment: 0,
-  showPoints: 'auto',
-  pointSize: 5,
-  stacking: { mode: 'none', group: 'A' },
-  axisPlacement: 'auto',
-  axisLabel: '',
-  axisGridShow: true,
-  axisCenteredZero: false,
-  axisBorderShow: false,
-  axisColorMode: 'text',
-  scaleDistribution: { type: 'linear' },
-  hideFrom: { legend: false, tooltip: false, viz: false },
-  spanNulls: false,
-  insertNulls: false,
-  thresholdsStyle: { mode: 'off' },
-};
 
 const DEFAULT_LEGEND: VizLegendOptions = {
   showLegend: true,
@@ -171,17 +159,16 @@ export function HostPanelRenderer(props: PanelRendererProps) {
     ? applyFieldOverrides({
         data: data.series,
         fieldConfig: {
-          defaults: isTimeSeries
-            ? { ...defaults, custom: { ...TIME_SERIES_CUSTOM_DEFAULTS, ...(defaults.custom ?? {}) } }
-            : defaults,
+          defaults: isTimeSeries ? timeSeriesDefaults(defaults) : defaults,
           overrides: props.fieldConfig?.overrides ?? [],
         },
+        fieldConfigRegistry: isTimeSeries ? timeSeriesFieldConfigRegistry() : undefined,
         replaceVariables: (text: string) => text,
         theme,
         timeZone: props.timeZone,
       })
     : [];
-  const drawn = describe(props, frames);
+  const drawn = describe(props, frames, theme);
   const hasTime = frames.some((f) => f.fields.some((x) => x.type === FieldType.time));
   const options = (props.options ?? {}) as { legend?: Partial<VizLegendOptions> };
   return (
