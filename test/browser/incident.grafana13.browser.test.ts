@@ -75,9 +75,11 @@ it('on Grafana 13 (React 19) the incident page draws every non-OK finding’s ch
       const level = finding.kind === 'proportion' ? finding.baseline.rate : finding.baseline[finding.headline.quantile];
       expect(new Set(baseline.values)).toEqual(new Set([level]));
       if (finding.kind === 'distribution') {
-        const [, before, after] = drawn.find((d) => d.pluginId === 'barchart')!.frames[0].fields;
-        expect(before.values).toEqual([finding.baseline.p50, finding.baseline.p95, finding.baseline.p99]);
-        expect(after.values).toEqual([finding.window.p50, finding.window.p95, finding.window.p99]);
+        // Each bucket's share of observations, window against baseline: the report's own numbers.
+        const [le, before, after] = drawn.find((d) => d.pluginId === 'barchart')!.frames[0].fields;
+        expect(le.values).toEqual(finding.buckets!.le);
+        expect(before.values).toEqual(finding.buckets!.baseline);
+        expect(after.values).toEqual(finding.buckets!.window);
       }
     }
     await opened.screenshot('incident-page-grafana13');

@@ -439,8 +439,14 @@ describe('the Incidents page', () => {
         await page.keyboard.press('Tab');
         formOrder.push(await focused());
       }
-      const ids = ['mark-incident-from', 'mark-incident-to', 'mark-incident-team', 'mark-incident-text'];
-      expect(ids.map((id) => formOrder.indexOf(id))).toEqual([0, 1, 2, 3]);
+      const ids = [
+        'mark-incident-from',
+        'mark-incident-to',
+        'mark-incident-ongoing',
+        'mark-incident-team',
+        'mark-incident-text',
+      ];
+      expect(ids.map((id) => formOrder.indexOf(id))).toEqual([0, 1, 2, 3, 4]);
       expect(formOrder).toContain('mark-incident-category');
       await page.keyboard.press('Escape');
       await page.locator('#mark-incident-from').waitFor({ state: 'detached' });

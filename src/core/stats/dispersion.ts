@@ -70,7 +70,11 @@ export function dispersionFromHistory(zScores: number[]): Dispersion | null {
     return null;
   }
   const scale = median(finite.map(Math.abs)) / NORMAL_MEDIAN_ABS;
-  const effective = effectivePairs(finite.length, lag1Autocorrelation(finite));
+  const rho = lag1Autocorrelation(finite);
+  // Only a positive autocorrelation beyond what independent pairs show by chance (Bartlett's ±2/√n band) is a
+  // drift: a short history is not penalised for its noise.
+  const drift = rho > 2 / Math.sqrt(finite.length) ? rho : 0;
+  const effective = effectivePairs(finite.length, drift);
   return {
     phi: Math.max(1, scale * scale),
     source: 'history',

@@ -37,7 +37,9 @@ def dispersion(z):
         return None
     phi = float(mad(np.array(z), center=0.0)) ** 2
     # Effective number of pairs for a variance of an AR(1) series: n (1 − ρ²)/(1 + ρ²), ρ the lag-1 autocorrelation.
-    rho2 = min(float(acf(np.array(z), nlags=1, fft=False)[1]) ** 2, 1.0)
+    rho = float(acf(np.array(z), nlags=1, fft=False)[1])
+    # Only a positive autocorrelation beyond independent noise's band (2/sqrt(n)) is a drift.
+    rho2 = min(rho ** 2, 1.0) if rho > 2 / math.sqrt(len(z)) else 0.0
     effective = len(z) * (1 - rho2) / (1 + rho2)
     return {'phi': max(1.0, phi), 'pairs': len(z), 'effectivePairs': effective,
             'degreesOfFreedom': max(1, math.floor(MAD_EFFICIENCY * effective))}
