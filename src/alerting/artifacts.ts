@@ -44,7 +44,7 @@ export function profileArtifacts(recordings: Recordings, datasourceUid = GRAFANA
 }
 
 /** Where the panels index is written (src/pages/incident/findingLinks.ts reads it). */
-export const PANELS_INDEX_FILE = 'src/dashboards/index/panels.json';
+const PANELS_INDEX_FILE = 'src/dashboards/index/panels.json';
 
 export function generatedArtifacts(): Map<string, string> {
   const files = new Map<string, string>();
