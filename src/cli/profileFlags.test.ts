@@ -41,7 +41,7 @@ describe('--preset and --config', () => {
     );
     expect(() => profileFromFlags({ config: invalid })).toThrow(UsageError);
     expect(() => profileFromFlags({ config: invalid })).toThrow(
-      /metricNames\.agent_steps: 'a b' is not a valid[\s\S]*\nthresholds\.page: The page relative regression \(0\.01\)/
+      /metricNames\.agent_steps: 'a b' is not a valid[\s\S]*\nthresholds\.page: The page relative regression \(1%\)/
     );
     expect(() => profileFromFlags({ preset: 'otel' })).toThrow(
       /--preset must be one of contract, otel-genai, openlit, not 'otel'/
