@@ -29,14 +29,17 @@ export function presetRecordings(preset: PresetId): Recordings {
 /** The generated files of one profile's recordings, by path relative to the rule and dashboard roots. */
 export function profileArtifacts(recordings: Recordings, datasourceUid = GRAFANA_DATASOURCE_UID) {
   const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+  const raw = buildDashboards('raw', recordings);
   return {
+    /** The raw (bundled) dashboards as built, for what is derived from them (the panel index). */
+    raw,
     rules: new Map<string, string>([
       ['prometheus/recording-rules.yaml', recordingRulesYaml(recordings)],
       ['prometheus/alert-rules.yaml', alertRulesYaml(recordings)],
       ['grafana/alert-rules.yaml', grafanaAlertRulesYaml(datasourceUid, recordings)],
     ]),
     dashboards: new Map<string, string>([
-      ...buildDashboards('raw', recordings).map((d): [string, string] => [d.file, json(d.json)]),
+      ...raw.map((d): [string, string] => [d.file, json(d.json)]),
       // The same dashboards reading the recording rules: provision these instead once the rules are loaded.
       ...buildDashboards('recorded', recordings).map((d): [string, string] => [`recorded/${d.file}`, json(d.json)]),
     ]),
@@ -50,13 +53,13 @@ export function generatedArtifacts(): Map<string, string> {
   const files = new Map<string, string>();
   const index: Array<{ uid: string; title: string; panels: Array<{ id: number; type: string; title: string }> }> = [];
   for (const preset of PRESETS) {
-    for (const { json } of buildDashboards('raw', presetRecordings(preset.id))) {
+    const { rules, dashboards, raw } = profileArtifacts(presetRecordings(preset.id));
+    for (const { json } of raw) {
       const panels = (json.panels ?? []).flatMap((p) =>
         p.id === undefined ? [] : [{ id: p.id, type: String(p.type), title: String(p.title ?? '') }]
       );
       index.push({ uid: String(json.uid), title: String(json.title), panels });
     }
-    const { rules, dashboards } = profileArtifacts(presetRecordings(preset.id));
     for (const [path, content] of rules) {
       files.set(presetRulesFile(preset.id, `alerting/${path}`), content);
     }
