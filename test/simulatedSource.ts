@@ -17,13 +17,17 @@ interface SlotSeries {
   endpoint: number;
   labels: Record<string, string>;
   slots: number[];
-  /** The series' counter at every sample, summed over its slots once. */
-  counter?: Float64Array;
+}
+
+/** One `sum by` group: its labels and its counter at every sample. */
+interface GroupSeries {
+  labels: Record<string, string>;
+  counter: Float64Array;
 }
 
 export class SimulatedSource implements MetricsSource {
   private readonly range: SimulatedRange;
-  private readonly seriesCache = new Map<string, SlotSeries[]>();
+  private readonly groupCache = new Map<string, GroupSeries[]>();
   queries = 0;
 
   constructor(
@@ -60,58 +64,63 @@ export class SimulatedSource implements MetricsSource {
     if (!match) {
       throw new Error(`SimulatedSource cannot evaluate ${expr}`);
     }
-    const by = match[1]
-      .split(',')
-      .map((label) => label.trim())
-      .filter(Boolean);
     const rangeSteps = Number(match[4]) / this.simulation.stepSeconds;
     const offset = match[5] === undefined ? 0 : Number(match[5]) / (match[6] === 'ms' ? 1000 : 1);
-    const grouped = new Map<string, RangeSeries>();
-    for (const series of this.seriesOf(match[2], match[3])) {
-      const labels = Object.fromEntries(by.map((label) => [label, series.labels[label] ?? '']));
-      const key = JSON.stringify(labels);
-      let out = grouped.get(key);
-      if (!out) {
-        out = { labels, samples: times.map((time) => ({ time, value: 0 })) };
-        grouped.set(key, out);
-      }
-      times.forEach((time, i) => {
-        out!.samples[i].value += this.increase(series, time - offset, rangeSteps);
-      });
-    }
-    // A series with no samples at any asked time is absent, as in Prometheus.
-    return [...grouped.values()].filter((series) => series.samples.length > 0);
-  }
-
-  private increase(series: SlotSeries, time: number, rangeSteps: number): number {
-    const { sampleCount, values } = this.range;
-    const end = (time - this.simulation.origin) / this.simulation.stepSeconds;
-    if (!Number.isInteger(end) || !Number.isInteger(rangeSteps)) {
+    const { sampleCount } = this.range;
+    if (!Number.isInteger(rangeSteps)) {
       throw new Error('SimulatedSource answers only windows on sample timestamps');
     }
-    const last = Math.min(end, sampleCount - 1);
-    const first = Math.max(0, end - rangeSteps);
-    if (last <= first) {
-      return 0;
-    }
-    if (!series.counter) {
-      const perEndpoint = values[series.endpoint];
-      series.counter = new Float64Array(sampleCount);
-      for (const slot of series.slots) {
-        for (let sample = 0; sample < sampleCount; sample++) {
-          series.counter[sample] += perEndpoint[slot * sampleCount + sample];
+    return this.groupsOf(match[2], match[3], match[1]).map(({ labels, counter }) => ({
+      labels,
+      samples: times.map((time) => {
+        const end = (time - offset - this.simulation.origin) / this.simulation.stepSeconds;
+        if (!Number.isInteger(end)) {
+          throw new Error('SimulatedSource answers only windows on sample timestamps');
         }
-      }
-    }
-    return series.counter[last] - series.counter[first];
+        const last = Math.min(end, sampleCount - 1);
+        const first = Math.max(0, end - rangeSteps);
+        return { time, value: last > first ? counter[last] - counter[first] : 0 };
+      }),
+    }));
   }
 
-  private seriesOf(metric: string, matcherText: string): SlotSeries[] {
-    const key = `${metric}{${matcherText}}`;
-    const cached = this.seriesCache.get(key);
+  /**
+   * The `sum by` groups of a metric's matching series, each with its counter at every sample (summed over its
+   * series and their slots once): the report asks the same few queries thousands of times.
+   */
+  private groupsOf(metric: string, matcherText: string, byText: string): GroupSeries[] {
+    const key = `${metric}{${matcherText}} by (${byText})`;
+    const cached = this.groupCache.get(key);
     if (cached) {
       return cached;
     }
+    const by = byText
+      .split(',')
+      .map((label) => label.trim())
+      .filter(Boolean);
+    const { sampleCount, values } = this.range;
+    const grouped = new Map<string, GroupSeries>();
+    for (const series of this.seriesOf(metric, matcherText)) {
+      const labels = Object.fromEntries(by.map((label) => [label, series.labels[label] ?? '']));
+      const groupKey = JSON.stringify(labels);
+      let group = grouped.get(groupKey);
+      if (!group) {
+        group = { labels, counter: new Float64Array(sampleCount) };
+        grouped.set(groupKey, group);
+      }
+      const perEndpoint = values[series.endpoint];
+      for (const slot of series.slots) {
+        for (let sample = 0; sample < sampleCount; sample++) {
+          group.counter[sample] += perEndpoint[slot * sampleCount + sample];
+        }
+      }
+    }
+    const groups = [...grouped.values()];
+    this.groupCache.set(key, groups);
+    return groups;
+  }
+
+  private seriesOf(metric: string, matcherText: string): SlotSeries[] {
     const matchers = parseMatchers(matcherText);
     const keep = (labels: Record<string, string>) => matchers.every(([name, value]) => labels[name] === value);
     const found: SlotSeries[] = [];
@@ -135,7 +144,6 @@ export class SimulatedSource implements MetricsSource {
         });
       }
     });
-    this.seriesCache.set(key, found);
     return found;
   }
 }

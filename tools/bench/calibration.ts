@@ -123,6 +123,8 @@ export interface Calibration {
   dispersions: Array<{ baseline: string; sli: string; endpoint: string; median: number }>;
   /** Every page or investigate in a quiet report: what raised it, to find a miscalibrated test. */
   falseAlarms: FalseAlarm[];
+  /** Every planted shift of the largest grade that did not page: why (its counts, dispersion and q-value). */
+  largestNotPaged: FalseAlarm[];
 }
 
 interface FalseAlarm {
@@ -232,6 +234,7 @@ export async function calibrate(options: CalibrationOptions): Promise<Calibratio
   }
 
   const rows = new Map<string, PlantedRow & { sum: number }>();
+  const largestNotPaged: FalseAlarm[] = [];
   const tally = (baseline: string, shift: string, finding: Finding | undefined, realised: number | null) => {
     const key = `${baseline}\n${shift}`;
     const row = rows.get(key) ?? { baseline, shift, windows: 0, detected: 0, paged: 0, realised: 0, sum: 0 };
@@ -247,6 +250,20 @@ export async function calibrate(options: CalibrationOptions): Promise<Calibratio
       const grade = GRADES[CALIBRATION_SCENARIO.incidents.indexOf(incident.template)];
       const r = await report({ from: incident.from, to: incident.to }, mode.spec);
       const find = (sli: string) => r.findings.find((f) => f.sli === sli && f.segment.endpoint === '/chat');
+      if (grade === GRADES[GRADES.length - 1]) {
+        for (const f of r.findings.filter((f) => f.segment.endpoint === '/chat' && f.verdict !== 'page')) {
+          if (['refusal_rate', 'model_latency', 'semantic_similarity'].includes(f.sli)) {
+            largestNotPaged.push({
+              baseline: mode.name,
+              from: incident.from,
+              sli: f.sli,
+              endpoint: '/chat',
+              verdict: f.verdict,
+              reason: withCounts(f),
+            });
+          }
+        }
+      }
       const refusal = find('refusal_rate');
       const latency = find('model_latency');
       const similarity = find('semantic_similarity');
@@ -273,11 +290,18 @@ export async function calibrate(options: CalibrationOptions): Promise<Calibratio
   const planted = [...rows.values()]
     .map(({ sum, ...row }) => ({ ...row, realised: row.windows ? sum / row.windows : 0 }))
     .sort((a, b) => modeOrder(a) - modeOrder(b) || a.shift.localeCompare(b.shift, 'en', { numeric: true }));
-  return { nulls, planted, dispersions, falseAlarms };
+  return { nulls, planted, dispersions, falseAlarms, largestNotPaged };
 
   function modeOrder(row: PlantedRow): number {
     return measuredModes.findIndex((m) => m.name === row.baseline);
   }
+}
+
+/** A finding's reason, with its counts when it is a rate (what the sampling part of the test saw). */
+function withCounts(f: Finding): string {
+  return f.kind === 'proportion'
+    ? `${f.window.events}/${f.window.total} against ${f.baseline.events}/${f.baseline.total}: ${f.reason}`
+    : f.reason;
 }
 
 /** At most `count` items, evenly spread over the list (all of them when it is shorter). */
@@ -321,9 +345,9 @@ function calibrationTable({ nulls, planted }: Calibration): string {
   ].join('\n');
 }
 
-/** Every page or investigate a quiet report raised: the place to look when a mode misses its goal. */
-function falseAlarmList({ falseAlarms }: Calibration): string {
-  return falseAlarms
+/** Alarms (or misses), one a line: the place to look when a mode misses its goal. */
+function alarmList(alarms: FalseAlarm[]): string {
+  return alarms
     .map(
       (a) =>
         `- ${a.baseline}, ${new Date(a.from * 1000).toISOString().slice(0, 16)}Z: ${a.sli} ${a.endpoint} ${a.verdict} (${a.reason})`
@@ -333,19 +357,21 @@ function falseAlarmList({ falseAlarms }: Calibration): string {
 
 async function run(): Promise<void> {
   const started = Date.now();
-  // 40 days: the median of 3 past weeks needs 3 weeks before each window and its week of history, and then
-  // enough quiet hours whose three past weeks are quiet too. Another seed: AISRE_CALIBRATION_SEED=23.
-  // AISRE_CALIBRATION_MODES=preceding,days_earlier,median_weeks runs some of the modes (one process each, in parallel).
+  // 60 days: the median of 3 past weeks needs 3 weeks before each window and its week of history, and then
+  // ≥ 370 quiet hours whose three past weeks are quiet too (0 pages in 370 bounds the rate below 1% at 95%).
+  // One process runs every mode on one simulation (the simulation is most of a mode's cost); another seed:
+  // AISRE_CALIBRATION_SEED=23; AISRE_CALIBRATION_MODES=preceding,days_earlier,median_weeks runs some of them.
   const seed = Number(process.env.AISRE_CALIBRATION_SEED ?? 11);
   const modes = process.env.AISRE_CALIBRATION_MODES?.split(',') as Array<BaselineSpec['mode']> | undefined;
-  const options = { days: 40, seed, maxNullWindows: 150, maxPlantedWindows: 45, modes };
+  const options = { days: 60, seed, maxNullWindows: 400, maxPlantedWindows: 60, modes };
   const result = await calibrate(options);
   process.stdout.write(
     [
       `${options.days} simulated days (seed ${seed}, realistic noise), one-hour windows, --by endpoint, at most ${options.maxNullWindows} quiet windows and ${options.maxPlantedWindows} planted incidents per baseline:`,
       calibrationTable(result),
       dispersionTable(result),
-      `Alarms in quiet reports:\n${falseAlarmList(result) || '(none)'}`,
+      `Alarms in quiet reports:\n${alarmList(result.falseAlarms) || '(none)'}`,
+      `Planted shifts of the largest grade that did not page, and why:\n${alarmList(result.largestNotPaged) || '(none)'}`,
       conditions({ 'wall time': `${((Date.now() - started) / 1000).toFixed(0)} s` }),
       '',
     ].join('\n\n')
