@@ -28,6 +28,7 @@ interface GroupSeries {
 export class SimulatedSource implements MetricsSource {
   private readonly range: SimulatedRange;
   private readonly groupCache = new Map<string, GroupSeries[]>();
+  private readonly sampleCache = new Map<string, Map<number, Array<Readonly<{ time: number; value: number }>>>>();
   queries = 0;
 
   constructor(
@@ -70,18 +71,31 @@ export class SimulatedSource implements MetricsSource {
     if (!Number.isInteger(rangeSteps)) {
       throw new Error('SimulatedSource answers only windows on sample timestamps');
     }
-    return this.groupsOf(match[2], match[3], match[1]).map(({ labels, counter }) => ({
-      labels,
-      samples: times.map((time) => {
+    const groups = this.groupsOf(match[2], match[3], match[1]);
+    // Reports an hour apart ask for the same times again: each (query, time)'s samples are made once, frozen
+    // (the report only reads them) and shared by every answer that asks for them.
+    let byTime = this.sampleCache.get(expr);
+    if (!byTime) {
+      byTime = new Map();
+      this.sampleCache.set(expr, byTime);
+    }
+    const columns = times.map((time) => {
+      let column = byTime.get(time);
+      if (!column) {
         const end = (time - offset - this.simulation.origin) / this.simulation.stepSeconds;
         if (!Number.isInteger(end)) {
           throw new Error('SimulatedSource answers only windows on sample timestamps');
         }
         const last = Math.min(end, sampleCount - 1);
         const first = Math.max(0, end - rangeSteps);
-        return { time, value: last > first ? counter[last] - counter[first] : 0 };
-      }),
-    }));
+        column = groups.map(({ counter }) =>
+          Object.freeze({ time, value: last > first ? counter[last] - counter[first] : 0 })
+        );
+        byTime.set(time, column);
+      }
+      return column;
+    });
+    return groups.map(({ labels }, g) => ({ labels, samples: columns.map((column) => column[g]) }));
   }
 
   /**
