@@ -180,7 +180,10 @@ function Incidents() {
   const navigate = useNavigate();
   const [search, setSearch] = useSearchParams();
   const filters = useMemo(() => filtersFromSearch(search), [search]);
-  const range = timeFilterRange(filters);
+  // Resolved when the time filter changes, not on every render: `now-7d` read again at each render would be a new
+  // range each time, and each new range a new listing, whose every answer renders again.
+  const { from: rangeFrom, to: rangeTo } = filters;
+  const range = useMemo(() => timeFilterRange({ from: rangeFrom, to: rangeTo }), [rangeFrom, rangeTo]);
   const { state, reload } = useIncidentList(range === 'invalid' ? undefined : range);
   const [draft, setDraft] = useState<IncidentDraft | undefined>();
   const [formOpen, setFormOpen] = useState(false);
