@@ -214,7 +214,9 @@ function Incidents() {
     (next: IncidentFilters) => setSearch(searchWithFilters(search, next)),
     [search, setSearch]
   );
-  const teams = useMemo(() => teamsOf(rows, filters.team), [rows, filters.team]);
+  // The same teams as one string, so the filters draw again only when a team is new (not with every page read).
+  const teamsKey = useMemo(() => JSON.stringify(teamsOf(rows, filters.team)), [rows, filters.team]);
+  const teams = useMemo(() => JSON.parse(teamsKey) as string[], [teamsKey]);
   const openForm = () => {
     setDraft((current) => current ?? newDraft());
     setFormOpen(true);

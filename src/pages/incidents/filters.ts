@@ -82,7 +82,22 @@ export interface IncidentRow {
   searchable: string;
 }
 
+/**
+ * Rows already read, by incident: the list arrives in pages and each partial list holds the same incident objects
+ * (an edit makes a new one), so its rows are read once and the table's rows stay the same objects.
+ */
+const rowsRead = new WeakMap<IncidentAnnotation, IncidentRow>();
+
 export function toRow(incident: IncidentAnnotation): IncidentRow {
+  let row = rowsRead.get(incident);
+  if (!row) {
+    row = readRow(incident);
+    rowsRead.set(incident, row);
+  }
+  return row;
+}
+
+function readRow(incident: IncidentAnnotation): IncidentRow {
   const { classification, malformed } = readClassification(incident.tags);
   const searchable = `${incident.text}\n${categoryTitle(classification.category)}\n${incident.tags.join('\n')}`;
   return {
