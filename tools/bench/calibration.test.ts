@@ -20,7 +20,8 @@ beforeAll(async () => {
     plantedModes: ['preceding'],
     maxNullWindows: 12,
   });
-  // ≈ 7 s of CPU under tsx, about 3× that under jest's transform; a 2-core machine at load 20 takes 10× longer.
+  // ≈ 9 s of CPU under jest (src/simulator/random.ts reads Math once: vm-context globals are slow); a 2-core
+  // machine at load 20 takes about 10× longer.
 }, 600_000);
 
 test('quiet one-hour reports almost never page or ask for a look, with either baseline', () => {
