@@ -4,7 +4,7 @@ import React from 'react';
 import { NEVER, of, throwError } from 'rxjs';
 import { buildImpactReport } from '../../core/impact';
 import { profiledImpactOptions } from '../../core/profile';
-import { type ImpactReport } from '../../core/report';
+import { type ImpactReport, type Thresholds } from '../../core/report';
 import { renderMarkdown } from '../../core/render';
 import {
   FIXTURE_WINDOW,
@@ -113,7 +113,8 @@ const dsExprs = (): string[] =>
 /** The report the core makes for the same data, for comparing what the panel shows and exports. */
 async function expectedReport(
   options: Partial<ImpactPanelOptions> = {},
-  excluded: Array<{ from: number; to: number }> = []
+  excluded: Array<{ from: number; to: number }> = [],
+  thresholds?: Partial<Thresholds>
 ): Promise<ImpactReport> {
   const o = { ...DEFAULT_OPTIONS, ...options };
   return buildImpactReport(new GrafanaMetricsSource(PROMETHEUS), {
@@ -121,6 +122,7 @@ async function expectedReport(
     excludeFromBaseline: excluded,
     selector: o.selector,
     groupBy: o.groupBy,
+    thresholds,
   });
 }
 
@@ -172,8 +174,9 @@ describe('options', () => {
     expect(DEFAULT_OPTIONS).toMatchObject({
       datasource: '${datasource}',
       baselineMode: 'preceding',
-      investigate: 0.05,
-      page: 0.3,
+      // Percentages, as the Configuration page takes them.
+      investigate: 5,
+      page: 30,
       minVolume: 100,
     });
   });
@@ -374,6 +377,25 @@ describe('exports', () => {
       type: AppEvents.alertSuccess.name,
       payload: ['Impact section copied as Markdown'],
     });
+  });
+
+  test('a panel saved with fractional thresholds judges as it did, once Grafana migrates it', async () => {
+    grafana();
+    const saved = { ...DEFAULT_OPTIONS, investigate: 0.02, page: 0.1 };
+    const migrated = await plugin.onPanelMigration?.({
+      id: 1,
+      type: 'aisre-impact-panel',
+      options: saved,
+      fieldConfig: { defaults: {}, overrides: [] },
+    });
+    expect(migrated).toMatchObject({ investigate: 2, page: 10 });
+    renderPanel(migrated);
+    fireEvent.click(await screen.findByRole('button', { name: /Copy Markdown/ }, WAIT));
+    await screen.findByText('Copied', {}, WAIT);
+    // What `aisre impact` writes with the thresholds the panel was saved with: the same verdicts and sentences.
+    const expected = renderMarkdown(await expectedReport({}, [], { investigate: 0.02, page: 0.1 }));
+    expect(clipboard.writeText).toHaveBeenCalledWith(expected);
+    expect(expected).not.toBe(renderMarkdown(await expectedReport()));
   });
 
   test('Copy falls back to execCommand where the Clipboard API is refused', async () => {

@@ -7,7 +7,7 @@ import { dateMath, type InterpolateFunction } from '@grafana/data';
 import { type BaselineSpec } from '../../core/impact';
 import { COMMON_LABELS } from '../../core/metrics';
 import { type LabelChoice } from '../../core/profile';
-import { type CommonLabel } from '../../core/settings';
+import { type CommonLabel, fractionOf } from '../../core/settings';
 import { type Interval } from '../../core/source';
 import { type IncidentAnnotation, incidentInterval, isRegion } from '../../shared/annotations';
 import { type ImpactRequest } from '../../shared/impact/impact';
@@ -129,8 +129,8 @@ export function impactRequestOf(
     groupBy: options.groupBy,
     slis: options.slis.length ? options.slis : undefined,
     thresholds: {
-      investigate: options.investigate,
-      page: options.page,
+      investigate: fractionOf(options.investigate),
+      page: fractionOf(options.page),
       psiInvestigate: options.psiInvestigate,
       psiPage: options.psiPage,
       minVolume: options.minVolume,
