@@ -57,6 +57,8 @@ function seriesOf(line: string): string {
 export interface ReadOptions {
   /** Unix seconds: drop the samples before it (a dataset that needs only the recent hours). */
   since?: number;
+  /** Seconds: keep only the samples on multiples of it (series that must exist but whose samples nothing reads). */
+  every?: number;
   /** The file is copy 0 of `writeCopies` (its service values end in `-0`): read it as the copies' base. */
   copyZero?: boolean;
 }
@@ -90,7 +92,8 @@ export async function readExposition(file: string, options: ReadOptions = {}): P
       throw new Error(`${file}: a sample before any # TYPE line: ${line.slice(0, 200)}`);
     }
     inHeader = false;
-    if (options.since !== undefined && Number(line.slice(line.lastIndexOf(' ') + 1)) < options.since) {
+    const time = Number(line.slice(line.lastIndexOf(' ') + 1));
+    if ((options.since !== undefined && time < options.since) || (options.every && time % options.every !== 0)) {
       continue;
     }
     sampleLines++;
