@@ -111,6 +111,9 @@ describe('copied series in a real Prometheus', () => {
     );
     const exposition = await readExposition(base);
     expect([exposition.copiedSeries, exposition.sharedSeries, exposition.sampleLines]).toEqual([2, 1, 6]);
+    // Sparse: every series kept, only its samples on multiples of 120 s (1768003200 is one, 1768003260 is not).
+    const sparse = await readExposition(base, { every: 120 });
+    expect([sparse.copiedSeries, sparse.sharedSeries, sparse.sampleLines]).toEqual([2, 1, 3]);
     expect(copiesFor(exposition, 7)).toBe(3);
     const out = join(dir, 'copies.om');
     await writeCopies(exposition, 0, 3, out);
