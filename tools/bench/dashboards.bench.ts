@@ -437,14 +437,15 @@ async function run(): Promise<void> {
         `${base.copiedSeries + base.sharedSeries} series over ${((to - DATA_START) / 3600).toFixed(0)} h at ${SCRAPE_SECONDS} s.\n`
     );
     for (const size of sizes) {
-      const copies = copiesFor(base, size);
-      const series = seriesCount(base, copies);
-      seriesBySize.push(series);
       const fullHistory = size <= rawMaxSeries;
+      const copied = fullHistory ? base : recent;
+      const copies = copiesFor(copied, size);
+      const series = seriesCount(copied, copies);
+      seriesBySize.push(series);
       const rawKey = fullHistory ? baseKey : `${baseKey}-since${span.from}-every${SPARSE_RAW_SECONDS}`;
       generationPhases.clear();
       const buildStart = performance.now();
-      const raw = await rawTsdb(fullHistory ? base : recent, rawKey, copies);
+      const raw = await rawTsdb(copied, rawKey, copies);
       const rawSeconds = (performance.now() - buildStart) / 1000;
       const recorded = await recordedTsdb({ dir: raw.dir, key: rawKey }, recordedCopy, copies, levels.slice(1), span);
       const built = raw.built || recorded.built;
