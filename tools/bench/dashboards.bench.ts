@@ -11,11 +11,13 @@
  * Data: the simulator's segments copied under numbered service names (tools/bench/series.ts). Up to the raw
  * form's limit (AISRE_BENCH_RAW_MAX_SERIES, default 2500) the raw series cover the dashboards' range plus the
  * longest window their raw queries read (the 1-day baseline), so every baseline is full; above it only the
- * dashboards' range, since no recorded query reads raw history. The recording rules' first level (the ones
+ * dashboards' range at one sample in 15 min (SPARSE_RAW_SECONDS), since no recorded query reads raw samples:
+ * the series are there for the index a fleet of that size has. The recording rules' first level (the ones
  * that read raw series, all per segment) is evaluated once over one copy with promtool and copied like the raw
  * series (every copy holds the same numbers); the levels above it (rollups, rankings) read only recorded
  * series and are backfilled with promtool over the copies. Everything is cached by content (tools/bench/tsdb.ts)
- * and compacted by Prometheus before timing. Sizes: AISRE_BENCH_SERIES (comma-separated, default 2500,20000;
+ * and compacted by Prometheus once, raw and recorded together, before timing; the conditions line says where
+ * a size's generation spent its time. Sizes: AISRE_BENCH_SERIES (comma-separated, default 2500,20000;
  * 2500,20000,200000 for the whole curve). Each load is timed beside its floor (as many `vector(1)` queries over
  * the same range): on a shared machine the ratio to it says more than the milliseconds. The raw form costs
  * a minute per load at 2,500 series already: it is measured up to AISRE_BENCH_RAW_MAX_SERIES, with a time
