@@ -457,6 +457,10 @@ function blockAt(blocks: Blocks, end: number): Reading {
 
 /** Several readings as one: counts added (the pieces of a baseline), or their per-count median (median_weeks). */
 function combine(readings: Reading[], how: 'sum' | 'median'): Reading {
+  if (readings.length === 1) {
+    // The sum or median of one reading is that reading (readings are not changed once read).
+    return readings[0];
+  }
   const out = emptyReading();
   const keys = new Set<Segment>();
   for (const r of readings) {
