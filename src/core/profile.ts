@@ -387,6 +387,30 @@ function profileSettings(settings: AppSettings, profile: TelemetryProfile): AppS
   return { ...settings, timeoutErrorTypes: profile.timeoutErrorTypes, segmentLabels: profile.segmentLabels };
 }
 
+/** What a dashboard variable for a common label is set to: some values, every value, or a raw regex (a custom all value). */
+export type LabelChoice = { values: string[] } | { all: true } | { regex: string };
+
+/**
+ * The matchers for the dashboard's team/service/endpoint/model choices, on the labels the profile maps them to
+ * (OpenTelemetry: service is `job`, model `gen_ai_request_model`), as the bundled dashboards select with
+ * `<label>=~"$<variable>"`: none for All, `=` for one value, `=~` for several (escaped), `=~` for a regex.
+ */
+export function choicesSelector(profile: TelemetryProfile, choices: Partial<Record<CommonLabel, LabelChoice>>): string {
+  return COMMON_LABELS.flatMap((common) => {
+    const choice = choices[common];
+    const label = profile.labels[common];
+    if (choice === undefined || 'all' in choice) {
+      return [];
+    }
+    if ('regex' in choice) {
+      return [`${label}=~${promqlString(choice.regex)}`];
+    }
+    return choice.values.length === 1
+      ? [`${label}=${promqlString(choice.values[0])}`]
+      : [`${label}=~${promqlString(choice.values.map(escapeRegex).join('|'))}`];
+  }).join(',');
+}
+
 /** A report's scope with a team (an incident's `team:` tag): the selector, and why the team could not be applied. */
 export interface TeamScope {
   selector: string;

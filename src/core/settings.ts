@@ -103,9 +103,19 @@ const THRESHOLD_KEYS = Object.keys(DEFAULT_THRESHOLDS) as Array<keyof Thresholds
 /** Thresholds an SRE reads and types as percentages (5 for 5%); stored as fractions (0.05), as the core reads them. */
 export const PERCENT_THRESHOLDS: ReadonlySet<keyof Thresholds> = new Set(['investigate', 'page', 'fdr', 'pageFdr']);
 
-/** A threshold as the SRE reads it: a percentage for the relative ones, without float noise (7, not 7.000000000000001). */
+/** A stored fraction (0.07) as the percentage an SRE types (7), without float noise (not 7.000000000000001). */
+export function percentOf(fraction: number): number {
+  return Number((fraction * 100).toPrecision(12));
+}
+
+/** A typed percentage (7) as the fraction the core reads (0.07), without float noise. */
+export function fractionOf(percent: number): number {
+  return Number((percent / 100).toPrecision(12));
+}
+
+/** A threshold as the SRE reads it: a percentage for the relative ones. */
 export function thresholdText(key: keyof Thresholds, value: number): string {
-  return String(PERCENT_THRESHOLDS.has(key) ? Number((value * 100).toPrecision(12)) : value);
+  return String(PERCENT_THRESHOLDS.has(key) ? percentOf(value) : value);
 }
 
 /** A threshold in a message: "30%" for a percentage (as the form takes it), the number otherwise. */

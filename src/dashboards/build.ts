@@ -43,6 +43,7 @@ import { COMMON_LABELS, type SliId } from '../core/metrics';
 import { presetById } from '../core/profile';
 import { INCIDENT_TAG, TEAM_TAG_VARIABLE } from '../core/tags';
 import { type PresetId } from '../core/settings';
+import { OPTIONS_VERSION as IMPACT_PANEL_OPTIONS_VERSION } from '../panels/impact/migration';
 import { DEFAULT_OPTIONS as IMPACT_PANEL_DEFAULTS } from '../panels/impact/types';
 import { PLUGIN_ID } from '../provisioning/plan';
 
@@ -952,6 +953,8 @@ function impactPanel(id: number, y: number, slis: SliId[]): Panel {
   return {
     id,
     type: 'aisre-impact-panel',
+    // The options' version, so Grafana's migration handler (src/panels/impact/migration.ts) leaves them as written.
+    pluginVersion: IMPACT_PANEL_OPTIONS_VERSION,
     title: 'Impact of the selected window',
     description:
       'The postmortem impact section for the time range, or for an ai-incident annotation chosen in the panel: which SLIs got worse against the baseline (in their bad direction only), as distributions. Copy or download it as Markdown or JSON.',

@@ -19,7 +19,7 @@ import {
   TimeRangeInput,
   useStyles2,
 } from '@grafana/ui';
-import React, { memo, useCallback, useMemo, useState } from 'react';
+import React, { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { testIds } from '../components/testIds';
 import { CATEGORIES } from '../core/taxonomy';
@@ -82,17 +82,21 @@ function timeRangeValue(filters: IncidentFilters): TimeRange {
   };
 }
 
+/** The team filter's options for what is typed: the teams the loaded incidents carry. */
+type TeamOptions = (typed: string) => Promise<Array<{ label: string; value: string }>>;
+
 /**
- * Memoised: Grafana's Combobox re-measures its (closed) menu on every render, which cost more than the table
- * while the list loaded; the filters only change with the URL and the teams.
+ * Memoised, and drawn again only when the URL changes: Grafana's Combobox re-measures its (closed) menu on every
+ * render (floating-ui's getBoundingClientRect, a layout of the whole page with the table in it), so the team
+ * options are asked for when the menu opens (Combobox's async options) rather than passed in as the list loads.
  */
 const Filters = memo(function Filters({
   filters,
-  teams,
+  teamOptions,
   onChange,
 }: {
   filters: IncidentFilters;
-  teams: string[];
+  teamOptions: TeamOptions;
   onChange: (f: IncidentFilters) => void;
 }) {
   const styles = useStyles2(getStyles);
@@ -113,7 +117,7 @@ const Filters = memo(function Filters({
         <Combobox
           id="incidents-filter-team"
           width={20}
-          options={teams.map((team) => ({ label: team, value: team }))}
+          options={teamOptions}
           value={filters.team ?? null}
           isClearable
           createCustomValue
@@ -180,7 +184,10 @@ function Incidents() {
   const navigate = useNavigate();
   const [search, setSearch] = useSearchParams();
   const filters = useMemo(() => filtersFromSearch(search), [search]);
-  const range = timeFilterRange(filters);
+  // Resolved when the time filter changes, not on every render: `now-7d` read again at each render would be a new
+  // range each time, and each new range a new listing, whose every answer renders again.
+  const { from: rangeFrom, to: rangeTo } = filters;
+  const range = useMemo(() => timeFilterRange({ from: rangeFrom, to: rangeTo }), [rangeFrom, rangeTo]);
   const { state, reload } = useIncidentList(range === 'invalid' ? undefined : range);
   const [draft, setDraft] = useState<IncidentDraft | undefined>();
   const [formOpen, setFormOpen] = useState(false);
@@ -211,7 +218,17 @@ function Incidents() {
     (next: IncidentFilters) => setSearch(searchWithFilters(search, next)),
     [search, setSearch]
   );
-  const teams = useMemo(() => teamsOf(rows, filters.team), [rows, filters.team]);
+  // The teams as of now, read when the team menu opens (see Filters).
+  const teams = useRef<string[]>([]);
+  useEffect(() => {
+    teams.current = teamsOf(rows, filters.team);
+  }, [rows, filters.team]);
+  const teamOptions = useCallback<TeamOptions>(async (typed) => {
+    const wanted = typed.toLowerCase();
+    return teams.current
+      .filter((team) => team.toLowerCase().includes(wanted))
+      .map((team) => ({ label: team, value: team }));
+  }, []);
   const openForm = () => {
     setDraft((current) => current ?? newDraft());
     setFormOpen(true);
@@ -246,7 +263,7 @@ function Incidents() {
             {READ_ONLY_MESSAGE}
           </Alert>
         )}
-        <Filters filters={filters} teams={teams} onChange={setFilters} />
+        <Filters filters={filters} teamOptions={teamOptions} onChange={setFilters} />
         {range === 'invalid' && (
           <Alert severity="warning" title="The time filter cannot be read">
             From {filters.from ?? '(empty)'} to {filters.to ?? '(empty)'} is not a time range; showing every incident

@@ -404,6 +404,34 @@ describe('ongoing incidents', () => {
     expect(incidentInterval(list.incidents[0], T0 + 2 * HOUR)).toEqual({ from: T0 / 1000, to: T0 / 1000 + 7200 });
   });
 
+  test('an ongoing incident shows in every range it overlaps, even one that starts after it did', async () => {
+    const tags = ['ai-incident', 'ai-ongoing'];
+    const backend = useBackend(
+      new FakeAnnotationsBackend([
+        ...regions(10),
+        // Ongoing since three days before the range: Grafana's overlap alone would miss it.
+        { id: 101, time: T0 - 72 * HOUR, timeEnd: T0 - 72 * HOUR, text: 'ongoing, old', tags },
+        // Ongoing, starting inside the range: found by the range's own page, listed once.
+        { id: 102, time: T0 + 5 * HOUR, timeEnd: T0 + 5 * HOUR, text: 'ongoing, new', tags },
+        // Ongoing from after the range: not in it.
+        { id: 103, time: T0 + 100 * HOUR, timeEnd: T0 + 100 * HOUR, text: 'ongoing, later', tags },
+        // Ended before the range (a region that kept the tag has ended).
+        { id: 104, time: T0 - 72 * HOUR, timeEnd: T0 - 71 * HOUR, text: 'ended', tags },
+      ])
+    );
+    const list = await listIncidents({ from: T0 + 4.5 * HOUR, to: T0 + 6.5 * HOUR });
+    expect(list.incidents.map((i) => i.id)).toEqual([4, 102, 3, 101]);
+    // One request for the range, one for the ongoing incidents (both tags, no time filter).
+    expect(list.requests).toBe(2);
+    const ongoing = backend.requests.find((r) => r.search.getAll('tags').includes('ai-ongoing'));
+    expect(ongoing?.search.getAll('tags')).toEqual(['ai-incident', 'ai-ongoing']);
+    expect(ongoing?.search.has('from')).toBe(false);
+    // Without a range every incident is read, ongoing ones with them: no extra request.
+    const all = await listIncidents({});
+    expect(all.incidents.map((i) => i.id)).toEqual(expect.arrayContaining([101, 102, 103]));
+    expect(backend.requests.filter((r) => r.search.getAll('tags').includes('ai-ongoing'))).toHaveLength(1);
+  });
+
   test('closing sets the end and drops only ai-ongoing, keeping a tag written since the page loaded', async () => {
     const backend = useBackend(
       new FakeAnnotationsBackend([

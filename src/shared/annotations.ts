@@ -245,7 +245,8 @@ async function pageThrough(
  * pageThrough). A slice's query returns what overlaps it: long regions from newer slices come again and are
  * de-duplicated by id. The first slice that holds no incident of its own (a gap, or the start of the history)
  * ends the slicing: everything older is read by one last slice down to `from`. With `onProgress` the first rows
- * are shown as soon as the first page arrives.
+ * are shown as soon as the first page arrives. With a `from`, one more request beside the first page lists the
+ * incidents still ongoing that started before it (ongoingBefore), so an open incident shows in every range.
  */
 export async function listIncidents(options: ListIncidentsOptions = {}): Promise<IncidentList> {
   const pageSize = options.pageSize ?? 500;
@@ -256,8 +257,14 @@ export async function listIncidents(options: ListIncidentsOptions = {}): Promise
   const to = options.to === undefined ? undefined : Math.ceil(options.to);
   const listing = new Listing({ ...options, maxIncidents });
 
-  const first = await findAnnotations(to === undefined ? { limit: pageSize } : { from, to, limit: pageSize }, options);
+  const [first, ongoing] = await Promise.all([
+    findAnnotations(to === undefined ? { limit: pageSize } : { from, to, limit: pageSize }, options),
+    options.from === undefined ? undefined : ongoingBefore({ from, to }, options),
+  ]);
   listing.add(first);
+  if (ongoing) {
+    listing.add(ongoing);
+  }
   if (first.length < pageSize) {
     return listing.list(true);
   }
@@ -289,6 +296,30 @@ export async function listIncidents(options: ListIncidentsOptions = {}): Promise
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   return listing.list(true);
+}
+
+/** Ongoing incidents one request lists, whatever their start: far more than a team keeps open at once. */
+const ONGOING_LIMIT = 1000;
+
+/**
+ * The ongoing incidents that started before `from` yet overlap [from, to]. Grafana matches a range by overlap
+ * (`epoch <= to AND epoch_end >= from`, xorm_store.go), and an ongoing incident is a point at its start, so the
+ * range's own requests miss it once it started before `from`; without from/to Grafana applies no time filter, and
+ * both tags must match. The others come with the range's pages (de-duplicated by id).
+ */
+async function ongoingBefore(
+  range: { from: number; to?: number },
+  options: RequestOptions
+): Promise<IncidentAnnotation[]> {
+  const now = Date.now();
+  const found = await findAnnotations({ tags: [INCIDENT_TAG, ONGOING_TAG], limit: ONGOING_LIMIT }, options);
+  return found.filter(
+    (a) =>
+      isOngoing(a) &&
+      a.time < range.from &&
+      incidentWindow(a, now).timeEnd >= range.from &&
+      (range.to === undefined || a.time <= range.to)
+  );
 }
 
 /** Newest first: by start, then end, then id (stable for equal windows). */

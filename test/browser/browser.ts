@@ -47,6 +47,8 @@ interface OpenPanelOptions {
   pluginDir?: string;
   pluginId?: string;
   options?: Record<string, unknown>;
+  /** The saved panel's `pluginVersion` (see PanelRenderRequest). */
+  pluginVersion?: string;
   timeRange: HostTimeRange;
   variables?: HostVariable[];
   width?: number;
@@ -249,6 +251,7 @@ export async function startBrowserHarness(options: BrowserHarnessOptions = {}): 
       const request: PanelRenderRequest = {
         pluginId: plugin.id,
         options: panel.options ?? {},
+        pluginVersion: panel.pluginVersion,
         timeRange: panel.timeRange,
         variables: panel.variables ?? [],
         width: panel.width ?? 1000,

@@ -23,7 +23,7 @@ const DASHBOARDS_DIR = join(__dirname, '..', '..', 'src', 'dashboards');
 
 interface Dashboard {
   uid: string;
-  panels: Array<{ id: number; type: string; options: Record<string, unknown> }>;
+  panels: Array<{ id: number; type: string; pluginVersion?: string; options: Record<string, unknown> }>;
   templating: unknown;
 }
 
@@ -75,6 +75,7 @@ async function panelMarkdown(harness: BrowserHarness, dashboard: Dashboard, graf
   const opened = await harness.openPanel({
     pluginDir: 'panels/impact',
     options: panel.options,
+    pluginVersion: panel.pluginVersion,
     timeRange: { from: incidentWindow.from * 1000, to: incidentWindow.to * 1000 },
     variables: dashboardVariables(dashboard),
     dashboardUid: dashboard.uid,
@@ -109,6 +110,18 @@ describe.each([
   afterAll(async () => {
     await harness?.close();
   });
+
+  if (grafana === 12 && nestedPluginPath === 'under-app') {
+    it('a panel saved before the thresholds were percentages prints the same, once migrated', async () => {
+      // As the generator wrote it then: fractions, and no pluginVersion.
+      const [dashboard] = dashboards;
+      const before = { ...impactPanel(dashboard), pluginVersion: undefined };
+      before.options = { ...before.options, investigate: 0.05, page: 0.3 };
+      const saved = { ...dashboard, panels: [before] };
+      const [expected, shown] = await Promise.all([cliMarkdown(dashboard), panelMarkdown(harness, saved, grafana)]);
+      expect(shown).toBe(expected);
+    });
+  }
 
   // Every dashboard on each generation (one harness per host); one is enough for the other layout.
   const cases = nestedPluginPath === 'under-app' ? dashboards : dashboards.slice(0, 1);

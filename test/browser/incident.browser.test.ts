@@ -54,6 +54,19 @@ async function chartsOf(opened: OpenedPage, sli: string): Promise<Drawn[]> {
     .evaluateAll((panels) => panels.map((p) => JSON.parse(p.getAttribute('data-panel') ?? '{}')));
 }
 
+/** The fill of every bar the host's bar chart drew for one finding, by field name. */
+async function barFills(opened: OpenedPage, sli: string): Promise<Record<string, string[]>> {
+  const figure = opened.page.locator(`[data-testid="incident-shift-chart"][data-sli="${sli}"]`);
+  const bars = await figure
+    .locator('rect[data-field]')
+    .evaluateAll((rects) => rects.map((r) => [r.getAttribute('data-field') ?? '', r.getAttribute('fill') ?? '']));
+  const fills: Record<string, string[]> = {};
+  for (const [field, fill] of bars) {
+    fills[field] = [...new Set([...(fills[field] ?? []), fill])];
+  }
+  return fills;
+}
+
 beforeAll(async () => {
   started = await firstIncidentOnPrometheus();
   const { window } = started;
@@ -159,6 +172,14 @@ describe('the incident page draws the shift', () => {
           expect(after.values).toEqual(finding.buckets!.window);
           const total = (values: Array<number | string | null>) => values.reduce<number>((a, v) => a + Number(v), 0);
           expect(total(after.values)).toBeCloseTo(1, 9);
+          // Coloured by the field config, as Grafana's bar chart colours each field's bars: the window from the bar
+          // chart's classic palette (by series index), the baseline by its fixed-colour override; every bar drawn so.
+          expect(after.colour).toMatch(/^#[0-9A-F]{6}$/i);
+          expect(before.colour).not.toBe(after.colour);
+          await expect(barFills(opened, finding.sli)).resolves.toEqual({
+            [before.name]: [before.colour],
+            [after.name]: [after.colour],
+          });
         }
       }
       // This incident moves a latency distribution, so the bucket chart is checked, not skipped.

@@ -105,6 +105,34 @@ it('the impact panel’s Markdown, shown and copied, is what `aisre impact --pre
   }
 });
 
+it('the panel’s service and model variables read the convention’s labels: its Markdown is the CLI’s with that selector', async () => {
+  // On an OpenTelemetry dashboard, service is `job` and model `gen_ai_request_model` (the preset's dashboards select so).
+  const selector = 'job="chat-api",gen_ai_request_model=~"gpt-4o|claude-3-5-haiku"';
+  const expected = await cliMarkdown(['--by', 'model', '--selector', selector]);
+  const opened = await harness.openPanel({
+    pluginDir: 'panels/impact',
+    options: { groupBy: ['model'], selector: '' },
+    timeRange: { from: window.from * 1000, to: window.to * 1000 },
+    variables: [
+      { name: 'datasource', value: 'aisre-prometheus' },
+      { name: 'team', value: '$__all', allValue: '.*', options: [] },
+      { name: 'service', value: 'chat-api' },
+      { name: 'endpoint', value: '$__all', allValue: '.*', options: ['/chat', '/search'] },
+      { name: 'model', value: ['gpt-4o', 'claude-3-5-haiku'] },
+    ],
+    title: 'AI impact',
+  });
+  try {
+    const body = opened.page.locator('body');
+    const { shown } = await shownAndCopied(opened, body, body);
+    // The CLI's report for that scope has findings (the outage is on chat-api's gpt-4o).
+    expect(expected).toMatch(/^\| Timeouts \| gen\\_ai\\_request\\_model=gpt\\-4o \|/m);
+    expect(shown).toBe(expected);
+  } finally {
+    await opened.close();
+  }
+});
+
 it('the incident page’s impact export is what `aisre impact --preset otel-genai` prints for its window', async () => {
   const expected = await cliMarkdown([]);
   const opened = await harness.openAppPage({

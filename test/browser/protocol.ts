@@ -65,6 +65,11 @@ export interface PanelRenderRequest {
   pluginId: string;
   /** Merged over the plugin's defaults (`plugin.defaults`), as Grafana does for a new panel. */
   options: Record<string, unknown>;
+  /**
+   * The version the panel was saved by (its JSON's `pluginVersion`); when it is not the plugin's, the plugin's
+   * migration handler reads the options first, as Grafana's does. Absent: a panel saved without one.
+   */
+  pluginVersion?: string;
   timeRange: HostTimeRange;
   variables: HostVariable[];
   width: number;
@@ -90,6 +95,7 @@ export interface DashboardPanelModel {
   title: string;
   /** Grid units: 24 columns, rows of 30 px (Grafana's GRID_COLUMN_COUNT, GRID_CELL_HEIGHT). */
   gridPos: { x: number; y: number; w: number; h: number };
+  pluginVersion?: string;
   options?: Record<string, unknown>;
   fieldConfig?: { defaults?: Record<string, unknown>; overrides?: unknown[] };
   transformations?: Array<{ id: string; options: unknown }>;

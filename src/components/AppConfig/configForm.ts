@@ -12,6 +12,7 @@ import {
   type CommonLabel,
   CONTRACT_METRICS,
   type ContractMetric,
+  fractionOf,
   PERCENT_THRESHOLDS,
   type PresetId,
   type SettingsErrors,
@@ -91,7 +92,7 @@ function thresholdsFromForm(form: ConfigForm, errors: SettingsErrors): Partial<T
         : `'${typed}' is not a number: use a decimal point (0.25).`;
       continue;
     }
-    out[key] = percent ? Number((Number(text) / 100).toPrecision(12)) : Number(text);
+    out[key] = percent ? fractionOf(Number(text)) : Number(text);
   }
   return Object.keys(out).length ? out : undefined;
 }

@@ -126,6 +126,20 @@ describe('Incidents list', () => {
     expect(backend.requests[0].search.get('to')).toBe(String(T0 + 4.5 * HOUR));
   });
 
+  test('a relative time filter is read once: the answer, a search typed, neither asks Grafana again', async () => {
+    backend = new FakeAnnotationsBackend([incident(1), incident(2), incident(3)]);
+    // now-3650d: T0's incidents, whatever today is.
+    renderList('?from=now-3650d&to=now');
+    expect(await screen.findByTestId(incidentsTestIds.summary, {}, WAIT)).toHaveTextContent('3 incidents');
+    fireEvent.change(screen.getByPlaceholderText(/^Description, team/), { target: { value: 'incident 2' } });
+    expect(await screen.findByTestId(incidentsTestIds.summary, {}, WAIT)).toHaveTextContent('1 of 3 incidents match');
+    // The range's page and the ongoing incidents: nothing more (`now` read at each render was a new range each time).
+    expect(backend.requests.map((r) => r.search.getAll('tags').join('+'))).toEqual([
+      'ai-incident',
+      'ai-incident+ai-ongoing',
+    ]);
+  });
+
   test('hostile text is shown as text', async () => {
     const hostile =
       '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>**bold** [x](javascript:alert(1))';

@@ -59,13 +59,16 @@ const Started = memo(function Started({ time }: { time: number }) {
   );
 });
 
-export const IncidentsTable = memo(function IncidentsTable({
-  rows,
-  onSort,
-}: {
+interface TableProps {
   rows: IncidentRow[];
   onSort: (sort: IncidentSort) => void;
-}) {
+}
+
+/** The same rows in a new array (the list grew, the page shows the same 50) draw nothing again. */
+const sameRows = (a: TableProps, b: TableProps) =>
+  a.onSort === b.onSort && a.rows.length === b.rows.length && a.rows.every((row, i) => row === b.rows[i]);
+
+export const IncidentsTable = memo(function IncidentsTable({ rows, onSort }: TableProps) {
   const styles = useStyles2(getStyles);
   const columns = useMemo<Array<Column<IncidentRow>>>(
     () => [
@@ -154,7 +157,7 @@ export const IncidentsTable = memo(function IncidentsTable({
       />
     </div>
   );
-});
+}, sameRows);
 
 const getStyles = (theme: GrafanaTheme2) => ({
   table: css({

@@ -88,6 +88,15 @@ describe('incident filters', () => {
     expect(ids(sortRows([a, b, c], 'severity', true))).toEqual([1, 3, 2]);
   });
 
+  test('an ongoing incident sorts by how long it has lasted up to now, not as 0 long', () => {
+    const ended = toRow({ ...incident([]), id: 1, time: 0, timeEnd: 60 * 60_000 });
+    const ongoing = toRow({ ...incident(['ai-ongoing']), id: 2, time: 30 * 60_000, timeEnd: 30 * 60_000 });
+    const ids = (rows: Array<ReturnType<typeof toRow>>) => rows.map((r) => r.incident.id);
+    // At 1 h 10 min it has lasted 40 min, less than the ended hour; at 2 h, 1 h 30 min, more.
+    expect(ids(sortRows([ended, ongoing], 'duration', true, 70 * 60_000))).toEqual([1, 2]);
+    expect(ids(sortRows([ended, ongoing], 'duration', true, 120 * 60_000))).toEqual([2, 1]);
+  });
+
   test('the quick range buttons know their own ranges, and no other', () => {
     expect(quickRangeOf({})).toBe('');
     expect(quickRangeOf({ from: 'now-30d', to: 'now' })).toBe('now-30d');

@@ -5,7 +5,7 @@
  */
 import { readClassification, type Classification, type IncidentStatus, type Severity } from '../../core/tags';
 import { categoryById } from '../../core/taxonomy';
-import { type IncidentAnnotation } from '../../shared/annotations';
+import { type IncidentAnnotation, incidentWindow } from '../../shared/annotations';
 import { parseTimeInput } from '../../shared/time';
 
 /** The category filter's value for incidents without a (readable) category. */
@@ -82,7 +82,22 @@ export interface IncidentRow {
   searchable: string;
 }
 
+/**
+ * Rows already read, by incident: the list arrives in pages and each partial list holds the same incident objects
+ * (an edit makes a new one), so its rows are read once and the table's rows stay the same objects.
+ */
+const rowsRead = new WeakMap<IncidentAnnotation, IncidentRow>();
+
 export function toRow(incident: IncidentAnnotation): IncidentRow {
+  let row = rowsRead.get(incident);
+  if (!row) {
+    row = readRow(incident);
+    rowsRead.set(incident, row);
+  }
+  return row;
+}
+
+function readRow(incident: IncidentAnnotation): IncidentRow {
   const { classification, malformed } = readClassification(incident.tags);
   const searchable = `${incident.text}\n${categoryTitle(classification.category)}\n${incident.tags.join('\n')}`;
   return {
@@ -153,10 +168,16 @@ export type SortColumn = 'text' | 'start' | 'duration' | 'team' | 'category' | '
 const SEVERITY_RANK: Record<string, number> = { page: 2, investigate: 1 };
 const STATUS_RANK: Record<IncidentStatus, number> = { open: 0, classified: 1, resolved: 2 };
 
-const COMPARE: Record<SortColumn, (a: IncidentRow, b: IncidentRow) => number> = {
+/** How long an incident lasted; an ongoing one, up to `now`. */
+const lasted = (row: IncidentRow, now: number) => {
+  const window = incidentWindow(row.incident, now);
+  return window.timeEnd - window.time;
+};
+
+const COMPARE: Record<SortColumn, (a: IncidentRow, b: IncidentRow, now: number) => number> = {
   text: (a, b) => a.incident.text.localeCompare(b.incident.text),
   start: (a, b) => a.incident.time - b.incident.time,
-  duration: (a, b) => a.incident.timeEnd - a.incident.time - (b.incident.timeEnd - b.incident.time),
+  duration: (a, b, now) => lasted(a, now) - lasted(b, now),
   team: (a, b) => (a.classification.team ?? '').localeCompare(b.classification.team ?? ''),
   category: (a, b) => categoryTitle(a.classification.category).localeCompare(categoryTitle(b.classification.category)),
   status: (a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status],
@@ -164,11 +185,19 @@ const COMPARE: Record<SortColumn, (a: IncidentRow, b: IncidentRow) => number> = 
     (SEVERITY_RANK[a.classification.severity ?? ''] ?? 0) - (SEVERITY_RANK[b.classification.severity ?? ''] ?? 0),
 };
 
-/** The rows sorted by a column (ties newest first, as the list is by default); a new array. */
-export function sortRows(rows: IncidentRow[], column: SortColumn, descending: boolean): IncidentRow[] {
+/**
+ * The rows sorted by a column (ties newest first, as the list is by default); a new array. An ongoing incident's
+ * duration runs up to `now`.
+ */
+export function sortRows(
+  rows: IncidentRow[],
+  column: SortColumn,
+  descending: boolean,
+  now = Date.now()
+): IncidentRow[] {
   const compare = COMPARE[column];
   const sign = descending ? -1 : 1;
   return [...rows].sort(
-    (a, b) => sign * compare(a, b) || b.incident.time - a.incident.time || b.incident.id - a.incident.id
+    (a, b) => sign * compare(a, b, now) || b.incident.time - a.incident.time || b.incident.id - a.incident.id
   );
 }

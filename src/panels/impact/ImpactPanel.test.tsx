@@ -3,7 +3,8 @@ import { AppEvents, createTheme, dateTime, type InterpolateFunction, type PanelP
 import React from 'react';
 import { NEVER, of, throwError } from 'rxjs';
 import { buildImpactReport } from '../../core/impact';
-import { type ImpactReport } from '../../core/report';
+import { profiledImpactOptions } from '../../core/profile';
+import { type ImpactReport, type Thresholds } from '../../core/report';
 import { renderMarkdown } from '../../core/render';
 import {
   FIXTURE_WINDOW,
@@ -105,11 +106,15 @@ function renderPanel(options: Partial<ImpactPanelOptions> = {}, where: Where = {
 }
 
 const dsQueries = () => backendFetch.mock.calls.filter(([request]) => request.url === '/api/ds/query').length;
+/** The PromQL of every data source query sent so far. */
+const dsExprs = (): string[] =>
+  backendFetch.mock.calls.filter(([r]) => r.url === '/api/ds/query').map(([r]) => r.data.queries[0].expr);
 
 /** The report the core makes for the same data, for comparing what the panel shows and exports. */
 async function expectedReport(
   options: Partial<ImpactPanelOptions> = {},
-  excluded: Array<{ from: number; to: number }> = []
+  excluded: Array<{ from: number; to: number }> = [],
+  thresholds?: Partial<Thresholds>
 ): Promise<ImpactReport> {
   const o = { ...DEFAULT_OPTIONS, ...options };
   return buildImpactReport(new GrafanaMetricsSource(PROMETHEUS), {
@@ -117,6 +122,7 @@ async function expectedReport(
     excludeFromBaseline: excluded,
     selector: o.selector,
     groupBy: o.groupBy,
+    thresholds,
   });
 }
 
@@ -168,8 +174,9 @@ describe('options', () => {
     expect(DEFAULT_OPTIONS).toMatchObject({
       datasource: '${datasource}',
       baselineMode: 'preceding',
-      investigate: 0.05,
-      page: 0.3,
+      // Percentages, as the Configuration page takes them.
+      investigate: 5,
+      page: 30,
       minVolume: 100,
     });
   });
@@ -372,6 +379,25 @@ describe('exports', () => {
     });
   });
 
+  test('a panel saved with fractional thresholds judges as it did, once Grafana migrates it', async () => {
+    grafana();
+    const saved = { ...DEFAULT_OPTIONS, investigate: 0.02, page: 0.1 };
+    const migrated = await plugin.onPanelMigration?.({
+      id: 1,
+      type: 'aisre-impact-panel',
+      options: saved,
+      fieldConfig: { defaults: {}, overrides: [] },
+    });
+    expect(migrated).toMatchObject({ investigate: 2, page: 10 });
+    renderPanel(migrated);
+    fireEvent.click(await screen.findByRole('button', { name: /Copy Markdown/ }, WAIT));
+    await screen.findByText('Copied', {}, WAIT);
+    // What `aisre impact` writes with the thresholds the panel was saved with: the same verdicts and sentences.
+    const expected = renderMarkdown(await expectedReport({}, [], { investigate: 0.02, page: 0.1 }));
+    expect(clipboard.writeText).toHaveBeenCalledWith(expected);
+    expect(expected).not.toBe(renderMarkdown(await expectedReport()));
+  });
+
   test('Copy falls back to execCommand where the Clipboard API is refused', async () => {
     clipboard.writeText.mockRejectedValue(new Error('NotAllowedError'));
     const execCommand = jest.fn().mockReturnValue(true);
@@ -522,6 +548,33 @@ describe('hostile label values', () => {
       'sum by (error_type) (increase(gen_ai_client_operation_duration_seconds_count{gen_ai_operation_name!~"execute_tool|invoke_agent|create_agent"}[3600s]))'
     );
     expect(exprs.some((e) => e.includes('llm_requests_total'))).toBe(true); // refusals: read, reported as not measured
+  });
+
+  test('on an OpenTelemetry dashboard the variables match the preset’s labels: the queries are the CLI’s', async () => {
+    grafana({ appJsonData: { preset: 'otel-genai' } });
+    const variables: Record<string, string[]> = { service: ['chat'], model: ['gpt-4o', 'claude-3'] };
+    const replaceVariables: InterpolateFunction = (text, _scoped, format) => {
+      const value = variables[text.slice(2, -1)];
+      return value && typeof format === 'function' ? format(value) : text;
+    };
+    renderPanel({}, { replaceVariables });
+    await screen.findByText(/Not measured/, {}, WAIT);
+    const panelQueries = new Set(dsExprs());
+    backendFetch.mockClear();
+    // What `aisre impact --preset otel-genai --selector 'job="chat",gen_ai_request_model=~"gpt-4o|claude-3"'` asks
+    // (src/cli/impact.ts, runReport), through the same fake Grafana.
+    const source = new GrafanaMetricsSource(PROMETHEUS);
+    const selector = 'job="chat",gen_ai_request_model=~"gpt-4o|claude-3"';
+    await buildImpactReport(
+      source,
+      await profiledImpactOptions(source, { preset: 'otel-genai' }, { window: FIXTURE_WINDOW, selector })
+    );
+    const cliQueries = new Set(dsExprs());
+    expect(cliQueries.size).toBeGreaterThan(5);
+    expect(panelQueries).toEqual(cliQueries);
+    expect([...panelQueries].some((e) => e.includes(selector))).toBe(true);
+    // Never the contract's label names, which OpenTelemetry series do not carry.
+    expect([...panelQueries].filter((e) => /[{,](service|model)=/.test(e))).toEqual([]);
   });
 
   test('dashboard variables scope the queries', async () => {

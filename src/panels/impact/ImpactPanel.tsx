@@ -14,7 +14,7 @@ import { ImpactReportView } from '../../shared/impact/ImpactReportView';
 import { ImpactScope } from '../../shared/impact/ImpactScope';
 import { ImpactStateMessage } from '../../shared/impact/ImpactStateMessage';
 import { useImpact } from '../../shared/impact/useImpact';
-import { buildSelector, chooseWindow, impactRequestOf } from './scope';
+import { chooseWindow, impactRequestOf, panelScope } from './scope';
 import { type ImpactPanelOptions, withDefaults } from './types';
 import { incidentLabel, WindowPicker } from './WindowPicker';
 
@@ -42,8 +42,8 @@ export default function ImpactPanel({
   const incidents = useIncidentsInRange(from, to);
   const [selectedId, setSelectedId] = useState<number | undefined>();
   const { window, incident } = chooseWindow({ from, to }, incidents.incidents, selectedId);
-  const selector = buildSelector(options.selector, replaceVariables);
-  const impact = useImpact(impactRequestOf(options, window, selector, incident));
+  const scope = panelScope(options.selector, replaceVariables);
+  const impact = useImpact(impactRequestOf(options, window, scope, incident));
   const { state } = impact;
   const notes = [
     ...(incidents.error ? [`Incident windows could not be listed: ${incidents.error}`] : []),

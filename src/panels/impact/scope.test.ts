@@ -2,13 +2,15 @@ import { type InterpolateFunction } from '@grafana/data';
 import { type IncidentAnnotation } from '../../shared/annotations';
 import {
   baselineSpecOf,
-  buildSelector,
   chooseWindow,
-  matcherFor,
+  panelScope,
+  type PanelScope,
   parseBaselineTime,
   readVariable,
   windowFromRange,
 } from './scope';
+import { choicesSelector, profileFromSettings } from '../../core/profile';
+import { type AppSettings } from '../../core/settings';
 import { DEFAULT_OPTIONS } from './types';
 import { exportFileName } from '../../shared/impact/exporters';
 import { type ImpactReport } from '../../core/report';
@@ -45,6 +47,13 @@ const incident = (id: number, fromS: number, toS: number): IncidentAnnotation =>
   dashboardUID: null,
 });
 
+/** The selector the panel's queries carry for these settings: its scope, matched as the shared orchestration does. */
+function selectorFor(scope: PanelScope, settings: AppSettings = {}): string {
+  return [scope.selector, choicesSelector(profileFromSettings(settings), scope.choices ?? {})]
+    .filter(Boolean)
+    .join(',');
+}
+
 describe('the selector from the dashboard variables', () => {
   test('one value is an equality, several an escaped alternation, All and missing variables no matcher', () => {
     const replace = interpolator({
@@ -53,23 +62,43 @@ describe('the selector from the dashboard variables', () => {
       endpoint: { allValue: '.*' },
       model: ['$__all'],
     });
-    expect(buildSelector('', replace)).toBe('team=~"search|a\\\\.b\\\\|c",service="say \\"hi\\""');
+    expect(selectorFor(panelScope('', replace))).toBe('team=~"search|a\\\\.b\\\\|c",service="say \\"hi\\""');
+  });
+
+  test('on OpenTelemetry and OpenLIT data the variables match the labels the preset names, as its dashboards do', () => {
+    const scope = panelScope(
+      '',
+      interpolator({ service: ['chat'], model: ['gpt-4o', 'claude-3'], endpoint: ['/chat'] })
+    );
+    // The otel-genai and openlit dashboards select job/service_name=~"$service", gen_ai_request_model=~"$model".
+    expect(selectorFor(scope, { preset: 'otel-genai' })).toBe(
+      'job="chat",endpoint="/chat",gen_ai_request_model=~"gpt-4o|claude-3"'
+    );
+    expect(selectorFor(scope, { preset: 'openlit' })).toBe(
+      'service_name="chat",endpoint="/chat",gen_ai_request_model=~"gpt-4o|claude-3"'
+    );
+    // Label names the Configuration page sets win over the preset's, as everywhere else.
+    expect(selectorFor(scope, { preset: 'otel-genai', labelNames: { service: 'service_name' } })).toBe(
+      'service_name="chat",endpoint="/chat",gen_ai_request_model=~"gpt-4o|claude-3"'
+    );
   });
 
   test('a custom all value other than .* is kept as a regex', () => {
     expect(readVariable(interpolator({ team: { allValue: '.+' } }), 'team')).toEqual({ regex: '.+' });
-    expect(matcherFor('team', { regex: '.+' })).toBe('team=~".+"');
+    expect(selectorFor(panelScope('', interpolator({ model: { allValue: '.+' } })), { preset: 'otel-genai' })).toBe(
+      'gen_ai_request_model=~".+"'
+    );
   });
 
   test('a dashboard without the variables reads everything', () => {
     expect(readVariable(interpolator({}), 'team')).toBeUndefined();
-    expect(buildSelector('', interpolator({}))).toBe('');
+    expect(panelScope('', interpolator({}))).toEqual({ selector: '', choices: {} });
   });
 
-  test('an override is used as written, with variables interpolated as regexes', () => {
-    expect(buildSelector(' team=~"$team",endpoint="/chat" ', interpolator({ team: ['a', 'b'] }))).toBe(
-      'team=~"(a|b)",endpoint="/chat"'
-    );
+  test('an override is used as written, with variables interpolated as regexes, and the variables are not read', () => {
+    expect(panelScope(' team=~"$team",endpoint="/chat" ', interpolator({ team: ['a', 'b'], model: ['m'] }))).toEqual({
+      selector: 'team=~"(a|b)",endpoint="/chat"',
+    });
   });
 });
 

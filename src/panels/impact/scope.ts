@@ -1,11 +1,13 @@
 /**
  * What the impact panel asks the core for, worked out from the dashboard: the window (time range or an incident
- * annotation, in whole seconds), the baseline, the selector built from the team/service/endpoint/model variables,
+ * annotation, in whole seconds), the baseline, the scope (its selector, or the team/service/endpoint/model variables),
  * and the other incidents left out of the baseline. No statistics here: those are the core's.
  */
 import { dateMath, type InterpolateFunction } from '@grafana/data';
 import { type BaselineSpec } from '../../core/impact';
-import { COMMON_LABELS, escapeRegex, promqlString } from '../../core/metrics';
+import { COMMON_LABELS } from '../../core/metrics';
+import { type LabelChoice } from '../../core/profile';
+import { type CommonLabel, fractionOf } from '../../core/settings';
 import { type Interval } from '../../core/source';
 import { type IncidentAnnotation, incidentInterval, isRegion } from '../../shared/annotations';
 import { type ImpactRequest } from '../../shared/impact/impact';
@@ -31,11 +33,8 @@ export function chooseWindow(
     : { window: windowFromRange(range.from, range.to) };
 }
 
-/** What a dashboard variable is set to: several values, every value, or a raw regex (a custom all value). */
-export type VariableValue = { values: string[] } | { all: true } | { regex: string };
-
 /** The current value of dashboard variable `name`, or undefined when the dashboard has no such variable. */
-export function readVariable(replaceVariables: InterpolateFunction, name: string): VariableValue | undefined {
+export function readVariable(replaceVariables: InterpolateFunction, name: string): LabelChoice | undefined {
   const reference = `\${${name}}`;
   let captured: string[] | undefined;
   const output = replaceVariables(reference, undefined, (value: string | string[]) => {
@@ -52,28 +51,27 @@ export function readVariable(replaceVariables: InterpolateFunction, name: string
   return output === '.*' || output === ALL_VALUE ? { all: true } : { regex: output };
 }
 
-/** One label matcher for a variable's value: none for All, `=` for one value, `=~` for several (escaped). */
-export function matcherFor(label: string, value: VariableValue | undefined): string | undefined {
-  if (value === undefined || 'all' in value) {
-    return undefined;
-  }
-  if ('regex' in value) {
-    return `${label}=~${promqlString(value.regex)}`;
-  }
-  if (value.values.length === 1) {
-    return `${label}=${promqlString(value.values[0])}`;
-  }
-  return `${label}=~${promqlString(value.values.map(escapeRegex).join('|'))}`;
+/** What the panel's queries are scoped by. */
+export interface PanelScope {
+  /** The panel's selector, variables interpolated as regexes; empty when none is set. */
+  selector: string;
+  /** Without a selector: the team/service/endpoint/model variables, matched on the labels the app's profile names. */
+  choices?: Partial<Record<CommonLabel, LabelChoice>>;
 }
 
-/** The selector the panel's queries carry: its override (variables interpolated as regexes), or one built from the variables. */
-export function buildSelector(override: string, replaceVariables: InterpolateFunction): string {
+/** The panel's selector override when set (variables interpolated as regexes), else the dashboard's variables. */
+export function panelScope(override: string, replaceVariables: InterpolateFunction): PanelScope {
   if (override.trim()) {
-    return replaceVariables(override.trim(), undefined, 'regex');
+    return { selector: replaceVariables(override.trim(), undefined, 'regex') };
   }
-  return COMMON_LABELS.map((label) => matcherFor(label, readVariable(replaceVariables, label)))
-    .filter((m): m is string => m !== undefined)
-    .join(',');
+  const choices: Partial<Record<CommonLabel, LabelChoice>> = {};
+  for (const label of COMMON_LABELS) {
+    const choice = readVariable(replaceVariables, label);
+    if (choice) {
+      choices[label] = choice;
+    }
+  }
+  return { selector: '', choices };
 }
 
 /** "2026-11-24T14:00:00Z", "1763992800" or Grafana time ("now-7d") -> Unix seconds, or undefined. */
@@ -118,7 +116,7 @@ export function baselineSpecOf(options: ImpactPanelOptions): { spec: BaselineSpe
 export function impactRequestOf(
   options: ImpactPanelOptions,
   window: Interval,
-  selector: string,
+  scope: PanelScope,
   incident: IncidentAnnotation | undefined
 ): ImpactRequest {
   const baseline = baselineSpecOf(options);
@@ -126,13 +124,13 @@ export function impactRequestOf(
     datasource: options.datasource,
     window,
     baseline: 'spec' in baseline ? baseline.spec : baseline,
-    selector,
+    ...scope,
     incident,
     groupBy: options.groupBy,
     slis: options.slis.length ? options.slis : undefined,
     thresholds: {
-      investigate: options.investigate,
-      page: options.page,
+      investigate: fractionOf(options.investigate),
+      page: fractionOf(options.page),
       psiInvestigate: options.psiInvestigate,
       psiPage: options.psiPage,
       minVolume: options.minVolume,

@@ -1,9 +1,11 @@
 /**
  * The impact panel's options (what `setPanelOptions` edits and the dashboard JSON stores) and their defaults.
- * Threshold defaults are the core's, so a panel left as is judges exactly as `aisre impact` does.
+ * Threshold defaults are the core's, so a panel left as is judges exactly as `aisre impact` does. The relative
+ * thresholds are percentages (5 = 5%), as the Configuration page takes them; the request turns them into fractions.
  */
 import { type SliId } from '../../core/metrics';
 import { DEFAULT_THRESHOLDS } from '../../core/report';
+import { percentOf } from '../../core/settings';
 
 export type BaselineMode = 'preceding' | 'days_earlier' | 'fixed';
 
@@ -16,7 +18,7 @@ export interface ImpactPanelOptions {
   groupBy: string[];
   /** PromQL label matchers for every query; empty means built from the team/service/endpoint/model variables. */
   selector: string;
-  /** Relative regressions that ask for a look / page (0.05 = 5%). */
+  /** Relative regressions that ask for a look / page, in percent (5 = 5%). */
   investigate: number;
   page: number;
   psiInvestigate: number;
@@ -38,8 +40,8 @@ export const DEFAULT_OPTIONS: ImpactPanelOptions = {
   slis: [],
   groupBy: [],
   selector: '',
-  investigate: DEFAULT_THRESHOLDS.investigate,
-  page: DEFAULT_THRESHOLDS.page,
+  investigate: percentOf(DEFAULT_THRESHOLDS.investigate),
+  page: percentOf(DEFAULT_THRESHOLDS.page),
   psiInvestigate: DEFAULT_THRESHOLDS.psiInvestigate,
   psiPage: DEFAULT_THRESHOLDS.psiPage,
   minVolume: DEFAULT_THRESHOLDS.minVolume,

@@ -14,10 +14,16 @@ import {
   type ImpactOptions,
 } from '../../core/impact';
 import { type SliDefinition } from '../../core/metrics';
-import { profiledImpactOptions, profileFromSettings, teamScope } from '../../core/profile';
+import {
+  choicesSelector,
+  type LabelChoice,
+  profiledImpactOptions,
+  profileFromSettings,
+  teamScope,
+} from '../../core/profile';
 import { type ImpactReport } from '../../core/report';
 import { renderMarkdown } from '../../core/render';
-import { type AppSettings } from '../../core/settings';
+import { type AppSettings, type CommonLabel } from '../../core/settings';
 import { MetricsSourceError, type Interval, type MetricsSource } from '../../core/source';
 import { baselineExclusions, type IncidentAnnotation } from '../annotations';
 import { GrafanaMetricsSource } from '../grafanaMetricsSource';
@@ -67,6 +73,11 @@ export interface ImpactRequest {
   /** The baseline, or why the options do not say one. */
   baseline: BaselineSpec | { problem: string };
   selector: string;
+  /**
+   * The dashboard's team/service/endpoint/model choices, matched on the labels the app's profile maps them to
+   * (as the bundled dashboards of that preset select), beside `selector`.
+   */
+  choices?: Partial<Record<CommonLabel, LabelChoice>>;
   /** A team to narrow the selector to (an incident's team tag), under the profile's team label. */
   team?: string;
   /** The incident being reported on, if any: it is not left out of its own baseline. */
@@ -121,7 +132,9 @@ export async function runImpact(
       request.incident
     );
     const source = new GrafanaMetricsSource({ uid: datasource.uid, type: datasource.type, name: datasource.name });
-    const scope = teamScope(profileFromSettings(settings), request.selector, request.team);
+    const profile = profileFromSettings(settings);
+    const selector = [request.selector, choicesSelector(profile, request.choices ?? {})].filter(Boolean).join(',');
+    const scope = teamScope(profile, selector, request.team);
     // The app's telemetry profile (preset, names, thresholds), as the CLI reads it.
     const options = await profiledImpactOptions(source, settings, {
       window: request.window,

@@ -100,6 +100,7 @@ function DashboardPanel({ panel, width, height, request, plugin, templateSrv, an
             request={{
               pluginId: panel.type,
               options: panel.options ?? {},
+              pluginVersion: panel.pluginVersion,
               timeRange,
               variables: request.variables,
               width: innerWidth,

@@ -161,3 +161,12 @@ export function timeSeriesDefaults(defaults: FieldConfig): FieldConfig {
     custom: { ...TIME_SERIES_CUSTOM_DEFAULTS, ...(defaults.custom ?? {}) },
   };
 }
+
+/**
+ * The bar chart panel's field defaults beneath the panel's own: its colour default is the classic palette
+ * (grafana/grafana public/app/plugins/panel/barchart/module.tsx, `standardOptions[FieldConfigProperty.Color]`), and
+ * each bar takes its field's series colour (barchart/utils.ts, prepConfig: `getFieldSeriesColor(field, theme)`).
+ */
+export function barChartDefaults(defaults: FieldConfig): FieldConfig {
+  return { color: { mode: FieldColorModeId.PaletteClassic }, ...defaults };
+}

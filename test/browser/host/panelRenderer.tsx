@@ -6,7 +6,8 @@
  * way (applyFieldOverrides from @grafana/data, over the time series panel's field defaults) and draws:
  * - `timeseries`: @grafana/ui's TimeSeries, the uPlot chart Grafana's time series panel is built on (legend,
  *   axes, threshold lines from `custom.thresholdsStyle`), with the data's region annotations shaded;
- * - anything else: a plain SVG of grouped bars by the string field (the bar chart panel is not in @grafana/ui).
+ * - anything else: a plain SVG of grouped bars by the string field (the bar chart panel is not in @grafana/ui), each
+ *   field's bars in its series colour, over the bar chart panel's field defaults for `barchart`.
  * What it was given is kept on the figure (`data-panel`: plugin id, title, frames, thresholds, annotations) for
  * the tests to assert on.
  */
@@ -23,7 +24,7 @@ import { type PanelRendererProps } from '@grafana/runtime';
 import { LegendDisplayMode, type VizLegendOptions } from '@grafana/schema';
 import { TimeSeries, type UPlotConfigBuilder, useTheme2 } from '@grafana/ui';
 
-import { timeSeriesDefaults, timeSeriesFieldConfigRegistry } from './fieldConfig';
+import { barChartDefaults, timeSeriesDefaults, timeSeriesFieldConfigRegistry } from './fieldConfig';
 
 const PAD = 28;
 
@@ -118,7 +119,6 @@ function Bars({
   const values = [...numbers.flatMap((f) => f.values.filter((v): v is number => typeof v === 'number')), ...thresholds];
   const y = scale([Math.min(0, ...values), Math.max(...values, 0)], [height - PAD, PAD]);
   const categories = frames[0]?.fields.find((f) => f.type === FieldType.string);
-  const colors = [theme.visualization.getColorByName('green'), theme.colors.text.secondary, theme.colors.primary.main];
   if (!categories) {
     return <svg width={width} height={height} role="img" />;
   }
@@ -137,7 +137,8 @@ function Bars({
                 y={y(v)}
                 width={bar * 0.9}
                 height={y(0) - y(v)}
-                fill={colors[i % colors.length]}
+                fill={getFieldSeriesColor(field, theme).color}
+                data-field={field.name}
               />
             );
           })}
@@ -154,12 +155,17 @@ export function HostPanelRenderer(props: PanelRendererProps) {
   const theme = useTheme2();
   const { width, height, data } = props;
   const isTimeSeries = props.pluginId === 'timeseries';
-  const defaults = props.fieldConfig?.defaults ?? {};
+  const given = props.fieldConfig?.defaults ?? {};
+  const defaults = isTimeSeries
+    ? timeSeriesDefaults(given)
+    : props.pluginId === 'barchart'
+      ? barChartDefaults(given)
+      : given;
   const frames = data
     ? applyFieldOverrides({
         data: data.series,
         fieldConfig: {
-          defaults: isTimeSeries ? timeSeriesDefaults(defaults) : defaults,
+          defaults,
           overrides: props.fieldConfig?.overrides ?? [],
         },
         fieldConfigRegistry: isTimeSeries ? timeSeriesFieldConfigRegistry() : undefined,

@@ -81,6 +81,29 @@ interface PanelHostProps {
   onRefreshed?: () => void;
 }
 
+/**
+ * A saved panel's options as Grafana hands them to the panel: through the plugin's migration handler first when the
+ * panel's stored pluginVersion is not the plugin's (grafana/grafana public/app/features/dashboard/state/PanelModel.ts,
+ * `pluginLoaded`), then over the plugin's defaults.
+ */
+function savedOptions(plugin: PanelPlugin, request: PanelRenderRequest): Record<string, unknown> {
+  const migrate = plugin.onPanelMigration;
+  const migrated =
+    migrate && request.pluginVersion !== plugin.meta.info.version
+      ? migrate({
+          id: request.panelId,
+          type: request.pluginId,
+          options: request.options,
+          fieldConfig: plugin.fieldConfigDefaults,
+          pluginVersion: request.pluginVersion,
+        })
+      : request.options;
+  if (migrated instanceof Promise) {
+    throw new Error(`the host migrates panels synchronously; ${request.pluginId}'s migration handler is async`);
+  }
+  return { ...plugin.defaults, ...migrated };
+}
+
 /** A panel plugin's component with the PanelProps Grafana's panel state gives it (options over the plugin's defaults). */
 export function PluginPanel({
   plugin,
@@ -90,7 +113,7 @@ export function PluginPanel({
   onRefreshReady,
   onRefreshed,
 }: PanelHostProps) {
-  const [options, setOptions] = useState<Record<string, unknown>>(() => ({ ...plugin.defaults, ...request.options }));
+  const [options, setOptions] = useState<Record<string, unknown>>(() => savedOptions(plugin, request));
   const [fieldConfig, setFieldConfig] = useState(() => plugin.fieldConfigDefaults);
   const [eventBus] = useState(() => new EventBusSrv());
   const [timeRange, setTimeRange] = useState(() => toTimeRange(request.timeRange));
