@@ -11,11 +11,13 @@
  * Data: the simulator's segments copied under numbered service names (tools/bench/series.ts). Up to the raw
  * form's limit (AISRE_BENCH_RAW_MAX_SERIES, default 2500) the raw series cover the dashboards' range plus the
  * longest window their raw queries read (the 1-day baseline), so every baseline is full; above it only the
- * dashboards' range, since no recorded query reads raw history. The recording rules' first level (the ones
+ * dashboards' range at one sample in 15 min (SPARSE_RAW_SECONDS), since no recorded query reads raw samples:
+ * the series are there for the index a fleet of that size has. The recording rules' first level (the ones
  * that read raw series, all per segment) is evaluated once over one copy with promtool and copied like the raw
  * series (every copy holds the same numbers); the levels above it (rollups, rankings) read only recorded
  * series and are backfilled with promtool over the copies. Everything is cached by content (tools/bench/tsdb.ts)
- * and compacted by Prometheus before timing. Sizes: AISRE_BENCH_SERIES (comma-separated, default 2500,20000;
+ * and compacted by Prometheus once, raw and recorded together, before timing; the conditions line says where
+ * a size's generation spent its time. Sizes: AISRE_BENCH_SERIES (comma-separated, default 2500,20000;
  * 2500,20000,200000 for the whole curve). Each load is timed beside its floor (as many `vector(1)` queries over
  * the same range): on a shared machine the ratio to it says more than the milliseconds. The raw form costs
  * a minute per load at 2,500 series already: it is measured up to AISRE_BENCH_RAW_MAX_SERIES, with a time
@@ -60,9 +62,33 @@ const SCRAPE_SECONDS = 60;
 const MAX_DATA_POINTS = 900;
 /** Prometheus' lookback: a recorded series must exist this long before the range for its first point. */
 const LOOKBACK_SECONDS = 300;
+/**
+ * Above the raw form's limit, the raw series are held at one sample in this many seconds: no recorded query
+ * reads their samples, but each must be in the TSDB (its index entry, postings and label values are what a
+ * fleet of that size costs every query); a sample in 15 min keeps each one in every block at a fifteenth of
+ * the text to write, parse and compact.
+ */
+const SPARSE_RAW_SECONDS = 900;
 /** Lines per generated OpenMetrics file (~1.5 GB): bounds the disk a large size needs at once. */
 const LINES_PER_FILE = 10_000_000;
 const DATA_START = Date.UTC(2026, 0, 10) / 1000;
+
+/**
+ * Where a size's generation spends its time (writing OpenMetrics text, promtool's backfills, the rule engine,
+ * Prometheus' compaction), summed per phase: the figure says what to make faster.
+ */
+const generationPhases = new Map<string, number>();
+async function timed<T>(phase: string, work: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  try {
+    return await work();
+  } finally {
+    generationPhases.set(phase, (generationPhases.get(phase) ?? 0) + (performance.now() - start) / 1000);
+  }
+}
+function phasesLine(): string {
+  return [...generationPhases].map(([phase, seconds]) => `${phase} ${seconds.toFixed(0)} s`).join(', ');
+}
 
 const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86_400, w: 604_800, y: 31_536_000 };
 
@@ -224,6 +250,8 @@ async function loadOnce(url: string, queries: DashboardLoad['queries'][Form], en
 
 interface Cell {
   load?: Spread;
+  /** Each query's median over the timed loads, in the dashboard's order. */
+  perQuery: number[];
   /** Series the load returned (what the browser draws). */
   series: number;
   slowest: QueryTiming[];
@@ -241,13 +269,16 @@ async function measure(
   const started = performance.now();
   const warmup = await loadOnce(url, dashboard.queries[form], end, dashboard.rangeSeconds);
   const totals: number[] = [];
+  const perQuery: number[][] = warmup.map(() => []);
   let last = warmup;
   while (totals.length < MIN_RUNS && (totals.length === 0 || performance.now() - started < budgetMs)) {
     last = await loadOnce(url, dashboard.queries[form], end, dashboard.rangeSeconds);
     totals.push(last.reduce((sum, q) => sum + q.ms, 0));
+    last.forEach((q, i) => perQuery[i].push(q.ms));
   }
   return {
     load: spread(totals),
+    perQuery: perQuery.map((runs) => spread(runs).median),
     series: last.reduce((sum, q) => sum + q.series, 0),
     slowest: [...last].sort((a, b) => b.ms - a.ms).slice(0, 3),
     note:
@@ -267,27 +298,36 @@ function sizesFromEnvironment(): number[] {
   return sizes;
 }
 
+/** promtool processes parsing at once: promtool is the slowest step (~300,000 lines/s a core), one core each. */
+const PARALLEL_BACKFILLS = 2;
+
 /** Writes `copies` copies of `base` as OpenMetrics files in `dir` and backfills them into `dataDir` as large blocks. */
 async function backfillCopies(base: BaseExposition, copies: number, dir: string, dataDir: string): Promise<void> {
   const perFile = Math.max(1, Math.floor(LINES_PER_FILE / base.sampleLines));
-  let backfilling: Promise<void> = Promise.resolve();
+  const backfilling: Array<Promise<void>> = [];
   for (let first = 0; first < copies; first += perFile) {
     const file = join(dir, `copies-${first}.om`);
-    await writeCopies(base, first, Math.min(copies, first + perFile), file);
-    // promtool reads one file while the next is written.
-    await backfilling;
-    backfilling = backfillOpenMetrics(file, dataDir).then(() => rm(file));
+    await timed('writing OpenMetrics', () => writeCopies(base, first, Math.min(copies, first + perFile), file));
+    // promtool reads the files written before while the next is written; each writes its own block.
+    if (backfilling.length >= PARALLEL_BACKFILLS) {
+      const oldest = backfilling.shift();
+      await timed('waiting for promtool openmetrics', async () => oldest);
+    }
+    backfilling.push(backfillOpenMetrics(file, dataDir).then(() => rm(file)));
   }
-  await backfilling;
+  await timed('waiting for promtool openmetrics', () => Promise.all(backfilling));
 }
 
-/** Raw series for `copies` copies, compacted; cached by the simulation's content, its span and the copy count. */
+/**
+ * Raw series for `copies` copies as promtool writes them (one block per file); cached by the simulation's
+ * content, its span and the copy count. Not compacted here: they are only ever served inside recordedTsdb,
+ * which compacts them with the recorded series, so compacting them twice would only cost time.
+ */
 async function rawTsdb(base: BaseExposition, baseKey: string, copies: number) {
   return cached(`dashboards-raw-${copies}x-${baseKey}`, async (dir) => {
     const dataDir = join(dir, 'data');
     await mkdir(dataDir);
     await backfillCopies(base, copies, dir, dataDir);
-    await compactTsdb(dataDir);
   });
 }
 
@@ -339,8 +379,8 @@ async function recordedTsdb(
       const blocks = await listBlocks(join(raw.dir, 'data'));
       await runOrThrow('cp', ['-al', ...blocks.map((b) => join(raw.dir, 'data', b.dir)), dataDir]);
       await backfillCopies(recorded.base, copies, dir, dataDir);
-      await backfillRules(dataDir, levels, span);
-      await compactTsdb(dataDir);
+      await timed('promtool rules (levels above the first)', () => backfillRules(dataDir, levels, span));
+      await timed('compaction', () => compactTsdb(dataDir));
     }
   );
 }
@@ -381,8 +421,8 @@ async function run(): Promise<void> {
     await simulateOpenMetrics(baseFile, { from: DATA_START, to, step: SCRAPE_SECONDS });
     const base = await readExposition(baseFile);
     // Above the raw form's limit nothing reads the raw series' day of history (the recorded queries read rules,
-    // whose first level is copied): those sizes hold every raw series over the dashboards' range only.
-    const recent = await readExposition(baseFile, { since: span.from });
+    // whose first level is copied): those sizes hold every raw series over the dashboards' range only, sparse.
+    const recent = await readExposition(baseFile, { since: span.from, every: SPARSE_RAW_SECONDS });
     const baseKey = contentKey(await readFile(baseFile));
     await rm(baseFile);
     const recordedStart = performance.now();
@@ -399,19 +439,21 @@ async function run(): Promise<void> {
         `${base.copiedSeries + base.sharedSeries} series over ${((to - DATA_START) / 3600).toFixed(0)} h at ${SCRAPE_SECONDS} s.\n`
     );
     for (const size of sizes) {
-      const copies = copiesFor(base, size);
-      const series = seriesCount(base, copies);
-      seriesBySize.push(series);
       const fullHistory = size <= rawMaxSeries;
-      const rawKey = fullHistory ? baseKey : `${baseKey}-since${span.from}`;
+      const copied = fullHistory ? base : recent;
+      const copies = copiesFor(copied, size);
+      const series = seriesCount(copied, copies);
+      seriesBySize.push(series);
+      const rawKey = fullHistory ? baseKey : `${baseKey}-since${span.from}-every${SPARSE_RAW_SECONDS}`;
+      generationPhases.clear();
       const buildStart = performance.now();
-      const raw = await rawTsdb(fullHistory ? base : recent, rawKey, copies);
+      const raw = await rawTsdb(copied, rawKey, copies);
       const rawSeconds = (performance.now() - buildStart) / 1000;
       const recorded = await recordedTsdb({ dir: raw.dir, key: rawKey }, recordedCopy, copies, levels.slice(1), span);
       const built = raw.built || recorded.built;
       const generation = built
         ? `generated in ${((performance.now() - buildStart) / 1000).toFixed(0)} s (raw ${rawSeconds.toFixed(0)} s, ` +
-          `recorded ${((performance.now() - buildStart) / 1000 - rawSeconds).toFixed(0)} s; one copy's first rule level ${recordedSeconds.toFixed(0)} s)`
+          `recorded ${((performance.now() - buildStart) / 1000 - rawSeconds).toFixed(0)} s; one copy's first rule level ${recordedSeconds.toFixed(0)} s; ${phasesLine()})`
         : 'from the cache';
       const served: ServedTsdb = await serveCopy(join(recorded.dir, 'data'));
       try {
@@ -448,6 +490,7 @@ async function run(): Promise<void> {
               ? await measure(served.url, dashboard, 'raw', to, budgetMs)
               : {
                   series: 0,
+                  perQuery: [],
                   slowest: [],
                   note: `raw not measured above ${rawMaxSeries.toLocaleString('en-US')} series`,
                 };
@@ -488,23 +531,31 @@ async function run(): Promise<void> {
       row(['dashboard', 'form', ...seriesBySize.map((s) => `${s.toLocaleString('en-US')} series`)]) +
       row(['---', '---', ...seriesBySize.map(() => '---:')])
   );
+  const growth = (medians: Array<number | undefined>) =>
+    medians.map((m, i) =>
+      m === undefined
+        ? 'n/a'
+        : i === 0
+          ? `${ms(m)} ms`
+          : `${ms(m)} ms (${ratio(m, medians[i - 1])} for ${ratio(seriesBySize[i], seriesBySize[i - 1])} series)`
+    );
   for (const dashboard of dashboards) {
     for (const form of ['recorded', 'floor', 'raw'] as const) {
       const medians = seriesBySize.map((s) => results.get(`${dashboard.uid} ${form} ${s}`)?.load?.median);
-      process.stdout.write(
-        row([
-          dashboard.uid,
-          form,
-          ...medians.map((m, i) =>
-            m === undefined
-              ? 'n/a'
-              : i === 0
-                ? `${ms(m)} ms`
-                : `${ms(m)} ms (${ratio(m, medians[i - 1])} for ${ratio(seriesBySize[i], seriesBySize[i - 1])} series)`
-          ),
-        ])
-      );
+      process.stdout.write(row([dashboard.uid, form, ...growth(medians)]));
     }
+  }
+  // Which query grows: each recorded query's median apart, so a growing load is traced to the panel that grows.
+  process.stdout.write(
+    `\n### Each recorded query's median load, by size\n\n` +
+      row(['dashboard', 'query', ...seriesBySize.map((s) => `${s.toLocaleString('en-US')} series`)]) +
+      row(['---', '---', ...seriesBySize.map(() => '---:')])
+  );
+  for (const dashboard of dashboards) {
+    dashboard.queries.recorded.forEach((query, i) => {
+      const medians = seriesBySize.map((s) => results.get(`${dashboard.uid} recorded ${s}`)?.perQuery[i]);
+      process.stdout.write(row([dashboard.uid, `${i + 1}. ${query.where}`, ...growth(medians)]));
+    });
   }
 }
 

@@ -111,6 +111,11 @@ describe('copied series in a real Prometheus', () => {
     );
     const exposition = await readExposition(base);
     expect([exposition.copiedSeries, exposition.sharedSeries, exposition.sampleLines]).toEqual([2, 1, 6]);
+    // Sparse: every series kept, with its first sample and those on multiples of the step.
+    const onTheStep = await readExposition(base, { every: 120 });
+    expect([onTheStep.copiedSeries, onTheStep.sharedSeries, onTheStep.sampleLines]).toEqual([2, 1, 3]);
+    const offTheStep = await readExposition(base, { every: 1000, since: 1768003260 });
+    expect([offTheStep.copiedSeries, offTheStep.sharedSeries, offTheStep.sampleLines]).toEqual([2, 1, 3]);
     expect(copiesFor(exposition, 7)).toBe(3);
     const out = join(dir, 'copies.om');
     await writeCopies(exposition, 0, 3, out);

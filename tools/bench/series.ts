@@ -57,6 +57,11 @@ function seriesOf(line: string): string {
 export interface ReadOptions {
   /** Unix seconds: drop the samples before it (a dataset that needs only the recent hours). */
   since?: number;
+  /**
+   * Seconds: keep only each series' first sample and those on multiples of it (series that must exist but
+   * whose samples nothing reads).
+   */
+  every?: number;
   /** The file is copy 0 of `writeCopies` (its service values end in `-0`): read it as the copies' base. */
   copyZero?: boolean;
 }
@@ -90,7 +95,12 @@ export async function readExposition(file: string, options: ReadOptions = {}): P
       throw new Error(`${file}: a sample before any # TYPE line: ${line.slice(0, 200)}`);
     }
     inHeader = false;
-    if (options.since !== undefined && Number(line.slice(line.lastIndexOf(' ') + 1)) < options.since) {
+    const time = Number(line.slice(line.lastIndexOf(' ') + 1));
+    if (options.since !== undefined && time < options.since) {
+      continue;
+    }
+    const series = seriesOf(line);
+    if (options.every && time % options.every !== 0 && (copiedSeries.has(series) || sharedSeries.has(series))) {
       continue;
     }
     sampleLines++;
@@ -98,14 +108,14 @@ export async function readExposition(file: string, options: ReadOptions = {}): P
     const end = at < 0 ? -1 : line.indexOf('"', at + SERVICE.length);
     if (end < 0) {
       family.shared += `${line}\n`;
-      sharedSeries.add(seriesOf(line));
+      sharedSeries.add(series);
     } else {
       const head = line.slice(0, end);
       if (!head.endsWith(zeroSuffix)) {
         throw new Error(`${file}: a service value without the copy suffix ${zeroSuffix}: ${line.slice(0, 200)}`);
       }
       family.copied.push([head.slice(0, head.length - zeroSuffix.length), `${line.slice(end)}\n`]);
-      copiedSeries.add(seriesOf(line));
+      copiedSeries.add(series);
     }
   }
   return { families, copiedSeries: copiedSeries.size, sharedSeries: sharedSeries.size, sampleLines };
