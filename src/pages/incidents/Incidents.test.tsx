@@ -4,6 +4,7 @@ import React from 'react';
 import { MemoryRouter, Route, Routes, useLocation } from 'react-router-dom';
 import { FakeAnnotationsBackend, type FetchOptions } from '../../../test/fixtures/annotationsBackend';
 import { type AnnotationSeed } from '../../../test/browser/annotationStore';
+import { incidentWindowLabel } from '../../shared/time';
 import Incidents from '../Incidents';
 import { incidentsTestIds } from './testIds';
 
@@ -149,6 +150,20 @@ describe('Incidents list', () => {
     expect(within(rows()[0]).getByText(hostile)).toBeInTheDocument();
     expect(container.querySelector('img, script, strong')).toBeNull();
     expect(container.querySelector('a[href^="javascript"]')).toBeNull();
+  });
+
+  test('a row’s tooltip, its full text and window, is written when the pointer or focus reaches it', async () => {
+    const long = `${'x'.repeat(300)} the end`;
+    backend = new FakeAnnotationsBackend([incident(1, [], long), incident(2)]);
+    renderList();
+    await waitFor(() => expect(rows()).toHaveLength(2), WAIT);
+    const [second, first] = rows();
+    expect(first).not.toHaveAttribute('title');
+    fireEvent.mouseEnter(first);
+    expect(first).toHaveAttribute('title', `${long}\n${incidentWindowLabel(incident(1))}`);
+    expect(second).not.toHaveAttribute('title');
+    fireEvent.focus(second);
+    expect(second).toHaveAttribute('title', `incident 2\n${incidentWindowLabel(incident(2))}`);
   });
 
   test('empty, and an error with its message', async () => {
