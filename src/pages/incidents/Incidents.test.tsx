@@ -40,6 +40,10 @@ function incident(i: number, tags: string[] = [], text = `incident ${i}`): Annot
   return { id: i, time: T0 + i * 2 * HOUR, timeEnd: T0 + i * 2 * HOUR + HOUR, text, tags: ['ai-incident', ...tags] };
 }
 
+/** The window as the page writes it, in the user's zone. */
+const windowOf = (seed: AnnotationSeed) =>
+  incidentWindowLabel({ time: seed.time!, timeEnd: seed.timeEnd!, tags: seed.tags ?? [] });
+
 function Probe() {
   const location = useLocation();
   return <div data-testid="location">{`${location.pathname}${location.search}`}</div>;
@@ -160,10 +164,10 @@ describe('Incidents list', () => {
     const [second, first] = rows();
     expect(first).not.toHaveAttribute('title');
     fireEvent.mouseEnter(first);
-    expect(first).toHaveAttribute('title', `${long}\n${incidentWindowLabel(incident(1))}`);
+    expect(first).toHaveAttribute('title', `${long}\n${windowOf(incident(1))}`);
     expect(second).not.toHaveAttribute('title');
     fireEvent.focus(second);
-    expect(second).toHaveAttribute('title', `incident 2\n${incidentWindowLabel(incident(2))}`);
+    expect(second).toHaveAttribute('title', `incident 2\n${windowOf(incident(2))}`);
   });
 
   test('empty, and an error with its message', async () => {
