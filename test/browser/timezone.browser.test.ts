@@ -75,8 +75,10 @@ describe.each([12, 13] as const)('on Grafana %i shared modules', (grafana) => {
       try {
         const link = opened.page.locator(`[data-testid="${T.row}"][data-incident-id="1"]`);
         await opened.waitFor(link);
-        // The Started column names the zone; the description's tooltip gives the whole window.
+        // The Started column names the zone; the description's tooltip (written when the pointer reaches the
+        // row) gives the whole window.
         await expect(link.locator('xpath=ancestor::tr').innerText()).resolves.toContain(`${typed[0]} ${zone}`);
+        await link.hover();
         await expect(link.getAttribute('title')).resolves.toContain(`${typed[0]} – ${typed[1].slice(11)} ${zone}`);
       } finally {
         await opened.close();
