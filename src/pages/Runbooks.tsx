@@ -7,7 +7,7 @@ import { css } from '@emotion/css';
 import { type GrafanaTheme2, renderMarkdown } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { Alert, Badge, Collapse, LoadingPlaceholder, Stack, Text, TextLink, useStyles2 } from '@grafana/ui';
-import React, { useEffect, useState } from 'react';
+import React, { useEffect, useLayoutEffect, useState } from 'react';
 import { useLocation, useNavigate } from 'react-router-dom';
 import { testIds } from '../components/testIds';
 import { SLI_DEFINITIONS } from '../core/metrics';
@@ -215,10 +215,13 @@ function Contents() {
   );
 }
 
-/** Scrolls to the anchor in the URL (a deep link from an incident) once the content is there. */
+/**
+ * Scrolls to the anchor in the URL (a deep link from an incident) once the content is there: in the same commit,
+ * before the browser paints, so the page never shows its top first.
+ */
 function useScrollToHash(ready: boolean) {
   const { hash } = useLocation();
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (!ready || !hash) {
       return;
     }
