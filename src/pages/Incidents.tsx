@@ -30,6 +30,7 @@ import {
   NO_SEVERITY,
   QUICK_RANGES,
   quickRangeOf,
+  readRowsWhenIdle,
   searchWithFilters,
   sortRows,
   teamsOf,
@@ -184,11 +185,13 @@ function Incidents() {
   const navigate = useNavigate();
   const [search, setSearch] = useSearchParams();
   const filters = useMemo(() => filtersFromSearch(search), [search]);
-  // Resolved when the time filter changes, not on every render: `now-7d` read again at each render would be a new
-  // range each time, and each new range a new listing, whose every answer renders again.
+  // A listing is for the time filter as typed (`now-7d`), resolved once when it starts (see useIncidentList).
   const { from: rangeFrom, to: rangeTo } = filters;
-  const range = useMemo(() => timeFilterRange({ from: rangeFrom, to: rangeTo }), [rangeFrom, rangeTo]);
-  const { state, reload } = useIncidentList(range === 'invalid' ? undefined : range);
+  const { state, reload } = useIncidentList({ from: rangeFrom, to: rangeTo });
+  const invalidRange = useMemo(
+    () => timeFilterRange({ from: rangeFrom, to: rangeTo }) === 'invalid',
+    [rangeFrom, rangeTo]
+  );
   const [draft, setDraft] = useState<IncidentDraft | undefined>();
   const [formOpen, setFormOpen] = useState(false);
   const [deniedByServer, setDeniedByServer] = useState(false);
@@ -201,33 +204,45 @@ function Incidents() {
       setSort(next.column === DEFAULT_SORT.column && next.descending === DEFAULT_SORT.descending ? DEFAULT_SORT : next),
     []
   );
-  const rows = useMemo(() => (list ? list.incidents.map(toRow) : []), [list]);
+  const incidents = list?.incidents;
+  const total = incidents?.length ?? 0;
+  // What the team, category, status, severity and text filters keep is read from the tags (a row, toRow); the time
+  // filter is Grafana's. The default view reads only its page's rows: the list comes newest first, and reading
+  // 10,000 incidents' tags would be most of the last render's work.
+  const picking = Boolean(filters.q || filters.team || filters.category || filters.status || filters.severity);
   const filtered = useMemo(() => {
-    const matching = rows.filter((row) => matchesFilters(row, filters));
-    return sort === DEFAULT_SORT ? matching : sortRows(matching, sort.column, sort.descending);
-  }, [rows, filters, sort]);
+    if (!incidents || (!picking && sort === DEFAULT_SORT)) {
+      return incidents ?? [];
+    }
+    const matching = incidents.map(toRow).filter((row) => matchesFilters(row, filters));
+    const ordered = sort === DEFAULT_SORT ? matching : sortRows(matching, sort.column, sort.descending);
+    return ordered.map((row) => row.incident);
+  }, [incidents, picking, filters, sort]);
+  useEffect(() => (list?.complete ? readRowsWhenIdle(list.incidents) : undefined), [list]);
   const pages = Math.max(1, Math.ceil(filtered.length / ROWS_PER_PAGE));
   const page = Math.min(filters.page ?? 1, pages);
-  const shown = useMemo(() => filtered.slice((page - 1) * ROWS_PER_PAGE, page * ROWS_PER_PAGE), [filtered, page]);
-  const filtering = Boolean(
-    filters.q || filters.team || filters.category || filters.status || filters.severity || filters.from
+  const shown = useMemo(
+    () => filtered.slice((page - 1) * ROWS_PER_PAGE, page * ROWS_PER_PAGE).map(toRow),
+    [filtered, page]
   );
+  const filtering = picking || Boolean(filters.from);
   const reading = state.kind === 'loading';
 
   const setFilters = useCallback(
     (next: IncidentFilters) => setSearch(searchWithFilters(search, next)),
     [search, setSearch]
   );
-  // The teams as of now, read when the team menu opens (see Filters).
-  const teams = useRef<string[]>([]);
+  // The incidents as of now, whose teams are read when the team menu opens (see Filters).
+  const loaded = useRef<{ incidents?: IncidentAnnotation[]; team?: string }>({});
   useEffect(() => {
-    teams.current = teamsOf(rows, filters.team);
-  }, [rows, filters.team]);
+    loaded.current = { incidents, team: filters.team };
+  }, [incidents, filters.team]);
   const teamOptions = useCallback<TeamOptions>(async (typed) => {
     const wanted = typed.toLowerCase();
-    return teams.current
-      .filter((team) => team.toLowerCase().includes(wanted))
-      .map((team) => ({ label: team, value: team }));
+    const { incidents: now = [], team } = loaded.current;
+    return teamsOf(now.map(toRow), team)
+      .filter((name) => name.toLowerCase().includes(wanted))
+      .map((name) => ({ label: name, value: name }));
   }, []);
   const openForm = () => {
     setDraft((current) => current ?? newDraft());
@@ -264,7 +279,7 @@ function Incidents() {
           </Alert>
         )}
         <Filters filters={filters} teamOptions={teamOptions} onChange={setFilters} />
-        {range === 'invalid' && (
+        {invalidRange && (
           <Alert severity="warning" title="The time filter cannot be read">
             From {filters.from ?? '(empty)'} to {filters.to ?? '(empty)'} is not a time range; showing every incident
             instead.
@@ -297,7 +312,7 @@ function Incidents() {
                 ones.
               </Alert>
             )}
-            {rows.length === 0 && !reading ? (
+            {total === 0 && !reading ? (
               <EmptyState
                 variant="call-to-action"
                 message={filters.from ? 'No incident in this time range' : 'No incidents yet'}
@@ -314,7 +329,7 @@ function Incidents() {
             ) : (
               <>
                 <div className={styles.summary} data-testid={incidentsTestIds.summary} aria-live="polite">
-                  {summaryText(filtered.length, rows.length, reading)}
+                  {summaryText(filtered.length, total, reading)}
                   {pages > 1 && `, page ${page} of ${pages}`}
                   {filtering && (
                     <Button size="sm" variant="secondary" fill="text" onClick={() => setFilters({})}>
@@ -357,6 +372,7 @@ function summaryText(matching: number, all: number, reading: boolean): string {
 }
 
 export default Incidents;
+export { readIncidentsAhead } from './incidents/useIncidentList';
 
 const getStyles = (theme: GrafanaTheme2) => ({
   page: css`

@@ -189,14 +189,17 @@ describe('listIncidents', () => {
     const list = await listIncidents({ pageSize: 100, to: T0 + 1000 * HOUR });
     expect(list.incidents.map((i) => i.id)).toEqual(Array.from({ length: 250 }, (_, i) => 250 - i));
     expect(list).toMatchObject({ truncated: false, pointsIgnored: 1 });
-    // The first page at the page size, the slices after it at twice that; every request asks for incidents only.
-    expect(list.requests).toBeGreaterThanOrEqual(3);
+    // The first page at the page size; the rest in slices of four first pages' span, each asked for with room for
+    // twice that (800); every request asks for incidents only.
+    expect(list.requests).toBeGreaterThanOrEqual(2);
     expect(backend.requests[0].search.get('limit')).toBe('100');
     for (const request of backend.requests) {
       expect(request.search.getAll('tags')).toEqual(['ai-incident']);
       expect(request.search.get('type')).toBe('annotation');
-      expect(['100', '200']).toContain(request.search.get('limit'));
     }
+    expect(backend.requests.slice(1).map((r) => r.search.get('limit'))).toEqual(
+      Array(backend.requests.length - 1).fill('800')
+    );
   });
 
   test('shows the first page before the rest, then reads the rest at most `concurrency` requests at a time', async () => {
@@ -220,15 +223,32 @@ describe('listIncidents', () => {
     const list = await listIncidents({
       pageSize: 100,
       concurrency: 3,
-      onProgress: (partial) => progress.push({ count: partial.incidents.length, complete: partial.complete }),
+      onProgress: (partial) => {
+        progress.push({ count: partial.incidents.length, complete: partial.complete });
+      },
     });
     expect(list.incidents.map((i) => i.id)).toEqual(Array.from({ length: 1000 }, (_, i) => 1000 - i));
     expect(list.complete).toBe(true);
     // The first call is the first page alone: the newest 100, while the rest is still being read.
     expect(progress).toEqual([{ count: 100, complete: false }]);
     expect(mostInFlight).toBe(3);
-    // About one request per slice of one page's span: far fewer than one per 100 incidents twice over.
-    expect(list.requests).toBeLessThan(20);
+    // The first page, then at once two slices of four first pages' span and one with everything older.
+    expect(list.requests).toBe(4);
+  });
+
+  test("reads the rest only once onProgress's promise resolves (the page draws the first rows first)", async () => {
+    const backend = useBackend(new FakeAnnotationsBackend(regions(300)));
+    let shown = () => undefined as void;
+    const listing = listIncidents({
+      pageSize: 100,
+      onProgress: () => new Promise<void>((resolve) => (shown = resolve)),
+    });
+    // The first page is answered at once; nothing more is asked for while the first rows are being drawn.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(backend.requests).toHaveLength(1);
+    shown();
+    expect((await listing).incidents).toHaveLength(300);
+    expect(backend.requests.length).toBeGreaterThan(1);
   });
 
   test('a gap of years between incidents loses none of the older ones', async () => {

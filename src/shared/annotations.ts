@@ -77,16 +77,20 @@ function isAnnotation(item: AnnotationJSON | null | undefined): item is Annotati
 }
 
 function toIncident(item: AnnotationJSON & { id: number; time: number }): IncidentAnnotation {
-  return {
+  const incident: IncidentAnnotation = {
     id: item.id,
     time: item.time,
     timeEnd: typeof item.timeEnd === 'number' && item.timeEnd > 0 ? item.timeEnd : item.time,
     text: item.text ?? '',
     tags: item.tags ?? [],
     dashboardUID: item.dashboardUID || null,
-    ...(typeof item.panelId === 'number' && item.panelId > 0 ? { panelId: item.panelId } : {}),
     updated: typeof item.updated === 'number' ? item.updated : undefined,
   };
+  // Set, not spread in: a list reads 10,000 of these.
+  if (typeof item.panelId === 'number' && item.panelId > 0) {
+    incident.panelId = item.panelId;
+  }
+  return incident;
 }
 
 /** One GET; without `from`/`to` Grafana applies no time filter at all. */
@@ -125,10 +129,11 @@ export interface ListIncidentsOptions extends RequestOptions {
   /** Requests in flight at once after the first page (default 4), so a big list does not flood Grafana. */
   concurrency?: number;
   /**
-   * Called once with the first page, before the rest is read (first rows early). Once only: a list of 10,000
-   * re-sorted and re-rendered after each of 20 requests costs more than the requests themselves.
+   * Called once with the first page, before the rest is read (first rows early); the rest is read once what it
+   * returns resolves (the Incidents page draws the first rows first). Once only: a list of 10,000 re-sorted and
+   * re-rendered after each request costs more than the requests themselves.
    */
-  onProgress?: (partial: IncidentList) => void;
+  onProgress?: (partial: IncidentList) => void | Promise<void>;
 }
 
 export interface IncidentList {
@@ -201,7 +206,6 @@ class Listing {
  * it, hence still overlaps the new range. Annotations seen before come again (ties, long regions) and are
  * de-duplicated by id. A page shorter than asked ends it. A full page that gets no earlier (more than a page of
  * annotations ending at the same instant) is asked again with a doubled limit.
- * Resolves with how many annotations it read that end inside the range (before its `to`): 0 for an empty slice.
  */
 async function pageThrough(
   listing: Listing,
@@ -209,20 +213,18 @@ async function pageThrough(
   pageSize: number,
   options: ListIncidentsOptions,
   firstPage?: IncidentAnnotation[]
-): Promise<number> {
+): Promise<void> {
   let to = range.to;
   let limit = pageSize;
-  let own = 0;
   for (let page = firstPage; ; page = undefined) {
     if (!page) {
       page = await findAnnotations(to === undefined ? { limit } : { from: range.from, to, limit }, options);
       listing.add(page);
     }
-    own += page.filter((item) => range.to === undefined || item.timeEnd < range.to).length;
     if (page.length < limit || listing.full) {
-      return own;
+      return;
     }
-    const earliest = Math.min(...page.map((item) => item.timeEnd));
+    const earliest = earliestEnd(page);
     if (to === undefined || earliest < to) {
       limit = pageSize;
       to = earliest;
@@ -238,15 +240,27 @@ async function pageThrough(
   }
 }
 
+/** A loop, not Math.min(...page): a page can hold more annotations than a call can take arguments. */
+function earliestEnd(page: IncidentAnnotation[]): number {
+  let earliest = Infinity;
+  for (const item of page) {
+    earliest = Math.min(earliest, item.timeEnd);
+  }
+  return earliest;
+}
+
+/** The rest is read in slices of about this many first pages' worth of incidents: few requests, each one quick. */
+const SLICE_PAGES = 4;
+
 /**
- * Every `ai-incident` annotation overlapping [from, to], newest first, past Grafana's per-request limit, read in
- * parallel: the first page says how densely incidents lie (its span of `timeEnd`s), the rest of the range is cut
- * into slices of that span, newest first, and up to `concurrency` slices are paged through at once (each with
- * pageThrough). A slice's query returns what overlaps it: long regions from newer slices come again and are
- * de-duplicated by id. The first slice that holds no incident of its own (a gap, or the start of the history)
- * ends the slicing: everything older is read by one last slice down to `from`. With `onProgress` the first rows
- * are shown as soon as the first page arrives. With a `from`, one more request beside the first page lists the
- * incidents still ongoing that started before it (ongoingBefore), so an open incident shows in every range.
+ * Every `ai-incident` annotation overlapping [from, to], newest first, past Grafana's per-request limit. The first
+ * page says how densely incidents lie (its span of `timeEnd`s); with `onProgress` it is shown before the rest is read.
+ * The rest is read at once in at most `concurrency` slices: `concurrency - 1` slices of SLICE_PAGES times the first
+ * page's span, newest first, and one with everything older (a gap of years, or the start of the history, costs
+ * nothing more). Each slice is paged through (pageThrough) with a limit twice what it should hold, so most are read
+ * in one request. A slice's query returns what overlaps it: long regions from newer slices come again and are
+ * de-duplicated by id. With a `from`, one more request beside the first page lists the incidents still ongoing that
+ * started before it (ongoingBefore), so an open incident shows in every range.
  */
 export async function listIncidents(options: ListIncidentsOptions = {}): Promise<IncidentList> {
   const pageSize = options.pageSize ?? 500;
@@ -268,33 +282,24 @@ export async function listIncidents(options: ListIncidentsOptions = {}): Promise
   if (first.length < pageSize) {
     return listing.list(true);
   }
-  options.onProgress?.(listing.list(false));
+  await options.onProgress?.(listing.list(false));
   const newest = Math.max(...first.map((item) => item.timeEnd));
-  let cursor = Math.min(...first.map((item) => item.timeEnd));
+  let cursor = earliestEnd(first);
   if (cursor >= newest) {
     // The whole first page ends at one instant: no density to slice by, page through one request after another.
     await pageThrough(listing, { from, to }, pageSize, options, first);
     return listing.list(true);
   }
-  // Slices of about one page each; they hold a little less, so most are read in one request.
-  const span = newest - cursor;
-  let sparse = false;
-  const nextSlice = (): { from: number; to: number } | undefined => {
-    if (cursor <= from || listing.full) {
-      return undefined;
-    }
-    const slice = { from: sparse ? from : Math.max(from, cursor - span), to: cursor };
-    cursor = slice.from;
-    return slice;
-  };
-  const worker = async (): Promise<void> => {
-    for (let slice = nextSlice(); slice; slice = nextSlice()) {
-      if ((await pageThrough(listing, slice, pageSize * 2, options)) === 0) {
-        sparse = true;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  const span = (newest - cursor) * SLICE_PAGES;
+  const slices: Array<{ from: number; to: number }> = [];
+  while (cursor > from && slices.length < concurrency - 1) {
+    slices.push({ from: Math.max(from, cursor - span), to: cursor });
+    cursor -= span;
+  }
+  if (cursor > from) {
+    slices.push({ from, to: cursor });
+  }
+  await Promise.all(slices.map((slice) => pageThrough(listing, slice, pageSize * SLICE_PAGES * 2, options)));
   return listing.list(true);
 }
 

@@ -5,7 +5,7 @@ import { MemoryRouter, Route, Routes, useLocation } from 'react-router-dom';
 import { FakeAnnotationsBackend, type FetchOptions } from '../../../test/fixtures/annotationsBackend';
 import { type AnnotationSeed } from '../../../test/browser/annotationStore';
 import { incidentWindowLabel } from '../../shared/time';
-import Incidents from '../Incidents';
+import Incidents, { readIncidentsAhead } from '../Incidents';
 import { incidentsTestIds } from './testIds';
 
 let backend: FakeAnnotationsBackend;
@@ -93,6 +93,50 @@ describe('Incidents list', () => {
     expect([cells[0], ...cells.slice(2)]).toEqual(['incident 80', '1 h', 'search', 'Unclassified', 'open', '—']);
   });
 
+  test('past the first page: its rows are drawn first, then the rest is read and the whole list shown', async () => {
+    backend = new FakeAnnotationsBackend(Array.from({ length: 600 }, (_, i) => incident(i + 1)));
+    renderList();
+    // The first page alone while the rest is read, then all of it: the page lets the rest be read once drawn.
+    expect(await screen.findByText(/^Showing the newest 500 while the rest is read/, {}, WAIT)).toBeInTheDocument();
+    expect(await screen.findByTestId(incidentsTestIds.summary, {}, WAIT)).toHaveTextContent(
+      '600 incidents, page 1 of 12'
+    );
+    expect(rowIds()[0]).toBe(600);
+    expect(backend.requests[0].search.get('limit')).toBe('500');
+  });
+
+  test('the list the route read ahead is the one the page shows: nothing is asked for twice', async () => {
+    backend = new FakeAnnotationsBackend([incident(1), incident(2)]);
+    await readIncidentsAhead(new URLSearchParams());
+    expect(backend.requests).toHaveLength(1);
+    renderList();
+    await waitFor(() => expect(rowIds()).toEqual([2, 1]), WAIT);
+    expect(backend.requests).toHaveLength(1);
+  });
+
+  test('a list read ahead for a page that opens much later is not shown: the page reads its own', async () => {
+    backend = new FakeAnnotationsBackend([incident(1)]);
+    await readIncidentsAhead(new URLSearchParams());
+    backend.store.reset([incident(1), incident(2)]);
+    const later = Date.now() + 60_000;
+    const now = jest.spyOn(Date, 'now').mockReturnValue(later);
+    try {
+      renderList();
+      await waitFor(() => expect(rowIds()).toEqual([2, 1]), WAIT);
+    } finally {
+      now.mockRestore();
+    }
+    expect(backend.requests).toHaveLength(2);
+  });
+
+  test('a list read ahead for another time filter is not shown: the page reads its own', async () => {
+    backend = new FakeAnnotationsBackend([incident(1), incident(2)]);
+    await readIncidentsAhead(new URLSearchParams({ from: String(T0 + 3.5 * HOUR), to: String(T0 + 4.5 * HOUR) }));
+    renderList();
+    await waitFor(() => expect(rowIds()).toEqual([2, 1]), WAIT);
+    expect(backend.requests.at(-1)?.search.has('from')).toBe(false);
+  });
+
   test('filters from the URL by team, category, status and severity, and changing one updates the URL', async () => {
     backend = new FakeAnnotationsBackend([
       incident(1, ['team:search', 'ai-category:infrastructure', 'ai-status:classified', 'ai-severity:page']),
@@ -176,12 +220,14 @@ describe('Incidents list', () => {
     expect(await screen.findByText('No incidents yet', {}, WAIT)).toBeInTheDocument();
     unmount();
     backend = new FakeAnnotationsBackend([incident(1)]);
-    backend.fail('GET', 500);
+    backend.fail('GET', 500, undefined, 1);
     renderList();
     expect(await screen.findByText('The incidents could not be read', {}, WAIT)).toBeInTheDocument();
     expect(
       screen.getByText(/Grafana answered 500 for the incident annotations: Internal Server Error/)
     ).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    await waitFor(() => expect(rowIds()).toEqual([1]), WAIT);
   });
 
   test('Mark incident creates the region annotation with its tags and opens it', async () => {

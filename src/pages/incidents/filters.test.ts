@@ -1,5 +1,7 @@
+import { readClassification } from '../../core/tags';
 import { type IncidentAnnotation } from '../../shared/annotations';
 import {
+  readRowsWhenIdle,
   filtersFromSearch,
   matchesFilters,
   quickRangeOf,
@@ -9,6 +11,13 @@ import {
   timeFilterRange,
   toRow,
 } from './filters';
+
+// The real reader, counted: a row is read when its tags are.
+jest.mock('../../core/tags', () => {
+  const actual = jest.requireActual('../../core/tags');
+  return { ...actual, readClassification: jest.fn(actual.readClassification) };
+});
+const read = jest.mocked(readClassification);
 
 const incident = (tags: string[]): IncidentAnnotation => ({
   id: 1,
@@ -102,5 +111,28 @@ describe('incident filters', () => {
     expect(quickRangeOf({ from: 'now-30d', to: 'now' })).toBe('now-30d');
     expect(quickRangeOf({ from: 'now-30d', to: 'now-1d' })).toBeUndefined();
     expect(quickRangeOf({ from: 'now-2d', to: 'now' })).toBeUndefined();
+  });
+
+  test('rows are read later, when the browser is idle, and a stop stops it', () => {
+    jest.useFakeTimers();
+    read.mockClear();
+    try {
+      const many = Array.from({ length: 2000 }, (_, i) => ({ ...incident(['team:search']), id: i }));
+      readRowsWhenIdle(many);
+      expect(read).not.toHaveBeenCalled();
+      jest.runAllTimers();
+      expect(read).toHaveBeenCalledTimes(many.length);
+      // Read once: the rows a filter asks for now are those.
+      many.forEach(toRow);
+      expect(read).toHaveBeenCalledTimes(many.length);
+
+      read.mockClear();
+      const stop = readRowsWhenIdle(many.map((one) => ({ ...one })));
+      stop();
+      jest.runAllTimers();
+      expect(read).not.toHaveBeenCalled();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

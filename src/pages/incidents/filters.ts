@@ -97,6 +97,39 @@ export function toRow(incident: IncidentAnnotation): IncidentRow {
   return row;
 }
 
+/** Longest stretch of row reading in one go when the browser does not say how long it is idle (no requestIdleCallback). */
+const IDLE_SLICE_MS = 5;
+
+/**
+ * Reads the incidents' rows (toRow) while the browser is idle, a few milliseconds at a time, so the first filter or
+ * sort finds them read instead of reading 10,000 then. Returns what stops it.
+ */
+export function readRowsWhenIdle(incidents: IncidentAnnotation[]): () => void {
+  let next = 0;
+  let cancel = () => undefined as void;
+  const step = (deadline?: IdleDeadline) => {
+    const until = performance.now() + Math.min(deadline?.timeRemaining() ?? IDLE_SLICE_MS, IDLE_SLICE_MS);
+    while (next < incidents.length && performance.now() < until) {
+      toRow(incidents[next++]);
+    }
+    if (next < incidents.length) {
+      schedule();
+    }
+  };
+  const schedule = () => {
+    if (typeof requestIdleCallback === 'function') {
+      const handle = requestIdleCallback(step);
+      cancel = () => cancelIdleCallback(handle);
+    } else {
+      // Safari has no requestIdleCallback.
+      const handle = setTimeout(step, 0);
+      cancel = () => clearTimeout(handle);
+    }
+  };
+  schedule();
+  return () => cancel();
+}
+
 function readRow(incident: IncidentAnnotation): IncidentRow {
   const { classification, malformed } = readClassification(incident.tags);
   const searchable = `${incident.text}\n${categoryTitle(classification.category)}\n${incident.tags.join('\n')}`;

@@ -6,7 +6,7 @@
  * The generated entry (see ../hostBundle.ts) imports the shared modules and calls `startHost`.
  */
 import React, { type ComponentType } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
+import { createRoot } from 'react-dom/client';
 import {
   type AppPlugin,
   type AppPluginMeta,
@@ -45,7 +45,7 @@ import { HostBackendSrv } from './backendSrv';
 import { HostDataSourceSrv } from './dataSourceSrv';
 import { NoOptionEditor, registerStandardOptions } from './fieldConfig';
 import { DashboardHost, isPluginPanel } from './dashboard';
-import { AppHost, HostFrame, PanelHost, type PanelRefresh, makePluginPage } from './render';
+import { AppHost, HostShell, PanelHost, type PanelRefresh, type ShowInShell, makePluginPage } from './render';
 import { HostPanelRenderer } from './panelRenderer';
 import { HostTemplateSrv } from './templateSrv';
 
@@ -175,12 +175,13 @@ export async function startHost(internals: HostInternals): Promise<void> {
     if (!container) {
       throw new Error('the host page has no #reactRoot');
     }
-    let root: Root | undefined;
-    const mount = (element: React.ReactElement) => {
-      root?.unmount();
-      root = createRoot(container);
-      root.render(<HostFrame theme={config.theme2}>{element}</HostFrame>);
-    };
+    const mount = await new Promise<ShowInShell>((shellReady) => {
+      createRoot(container).render(<HostShell theme={config.theme2} onReady={shellReady} />);
+    });
+    // Grafana's chrome (menu, top bar) is drawn in Inter before any plugin page opens, so the faces GlobalStyles
+    // declares are settled by then, and a page's first draw neither asks for them nor lays out again when they
+    // come. This host has no Grafana fonts (the fake backend answers them blank): settled here means failed.
+    await Promise.allSettled([document.fonts.load('400 14px Inter'), document.fonts.load('500 14px Inter')]);
     const optionChanges: Array<Record<string, unknown>> = [];
     let refreshPanel: PanelRefresh | undefined;
     let refreshed: Array<() => void> = [];

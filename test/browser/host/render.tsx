@@ -1,9 +1,9 @@
 /**
- * Renders a loaded plugin the way Grafana's shell does, minus the shell: a panel plugin's component with
- * PanelProps inside a fixed-size frame, or an app plugin's root page under `/a/<id>/` with a router bound
- * to the location service, both inside the theme context with Grafana's global styles.
+ * Renders a loaded plugin the way Grafana's shell does: a panel plugin's component with PanelProps inside a
+ * fixed-size frame, or an app plugin's root page under `/a/<id>/` with a router bound to the location service, both
+ * inside a shell with the theme context and Grafana's global styles, mounted once (HostShell).
  */
-import React, { type ReactNode, useLayoutEffect, useState } from 'react';
+import React, { Fragment, type ReactElement, type ReactNode, useEffect, useLayoutEffect, useState } from 'react';
 import {
   type AppPlugin,
   type AppPluginMeta,
@@ -28,11 +28,24 @@ export function toTimeRange(range: PanelRenderRequest['timeRange']): TimeRange {
   return { from, to, raw: range.raw ?? { from: from.toISOString(), to: to.toISOString() } };
 }
 
-export function HostFrame({ theme, children }: { theme: GrafanaTheme2; children: ReactNode }) {
+/** Puts a page in the shell: each one a fresh mount, as a new page is. */
+export type ShowInShell = (element: ReactElement) => void;
+
+/**
+ * The shell, mounted once at boot as Grafana's is (public/app/AppWrapper.tsx renders ThemeProvider, GlobalStyles and
+ * PortalContainer around its routes, and a navigation only changes what the routes render): a render call then
+ * costs what a navigation inside Grafana costs, not the global styles' first mount. Hands its setter to `onReady`
+ * once it is on screen.
+ */
+export function HostShell({ theme, onReady }: { theme: GrafanaTheme2; onReady: (show: ShowInShell) => void }) {
+  const [content, setContent] = useState<{ element: ReactElement; key: number }>();
+  useEffect(() => {
+    onReady((element) => setContent((shown) => ({ element, key: (shown?.key ?? 0) + 1 })));
+  }, [onReady]);
   return (
     <ThemeContext.Provider value={theme}>
       <GlobalStyles />
-      {children}
+      {content && <Fragment key={content.key}>{content.element}</Fragment>}
       <PortalContainer />
     </ThemeContext.Provider>
   );
