@@ -6,7 +6,7 @@
  * that paints it): the Node side's Playwright round trips, slowed by the fake server sharing its event loop, are
  * left out.
  * - first request sent, first page answered: the first `GET /api/annotations` leaving and its answer complete
- *   (resource timing, same clock): before it, the app's chunks load and the page renders once;
+ *   (resource timing, same clock): before it, the plugin's settings, module.js and the page's chunks load;
  * - first rows: the first incident row of the table;
  * - full list: every incident read, the summary saying "10,000 incidents" (no longer "while the rest is read") and
  *   the table's rows those of the whole list: from then on it sorts, searches and filters all of them;
@@ -182,7 +182,7 @@ function median(values: number[]): number {
 }
 
 interface Run {
-  /** The first annotation request sent (resource timing): the chunks loaded and the page rendered once. */
+  /** The first annotation request sent (resource timing): the plugin's settings, module.js and the chunks loaded. */
   firstRequest: number;
   firstRows: number;
   /** The first annotation page's response, in the same clock (resource timing). */
