@@ -23,6 +23,8 @@ type TimeFilter = Pick<IncidentFilters, 'from' | 'to'>;
 
 const LOADING: IncidentListState = { kind: 'loading' };
 
+const keyOf = (filter: TimeFilter) => `${filter.from ?? ''}\n${filter.to ?? ''}`;
+
 /**
  * One read of the list for a time filter, watched by the page: its state as it goes, started and cancelled by the
  * page's effect (a cancelled listing starts again from the first page). It reads the first page, waits until the
@@ -38,11 +40,12 @@ class Listing {
   private started?: Promise<void>;
 
   private readonly made = Date.now();
+  /** Which time filter it is for, as typed. */
+  readonly key: string;
 
-  constructor(
-    readonly key: string,
-    private readonly filter: TimeFilter
-  ) {}
+  constructor(private readonly filter: TimeFilter) {
+    this.key = keyOf(filter);
+  }
 
   /** Read ahead for the page about to open, not for one opened long after (it would show an old list). */
   get fresh(): boolean {
@@ -70,9 +73,10 @@ class Listing {
     // A listing started again (after a cancel) shows its loading state, not what it had read.
     set(LOADING);
     const range = timeFilterRange(this.filter);
+    const { from, to } = range === 'invalid' || !range ? {} : range;
     listIncidents({
-      from: range === 'invalid' ? undefined : range?.from,
-      to: range === 'invalid' ? undefined : range?.to,
+      from,
+      to,
       signal: controller.signal,
       onProgress: (partial) => {
         set({ kind: 'loading', partial });
@@ -110,8 +114,6 @@ class Listing {
   readonly getState = () => this.state;
 }
 
-const keyOf = (filter: TimeFilter) => `${filter.from ?? ''}\n${filter.to ?? ''}`;
-
 /** The listing started ahead of the page, until the page adopts it (or another one replaces it). */
 let ahead: Listing | undefined;
 
@@ -128,7 +130,7 @@ const AHEAD_FRESH_MS = 10_000;
 export function readIncidentsAhead(search: URLSearchParams): Promise<void> {
   const { from, to } = filtersFromSearch(search);
   ahead?.cancel();
-  ahead = new Listing(keyOf({ from, to }), { from, to });
+  ahead = new Listing({ from, to });
   return Promise.race([ahead.start(), new Promise<void>((resolve) => setTimeout(resolve, AHEAD_WAIT_MS))]);
 }
 
@@ -142,7 +144,7 @@ export function useIncidentList(filter: TimeFilter): {
   // Made in render without side effects; the effect below starts it.
   const listing = useMemo(() => {
     const key = keyOf({ from, to });
-    return attempt === 0 && ahead?.key === key && ahead.fresh ? ahead : new Listing(key, { from, to });
+    return attempt === 0 && ahead?.key === key && ahead.fresh ? ahead : new Listing({ from, to });
   }, [from, to, attempt]);
   const state = useSyncExternalStore(listing.subscribe, listing.getState);
 
